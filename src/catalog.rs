@@ -1,0 +1,186 @@
+//! The loaded objects, indexed by kind, namespace and name. Pure data: every source (files now,
+//! a live cluster later) fills a `Catalog`, and every command reads one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::{
+    ClusterImageConfig, Image, ImageContentSourcePolicy, ImageStream, ImageStreamLayers, ImageStreamTag, MirrorSet,
+    Object, ResourceKind,
+};
+
+/// Where an object was read from, for messages (`dir/imagestreams.yaml:12`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin(pub String);
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The identity of an object: two objects with the same key are the same object.
+pub type ObjectKey = (ResourceKind, String, String);
+
+/// An object found a second time; the first one is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Kind of the object.
+    pub kind: ResourceKind,
+    /// Namespace (empty for cluster-scoped kinds).
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// Where it was first read (kept).
+    pub kept: Origin,
+    /// Where it was read again (dropped).
+    pub dropped: Origin,
+    /// Whether the two copies differ.
+    pub differs: bool,
+}
+
+/// All loaded objects.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    objects: BTreeMap<ObjectKey, (Object, Origin)>,
+}
+
+/// Typed accessors generated per kind.
+macro_rules! typed_iter {
+    ($(#[$doc:meta])* $fn:ident, $variant:ident, $ty:ty) => {
+        $(#[$doc])*
+        pub fn $fn(&self) -> impl Iterator<Item = &$ty> + '_ {
+            self.of_kind(ResourceKind::$variant).filter_map(|o| match o {
+                Object::$variant(inner) => Some(&**inner),
+                _ => None,
+            })
+        }
+    };
+}
+
+impl Catalog {
+    /// An empty catalog.
+    pub fn new() -> Catalog {
+        Catalog::default()
+    }
+
+    /// Adds an object; if the same object is already present, keeps the first and reports it.
+    pub fn insert(&mut self, object: Object, origin: Origin) -> Option<Duplicate> {
+        let kind = object.kind();
+        let namespace = if kind.info().namespaced { object.meta().namespace().to_owned() } else { String::new() };
+        let key = (kind, namespace, object.meta().name().to_owned());
+        match self.objects.get(&key) {
+            Some((kept, kept_origin)) => Some(Duplicate {
+                kind,
+                namespace: key.1,
+                name: key.2,
+                kept: kept_origin.clone(),
+                dropped: origin,
+                differs: *kept != object,
+            }),
+            None => {
+                self.objects.insert(key, (object, origin));
+                None
+            }
+        }
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True when nothing was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// All objects of one kind, ordered by namespace then name.
+    pub fn of_kind(&self, kind: ResourceKind) -> impl Iterator<Item = &Object> + '_ {
+        let start = (kind, String::new(), String::new());
+        self.objects.range(start..).take_while(move |(k, _)| k.0 == kind).map(|(_, (o, _))| o)
+    }
+
+    /// One object by kind, namespace (ignored for cluster-scoped kinds) and name.
+    pub fn get(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Object> {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(o, _)| o)
+    }
+
+    /// Where an object was read from.
+    pub fn origin(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Origin> {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(_, o)| o)
+    }
+
+    /// The Image with this digest.
+    pub fn image(&self, digest: &str) -> Option<&Image> {
+        match self.get(ResourceKind::Image, "", digest)? {
+            Object::Image(image) => Some(image),
+            _ => None,
+        }
+    }
+
+    /// The ImageStream `namespace/name`.
+    pub fn stream(&self, namespace: &str, name: &str) -> Option<&ImageStream> {
+        match self.get(ResourceKind::ImageStream, namespace, name)? {
+            Object::ImageStream(stream) => Some(stream),
+            _ => None,
+        }
+    }
+
+    /// Whether any object of `kind` was loaded: tells "absent from the input" from "not found".
+    pub fn has_kind(&self, kind: ResourceKind) -> bool {
+        self.of_kind(kind).next().is_some()
+    }
+
+    typed_iter!(
+        /// All Images, by digest.
+        images, Image, Image);
+    typed_iter!(
+        /// All ImageStreams, by namespace and name.
+        streams, ImageStream, ImageStream);
+    typed_iter!(
+        /// ImageStreamTag objects read as such (not synthesised).
+        stream_tags, ImageStreamTag, ImageStreamTag);
+    typed_iter!(
+        /// ImageStreamLayers objects.
+        stream_layers, ImageStreamLayers, ImageStreamLayers);
+    typed_iter!(
+        /// ImageContentSourcePolicies, by name.
+        content_source_policies, ImageContentSourcePolicy, ImageContentSourcePolicy);
+    typed_iter!(
+        /// ImageDigestMirrorSets, by name.
+        digest_mirror_sets, ImageDigestMirrorSet, MirrorSet);
+    typed_iter!(
+        /// ImageTagMirrorSets, by name.
+        tag_mirror_sets, ImageTagMirrorSet, MirrorSet);
+    typed_iter!(
+        /// Cluster image configs (normally one, `cluster`).
+        cluster_image_configs, ClusterImageConfig, ClusterImageConfig);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ObjectMeta;
+
+    fn stream(ns: &str, name: &str) -> Object {
+        Object::ImageStream(Box::new(ImageStream {
+            metadata: ObjectMeta { name: Some(name.into()), namespace: Some(ns.into()), ..Default::default() },
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn keeps_the_first_copy_and_reports_the_second() {
+        let mut catalog = Catalog::new();
+        assert!(catalog.insert(stream("a", "x"), Origin("one.yaml:1".into())).is_none());
+        let dup = catalog.insert(stream("a", "x"), Origin("two.yaml:3".into())).unwrap();
+        assert_eq!((dup.kept.0.as_str(), dup.dropped.0.as_str(), dup.differs), ("one.yaml:1", "two.yaml:3", false));
+        assert!(catalog.insert(stream("b", "x"), Origin("two.yaml:9".into())).is_none());
+        assert_eq!(catalog.streams().count(), 2);
+        assert!(catalog.stream("b", "x").is_some());
+        assert!(!catalog.has_kind(ResourceKind::Image));
+    }
+}

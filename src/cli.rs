@@ -1,0 +1,111 @@
+//! Command-line types only: what the user typed, as clap parses it. No logic lives here; see
+//! `settings` for the resolved form. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::render::OutputFormat;
+
+/// Inspect OpenShift image streams, images and mirror rules: what a tag really points at, and
+/// where a node will pull it from.
+///
+/// isctl reads Image, ImageStream, ImageStreamTag, ImageContentSourcePolicy,
+/// ImageDigestMirrorSet, ImageTagMirrorSet and the cluster image config. It never changes a
+/// cluster. Offline, it reads `oc get -o yaml` dumps, List files, must-gather trees and
+/// archives given with --from.
+#[derive(Debug, Parser)]
+#[command(name = "isctl", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Examples:\n  \
+    # List the image streams of a must-gather\n  \
+    isctl get is -n openshift --from must-gather.local.123/\n\n  \
+    # One stream as YAML\n  \
+    isctl get is cli -n openshift -o yaml --from dump.yaml\n\n\
+    Exit codes: 0 success, 1 an error (bad input, object not found), 2 a usage error.")]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read objects from PATH instead of a cluster: a YAML or JSON file (one object, several
+    /// documents or a List), a directory (read recursively, must-gather trees included), a
+    /// .tar or .tar.gz archive, or - for standard input. Repeat to combine inputs.
+    #[arg(long = "from", value_name = "PATH", global = true)]
+    pub from: Vec<PathBuf>,
+
+    /// Take this RFC 3339 time as "now" for ages (AGE, UPDATED), so output is reproducible.
+    #[arg(long, value_name = "TIME", env = "ISCTL_NOW", global = true)]
+    pub now: Option<String>,
+
+    /// Say more on stderr: -v names skipped objects and ignored files.
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// isctl's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Display image objects, like `oc get`.
+    #[command(after_help = "Kinds:\n  \
+        images (image)                         image.openshift.io Images, cluster-scoped\n  \
+        imagestreams (imagestream, is)         ImageStreams\n  \
+        imagestreamtags (imagestreamtag, istag)  built from streams and images, as the server does\n  \
+        imagecontentsourcepolicies (icsp)      operator.openshift.io mirror policies\n  \
+        imagedigestmirrorsets (idms)           config.openshift.io digest mirrors\n  \
+        imagetagmirrorsets (itms)              config.openshift.io tag mirrors\n  \
+        images.config.openshift.io             the cluster image config\n\
+        Each kind may also be written plural.group, e.g. imagestreams.image.openshift.io.\n\n\
+        Examples:\n  \
+        isctl get is -n openshift --from must-gather/\n  \
+        isctl get istag -A -o wide --from dump.yaml\n  \
+        isctl get is cli tools -n openshift -o name --from must-gather/")]
+    Get(GetArgs),
+}
+
+/// Namespace selection shared by namespaced commands.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Namespace to read (default: "default", as with kubectl).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Read every namespace. Adds a NAMESPACE column to tables.
+    #[arg(short = 'A', long, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+}
+
+/// `isctl get KIND [NAME...]`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// What to get: images, imagestreams (is), imagestreamtags (istag), icsp, idms, itms, or
+    /// a plural.group name.
+    #[arg(value_name = "KIND")]
+    pub kind: String,
+
+    /// Names to get; all objects when none is given.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Leave out the header line of tables.
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Only objects whose labels match, e.g. -l app=cli,tier!=test (=, ==, != and key, !key).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+}

@@ -1,0 +1,408 @@
+//! Decoding one file's text (YAML or JSON, one or many documents, `List`s) into objects.
+//!
+//! YAML does not let us pick a Rust type before reading a whole mapping (`kind` may come after
+//! `items`), and buffering into a generic value would lose line numbers and YAML's lenient
+//! scalars. So decoding takes two passes over the text: the first reads only `apiVersion`,
+//! `kind`, `metadata.name` and list items (cheap, and it finds every syntax error); the second
+//! deserialises exactly the documents and items of known kinds straight into their types, so a
+//! wrong field type is reported at its own line and column. Files with nothing of ours skip the
+//! second pass. serde-saphyr reads JSON too, including tab-indented JSON that is not YAML.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{Object, ResourceKind};
+
+/// A position in a file, 1-based.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// Line.
+    pub line: u64,
+    /// Column.
+    pub column: u64,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Why a file's text could not be decoded, with where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{position}: {message}")]
+pub struct DecodeError {
+    /// Where the problem is.
+    pub position: Position,
+    /// What the problem is, in the parser's words.
+    pub message: String,
+}
+
+/// An object of a known kind, with where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedObject {
+    /// The object.
+    pub object: Object,
+    /// Line and column of the object in the file.
+    pub position: Position,
+}
+
+/// An object of a kind isctl does not read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SkippedObject {
+    /// `apiVersion` as written (may be empty).
+    pub api_version: String,
+    /// `kind` as written (may be empty).
+    pub kind: String,
+    /// `metadata.name` as written (may be empty).
+    pub name: String,
+}
+
+/// What one file held.
+#[derive(Debug, Default, PartialEq)]
+pub struct Decoded {
+    /// Objects of known kinds, in file order.
+    pub objects: Vec<DecodedObject>,
+    /// Objects of other kinds.
+    pub skipped: Vec<SkippedObject>,
+}
+
+/// Decodes a file's text.
+pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
+    let envelopes: Vec<Option<Envelope>> =
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert_error)?;
+    let mut decoded = Decoded::default();
+    let mut plans = VecDeque::new();
+    for envelope in envelopes.into_iter() {
+        let Some(envelope) = envelope else {
+            plans.push_back(DocPlan::Skip);
+            continue;
+        };
+        plans.push_back(envelope.plan(&mut decoded.skipped));
+    }
+    if plans.iter().all(|p| matches!(p, DocPlan::Skip)) {
+        return Ok(decoded);
+    }
+    let _guard = PlanGuard::install(plans);
+    let documents: Vec<PlannedDocument> =
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert_error)?;
+    decoded.objects = documents.into_iter().flat_map(|d| d.0).collect();
+    Ok(decoded)
+}
+
+/// Parser options: duplicate keys are errors (as for kubectl), and the default budgets are raised
+/// so that a cluster-sized list file (100k Images) loads, while alias bombs stay bounded.
+fn options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_reader_input_bytes = None;
+    budget.max_events = usize::MAX;
+    budget.max_nodes = usize::MAX;
+    budget.max_documents = usize::MAX;
+    budget.max_total_scalar_bytes = usize::MAX;
+    budget.max_depth = 256;
+    options.budget = Some(budget);
+    options
+}
+
+fn convert_error(error: serde_saphyr::Error) -> DecodeError {
+    let position = error.location().map(|l| Position { line: l.line(), column: l.column() }).unwrap_or_default();
+    let rendered = error.without_snippet().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    // Drop the "line L column C: " the parser puts in front: the caller prints the position.
+    let message = match message.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
+        _ => message,
+    };
+    // ...and the " at line L, column C" some messages end with.
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    };
+    DecodeError { position, message: message.to_owned() }
+}
+
+/// The first pass: just enough of a document to know what it is.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "apiVersion", default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: Option<EnvelopeMeta>,
+    #[serde(default)]
+    items: Option<Vec<Option<Envelope>>>,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeMeta {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl Envelope {
+    fn is_list(&self) -> bool {
+        self.kind.as_deref().is_some_and(|k| k.ends_with("List")) && self.items.is_some()
+    }
+
+    fn plan(self, skipped: &mut Vec<SkippedObject>) -> DocPlan {
+        if !self.is_list() {
+            return match self.resource_kind(None) {
+                Some(kind) => DocPlan::Object(kind),
+                None => {
+                    skipped.push(self.skipped());
+                    DocPlan::Skip
+                }
+            };
+        }
+        // Items of a typed list (`ImageStreamList`) may omit apiVersion and kind.
+        let list_kind = self.kind.as_deref().and_then(|k| k.strip_suffix("List")).filter(|k| !k.is_empty());
+        let list_type = (self.api_version.as_deref().unwrap_or(""), list_kind);
+        let items = self
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| {
+                let item = item?;
+                let kind = item.resource_kind(Some(list_type));
+                if kind.is_none() {
+                    skipped.push(item.skipped());
+                }
+                kind
+            })
+            .collect::<Vec<_>>();
+        if items.iter().all(Option::is_none) { DocPlan::Skip } else { DocPlan::List(items) }
+    }
+
+    fn resource_kind(&self, list_type: Option<(&str, Option<&str>)>) -> Option<ResourceKind> {
+        let (list_api, list_kind) = list_type.unwrap_or(("", None));
+        let kind = self.kind.as_deref().or(list_kind)?;
+        let api_version = self.api_version.as_deref().unwrap_or(if self.kind.is_some() { "" } else { list_api });
+        ResourceKind::from_type(api_version, kind)
+    }
+
+    fn skipped(&self) -> SkippedObject {
+        SkippedObject {
+            api_version: self.api_version.clone().unwrap_or_default(),
+            kind: self.kind.clone().unwrap_or_default(),
+            name: self.metadata.as_ref().and_then(|m| m.name.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// What the second pass does with one document.
+enum DocPlan {
+    Skip,
+    Object(ResourceKind),
+    List(Vec<Option<ResourceKind>>),
+}
+
+thread_local! {
+    /// The plans of the documents being decoded on this thread, consumed in document order.
+    /// serde-saphyr's multi-document API takes a type, not a seed, so this is how the second
+    /// pass learns what the first found.
+    static PLANS: RefCell<VecDeque<DocPlan>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Installs plans for one decode and clears them afterwards, even on error.
+struct PlanGuard;
+
+impl PlanGuard {
+    fn install(plans: VecDeque<DocPlan>) -> PlanGuard {
+        PLANS.with(|p| *p.borrow_mut() = plans);
+        PlanGuard
+    }
+}
+
+impl Drop for PlanGuard {
+    fn drop(&mut self) {
+        PLANS.with(|p| p.borrow_mut().clear());
+    }
+}
+
+/// The objects of one document after the second pass.
+struct PlannedDocument(Vec<DecodedObject>);
+
+impl<'de> Deserialize<'de> for PlannedDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let plan = PLANS.with(|p| p.borrow_mut().pop_front()).unwrap_or(DocPlan::Skip);
+        match plan {
+            DocPlan::Skip => IgnoredAny::deserialize(deserializer).map(|_| PlannedDocument(vec![])),
+            DocPlan::Object(kind) => ObjectSeed(kind).deserialize(deserializer).map(|o| PlannedDocument(vec![o])),
+            DocPlan::List(items) => deserializer.deserialize_map(ListVisitor(items)).map(PlannedDocument),
+        }
+    }
+}
+
+/// Deserialises one object of a known kind, with its position.
+struct ObjectSeed(ResourceKind);
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = DecodedObject;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        fn typed<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+            deserializer: D,
+            wrap: impl FnOnce(Box<T>) -> Object,
+        ) -> Result<DecodedObject, D::Error> {
+            let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+            let position = Position { line: spanned.referenced.line(), column: spanned.referenced.column() };
+            Ok(DecodedObject { object: wrap(Box::new(spanned.value)), position })
+        }
+        match self.0 {
+            ResourceKind::Image => typed(deserializer, Object::Image),
+            ResourceKind::ImageStream => typed(deserializer, Object::ImageStream),
+            ResourceKind::ImageStreamTag => typed(deserializer, Object::ImageStreamTag),
+            ResourceKind::ImageStreamImage => typed(deserializer, Object::ImageStreamImage),
+            ResourceKind::ImageStreamLayers => typed(deserializer, Object::ImageStreamLayers),
+            ResourceKind::ImageContentSourcePolicy => typed(deserializer, Object::ImageContentSourcePolicy),
+            ResourceKind::ImageDigestMirrorSet => typed(deserializer, Object::ImageDigestMirrorSet),
+            ResourceKind::ImageTagMirrorSet => typed(deserializer, Object::ImageTagMirrorSet),
+            ResourceKind::ClusterImageConfig => typed(deserializer, Object::ClusterImageConfig),
+        }
+    }
+}
+
+/// A `List` document: only `items` matters, each item by its own plan.
+struct ListVisitor(Vec<Option<ResourceKind>>);
+
+impl<'de> Visitor<'de> for ListVisitor {
+    type Value = Vec<DecodedObject>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a List object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut objects = Vec::new();
+        let mut plans = Some(self.0);
+        while let Some(key) = map.next_key::<String>()? {
+            match (key.as_str(), plans.take()) {
+                ("items", Some(items)) => objects = map.next_value_seed(ItemsSeed(items))?,
+                (_, taken) => {
+                    plans = plans.or(taken);
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(objects)
+    }
+}
+
+struct ItemsSeed(Vec<Option<ResourceKind>>);
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed {
+    type Value = Vec<DecodedObject>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed {
+    type Value = Vec<DecodedObject>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut objects = Vec::new();
+        for plan in self.0 {
+            match plan {
+                Some(kind) => match seq.next_element_seed(ObjectSeed(kind))? {
+                    Some(object) => objects.push(object),
+                    None => break,
+                },
+                None => {
+                    if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                }
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(objects)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(decoded: &Decoded) -> Vec<(ResourceKind, String, u64)> {
+        decoded.objects.iter().map(|o| (o.object.kind(), o.object.meta().name().to_owned(), o.position.line)).collect()
+    }
+
+    #[test]
+    fn multi_document_with_other_kinds() {
+        let text = "# leading comment\n---\napiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: cli\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: openshift\n---\n";
+        let decoded = decode(text).unwrap();
+        assert_eq!(kinds(&decoded), vec![(ResourceKind::ImageStream, "cli".into(), 3)]);
+        assert_eq!(decoded.skipped.len(), 1);
+        assert_eq!(decoded.skipped[0].kind, "Namespace");
+    }
+
+    #[test]
+    fn typed_lists_lend_their_kind_to_items() {
+        let text = "apiVersion: image.openshift.io/v1\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: b\nkind: ImageStreamList\nmetadata:\n  resourceVersion: \"1\"\n";
+        let decoded = decode(text).unwrap();
+        assert_eq!(
+            kinds(&decoded),
+            vec![(ResourceKind::ImageStream, "a".into(), 3), (ResourceKind::ImageStream, "b".into(), 5)]
+        );
+    }
+
+    #[test]
+    fn mixed_list_keeps_known_and_counts_the_rest() {
+        let text = r#"{"kind": "List", "apiVersion": "v1", "items": [
+            {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"}},
+            {"kind": "ImageContentSourcePolicy", "apiVersion": "operator.openshift.io/v1alpha1", "metadata": {"name": "r"}},
+            {"kind": "Image", "apiVersion": "config.openshift.io/v1", "metadata": {"name": "cluster"}}]}"#;
+        let decoded = decode(text).unwrap();
+        assert_eq!(
+            kinds(&decoded),
+            vec![
+                (ResourceKind::ImageContentSourcePolicy, "r".into(), 3),
+                (ResourceKind::ClusterImageConfig, "cluster".into(), 4)
+            ]
+        );
+        assert_eq!(decoded.skipped[0].name, "p");
+    }
+
+    #[test]
+    fn tab_indented_json_is_read() {
+        let text = "{\n\t\"kind\": \"ImageStream\",\n\t\"apiVersion\": \"image.openshift.io/v1\",\n\t\"metadata\": {\n\t\t\"name\": \"nodejs\"\n\t}\n}\n";
+        assert_eq!(kinds(&decode(text).unwrap()), vec![(ResourceKind::ImageStream, "nodejs".into(), 1)]);
+    }
+
+    #[test]
+    fn wrong_field_type_is_located() {
+        let text =
+            "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: x\nspec:\n  tags: \"oops\"\n";
+        let err = decode(text).unwrap_err();
+        assert_eq!(err.position, Position { line: 6, column: 9 });
+        assert!(!err.message.contains("line"), "{}", err.message);
+    }
+
+    #[test]
+    fn duplicate_keys_and_truncation_are_errors() {
+        let err = decode("kind: ImageStream\nkind: Image\n").unwrap_err();
+        assert_eq!(err.position.line, 2);
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+        let err = decode("{\"kind\": \"ImageStream\", \"metadata\": {\"name\": ").unwrap_err();
+        assert_eq!(err.position.line, 1);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_hold_nothing() {
+        assert_eq!(decode("").unwrap(), Decoded::default());
+        assert_eq!(decode("# nothing\n---\n").unwrap(), Decoded::default());
+    }
+}

@@ -1,0 +1,144 @@
+//! ImageStreamTags built from streams and images the way openshift-apiserver builds them
+//! (openshift-semantics.md 1.3 and 1.4), plus the pull spec a pod gets for a history item.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Catalog;
+use crate::model::imagestream::{TagEvent, TagReference};
+use crate::model::{Image, ImageStream, ImageStreamTag, ObjectMeta};
+
+/// The pull spec for a history item after the tag's reference policy: with `Local` and an
+/// internal repository, `<status.dockerImageRepository>@<image>`; otherwise the item's own
+/// `dockerImageReference` (`ResolveReferenceForTagEvent`).
+pub fn pull_spec(stream: &ImageStream, spec_tag: Option<&TagReference>, event: &TagEvent) -> String {
+    match (spec_tag.is_some_and(TagReference::is_local_reference_policy), stream.internal_repository()) {
+        (true, Some(repository)) if !event.image.is_empty() => format!("{repository}@{}", event.image),
+        _ => event.docker_image_reference.clone(),
+    }
+}
+
+/// Builds the ImageStreamTag `stream:tag` as a GET would return it, or `None` when the tag has
+/// no current image (the server answers NotFound then). When the Image is not in the input, the
+/// embedded image holds just its name and pull spec, as in a server LIST.
+pub fn synthesize(stream: &ImageStream, tag: &str, catalog: &Catalog) -> Option<ImageStreamTag> {
+    let status = stream.status_tag(tag)?;
+    let current = status.history().first().filter(|e| !e.image.is_empty())?;
+    let spec_tag = stream.spec_tag(tag);
+    let mut image = match catalog.image(&current.image) {
+        Some(found) => {
+            let mut image = found.clone();
+            image.extra.remove("dockerImageManifest");
+            image.extra.remove("dockerImageConfig");
+            if let Some(tag_annotations) = spec_tag.and_then(|t| t.annotations.as_ref()).filter(|a| !a.is_empty()) {
+                let annotations = image.metadata.annotations.get_or_insert_with(BTreeMap::new);
+                annotations.extend(tag_annotations.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            image
+        }
+        None => Image {
+            metadata: ObjectMeta { name: Some(current.image.clone()), ..Default::default() },
+            ..Default::default()
+        },
+    };
+    image.api_version = None;
+    image.kind = None;
+    image.docker_image_reference = Some(pull_spec(stream, spec_tag, current));
+    let meta = &stream.metadata;
+    Some(ImageStreamTag {
+        api_version: Some("image.openshift.io/v1".into()),
+        kind: Some("ImageStreamTag".into()),
+        metadata: ObjectMeta {
+            name: Some(format!("{}:{tag}", meta.name())),
+            namespace: meta.namespace.clone(),
+            uid: meta.uid.clone(),
+            resource_version: meta.resource_version.clone(),
+            creation_timestamp: current.created.clone(),
+            labels: meta.labels.clone(),
+            ..Default::default()
+        },
+        tag: spec_tag.cloned(),
+        generation: current.generation,
+        lookup_policy: stream.spec.as_ref().and_then(|s| s.extra.get("lookupPolicy").cloned()),
+        conditions: status.conditions.clone(),
+        image,
+        extra: Default::default(),
+    })
+}
+
+/// Every ImageStreamTag of the streams in `namespace` (all when `None`), ordered by namespace and
+/// name, including ImageStreamTag objects read from files whose stream was not loaded.
+pub fn all(catalog: &Catalog, namespace: Option<&str>) -> Vec<ImageStreamTag> {
+    let in_scope = |ns: &str| namespace.is_none_or(|wanted| wanted == ns);
+    let mut tags: BTreeMap<(String, String), ImageStreamTag> = BTreeMap::new();
+    for stream in catalog.streams().filter(|s| in_scope(s.metadata.namespace())) {
+        for status in stream.status_tags() {
+            if let Some(tag) = synthesize(stream, &status.tag, catalog) {
+                tags.insert((tag.metadata.namespace().to_owned(), tag.metadata.name().to_owned()), tag);
+            }
+        }
+    }
+    for recorded in catalog.stream_tags().filter(|t| in_scope(t.metadata.namespace())) {
+        let key = (recorded.metadata.namespace().to_owned(), recorded.metadata.name().to_owned());
+        tags.entry(key).or_insert_with(|| recorded.clone());
+    }
+    tags.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Origin;
+    use crate::model::Object;
+
+    fn stream() -> ImageStream {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "cli", "namespace": "openshift", "uid": "u1"},
+            "spec": {"tags": [
+                {"name": "latest", "referencePolicy": {"type": "Local"}, "annotations": {"description": "d"}},
+                {"name": "old", "referencePolicy": {"type": "Source"}},
+            ]},
+            "status": {"dockerImageRepository": "image-registry.openshift-image-registry.svc:5000/openshift/cli",
+                "tags": [
+                    {"tag": "latest", "items": [{"created": "2026-01-01T00:00:00Z", "image": "sha256:aa",
+                        "dockerImageReference": "quay.io/x/cli@sha256:aa", "generation": 2}]},
+                    {"tag": "old", "items": [{"image": "sha256:bb", "dockerImageReference": "quay.io/x/cli@sha256:bb"}]},
+                    {"tag": "broken", "items": null, "conditions": [{"type": "ImportSuccess", "status": "False"}]},
+                ]},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn local_policy_points_at_the_integrated_registry() {
+        let s = stream();
+        let latest = s.status_tag("latest").unwrap().history()[0].clone();
+        assert_eq!(
+            pull_spec(&s, s.spec_tag("latest"), &latest),
+            "image-registry.openshift-image-registry.svc:5000/openshift/cli@sha256:aa"
+        );
+        let old = s.status_tag("old").unwrap().history()[0].clone();
+        assert_eq!(pull_spec(&s, s.spec_tag("old"), &old), "quay.io/x/cli@sha256:bb");
+    }
+
+    #[test]
+    fn synthesises_like_the_server() {
+        let mut catalog = Catalog::new();
+        let image: Image = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "sha256:aa", "annotations": {"a": "1"}},
+            "dockerImageReference": "quay.io/x/cli@sha256:aa", "dockerImageManifest": "{}"}))
+        .unwrap();
+        catalog.insert(Object::Image(Box::new(image)), Origin("t".into()));
+        let s = stream();
+        let tag = synthesize(&s, "latest", &catalog).unwrap();
+        assert_eq!(tag.metadata.name(), "cli:latest");
+        assert_eq!(tag.metadata.creation_timestamp.as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(tag.generation, Some(2));
+        assert!(!tag.image.extra.contains_key("dockerImageManifest"));
+        assert_eq!(tag.image.metadata.annotations.as_ref().unwrap()["description"], "d");
+        assert!(tag.image.docker_image_reference.unwrap().starts_with("image-registry."));
+        assert!(synthesize(&s, "broken", &catalog).is_none());
+        // Without the Image object, a minimal image still names the digest.
+        let old = synthesize(&s, "old", &catalog).unwrap();
+        assert_eq!(old.image.metadata.name(), "sha256:bb");
+    }
+}
