@@ -41,7 +41,7 @@ pub struct GlobalArgs {
     pub from: Vec<PathBuf>,
 
     /// Take this RFC 3339 time as "now" for ages (AGE, UPDATED), so output is reproducible.
-    #[arg(long, value_name = "TIME", env = "ISCTL_NOW", global = true)]
+    #[arg(long, value_name = "TIME", env = "ISCTL_NOW", hide_env_values = true, global = true)]
     pub now: Option<String>,
 
     /// Say more on stderr: -v names skipped objects and ignored files.
@@ -54,13 +54,13 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Display image objects, like `oc get`.
     #[command(after_help = "Kinds:\n  \
-        images (image)                         image.openshift.io Images, cluster-scoped\n  \
-        imagestreams (imagestream, is)         ImageStreams\n  \
-        imagestreamtags (imagestreamtag, istag)  built from streams and images, as the server does\n  \
-        imagecontentsourcepolicies (icsp)      operator.openshift.io mirror policies\n  \
-        imagedigestmirrorsets (idms)           config.openshift.io digest mirrors\n  \
-        imagetagmirrorsets (itms)              config.openshift.io tag mirrors\n  \
-        images.config.openshift.io             the cluster image config\n\
+        images (image)                            image.openshift.io Images, cluster-scoped\n  \
+        imagestreams (imagestream, is)            ImageStreams\n  \
+        imagestreamtags (imagestreamtag, istag)   built from streams and images, as the server does\n  \
+        imagecontentsourcepolicies (icsp)         operator.openshift.io mirror policies\n  \
+        imagedigestmirrorsets (idms)              config.openshift.io digest mirrors\n  \
+        imagetagmirrorsets (itms)                 config.openshift.io tag mirrors\n  \
+        images.config.openshift.io                the cluster image config\n\
         Each kind may also be written plural.group, e.g. imagestreams.image.openshift.io.\n\n\
         Examples:\n  \
         isctl get is -n openshift --from must-gather/\n  \

@@ -119,6 +119,8 @@ fn convert_error(error: serde_saphyr::Error) -> DecodeError {
         Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
         _ => message,
     };
+    // Library advice is not for our users.
+    let message = message.split(", set DuplicateKeyPolicy").next().unwrap_or(message);
     // ...and the " at line L, column C" some messages end with.
     let message = match message.rfind(" at line ") {
         Some(i) if message[i..].contains(", column ") => &message[..i],

@@ -45,6 +45,9 @@ impl Source for FileSource {
 #[derive(Default)]
 struct Loader {
     loaded: Loaded,
+    /// Canonical paths of files already read: a file reached twice (named twice, or through a
+    /// symbolic link) is read once, since it cannot disagree with itself.
+    seen: BTreeSet<PathBuf>,
 }
 
 /// File names read inside directories; anything else there is left alone.
@@ -97,6 +100,14 @@ impl Loader {
             self.ignore(path, "not a YAML or JSON file by name".into());
             return Ok(());
         }
+        if let Ok(canonical) = fs::canonicalize(path)
+            && !self.seen.insert(canonical)
+        {
+            if explicit {
+                self.ignore(path, "given more than once; read once".into());
+            }
+            return Ok(());
+        }
         let bytes = fs::read(path).map_err(|e| read_error(path, &e))?;
         let label = path.display().to_string();
         if is_archive_name(&name) {
@@ -107,6 +118,13 @@ impl Loader {
 
     fn directory(&mut self, path: &Path, explicit: bool, ancestors: &mut Vec<PathBuf>) -> Result<(), SourceError> {
         let canonical = fs::canonicalize(path).map_err(|e| read_error(path, &e))?;
+        if explicit && ancestors.is_empty() && self.seen.contains(&canonical) {
+            self.ignore(path, "given more than once; read once".into());
+            return Ok(());
+        }
+        if explicit {
+            self.seen.insert(canonical.clone());
+        }
         if ancestors.contains(&canonical) {
             self.ignore(path, "symbolic link loop (directory already being read)".into());
             return Ok(());
@@ -184,6 +202,9 @@ impl Loader {
                 return Err(SourceError::Decode { path: label.to_owned(), position, message });
             }
         };
+        if explicit && decoded.objects.is_empty() && decoded.skipped.is_empty() {
+            self.loaded.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason: "holds no objects".into() });
+        }
         for skipped in decoded.skipped {
             // Skipped objects are not located by the first pass; the file is enough to find them.
             self.loaded.notes.push(LoadNote::Skipped { origin: Origin(label.to_owned()), object: skipped });

@@ -64,10 +64,10 @@ impl fmt::Display for LoadNote {
         match self {
             LoadNote::Duplicate(d) => {
                 let name = if d.namespace.is_empty() { d.name.clone() } else { format!("{}/{}", d.namespace, d.name) };
-                let how = if d.differs { "a different copy" } else { "again" };
+                let how = if d.differs { "found again with different content" } else { "found again" };
                 write!(
                     f,
-                    "{} \"{}\" found {} at {}; keeping the one from {}",
+                    "{} \"{}\" {} at {}; keeping the one from {}",
                     d.kind.qualified_plural(),
                     name,
                     how,

@@ -1,0 +1,11 @@
+//! The one integration-test binary: runs the built `isctl` on fixtures and compares what it
+//! prints with reviewed insta snapshots.
+//!
+//! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
+//! - `input`: offline input of every accepted shape and the corpus of bad inputs.
+//! - `help`: the clap tree and the help texts.
+
+mod common;
+mod get;
+mod help;
+mod input;
