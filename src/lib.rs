@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod mirror;
 pub mod model;
 pub mod printer;
 pub mod reference;

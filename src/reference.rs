@@ -143,7 +143,7 @@ fn split_domain(name: &str) -> (String, String) {
 }
 
 /// `host[:port]` with DNS-ish labels, or a bracketed IPv6 literal.
-fn valid_domain(domain: &str) -> bool {
+pub fn valid_domain(domain: &str) -> bool {
     let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
         match rest.split_once(']') {
             Some((ip, tail))
@@ -176,7 +176,7 @@ fn valid_domain(domain: &str) -> bool {
 }
 
 /// `[a-z0-9]+` runs joined by `.`, `_`, `__` or one or more `-`.
-fn valid_component(component: &str) -> bool {
+pub fn valid_component(component: &str) -> bool {
     let bytes = component.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
