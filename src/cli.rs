@@ -67,6 +67,41 @@ pub enum Command {
         isctl get istag -A -o wide --from dump.yaml\n  \
         isctl get is cli tools -n openshift -o name --from must-gather/")]
     Get(GetArgs),
+
+    /// Show where a node pulls an image from: the mirrors it tries, in order, and why.
+    ///
+    /// Answers as CRI-O does after the machine-config operator renders the cluster's
+    /// ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and image config
+    /// into registries.conf: the longest matching scope, digest-only mirrors for digest pulls and
+    /// tag-only mirrors for tag pulls, the source always last, blocked and insecure endpoints,
+    /// and the policy.json verdict. Rules the operator would refuse are shown as conflicts.
+    #[command(after_help = "Examples:\n  \
+        isctl mirrors quay.io/openshift-release-dev/ocp-release@sha256:... --from must-gather/\n  \
+        isctl mirrors registry.redhat.io/ubi9/ubi:latest -o yaml --from icsp.yaml --from idms.yaml\n  \
+        isctl mirrors --render --from must-gather/ > registries.conf")]
+    Mirrors(MirrorsArgs),
+}
+
+/// `isctl mirrors PULLSPEC...`.
+#[derive(Debug, Args)]
+pub struct MirrorsArgs {
+    /// Image references as a pod or an ImageStream names them (short names are normalised:
+    /// `busybox` is docker.io/library/busybox).
+    #[arg(value_name = "PULLSPEC")]
+    pub references: Vec<String>,
+
+    /// Print the registries.conf the operator would write for the loaded rules, instead of plans.
+    #[arg(long)]
+    pub render: bool,
+
+    /// Output format: table (and wide) for people, yaml or json (kind: PullPlan, documented in
+    /// docs/pull-plan.md).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Leave out the header line of tables.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// Namespace selection shared by namespaced commands.

@@ -2,6 +2,7 @@
 //! hands text to the printer. One module per command.
 
 pub mod get;
+pub mod mirrors;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ pub struct Ctx {
 pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
     match command {
         Command::Get(args) => get::run(args, ctx),
+        Command::Mirrors(args) => mirrors::run(args, ctx),
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Resolver {
     /// Scope (prefix, or location when there is none) to entry index; the first entry wins
     /// for duplicate prefixes, as when containers/image loads the file.
     by_prefix: HashMap<String, usize>,
+    /// The same entries in prefix order, for [`Resolver::find_by_scan`].
+    sorted: Vec<usize>,
 }
 
 impl Resolver {
@@ -92,7 +94,9 @@ impl Resolver {
         for (index, entry) in config.registries.iter().enumerate() {
             by_prefix.entry(entry.scope().to_owned()).or_insert(index);
         }
-        Resolver { config, by_prefix }
+        let mut sorted: Vec<usize> = by_prefix.values().copied().collect();
+        sorted.sort_by(|a, b| config.registries[*a].scope().cmp(config.registries[*b].scope()));
+        Resolver { config, by_prefix, sorted }
     }
 
     /// The configuration this resolver answers from.
@@ -135,6 +139,26 @@ impl Resolver {
             }
         }
         best.map(|(_, index, covered)| (&self.config.registries[index], covered))
+    }
+
+    /// The same answer as [`Resolver::find`], computed as containers/image does: a scan of every
+    /// entry in prefix order. Kept as the reference the index is tested and benchmarked against.
+    pub fn find_by_scan(&self, name: &str) -> Option<(&RegistryEntry, usize)> {
+        let mut best: Option<(&RegistryEntry, usize)> = None;
+        for entry in self.sorted.iter().map(|i| &self.config.registries[*i]) {
+            let prefix = entry.scope();
+            let covered = if prefix.starts_with("*.") {
+                wildcard_match_len(name, prefix)
+            } else {
+                matches_prefix(name, prefix).then_some(prefix.len())
+            };
+            if let Some(covered) = covered
+                && best.is_none_or(|(b, _)| prefix.len() > b.scope().len())
+            {
+                best = Some((entry, covered));
+            }
+        }
+        best
     }
 
     /// The pull plan for a reference as a user or an ImageStream wrote it.

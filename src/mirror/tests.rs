@@ -43,8 +43,8 @@ fn idms(name: &str, source: &str, mirrors: &[&str]) -> String {
 fn image_config(blocked: &[&str], insecure: &[&str]) -> String {
     format!(
         "---\napiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n    blockedRegistries: [{}]\n    insecureRegistries: [{}]\n",
-        blocked.join(", "),
-        insecure.join(", ")
+        blocked.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
+        insecure.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
     )
 }
 
@@ -299,5 +299,39 @@ fn invariants_hold_for_generated_rule_sets() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn the_index_answers_like_a_full_scan() {
+    let r = resolver(
+        &[
+            idms("w", "*.example.com", &["wild.local/x"]),
+            idms("a", "a.example.com", &["a.local/x"]),
+            idms("q", "quay.io", &["q.local/q"]),
+            idms("qn", "quay.io/ns", &["q.local/ns"]),
+            idms("qna", "quay.io/ns/app", &["q.local/app"]),
+            idms("p", "registry.example.com", &["p.local/r"]),
+            image_config(&["*.blocked.example.com", "docker.io"], &["insecure.example.com:5000"]),
+        ]
+        .concat(),
+    );
+    for name in [
+        "quay.io/ns/app",
+        "quay.io/ns/app-nightly",
+        "quay.io/ns/app/sub",
+        "quay.io/other",
+        "a.example.com/x",
+        "b.a.example.com/x",
+        "x.blocked.example.com/y",
+        "registry.example.com:5000/app",
+        "insecure.example.com:5000/z",
+        "docker.io/library/busybox",
+        "example.com/x",
+        "nothing.test/x",
+    ] {
+        let indexed = r.find(name).map(|(e, covered)| (e.scope().to_owned(), covered));
+        let scanned = r.find_by_scan(name).map(|(e, covered)| (e.scope().to_owned(), covered));
+        assert_eq!(indexed, scanned, "{name}");
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from data to text. Nothing here writes anywhere or reads a clock.
 
 pub mod age;
+pub mod pull_plan;
 pub mod table;
 pub mod yaml;
 
@@ -35,13 +36,40 @@ pub fn list_or_single(mut items: Vec<Value>, force_list: bool) -> Value {
     })
 }
 
-/// JSON as kubectl prints it: 4-space indentation and a final newline.
-pub fn json(value: &Value) -> String {
+/// A `kind: List` of isctl's own documents, fields in declaration order.
+#[derive(serde::Serialize)]
+struct ListDocument<T> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    items: Vec<T>,
+    kind: &'static str,
+    metadata: serde_json::Value,
+}
+
+/// isctl's own documents (PullPlan, ImageStreamResolution) as YAML or JSON: one stays itself,
+/// several become a `kind: List`. Fields keep their documented order.
+pub fn document<T: serde::Serialize>(mut items: Vec<T>, yaml: bool) -> String {
+    if items.len() == 1 {
+        let item = items.pop().expect("one item");
+        return if yaml { yaml::to_yaml(&item) } else { json_ordered(&item) };
+    }
+    let list =
+        ListDocument { api_version: "v1", items, kind: "List", metadata: serde_json::json!({"resourceVersion": ""}) };
+    if yaml { yaml::to_yaml(&list) } else { json_ordered(&list) }
+}
+
+/// Pretty JSON of a serialisable value, keeping field order (unlike a `serde_json::Value`).
+fn json_ordered<T: serde::Serialize>(value: &T) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(value, &mut serializer).expect("JSON values serialise");
+    value.serialize(&mut serializer).expect("documents serialise");
     let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
     text.push('\n');
     text
+}
+
+/// JSON as kubectl prints it: 4-space indentation and a final newline.
+pub fn json(value: &Value) -> String {
+    json_ordered(value)
 }

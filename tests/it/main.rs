@@ -4,8 +4,10 @@
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `help`: the clap tree and the help texts.
+//! - `mirrors`: pull plans and the rendered registries.conf.
 
 mod common;
 mod get;
 mod help;
 mod input;
+mod mirrors;

@@ -1,0 +1,58 @@
+//! `isctl mirrors PULLSPEC...`: where a node pulls each reference from, and why
+//! (openshift-semantics.md section 3); `--render` prints the registries.conf nodes get.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::cli::MirrorsArgs;
+use crate::mirror::{RegistriesConfig, Resolver};
+use crate::render::pull_plan::{PullPlanDocument, render_blocks};
+use crate::render::{self, OutputFormat};
+
+use crate::settings::SettingsError;
+
+/// Runs `mirrors`.
+pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+    if args.render != args.references.is_empty() {
+        let message =
+            if args.render { "--render takes no PULLSPEC" } else { "give at least one PULLSPEC, or --render" };
+        return Err(SettingsError::Usage(message.into()).into());
+    }
+    if matches!(args.output, OutputFormat::Name) {
+        return Err(
+            SettingsError::Usage("-o name is not supported by mirrors; use table, wide, yaml or json".into()).into()
+        );
+    }
+    let catalog = super::load(ctx)?;
+    let config = RegistriesConfig::from_catalog(&catalog);
+    if !catalog.has_kind(crate::model::ResourceKind::ImageContentSourcePolicy)
+        && !catalog.has_kind(crate::model::ResourceKind::ImageDigestMirrorSet)
+        && !catalog.has_kind(crate::model::ResourceKind::ImageTagMirrorSet)
+    {
+        ctx.printer.warning("the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors");
+    }
+    if args.render {
+        for conflict in &config.conflicts {
+            ctx.printer.warning(&format!(
+                "conflict: {}: {}; the operator would not render this file",
+                conflict.source, conflict.message
+            ));
+        }
+        ctx.printer.data(&crate::mirror::toml::render(&config))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let resolver = Resolver::new(config);
+    let plans: Vec<_> = args.references.iter().map(|r| resolver.plan(r)).collect();
+    let text = match args.output {
+        OutputFormat::Yaml | OutputFormat::Json => {
+            let documents: Vec<PullPlanDocument<'_>> = plans.iter().map(PullPlanDocument::new).collect();
+            render::document(documents, args.output == OutputFormat::Yaml)
+        }
+        _ => render_blocks(&plans, args.no_headers),
+    };
+    // Errors and conflicts are findings shown in the output, not failures of isctl: exit 0.
+    ctx.printer.data(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
