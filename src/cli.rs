@@ -17,10 +17,12 @@ use crate::render::OutputFormat;
 #[derive(Debug, Parser)]
 #[command(name = "isctl", version, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "Examples:\n  \
-    # List the image streams of a must-gather\n  \
-    isctl get is -n openshift --from must-gather.local.123/\n\n  \
-    # One stream as YAML\n  \
-    isctl get is cli -n openshift -o yaml --from dump.yaml\n\n\
+    # Every tag of a stream: history, Images, and where nodes pull each digest from\n  \
+    isctl resolve must-gather -n openshift --from must-gather.local.123/\n\n  \
+    # Where a node pulls one image from, after the cluster's mirror rules\n  \
+    isctl mirrors quay.io/openshift-release-dev/ocp-release@sha256:... --from must-gather/\n\n  \
+    # The image streams of a namespace, as oc shows them\n  \
+    isctl get is -n openshift --from must-gather/\n\n\
     Exit codes: 0 success, 1 an error (bad input, object not found), 2 a usage error.")]
 pub struct Cli {
     /// Options every command takes.
@@ -80,6 +82,45 @@ pub enum Command {
         isctl mirrors registry.redhat.io/ubi9/ubi:latest -o yaml --from icsp.yaml --from idms.yaml\n  \
         isctl mirrors --render --from must-gather/ > registries.conf")]
     Mirrors(MirrorsArgs),
+
+    /// Resolve image streams: every tag's history, joined to its Images and to where a node pulls
+    /// each digest from.
+    ///
+    /// For each tag (oc's order: latest, then versions newest first, then the rest) and each
+    /// history item: generation, creation time, digest, whether and where the Image was found,
+    /// the pull spec a pod gets (the integrated registry for referencePolicy Local), and the
+    /// ordered pull sources after the cluster's mirror rules. Failed and pending imports stand
+    /// out. Tables show absolute times unless --now is given; YAML and JSON never depend on the
+    /// clock (schema: docs/resolution.md).
+    #[command(after_help = "Examples:\n  \
+        # The main job: the must-gather stream of namespace openshift\n  \
+        isctl resolve must-gather -n openshift --from must-gather.local.123/\n\n  \
+        # One tag, every pull source\n  \
+        isctl resolve cli:latest -n openshift -o wide --from must-gather/\n\n  \
+        # Every stream of every namespace, for scripts\n  \
+        isctl resolve -A -o json --from must-gather/")]
+    Resolve(ResolveArgs),
+}
+
+/// `isctl resolve [STREAM[:TAG]...]`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Streams to resolve, optionally one tag each (STREAM:TAG); every stream in the namespace
+    /// when none is given.
+    #[arg(value_name = "STREAM[:TAG]")]
+    pub streams: Vec<String>,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Output format: table, wide (every pull source), yaml or json (kind: ImageStreamResolution).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Leave out the header line of tables.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `isctl mirrors PULLSPEC...`.

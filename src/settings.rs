@@ -29,6 +29,9 @@ pub enum SettingsError {
 pub struct Settings {
     /// The time ages are measured against.
     pub now: Timestamp,
+    /// Whether `now` was given (`--now`/`ISCTL_NOW`) rather than read from the clock: commands
+    /// whose output must not depend on the clock show relative ages only then.
+    pub now_given: bool,
     /// Paths to read.
     pub from: Vec<PathBuf>,
     /// `-v` count.
@@ -45,7 +48,7 @@ impl Settings {
         if global.from.is_empty() {
             return Err(SettingsError::NoInput);
         }
-        Ok(Settings { now, from: global.from.clone(), verbosity: global.verbose })
+        Ok(Settings { now, now_given: global.now.is_some(), from: global.from.clone(), verbosity: global.verbose })
     }
 }
 

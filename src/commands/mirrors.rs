@@ -48,7 +48,7 @@ pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     let text = match args.output {
         OutputFormat::Yaml | OutputFormat::Json => {
             let documents: Vec<PullPlanDocument<'_>> = plans.iter().map(PullPlanDocument::new).collect();
-            render::document(documents, args.output == OutputFormat::Yaml)
+            render::document(documents, args.output == OutputFormat::Yaml, false)
         }
         _ => render_blocks(&plans, args.no_headers),
     };

@@ -3,6 +3,7 @@
 
 pub mod get;
 pub mod mirrors;
+pub mod resolve;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
     match command {
         Command::Get(args) => get::run(args, ctx),
         Command::Mirrors(args) => mirrors::run(args, ctx),
+        Command::Resolve(args) => resolve::run(args, ctx),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod pull_plan;
+pub mod resolution;
 pub mod table;
 pub mod yaml;
 
@@ -46,10 +47,10 @@ struct ListDocument<T> {
     metadata: serde_json::Value,
 }
 
-/// isctl's own documents (PullPlan, ImageStreamResolution) as YAML or JSON: one stays itself,
-/// several become a `kind: List`. Fields keep their documented order.
-pub fn document<T: serde::Serialize>(mut items: Vec<T>, yaml: bool) -> String {
-    if items.len() == 1 {
+/// isctl's own documents (PullPlan, ImageStreamResolution) as YAML or JSON: one stays itself
+/// unless `force_list`, several become a `kind: List`. Fields keep their documented order.
+pub fn document<T: serde::Serialize>(mut items: Vec<T>, yaml: bool, force_list: bool) -> String {
+    if items.len() == 1 && !force_list {
         let item = items.pop().expect("one item");
         return if yaml { yaml::to_yaml(&item) } else { json_ordered(&item) };
     }

@@ -18,3 +18,13 @@ fn get_help() {
 fn top_level_help() {
     insta::assert_snapshot!(run(&["--help"]));
 }
+
+#[test]
+fn mirrors_help() {
+    insta::assert_snapshot!(run(&["mirrors", "--help"]));
+}
+
+#[test]
+fn resolve_help() {
+    insta::assert_snapshot!(run(&["resolve", "--help"]));
+}

@@ -5,9 +5,11 @@
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `help`: the clap tree and the help texts.
 //! - `mirrors`: pull plans and the rendered registries.conf.
+//! - `resolve`: the main job.
 
 mod common;
 mod get;
 mod help;
 mod input;
 mod mirrors;
+mod resolve;

@@ -1,0 +1,584 @@
+//! The main job, as a pure function: for each tag of a stream, its history joined to the Image
+//! objects and to the places a node pulls each digest from. The result is the versioned
+//! `ImageStreamResolution` document (docs/resolution.md); renderers only format it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::mirror::plan::{PolicyVerdict, PullSource, Resolver};
+use crate::model::imagestream::{TagEvent, TagEventCondition, TagReference};
+use crate::model::{Image, ImageStream};
+use crate::stream_tags::pull_spec;
+use crate::tag_order;
+
+/// One stream, resolved (`kind: ImageStreamResolution`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamResolution {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `ImageStreamResolution`.
+    pub kind: &'static str,
+    /// The stream's name and namespace.
+    pub metadata: ResolutionMeta,
+    /// `status.dockerImageRepository`: where `Local` tags are pulled from.
+    pub docker_image_repository: Option<String>,
+    /// `status.publicDockerImageRepository`.
+    pub public_docker_image_repository: Option<String>,
+    /// Tags in oc's order.
+    pub tags: Vec<TagResolution>,
+    /// Everything incomplete about this answer.
+    pub warnings: Vec<String>,
+}
+
+/// Name and namespace of the resolved stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResolutionMeta {
+    /// Stream name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+}
+
+/// One tag.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagResolution {
+    /// Tag name.
+    pub name: String,
+    /// For a tag that follows another tag of this stream: the tag it ends at.
+    pub alias_of: Option<String>,
+    /// Tags of this stream that follow this one.
+    pub aliases: Vec<String>,
+    /// The spec tag, `null` for a tag that only has status (pushed).
+    pub spec: Option<TagSpec>,
+    /// The spec asks for a newer generation than the last import observed.
+    pub import_pending: bool,
+    /// The last import failed (`ImportSuccess` is `False`).
+    pub import_failed: Option<ImportFailure>,
+    /// The status tag's conditions as recorded.
+    pub conditions: Vec<TagEventCondition>,
+    /// History, newest first; `current` marks items[0].
+    pub history: Vec<HistoryItem>,
+}
+
+/// What a spec tag asks for.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagSpec {
+    /// `from.kind`, `from.name` and `from.namespace`.
+    pub from: Option<SpecFrom>,
+    /// A reference tag is never imported.
+    pub reference: bool,
+    /// Spec generation.
+    pub generation: Option<i64>,
+    /// Periodic re-import.
+    pub scheduled: bool,
+    /// `Legacy` or `PreserveOriginal` (empty when unset).
+    pub import_mode: String,
+    /// `Source` or `Local`.
+    pub reference_policy: String,
+}
+
+/// `from` of a spec tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpecFrom {
+    /// `DockerImage`, `ImageStreamTag` or `ImageStreamImage`.
+    pub kind: String,
+    /// What it names.
+    pub name: String,
+    /// Namespace of a referenced stream, if another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A failed import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportFailure {
+    /// `NotFound`, `Unauthorized`, `InternalError`...
+    pub reason: String,
+    /// The registry's message.
+    pub message: String,
+    /// When the condition last changed.
+    pub last_transition_time: Option<String>,
+}
+
+/// One history entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryItem {
+    /// True for items[0].
+    pub current: bool,
+    /// Spec generation that produced it.
+    pub generation: Option<i64>,
+    /// When the tag started pointing here.
+    pub created: Option<String>,
+    /// The image digest; empty for a reference tag.
+    pub image: String,
+    /// The pull spec the stream recorded.
+    pub docker_image_reference: String,
+    /// The pull spec a pod gets (the integrated registry for `Local`).
+    pub pull_spec: String,
+    /// Whether the Image was found in the input, by any route.
+    pub image_found: bool,
+    /// Where the image details came from: `Image`, `ImageStreamTag`, `ImageStreamImage`,
+    /// `ImageStreamLayers`, or `null` when the input does not hold it.
+    pub image_from: Option<&'static str>,
+    /// Details of the image, when found.
+    pub image_info: Option<ImageInfo>,
+    /// Where a node pulls `pullSpec` from, in order (docs/pull-plan.md `sources`).
+    pub pull_sources: Vec<PullSource>,
+    /// The policy.json verdict on `pullSpec`.
+    pub policy: PolicyVerdict,
+    /// For `Local`: where the integrated registry pulls the original reference from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_pull_sources: Option<Vec<PullSource>>,
+    /// Why pulling fails before any source is tried (an invalid rewrite or reference).
+    pub errors: Vec<String>,
+}
+
+/// Facts about one image.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageInfo {
+    /// Manifest media type.
+    pub media_type: Option<String>,
+    /// Size in bytes as recorded (`dockerImageMetadata.Size`, or layers summed).
+    pub size: Option<i64>,
+    /// Number of layers.
+    pub layers: usize,
+    /// OS, when recorded.
+    pub os: Option<String>,
+    /// CPU architecture, when recorded.
+    pub architecture: Option<String>,
+    /// Creation time of the image config.
+    pub created: Option<String>,
+    /// For a manifest list, its children.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub manifests: Vec<ChildManifest>,
+}
+
+/// One child of a manifest list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildManifest {
+    /// Child digest.
+    pub digest: String,
+    /// Platform OS.
+    pub os: Option<String>,
+    /// Platform architecture.
+    pub architecture: Option<String>,
+    /// Platform variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// Whether the child's Image is in the input.
+    pub image_found: bool,
+    /// The child's pull spec (the list's repository at the child digest).
+    pub pull_spec: String,
+    /// Where a node pulls the child from.
+    pub pull_sources: Vec<PullSource>,
+}
+
+/// Which streams and tags to resolve.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// Namespace, or `None` for all.
+    pub namespace: Option<String>,
+    /// `STREAM[:TAG]` selections; empty means every stream in scope.
+    pub selections: Vec<(String, Option<String>)>,
+}
+
+/// What the loaded input lacks, for warnings that apply to every stream.
+#[derive(Clone, Debug, Default)]
+pub struct InputGaps {
+    /// No Image objects of any kind were loaded.
+    pub no_images: bool,
+    /// No ICSP, IDMS or ITMS was loaded.
+    pub no_mirror_rules: bool,
+}
+
+impl InputGaps {
+    /// Looks at what the catalog holds.
+    pub fn of(catalog: &Catalog) -> InputGaps {
+        use crate::model::ResourceKind::*;
+        InputGaps {
+            no_images: ![Image, ImageStreamTag, ImageStreamImage, ImageStreamLayers]
+                .into_iter()
+                .any(|k| catalog.has_kind(k)),
+            no_mirror_rules: ![ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet]
+                .into_iter()
+                .any(|k| catalog.has_kind(k)),
+        }
+    }
+}
+
+/// A selection that names nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// No such stream in the namespace.
+    Stream {
+        /// Namespace.
+        namespace: String,
+        /// Stream.
+        name: String,
+    },
+    /// The stream has no such tag.
+    Tag {
+        /// Namespace.
+        namespace: String,
+        /// Stream.
+        stream: String,
+        /// Tag.
+        tag: String,
+    },
+}
+
+/// Resolves the requested streams. Returns the resolutions (by namespace, then name) and the
+/// selections that named nothing.
+pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Vec<StreamResolution>, Vec<Missing>) {
+    let gaps = InputGaps::of(catalog);
+    let in_scope = |ns: &str| request.namespace.as_deref().is_none_or(|wanted| wanted == ns);
+    let mut missing = Vec::new();
+    let mut chosen: BTreeMap<(String, String), Option<BTreeSet<String>>> = BTreeMap::new();
+    if request.selections.is_empty() {
+        for stream in catalog.streams().filter(|s| in_scope(s.metadata.namespace())) {
+            chosen.insert((stream.metadata.namespace().to_owned(), stream.metadata.name().to_owned()), None);
+        }
+    } else {
+        let namespace = request.namespace.clone().unwrap_or_default();
+        for (name, tag) in &request.selections {
+            let Some(stream) = catalog.stream(&namespace, name) else {
+                missing.push(Missing::Stream { namespace: namespace.clone(), name: name.clone() });
+                continue;
+            };
+            let key = (namespace.clone(), name.clone());
+            match tag {
+                None => {
+                    chosen.insert(key, None);
+                }
+                Some(tag) if tag_names(stream).contains(tag) => {
+                    // A whole-stream selection (None) already covers every tag.
+                    if let Some(tags) = chosen.entry(key).or_insert_with(|| Some(BTreeSet::new())) {
+                        tags.insert(tag.clone());
+                    }
+                }
+                Some(tag) => {
+                    missing.push(Missing::Tag { namespace: namespace.clone(), stream: name.clone(), tag: tag.clone() })
+                }
+            }
+        }
+    }
+    let resolutions = chosen
+        .into_iter()
+        .filter_map(|((ns, name), tags)| {
+            let stream = catalog.stream(&ns, &name)?;
+            Some(resolve_stream(stream, tags.as_ref(), catalog, resolver, &gaps))
+        })
+        .collect();
+    (resolutions, missing)
+}
+
+/// Spec and status tag names of a stream.
+fn tag_names(stream: &ImageStream) -> BTreeSet<String> {
+    stream
+        .spec_tags()
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(stream.status_tags().iter().map(|t| t.tag.clone()))
+        .collect()
+}
+
+/// Follows `ImageStreamTag` references within the same stream to the tag they end at
+/// (oc `FollowTagReference`); `None` for a tag that is not an alias, or a chain that loops or
+/// leaves the stream.
+fn alias_target(stream: &ImageStream, tag: &str) -> Option<String> {
+    let mut current = tag.to_owned();
+    let mut seen = BTreeSet::new();
+    loop {
+        let spec = stream.spec_tag(&current)?;
+        let from = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag")?;
+        if from.namespace.as_deref().is_some_and(|ns| !ns.is_empty() && ns != stream.metadata.namespace()) {
+            return (current != tag).then_some(current);
+        }
+        let next = match from.name.split_once(':') {
+            Some((s, t)) if s == stream.metadata.name() => t.to_owned(),
+            Some(_) => return (current != tag).then_some(current),
+            None => from.name.clone(),
+        };
+        if !seen.insert(current.clone()) || next == tag {
+            return None;
+        }
+        current = next;
+        if stream.spec_tag(&current).and_then(|s| s.from.as_ref()).is_none_or(|f| f.kind != "ImageStreamTag") {
+            return Some(current);
+        }
+    }
+}
+
+fn resolve_stream(
+    stream: &ImageStream,
+    only: Option<&BTreeSet<String>>,
+    catalog: &Catalog,
+    resolver: &Resolver,
+    gaps: &InputGaps,
+) -> StreamResolution {
+    let mut names: Vec<String> = tag_names(stream).into_iter().filter(|t| only.is_none_or(|o| o.contains(t))).collect();
+    tag_order::sort(&mut names);
+    let targets: BTreeMap<String, String> =
+        tag_names(stream).into_iter().filter_map(|t| alias_target(stream, &t).map(|target| (t, target))).collect();
+    let mut warnings = Vec::new();
+    if gaps.no_images {
+        warnings.push("the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects: image details are unknown".into());
+    }
+    if gaps.no_mirror_rules {
+        warnings.push("the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: pull sources assume no mirrors".into());
+    }
+    let mut missing_images = BTreeSet::new();
+    let tags = names
+        .iter()
+        .map(|name| {
+            let tag = resolve_tag(stream, name, catalog, resolver);
+            for item in tag.history.iter().filter(|i| !i.image.is_empty() && !i.image_found) {
+                missing_images.insert((item.image.clone(), name.clone()));
+            }
+            TagResolution {
+                alias_of: targets.get(name).cloned(),
+                aliases: targets.iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect(),
+                ..tag
+            }
+        })
+        .collect();
+    if !gaps.no_images {
+        for (digest, tag) in missing_images {
+            warnings.push(format!(
+                "Image {digest} ({}/{}:{tag}) is not in the input",
+                stream.metadata.namespace(),
+                stream.metadata.name()
+            ));
+        }
+    }
+    StreamResolution {
+        api_version: "isctl/v1alpha1",
+        kind: "ImageStreamResolution",
+        metadata: ResolutionMeta {
+            name: stream.metadata.name().to_owned(),
+            namespace: stream.metadata.namespace().to_owned(),
+        },
+        docker_image_repository: stream
+            .status
+            .as_ref()
+            .and_then(|s| s.docker_image_repository.clone())
+            .filter(|s| !s.is_empty()),
+        public_docker_image_repository: stream
+            .status
+            .as_ref()
+            .and_then(|s| s.public_docker_image_repository.clone())
+            .filter(|s| !s.is_empty()),
+        tags,
+        warnings,
+    }
+}
+
+fn resolve_tag(stream: &ImageStream, name: &str, catalog: &Catalog, resolver: &Resolver) -> TagResolution {
+    let spec_tag = stream.spec_tag(name);
+    let status = stream.status_tag(name);
+    let history: &[TagEvent] = status.map(|s| s.history()).unwrap_or_default();
+    let conditions: Vec<TagEventCondition> = status.and_then(|s| s.conditions.clone()).unwrap_or_default();
+    let failed = status.and_then(|s| s.failed_import());
+    let observed = history.first().and_then(|e| e.generation).max(failed.and_then(|c| c.generation));
+    let import_pending = spec_tag.is_some_and(|s| {
+        !s.reference.unwrap_or(false)
+            && s.from.as_ref().is_some_and(|f| f.kind == "DockerImage")
+            && s.generation.is_some_and(|g| observed.is_none_or(|o| g > o))
+    });
+    TagResolution {
+        name: name.to_owned(),
+        alias_of: None,
+        aliases: Vec::new(),
+        spec: spec_tag.map(tag_spec),
+        import_pending,
+        import_failed: failed.map(|c| ImportFailure {
+            reason: c.reason.clone().unwrap_or_default(),
+            message: c.message.clone().unwrap_or_default(),
+            last_transition_time: c.last_transition_time.clone(),
+        }),
+        conditions,
+        history: history
+            .iter()
+            .enumerate()
+            .map(|(i, event)| history_item(stream, spec_tag, name, event, i == 0, catalog, resolver))
+            .collect(),
+    }
+}
+
+fn tag_spec(spec: &TagReference) -> TagSpec {
+    let policy = spec.import_policy.as_ref();
+    TagSpec {
+        from: spec.from.as_ref().map(|f| SpecFrom {
+            kind: f.kind.clone(),
+            name: f.name.clone(),
+            namespace: f.namespace.clone(),
+        }),
+        reference: spec.reference.unwrap_or(false),
+        generation: spec.generation,
+        scheduled: policy.and_then(|p| p.scheduled).unwrap_or(false),
+        import_mode: policy.and_then(|p| p.import_mode.clone()).unwrap_or_default(),
+        reference_policy: spec
+            .reference_policy
+            .as_ref()
+            .map(|p| p.kind.clone())
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| "Source".into()),
+    }
+}
+
+fn history_item(
+    stream: &ImageStream,
+    spec_tag: Option<&TagReference>,
+    tag: &str,
+    event: &TagEvent,
+    current: bool,
+    catalog: &Catalog,
+    resolver: &Resolver,
+) -> HistoryItem {
+    let pull_spec = pull_spec(stream, spec_tag, event);
+    let plan = resolver.plan(&pull_spec);
+    let local = pull_spec != event.docker_image_reference;
+    let upstream = local.then(|| resolver.plan(&event.docker_image_reference).sources);
+    let (image_from, image_info) = match find_image(stream, tag, &event.image, catalog) {
+        Some((from, info)) => (Some(from), Some(with_children(info, &pull_spec, catalog, resolver))),
+        None => (None, None),
+    };
+    HistoryItem {
+        current,
+        generation: event.generation,
+        created: event.created.clone(),
+        image: event.image.clone(),
+        docker_image_reference: event.docker_image_reference.clone(),
+        pull_spec,
+        image_found: image_from.is_some(),
+        image_from,
+        image_info,
+        pull_sources: plan.sources,
+        policy: plan.policy,
+        upstream_pull_sources: upstream,
+        errors: plan.errors,
+    }
+}
+
+/// Finds an image's details by every route the input offers, best first.
+fn find_image(stream: &ImageStream, tag: &str, digest: &str, catalog: &Catalog) -> Option<(&'static str, ImageInfo)> {
+    if digest.is_empty() {
+        return None;
+    }
+    if let Some(image) = catalog.image(digest) {
+        return Some(("Image", image_info(image)));
+    }
+    let namespace = stream.metadata.namespace();
+    let stream_name = stream.metadata.name();
+    let tag_name = format!("{stream_name}:{tag}");
+    if let Some(recorded) = catalog
+        .stream_tags()
+        .find(|t| t.metadata.namespace() == namespace && t.image.digest() == digest && t.metadata.name() == tag_name)
+        .or_else(|| catalog.stream_tags().find(|t| t.metadata.namespace() == namespace && t.image.digest() == digest))
+    {
+        return Some(("ImageStreamTag", image_info(&recorded.image)));
+    }
+    if let Some(Some(image)) = catalog
+        .of_kind(crate::model::ResourceKind::ImageStreamImage)
+        .map(|o| match o {
+            crate::model::Object::ImageStreamImage(i)
+                if i.metadata.namespace() == namespace && i.image.digest() == digest =>
+            {
+                Some(&i.image)
+            }
+            _ => None,
+        })
+        .find(Option::is_some)
+    {
+        return Some(("ImageStreamImage", image_info(image)));
+    }
+    let layers =
+        catalog.stream_layers().find(|l| l.metadata.namespace() == namespace && l.metadata.name() == stream_name)?;
+    let refs = layers.images.as_ref()?.get(digest)?;
+    if refs.image_missing == Some(true) {
+        return None;
+    }
+    let blobs = layers.blobs.as_ref();
+    let size_of = |d: &String| blobs.and_then(|b| b.get(d)).and_then(|b| b.size);
+    let layer_digests = refs.layers.as_deref().unwrap_or_default();
+    let size = layer_digests.iter().chain(refs.config.iter()).map(size_of).sum::<Option<i64>>();
+    let manifests = refs
+        .manifests
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| ChildManifest {
+            digest: d.clone(),
+            os: None,
+            architecture: None,
+            variant: None,
+            image_found: false,
+            pull_spec: String::new(),
+            pull_sources: Vec::new(),
+        })
+        .collect();
+    let media_type = blobs.and_then(|b| b.get(digest)).and_then(|b| b.media_type.clone());
+    Some((
+        "ImageStreamLayers",
+        ImageInfo { media_type, size, layers: layer_digests.len(), manifests, ..ImageInfo::default() },
+    ))
+}
+
+fn image_info(image: &Image) -> ImageInfo {
+    let metadata = image.docker_image_metadata.as_ref();
+    let layers = image.docker_image_layers.as_deref().unwrap_or_default();
+    let size =
+        metadata.and_then(|m| m.size).or_else(|| (!layers.is_empty()).then(|| layers.iter().map(|l| l.size).sum()));
+    ImageInfo {
+        media_type: image.docker_image_manifest_media_type.clone(),
+        size: if image.is_manifest_list() { None } else { size },
+        layers: layers.len(),
+        os: metadata
+            .and_then(|m| m.extra.get("Os").or_else(|| m.extra.get("OS")))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        architecture: metadata.and_then(|m| m.architecture.clone()).filter(|_| !image.is_manifest_list()),
+        created: metadata.and_then(|m| m.created.clone()),
+        manifests: image
+            .docker_image_manifests
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|m| ChildManifest {
+                digest: m.digest.clone(),
+                os: m.os.clone(),
+                architecture: m.architecture.clone(),
+                variant: m.variant.clone(),
+                image_found: false,
+                pull_spec: String::new(),
+                pull_sources: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+/// Fills each child manifest's pull spec (the list's repository at the child's digest), whether
+/// its Image is in the input, and its pull sources.
+fn with_children(mut info: ImageInfo, list_pull_spec: &str, catalog: &Catalog, resolver: &Resolver) -> ImageInfo {
+    let repository = list_pull_spec.split_once('@').map_or(list_pull_spec, |(r, _)| r);
+    for child in &mut info.manifests {
+        child.pull_spec = format!("{repository}@{}", child.digest);
+        child.image_found = catalog.image(&child.digest).is_some();
+        if let Some(image) = catalog.image(&child.digest) {
+            let child_info = image_info(image);
+            child.os = child.os.take().or(child_info.os);
+            child.architecture = child.architecture.take().or(child_info.architecture);
+        }
+        child.pull_sources = resolver.plan(&child.pull_spec).sources;
+    }
+    info
+}
