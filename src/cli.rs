@@ -68,6 +68,7 @@ pub enum Command {
         isctl get is -n openshift --from must-gather/\n  \
         isctl get istag -A -o wide --from dump.yaml\n  \
         isctl get is cli tools -n openshift -o name --from must-gather/")]
+    #[command(display_order = 3)]
     Get(GetArgs),
 
     /// Show where a node pulls an image from: the mirrors it tries, in order, and why.
@@ -77,10 +78,13 @@ pub enum Command {
     /// into registries.conf: the longest matching scope, digest-only mirrors for digest pulls and
     /// tag-only mirrors for tag pulls, the source always last, blocked and insecure endpoints,
     /// and the policy.json verdict. Rules the operator would refuse are shown as conflicts.
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        after_help = "Examples:\n  \
         isctl mirrors quay.io/openshift-release-dev/ocp-release@sha256:... --from must-gather/\n  \
         isctl mirrors registry.redhat.io/ubi9/ubi:latest -o yaml --from icsp.yaml --from idms.yaml\n  \
-        isctl mirrors --render --from must-gather/ > registries.conf")]
+        isctl mirrors --render --from must-gather/ > registries.conf",
+        display_order = 2
+    )]
     Mirrors(MirrorsArgs),
 
     /// Resolve image streams: every tag's history, joined to its Images and to where a node pulls
@@ -92,14 +96,64 @@ pub enum Command {
     /// ordered pull sources after the cluster's mirror rules. Failed and pending imports stand
     /// out. Tables show absolute times unless --now is given; YAML and JSON never depend on the
     /// clock (schema: docs/resolution.md).
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        after_help = "Examples:\n  \
         # The main job: the must-gather stream of namespace openshift\n  \
         isctl resolve must-gather -n openshift --from must-gather.local.123/\n\n  \
         # One tag, every pull source\n  \
         isctl resolve cli:latest -n openshift -o wide --from must-gather/\n\n  \
         # Every stream of every namespace, for scripts\n  \
-        isctl resolve -A -o json --from must-gather/")]
+        isctl resolve -A -o json --from must-gather/",
+        display_order = 1
+    )]
     Resolve(ResolveArgs),
+
+    /// Serve the loaded objects as a read-only Kubernetes API, for kubectl, oc and scripts.
+    ///
+    /// Discovery, get and list (namespaced and all-namespaces, limit/continue paging, label and
+    /// metadata.name field selectors), the imagestreams/layers subresource and the virtual
+    /// imagestreamtags and imagestreamimages, built as the OpenShift API server builds them.
+    /// kubectl get shows oc's columns through server-side Tables. Every write is refused (405).
+    /// Listens on loopback only, unless --allow-remote.
+    #[command(
+        after_help = "Examples:\n  \
+        # Serve a must-gather and point kubectl at it\n  \
+        isctl serve --from must-gather.local.123/ --address 127.0.0.1:8080 --write-kubeconfig /tmp/mg.kubeconfig\n  \
+        kubectl --kubeconfig /tmp/mg.kubeconfig get is -n openshift\n\n  \
+        # Play a project-only user who may not read Images or mirror rules\n  \
+        isctl serve --from fixtures/must-gather --deny images --deny imagecontentsourcepolicies --token secret",
+        display_order = 4
+    )]
+    Serve(ServeArgs),
+}
+
+/// `isctl serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on start).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
+    pub address: std::net::SocketAddr,
+
+    /// Allow a non-loopback address. The server has no TLS; only use it on networks you trust.
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Answer this resource with 403 Forbidden, as RBAC would (plural name such as images,
+    /// imagecontentsourcepolicies or imagestreams/layers, or plural.group). Repeatable.
+    #[arg(long, value_name = "RESOURCE")]
+    pub deny: Vec<String>,
+
+    /// Require this bearer token on every request (401 Unauthorized otherwise).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// The user named in Forbidden messages.
+    #[arg(long, value_name = "NAME", default_value = "developer")]
+    pub user: String,
+
+    /// Write a kubeconfig that points at the server (with the token, if any) to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub write_kubeconfig: Option<std::path::PathBuf>,
 }
 
 /// `isctl resolve [STREAM[:TAG]...]`.

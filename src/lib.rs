@@ -15,6 +15,7 @@ pub mod reference;
 pub mod render;
 pub mod resolve;
 pub mod selector;
+pub mod serve;
 pub mod settings;
 pub mod source;
 pub mod stream_tags;

@@ -84,6 +84,119 @@ pub fn all(catalog: &Catalog, namespace: Option<&str>) -> Vec<ImageStreamTag> {
     tags.into_values().collect()
 }
 
+/// Every digest a stream's history references, with manifest-list children after their list,
+/// in history order without repeats.
+fn referenced_digests(stream: &ImageStream, catalog: &Catalog) -> Vec<String> {
+    let mut digests: Vec<String> = Vec::new();
+    for event in stream.status_tags().iter().flat_map(|t| t.history()) {
+        if event.image.is_empty() || digests.contains(&event.image) {
+            continue;
+        }
+        digests.push(event.image.clone());
+        let children = catalog.image(&event.image).and_then(|i| i.docker_image_manifests.clone()).unwrap_or_default();
+        for child in children {
+            if !digests.contains(&child.digest) {
+                digests.push(child.digest);
+            }
+        }
+    }
+    digests
+}
+
+/// The `imagestreams/{name}/layers` subresource as the server builds it: every blob of every
+/// image the stream references, and per image its layers, config and child manifests
+/// (`imageMissing` when the Image object is absent).
+pub fn layers(stream: &ImageStream, catalog: &Catalog) -> crate::model::ImageStreamLayers {
+    use crate::model::istag::{ImageBlobReferences, ImageLayerData};
+    let mut blobs = BTreeMap::new();
+    let mut images = BTreeMap::new();
+    for digest in referenced_digests(stream, catalog) {
+        let Some(image) = catalog.image(&digest) else {
+            images.insert(digest, ImageBlobReferences { image_missing: Some(true), ..Default::default() });
+            continue;
+        };
+        let layers = image.docker_image_layers.as_deref().unwrap_or_default();
+        for layer in layers {
+            blobs.insert(
+                layer.name.clone(),
+                ImageLayerData { size: Some(layer.size), media_type: layer.media_type.clone(), ..Default::default() },
+            );
+        }
+        let config = image
+            .docker_image_metadata
+            .as_ref()
+            .and_then(|m| m.extra.get("Id"))
+            .and_then(|v| v.as_str())
+            .filter(|_| !image.is_manifest_list())
+            .map(str::to_owned);
+        if let Some(config) = &config {
+            blobs.entry(config.clone()).or_insert_with(|| ImageLayerData {
+                media_type: Some("application/vnd.oci.image.config.v1+json".into()),
+                ..Default::default()
+            });
+        }
+        let manifests: Vec<String> =
+            image.docker_image_manifests.as_deref().unwrap_or_default().iter().map(|m| m.digest.clone()).collect();
+        images.insert(
+            digest,
+            ImageBlobReferences {
+                layers: Some(layers.iter().map(|l| l.name.clone()).collect()),
+                config,
+                manifests: (!manifests.is_empty()).then_some(manifests),
+                image_missing: None,
+                ..Default::default()
+            },
+        );
+    }
+    let meta = &stream.metadata;
+    crate::model::ImageStreamLayers {
+        api_version: Some("image.openshift.io/v1".into()),
+        kind: Some("ImageStreamLayers".into()),
+        metadata: ObjectMeta {
+            name: meta.name.clone(),
+            namespace: meta.namespace.clone(),
+            uid: meta.uid.clone(),
+            resource_version: meta.resource_version.clone(),
+            creation_timestamp: meta.creation_timestamp.clone(),
+            ..Default::default()
+        },
+        blobs: Some(blobs),
+        images: Some(images),
+        extra: Default::default(),
+    }
+}
+
+/// The ImageStreamImage `stream@id` as the server builds it: `id` may be a full digest, a prefix
+/// of the digest string or of its hex part; the stream's history (children of manifest lists
+/// included) is searched and the last match wins. `None` when nothing matches or the Image is
+/// not in the input.
+pub fn stream_image(stream: &ImageStream, id: &str, catalog: &Catalog) -> Option<crate::model::ImageStreamImage> {
+    let matches = |digest: &str| {
+        !id.is_empty() && (digest.starts_with(id) || digest.split_once(':').is_some_and(|(_, hex)| hex.starts_with(id)))
+    };
+    let digest = referenced_digests(stream, catalog).into_iter().rfind(|d| matches(d))?;
+    let mut image = catalog.image(&digest)?.clone();
+    image.extra.remove("dockerImageManifest");
+    image.extra.remove("dockerImageConfig");
+    image.api_version = None;
+    image.kind = None;
+    Some(crate::model::ImageStreamImage {
+        api_version: Some("image.openshift.io/v1".into()),
+        kind: Some("ImageStreamImage".into()),
+        metadata: ObjectMeta {
+            name: Some(format!("{}@{digest}", stream.metadata.name())),
+            namespace: stream.metadata.namespace.clone(),
+            uid: image.metadata.uid.clone(),
+            resource_version: image.metadata.resource_version.clone(),
+            creation_timestamp: image.metadata.creation_timestamp.clone(),
+            annotations: stream.metadata.annotations.clone(),
+            ..Default::default()
+        },
+        image,
+        extra: Default::default(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

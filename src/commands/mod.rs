@@ -4,6 +4,7 @@
 pub mod get;
 pub mod mirrors;
 pub mod resolve;
+pub mod serve;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
         Command::Get(args) => get::run(args, ctx),
         Command::Mirrors(args) => mirrors::run(args, ctx),
         Command::Resolve(args) => resolve::run(args, ctx),
+        Command::Serve(args) => serve::run(args, ctx),
     }
 }
 

@@ -28,3 +28,8 @@ fn mirrors_help() {
 fn resolve_help() {
     insta::assert_snapshot!(run(&["resolve", "--help"]));
 }
+
+#[test]
+fn serve_help() {
+    insta::assert_snapshot!(run(&["serve", "--help"]));
+}

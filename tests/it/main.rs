@@ -6,6 +6,7 @@
 //! - `help`: the clap tree and the help texts.
 //! - `mirrors`: pull plans and the rendered registries.conf.
 //! - `resolve`: the main job.
+//! - `serve`: the read-only API, checked with the real kubectl.
 
 mod common;
 mod get;
@@ -13,3 +14,4 @@ mod help;
 mod input;
 mod mirrors;
 mod resolve;
+mod serve;

@@ -1,0 +1,61 @@
+//! `isctl serve`: loads the input once, then answers API requests until stopped.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::cli::ServeArgs;
+use crate::serve::api::{Api, Options};
+use crate::serve::http;
+use crate::settings::SettingsError;
+
+/// Runs `serve`.
+pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+    if !args.address.ip().is_loopback() && !args.allow_remote {
+        return Err(SettingsError::Usage(format!(
+            "refusing to listen on {}: not a loopback address (pass --allow-remote to mean it)",
+            args.address
+        ))
+        .into());
+    }
+    let catalog = super::load(ctx)?;
+    let objects = catalog.len();
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_io().build().context("starting the server runtime")?;
+    runtime.block_on(async {
+        let listener = http::bind(args.address).await.with_context(|| format!("listening on {}", args.address))?;
+        let address = listener.local_addr().context("reading the listening address")?;
+        let url = format!("http://{address}");
+        let options = Options {
+            deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            token: args.token.clone(),
+            user: args.user.clone(),
+            address: address.to_string(),
+        };
+        let api = Arc::new(Api::new(catalog, options, ctx.settings.now));
+        let mut banner = format!("Serving {objects} objects read-only at {url}\n");
+        if let Some(path) = &args.write_kubeconfig {
+            std::fs::write(path, kubeconfig(&url, args.token.as_deref()))
+                .with_context(|| format!("writing the kubeconfig {}", path.display()))?;
+            banner.push_str(&format!("kubectl --kubeconfig {} get imagestreams -A\n", path.display()));
+        } else {
+            banner.push_str(&format!("kubectl --server {url} get imagestreams -A\n"));
+        }
+        ctx.printer.data(&banner)?;
+        http::serve(listener, api).await.context("serving")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// A kubeconfig with one cluster, user and context for the server.
+fn kubeconfig(url: &str, token: Option<&str>) -> String {
+    let user = match token {
+        Some(token) => format!("  user:\n    token: {token}\n"),
+        None => "  user: {}\n".to_owned(),
+    };
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: isctl\n  cluster:\n    server: {url}\nusers:\n- name: isctl\n{user}contexts:\n- name: isctl\n  context:\n    cluster: isctl\n    user: isctl\ncurrent-context: isctl\n"
+    )
+}

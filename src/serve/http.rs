@@ -1,0 +1,93 @@
+//! The HTTP shell around [`Api`]: hyper on a loopback socket, one task per connection.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use super::api::{self, Api};
+
+/// Serves `api` on `listener` until the process ends.
+pub async fn serve(listener: TcpListener, api: Arc<Api>) -> std::io::Result<()> {
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let api = Arc::clone(&api);
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let api = Arc::clone(&api);
+                async move { Ok::<_, Infallible>(answer(&api, request)) }
+            });
+            // A client that hangs up mid-request is its own business.
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+/// Binds `address`; port 0 picks a free one.
+pub async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(address).await
+}
+
+fn answer(api: &Api, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let query: BTreeMap<String, String> = request
+        .uri()
+        .query()
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (decode(k, true), decode(v, true))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let reply = api.handle(&api::Request {
+        method: request.method().as_str().to_owned(),
+        path: decode(request.uri().path(), false),
+        query,
+        accept: header("accept").unwrap_or_default(),
+        authorization: header("authorization"),
+    });
+    let body = serde_json::to_vec(&reply.body).expect("JSON values serialise");
+    Response::builder()
+        .status(reply.code)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-cache, private")
+        .body(Full::new(Bytes::from(body)))
+        .expect("a valid response")
+}
+
+/// Percent-decoding of a path or, with `query`, a query part (where `+` is a space, as Go reads it).
+fn decode(text: &str, query: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' if query => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,8 @@
+//! `isctl serve`: recorded objects as a read-only Kubernetes API on loopback, faithful enough for
+//! kubectl, oc and client libraries (style.md B.4), and the server isctl's own live mode is tested
+//! against.
+
+pub mod api;
+pub mod discovery;
+pub mod http;
+pub mod status;

@@ -1,0 +1,113 @@
+//! `kind: Status` error bodies worded as the Kubernetes API server words them
+//! (k8s.io/apimachinery `api/errors`, style.md B.4).
+
+use serde_json::{Value, json};
+
+/// An HTTP status code with a JSON body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    /// HTTP status code.
+    pub code: u16,
+    /// The JSON body.
+    pub body: Value,
+}
+
+impl Reply {
+    /// 200 with a body.
+    pub fn ok(body: Value) -> Reply {
+        Reply { code: 200, body }
+    }
+}
+
+fn status(code: u16, reason: &str, message: String, details: Value) -> Reply {
+    let mut body = json!({
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    });
+    if !details.is_null() {
+        body["details"] = details;
+    }
+    Reply { code, body }
+}
+
+/// `group` for messages: `plural.group`, or just `plural` for the core group.
+fn qualified(plural: &str, group: &str) -> String {
+    if group.is_empty() { plural.to_owned() } else { format!("{plural}.{group}") }
+}
+
+/// 404 for a named object.
+pub fn not_found(plural: &str, group: &str, name: &str) -> Reply {
+    status(
+        404,
+        "NotFound",
+        format!("{} \"{name}\" not found", qualified(plural, group)),
+        json!({"name": name, "group": group, "kind": plural}),
+    )
+}
+
+/// 404 for a path the server does not serve.
+pub fn unknown_path() -> Reply {
+    status(404, "NotFound", "the server could not find the requested resource".into(), json!({}))
+}
+
+/// 405 for any write verb: the server is read-only.
+pub fn method_not_allowed() -> Reply {
+    status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource".into(), json!({}))
+}
+
+/// 403 as RBAC denies: `User "u" cannot list resource "images" in API group "..." at the cluster scope`.
+pub fn forbidden(
+    user: &str,
+    verb: &str,
+    plural: &str,
+    group: &str,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Reply {
+    let scope = match namespace {
+        Some(ns) => format!("in the namespace \"{ns}\""),
+        None => "at the cluster scope".into(),
+    };
+    let object = match name {
+        Some(name) => format!("{} \"{name}\"", qualified(plural, group)),
+        None => qualified(plural, group),
+    };
+    let (resource, sub) = plural.split_once('/').map_or((plural, None), |(r, s)| (r, Some(s)));
+    let resource_words = match sub {
+        Some(sub) => format!("resource \"{resource}/{sub}\""),
+        None => format!("resource \"{resource}\""),
+    };
+    status(
+        403,
+        "Forbidden",
+        format!(
+            "{object} is forbidden: User \"{user}\" cannot {verb} {resource_words} in API group \"{group}\" {scope}"
+        ),
+        json!({"name": name.unwrap_or_default(), "group": group, "kind": plural}),
+    )
+}
+
+/// 401 without a valid bearer token.
+pub fn unauthorized() -> Reply {
+    status(401, "Unauthorized", "Unauthorized".into(), Value::Null)
+}
+
+/// 410 for a continue token that is unknown or expired.
+pub fn expired() -> Reply {
+    status(
+        410,
+        "Expired",
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.".into(),
+        Value::Null,
+    )
+}
+
+/// 400 for a request the server cannot honour.
+pub fn bad_request(message: String) -> Reply {
+    status(400, "BadRequest", message, Value::Null)
+}
