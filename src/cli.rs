@@ -36,7 +36,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Read objects from PATH instead of a cluster: a YAML or JSON file (one object, several
+    /// Read objects from PATH instead of a cluster (without --from, isctl reads the cluster of
+    /// the current kubeconfig context, like kubectl): a YAML or JSON file (one object, several
     /// documents or a List), a directory (read recursively, must-gather trees included), a
     /// .tar or .tar.gz archive, or - for standard input. Repeat to combine inputs.
     #[arg(long = "from", value_name = "PATH", global = true)]
@@ -46,9 +47,31 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "TIME", env = "ISCTL_NOW", hide_env_values = true, global = true)]
     pub now: Option<String>,
 
-    /// Say more on stderr: -v names skipped objects and ignored files.
+    /// Say more on stderr: -v logs each request to the cluster (method, path, status, time; never
+    /// credentials) and names skipped objects and ignored files.
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
     pub verbose: u8,
+
+    /// Path to the kubeconfig file (default: KUBECONFIG, a list of files merged, then
+    /// ~/.kube/config, then the pod's service account). Used when --from is not given.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub context: Option<String>,
+
+    /// Do not verify the server's certificate. Insecure, as with kubectl.
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// How long to wait for each request to the cluster (e.g. 30s, 2m; 0 waits forever).
+    #[arg(long, value_name = "DURATION", global = true)]
+    pub request_timeout: Option<String>,
+
+    /// Read lists from the cluster in pages of this many objects.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub chunk_size: u32,
 }
 
 /// isctl's commands.
@@ -125,6 +148,32 @@ pub enum Command {
         display_order = 4
     )]
     Serve(ServeArgs),
+
+    /// Record a cluster's image objects into DIR, in must-gather layout, for --from and serve.
+    ///
+    /// Writes the streams of the namespace (or all with -A), exactly the Images their histories
+    /// reference (or, for a user who may not read Images, the streams' layers), the mirror rules
+    /// and the cluster image config. Capture a cluster once, then run resolve or a CI check on
+    /// the recording with no cluster at hand.
+    #[command(
+        after_help = "Examples:\n  \
+        isctl record recorded/ -n openshift\n  \
+        isctl resolve -n openshift --from recorded/",
+        display_order = 5
+    )]
+    Record(RecordArgs),
+}
+
+/// `isctl record DIR`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Directory to write; created if missing, and must be empty if it exists.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 /// `isctl serve`.
@@ -202,7 +251,7 @@ pub struct MirrorsArgs {
 /// Namespace selection shared by namespaced commands.
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
-    /// Namespace to read (default: "default", as with kubectl).
+    /// Namespace to read (default: the kubeconfig context's namespace, else "default").
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 

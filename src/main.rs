@@ -7,6 +7,7 @@ use isctl::cli::Cli;
 use isctl::commands::{self, Ctx};
 use isctl::printer::Printer;
 use isctl::settings::{Settings, SettingsError};
+use isctl::source::SourceError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,7 +19,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut ctx = Ctx { settings, printer };
+    let mut ctx = match Ctx::open(settings, printer) {
+        Ok(ctx) => ctx,
+        Err(error) => {
+            let mut printer = Printer::stdio(cli.global.verbose);
+            printer.error(&format!("error: {error}"));
+            return ExitCode::FAILURE;
+        }
+    };
     match commands::run(&cli.command, &mut ctx) {
         Ok(code) => code,
         Err(error) => exit_for(&error, &mut ctx.printer),
@@ -33,6 +41,10 @@ fn exit_for(error: &anyhow::Error, printer: &mut Printer) -> ExitCode {
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    printer.error(&format!("error: {error:#}"));
+    // Server errors read exactly as kubectl prints them, without "error: ".
+    match error.downcast_ref::<SourceError>() {
+        Some(source) if source.is_server_worded() => printer.error(&source.to_string()),
+        _ => printer.error(&format!("error: {error:#}")),
+    }
     if error.downcast_ref::<SettingsError>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
 }

@@ -5,19 +5,19 @@ use std::io::{self, Write};
 
 /// Owns the output streams and the verbosity.
 pub struct Printer {
-    out: Box<dyn Write>,
-    err: Box<dyn Write>,
+    out: Box<dyn Write + Send>,
+    err: Box<dyn Write + Send>,
     verbosity: u8,
 }
 
 impl Printer {
     /// A printer over the process's stdout and stderr.
     pub fn stdio(verbosity: u8) -> Printer {
-        Printer::new(Box::new(io::stdout().lock()), Box::new(io::stderr()), verbosity)
+        Printer::new(Box::new(io::stdout()), Box::new(io::stderr()), verbosity)
     }
 
     /// A printer over any writers (tests pass buffers).
-    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: u8) -> Printer {
+    pub fn new(out: Box<dyn Write + Send>, err: Box<dyn Write + Send>, verbosity: u8) -> Printer {
         Printer { out, err, verbosity }
     }
 

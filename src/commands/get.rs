@@ -12,6 +12,7 @@ use crate::render::columns::{Row as Item, columns, rows};
 use crate::render::{self, OutputFormat, table};
 use crate::selector::Selector;
 use crate::settings::{Scope, SettingsError};
+use crate::source::{ObjectsWanted, Wants};
 
 /// Runs `get`.
 pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
@@ -25,7 +26,7 @@ pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
                 args.kind
             ))
         })?;
-    let scope = Scope::resolve(&args.scope);
+    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
     if scope == Scope::All && !args.names.is_empty() {
         return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
     }
@@ -33,7 +34,16 @@ pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         Some(text) => Selector::parse(text).map_err(|e| SettingsError::Usage(e.to_string()))?,
         None => Selector::default(),
     };
-    let catalog = super::load(ctx)?;
+    let namespace = scope.namespace().map(str::to_owned);
+    let wants = if kind == ResourceKind::ImageStreamTag {
+        // Built from streams and Images, as the server builds them.
+        let streams: Vec<String> =
+            args.names.iter().filter_map(|n| n.split_once(':').map(|(s, _)| s.to_owned())).collect();
+        Wants { streams: Some((namespace, streams)), stream_images: true, ..Wants::default() }
+    } else {
+        Wants { objects: Some(ObjectsWanted { kind, namespace, names: args.names.clone() }), ..Wants::default() }
+    };
+    let catalog = super::load(ctx, &wants)?;
     let mut all: Vec<Option<Item>> =
         rows(kind, &catalog, scope.namespace(), ctx.settings.now).into_iter().map(Some).collect();
     let mut chosen = Vec::new();

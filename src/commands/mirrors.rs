@@ -12,6 +12,7 @@ use crate::render::pull_plan::{PullPlanDocument, render_blocks};
 use crate::render::{self, OutputFormat};
 
 use crate::settings::SettingsError;
+use crate::source::Wants;
 
 /// Runs `mirrors`.
 pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
@@ -25,7 +26,7 @@ pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             SettingsError::Usage("-o name is not supported by mirrors; use table, wide, yaml or json".into()).into()
         );
     }
-    let catalog = super::load(ctx)?;
+    let catalog = super::load(ctx, &Wants { mirror_rules: true, ..Wants::default() })?;
     let config = RegistriesConfig::from_catalog(&catalog);
     if !catalog.has_kind(crate::model::ResourceKind::ImageContentSourcePolicy)
         && !catalog.has_kind(crate::model::ResourceKind::ImageDigestMirrorSet)

@@ -3,6 +3,7 @@
 
 pub mod get;
 pub mod mirrors;
+pub mod record;
 pub mod resolve;
 pub mod serve;
 
@@ -13,9 +14,10 @@ use anyhow::Result;
 use crate::catalog::Catalog;
 use crate::cli::Command;
 use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::settings::{Input, Settings};
 use crate::source::files::FileSource;
-use crate::source::{LoadNote, Source};
+use crate::source::live::LiveSource;
+use crate::source::{LoadNote, Source, SourceError, Wants};
 
 /// What a command needs besides its own arguments.
 pub struct Ctx {
@@ -23,6 +25,31 @@ pub struct Ctx {
     pub settings: Settings,
     /// The only way to write output.
     pub printer: Printer,
+    /// Where objects come from.
+    pub source: Box<dyn Source>,
+    /// The namespace used when `-n` is not given.
+    pub default_namespace: String,
+}
+
+impl Ctx {
+    /// Opens the input the settings name: files, or the cluster of the kubeconfig (no request is
+    /// made until a command loads).
+    pub fn open(settings: Settings, printer: Printer) -> Result<Ctx, SourceError> {
+        let (source, default_namespace): (Box<dyn Source>, String) = match &settings.input {
+            Input::Files(paths) => (Box::new(FileSource::new(paths.clone())), "default".to_owned()),
+            Input::Cluster(options) => {
+                let live = LiveSource::connect(options)?;
+                let namespace = live.default_namespace.clone();
+                (Box::new(live), namespace)
+            }
+        };
+        Ok(Ctx { settings, printer, source, default_namespace })
+    }
+
+    /// Whether objects come from files.
+    pub fn offline(&self) -> bool {
+        matches!(self.settings.input, Input::Files(_))
+    }
 }
 
 /// Runs a parsed command.
@@ -32,12 +59,14 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
         Command::Mirrors(args) => mirrors::run(args, ctx),
         Command::Resolve(args) => resolve::run(args, ctx),
         Command::Serve(args) => serve::run(args, ctx),
+        Command::Record(args) => record::run(args, ctx),
     }
 }
 
-/// Loads the input and reports what the load noticed: warnings always, the rest with `-v`.
-pub fn load(ctx: &mut Ctx) -> Result<Catalog> {
-    let loaded = FileSource::new(ctx.settings.from.clone()).load()?;
+/// Loads what `wants` describes and reports what the load noticed: warnings always, the rest
+/// with `-v`.
+pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog> {
+    let loaded = ctx.source.load(wants)?;
     let mut skipped = 0;
     for note in &loaded.notes {
         if note.is_warning() {
@@ -52,9 +81,9 @@ pub fn load(ctx: &mut Ctx) -> Result<Catalog> {
     ctx.printer.verbose(
         1,
         &format!(
-            "read {} objects from {} files; skipped {} objects of other kinds",
+            "read {} objects from {}; skipped {} objects of other kinds",
             loaded.catalog.len(),
-            loaded.files_read,
+            if ctx.offline() { format!("{} files", loaded.files_read) } else { "the cluster".to_owned() },
             skipped
         ),
     );

@@ -12,10 +12,11 @@ use crate::render::resolution::{TableOptions, TimeColumn};
 use crate::render::{self, OutputFormat};
 use crate::resolve::{Missing, Request, resolve};
 use crate::settings::{Scope, SettingsError};
+use crate::source::Wants;
 
 /// Runs `resolve`.
 pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    let scope = Scope::resolve(&args.scope);
+    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
     if scope == Scope::All && !args.streams.is_empty() {
         return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
     }
@@ -35,7 +36,15 @@ pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         }
         selections.push((name.to_owned(), tag));
     }
-    let catalog = super::load(ctx)?;
+    let mut names: Vec<String> = selections.iter().map(|(name, _)| name.clone()).collect();
+    names.dedup();
+    let wants = Wants {
+        streams: Some((scope.namespace().map(str::to_owned), names)),
+        stream_images: true,
+        mirror_rules: true,
+        ..Wants::default()
+    };
+    let catalog = super::load(ctx, &wants)?;
     let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
     for conflict in &resolver.config().conflicts {
         ctx.printer.warning(&format!(

@@ -1,15 +1,17 @@
 //! `isctl serve`: loads the input once, then answers API requests until stopped.
 
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
 use super::Ctx;
 use crate::cli::ServeArgs;
+use crate::printer::Printer;
 use crate::serve::api::{Api, Options};
 use crate::serve::http;
 use crate::settings::SettingsError;
+use crate::source::Wants;
 
 /// Runs `serve`.
 pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
@@ -20,7 +22,13 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         ))
         .into());
     }
-    let catalog = super::load(ctx)?;
+    if !ctx.offline() {
+        return Err(SettingsError::Usage(
+            "serve needs --from PATH: it serves recorded objects, not a live cluster".into(),
+        )
+        .into());
+    }
+    let catalog = super::load(ctx, &Wants::default())?;
     let objects = catalog.len();
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_io().build().context("starting the server runtime")?;
@@ -44,7 +52,9 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             banner.push_str(&format!("kubectl --server {url} get imagestreams -A\n"));
         }
         ctx.printer.data(&banner)?;
-        http::serve(listener, api).await.context("serving")?;
+        let printer =
+            std::mem::replace(&mut ctx.printer, Printer::new(Box::new(std::io::sink()), Box::new(std::io::sink()), 0));
+        http::serve(listener, api, Arc::new(Mutex::new(printer))).await.context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
 }

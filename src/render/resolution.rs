@@ -174,7 +174,11 @@ fn item_notes(item: &HistoryItem) -> Vec<String> {
                 p
             })
             .collect();
-        notes.push(format!("manifest list: {}", platforms.join(" ")));
+        if info.manifests.iter().all(|m| m.os.is_none() && m.architecture.is_none()) {
+            notes.push(format!("manifest list: {} manifests", info.manifests.len()));
+        } else {
+            notes.push(format!("manifest list: {}", platforms.join(" ")));
+        }
     }
     if !item.policy.allowed {
         notes.push("rejected by policy".into());

@@ -126,9 +126,15 @@ impl Api {
         }
     }
 
+    /// Whether `--deny` names this resource. A bare plural means the group a bare name resolves
+    /// to (`images` is image.openshift.io Images; the config ones are `images.config.openshift.io`).
     fn denied(&self, plural: &str, group: &str) -> bool {
-        let deny = &self.options.deny;
-        deny.contains(plural) || deny.contains(&format!("{plural}.{group}"))
+        let qualified = format!("{plural}.{group}");
+        self.options.deny.iter().any(|entry| {
+            entry == &qualified
+                || (entry == plural && plural.contains('/'))
+                || (entry == plural && ResourceKind::from_cli_name(entry).is_none_or(|k| k.info().group == group))
+        })
     }
 
     /// Rows of a served resource in scope, with cells for Tables.

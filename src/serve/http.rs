@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -14,16 +14,27 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use super::api::{self, Api};
+use crate::printer::Printer;
 
-/// Serves `api` on `listener` until the process ends.
-pub async fn serve(listener: TcpListener, api: Arc<Api>) -> std::io::Result<()> {
+/// Serves `api` on `listener` until the process ends; with `-v`, logs each request
+/// (method, path, status) through the printer.
+pub async fn serve(listener: TcpListener, api: Arc<Api>, printer: Arc<Mutex<Printer>>) -> std::io::Result<()> {
     loop {
         let (stream, _) = listener.accept().await?;
         let api = Arc::clone(&api);
+        let printer = Arc::clone(&printer);
         tokio::spawn(async move {
             let service = service_fn(move |request| {
                 let api = Arc::clone(&api);
-                async move { Ok::<_, Infallible>(answer(&api, request)) }
+                let printer = Arc::clone(&printer);
+                async move {
+                    let line = format!("{} {}", request.method(), request.uri());
+                    let response = answer(&api, request);
+                    if let Ok(mut printer) = printer.lock() {
+                        printer.verbose(1, &format!("{line} {}", response.status().as_u16()));
+                    }
+                    Ok::<_, Infallible>(response)
+                }
             });
             // A client that hangs up mid-request is its own business.
             let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::Origin;
 
 use super::decode::{Position, decode};
-use super::{LoadNote, Loaded, Source, SourceError};
+use super::{LoadNote, Loaded, Source, SourceError, Wants};
 
 /// Reads objects from `--from` paths.
 #[derive(Clone, Debug)]
@@ -27,7 +27,7 @@ impl FileSource {
 }
 
 impl Source for FileSource {
-    fn load(&self) -> Result<Loaded, SourceError> {
+    fn load(&self, _wants: &Wants) -> Result<Loaded, SourceError> {
         let mut loader = Loader::default();
         for path in &self.paths {
             if path.as_os_str() == "-" {

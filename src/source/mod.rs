@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod files;
+pub mod live;
 
 use std::fmt;
 
@@ -12,8 +13,34 @@ use decode::{Position, SkippedObject};
 
 /// Something that can produce the objects a command needs.
 pub trait Source {
-    /// Loads the objects.
-    fn load(&self) -> Result<Loaded, SourceError>;
+    /// Loads at least the objects `wants` describes. Files hold what they hold and load it all;
+    /// a cluster is asked for exactly what is wanted.
+    fn load(&self, wants: &Wants) -> Result<Loaded, SourceError>;
+}
+
+/// What a command needs, so a live source makes only the requests the answer needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wants {
+    /// Objects of one kind: in `namespace` (all when `None`), by name (all when empty).
+    pub objects: Option<ObjectsWanted>,
+    /// ImageStreams: in `namespace` (all when `None`), by name (all when empty).
+    pub streams: Option<(Option<String>, Vec<String>)>,
+    /// The Images the loaded streams' histories reference, manifest-list children included.
+    pub stream_images: bool,
+    /// ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and the cluster
+    /// image config.
+    pub mirror_rules: bool,
+}
+
+/// Objects of one kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectsWanted {
+    /// The kind.
+    pub kind: crate::model::ResourceKind,
+    /// Namespace, or `None` for all (ignored for cluster-scoped kinds).
+    pub namespace: Option<String>,
+    /// Names; empty for all.
+    pub names: Vec<String>,
 }
 
 /// The outcome of a load: the objects and everything worth telling the user about.
@@ -39,6 +66,19 @@ pub enum LoadNote {
         /// What it was.
         object: SkippedObject,
     },
+    /// A request made to a cluster (shown with `-v`).
+    Request {
+        /// `GET`.
+        method: String,
+        /// Path and query.
+        path: String,
+        /// HTTP status, or 0 when no response came.
+        status: u16,
+        /// How long it took, in milliseconds.
+        millis: u128,
+    },
+    /// Something the cluster would not tell, and what the answer assumes instead.
+    Degraded(String),
     /// A file in a directory was not read: not YAML/JSON by name, or not ours and unparsable.
     IgnoredFile {
         /// The file.
@@ -53,7 +93,8 @@ impl LoadNote {
     pub fn is_warning(&self) -> bool {
         match self {
             LoadNote::Duplicate(_) => true,
-            LoadNote::Skipped { .. } => false,
+            LoadNote::Skipped { .. } | LoadNote::Request { .. } => false,
+            LoadNote::Degraded(_) => true,
             LoadNote::IgnoredFile { reason, .. } => !reason.starts_with("not a YAML or JSON file"),
         }
     }
@@ -84,6 +125,11 @@ impl fmt::Display for LoadNote {
                 write!(f, " at {origin}")
             }
             LoadNote::IgnoredFile { path, reason } => write!(f, "ignored {path}: {reason}"),
+            LoadNote::Request { method, path, status, millis } => {
+                let status = if *status == 0 { "no response".to_owned() } else { status.to_string() };
+                write!(f, "{method} {path} {status} in {millis} milliseconds")
+            }
+            LoadNote::Degraded(message) => f.write_str(message),
         }
     }
 }
@@ -110,4 +156,36 @@ pub enum SourceError {
         /// What went wrong.
         message: String,
     },
+    /// No cluster configuration could be found or used.
+    #[error("{0}")]
+    Config(String),
+    /// The server answered with an error (worded as kubectl words it).
+    #[error("Error from server ({reason}): {message}")]
+    Api {
+        /// HTTP status code.
+        code: u16,
+        /// The Status reason (`NotFound`, `Forbidden`...).
+        reason: String,
+        /// The Status message.
+        message: String,
+    },
+    /// 401: the credentials were refused or missing.
+    #[error("You must be logged in to the server (Unauthorized)")]
+    Unauthorized,
+    /// The server could not be reached.
+    #[error("The connection to the server {server} was refused - did you specify the right host or port?")]
+    Unreachable {
+        /// `host:port`.
+        server: String,
+    },
+    /// A request failed for another reason (timeout, TLS, protocol).
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl SourceError {
+    /// Whether this error is printed as is, in kubectl's words, rather than after `error: `.
+    pub fn is_server_worded(&self) -> bool {
+        matches!(self, SourceError::Api { .. } | SourceError::Unreachable { .. })
+    }
 }

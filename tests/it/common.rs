@@ -1,8 +1,9 @@
 //! Running the binary hermetically: a cleared environment, a fixed clock, the repository as the
 //! working directory so fixture paths in output are stable.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
 /// The "now" every test runs at, an hour after the demo cluster's newest import.
 pub const NOW: &str = "2026-11-27T12:00:00Z";
@@ -52,4 +53,88 @@ pub fn output(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// A running `isctl serve` with a kubeconfig and a private kubectl cache; killed on drop.
+pub struct Server {
+    child: Child,
+    /// Private HOME, kubectl cache and request log.
+    pub dir: tempfile::TempDir,
+    /// A kubeconfig pointing at the server.
+    pub kubeconfig: PathBuf,
+}
+
+impl Server {
+    /// Serves the demo cluster with `extra` serve arguments.
+    pub fn start(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let log = std::fs::File::create(dir.path().join("requests.log")).unwrap();
+        let mut child = isctl()
+            .args(["serve", "-v", "--from", DEMO, "--write-kubeconfig"])
+            .arg(&kubeconfig)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("isctl serve starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(first.starts_with("Serving ") && first.contains("http://127.0.0.1:"), "banner: {first:?}");
+        Server { child, dir, kubeconfig }
+    }
+
+    /// The requests the server answered so far (`METHOD /path?query STATUS`), stderr notes
+    /// excluded.
+    pub fn requests(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(self.dir.path().join("requests.log")).unwrap_or_default();
+        log.lines()
+            .filter(|l| l.split(' ').next().is_some_and(|m| m.chars().all(|c| c.is_ascii_uppercase()) && !m.is_empty()))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// isctl reading the server as a live cluster through the kubeconfig (no --from).
+    pub fn isctl(&self, args: &[&str]) -> (i32, String, String) {
+        let output =
+            isctl().env("KUBECONFIG", &self.kubeconfig).env("HOME", self.dir.path()).args(args).output().unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Runs kubectl against the server: (exit code, stdout, stderr).
+    pub fn kubectl(&self, args: &[&str]) -> (i32, String, String) {
+        let output = Command::new("kubectl")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("KUBECACHEDIR", self.dir.path().join("cache"))
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .output()
+            .expect("kubectl is installed (CI installs it; see .ci/run)");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// kubectl's stdout, asserting success.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let (code, stdout, stderr) = self.kubectl(args);
+        assert_eq!(code, 0, "kubectl {args:?} failed: {stderr}");
+        stdout
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

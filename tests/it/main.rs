@@ -3,6 +3,7 @@
 //!
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
+//! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
 //! - `mirrors`: pull plans and the rendered registries.conf.
 //! - `resolve`: the main job.
@@ -12,6 +13,7 @@ mod common;
 mod get;
 mod help;
 mod input;
+mod live;
 mod mirrors;
 mod resolve;
 mod serve;

@@ -1,70 +1,7 @@
 //! `isctl serve` checked by the real kubectl: discovery, tables, YAML/JSON, paging, errors,
 //! RBAC denial and tokens. kubectl is required: these tests fail, not skip, without it.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
-use crate::common::{DEMO, isctl, output};
-
-/// A running `isctl serve` with a kubeconfig and a private kubectl cache; killed on drop.
-struct Server {
-    child: Child,
-    dir: tempfile::TempDir,
-    kubeconfig: PathBuf,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        let mut child = isctl()
-            .args(["serve", "--from", DEMO, "--write-kubeconfig"])
-            .arg(&kubeconfig)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("isctl serve starts");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        assert!(first.starts_with("Serving ") && first.contains("http://127.0.0.1:"), "banner: {first:?}");
-        Server { child, dir, kubeconfig }
-    }
-
-    /// Runs kubectl against the server: (exit code, stdout, stderr).
-    fn kubectl(&self, args: &[&str]) -> (i32, String, String) {
-        let output = Command::new("kubectl")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("KUBECACHEDIR", self.dir.path().join("cache"))
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .args(args)
-            .output()
-            .expect("kubectl is installed (CI installs it; see .ci/run)");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
-
-    /// kubectl's stdout, asserting success.
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, stdout, stderr) = self.kubectl(args);
-        assert_eq!(code, 0, "kubectl {args:?} failed: {stderr}");
-        stdout
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::common::{DEMO, Server, output};
 
 #[test]
 fn kubectl_tables_show_ocs_columns() {

@@ -1,0 +1,183 @@
+//! Live mode end to end: the built binary reads `isctl serve` on loopback through a temporary
+//! kubeconfig, exactly as it would read a cluster.
+
+use crate::common::{DEMO, Server, output};
+
+/// Only GETs ever reach the server, whatever the command.
+fn assert_read_only(server: &Server) {
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    for request in requests {
+        assert!(request.starts_with("GET "), "isctl sent a non-GET request: {request}");
+    }
+}
+
+#[test]
+fn resolve_through_the_api_is_byte_identical_to_files() {
+    let server = Server::start(&[]);
+    for args in [
+        vec!["resolve", "must-gather", "-n", "openshift", "-o", "yaml"],
+        vec!["resolve", "-n", "openshift", "-o", "yaml"],
+        vec!["resolve", "-A", "-o", "json"],
+        vec!["resolve", "cli:latest", "tools", "-n", "openshift"],
+    ] {
+        let (code, live, stderr) = server.isctl(&args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        let mut offline_args = args.clone();
+        offline_args.extend(["--from", DEMO]);
+        let (_, offline, _) = output(&offline_args);
+        assert_eq!(live, offline, "{args:?}");
+    }
+    assert_read_only(&server);
+}
+
+#[test]
+fn one_stream_takes_exactly_ten_requests() {
+    // docs/live.md states this count: the stream, the cluster image config, three mirror lists,
+    // its three history Images and the two children of its manifest list.
+    let server = Server::start(&[]);
+    let (code, _, stderr) = server.isctl(&["resolve", "must-gather", "-n", "openshift"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut requests = server.requests();
+    requests.sort();
+    insta::assert_snapshot!(requests.join("\n"));
+    assert_eq!(requests.len(), 10);
+}
+
+#[test]
+fn get_and_mirrors_read_the_cluster() {
+    let server = Server::start(&[]);
+    let (code, stdout, stderr) = server.isctl(&["get", "is", "-n", "openshift"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, output(&["get", "is", "-n", "openshift", "--from", DEMO]).1);
+    let (code, stdout, _) = server.isctl(&["get", "istag", "-A", "-o", "yaml"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, output(&["get", "istag", "-A", "-o", "yaml", "--from", DEMO]).1);
+    let (code, stdout, _) = server.isctl(&["mirrors", "registry.redhat.io/ubi9/ubi:latest", "-o", "yaml"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, output(&["mirrors", "registry.redhat.io/ubi9/ubi:latest", "-o", "yaml", "--from", DEMO]).1);
+    assert_read_only(&server);
+}
+
+#[test]
+fn lists_page_with_limit_and_continue() {
+    let server = Server::start(&[]);
+    let (code, stdout, stderr) = server.isctl(&["get", "images", "-o", "name", "--chunk-size", "5", "-v"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 12);
+    let pages: Vec<String> = server.requests().into_iter().filter(|r| r.contains("/images?")).collect();
+    assert_eq!(
+        pages,
+        [
+            "GET /apis/image.openshift.io/v1/images?limit=5 200",
+            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-5 200",
+            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-10 200",
+        ]
+    );
+    assert!(stderr.contains("GET /apis/image.openshift.io/v1/images?limit=5 200 in "), "-v logs requests: {stderr}");
+}
+
+#[test]
+fn a_project_only_user_gets_answers_with_provenance_and_warnings() {
+    let server =
+        Server::start(&["--deny", "images", "--deny", "imagecontentsourcepolicies", "--deny", "imagedigestmirrorsets"]);
+    let (code, stdout, stderr) = server.isctl(&["resolve", "must-gather", "-n", "openshift", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let stream: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for item in stream["tags"][0]["history"].as_array().unwrap() {
+        assert_eq!(item["imageFrom"], "ImageStreamLayers", "{item}");
+    }
+    assert!(stderr.contains("cannot read imagecontentsourcepolicies.operator.openshift.io"), "{stderr}");
+    assert!(stderr.contains("reading image details through imagestreams/layers"), "{stderr}");
+    // The tag mirror set stayed readable: a tag pull still gets its mirror.
+    let (_, plan, _) = server.isctl(&["mirrors", "registry.redhat.io/ubi9/ubi:latest", "-o", "json"]);
+    assert!(plan.contains("mirror.example.com:8443/ubi9-tags/ubi:latest"), "{plan}");
+
+    let stricter = Server::start(&["--deny", "images", "--deny", "imagestreams/layers"]);
+    let (code, stdout, stderr) = stricter.isctl(&["resolve", "cli", "-n", "openshift", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let stream: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let latest = &stream["tags"][0]["history"][0];
+    assert_eq!(latest["imageFrom"], "ImageStreamImage", "{latest}");
+    assert_read_only(&stricter);
+}
+
+#[test]
+fn tokens_not_found_and_unreachable_servers_read_like_kubectl() {
+    let server = Server::start(&["--token", "s3cret"]);
+    let (code, stdout, stderr) = server.isctl(&["get", "is", "-n", "openshift", "-o", "name"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("imagestream.image.openshift.io/cli"));
+    let (code, _, stderr) = server.isctl(&["get", "is", "cli", "nope", "-n", "openshift", "-o", "name"]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "Error from server (NotFound): imagestreams.image.openshift.io \"nope\" not found\n");
+    let (code, _, stderr) = server.isctl(&["resolve", "nope", "-n", "openshift"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (1, "Error from server (NotFound): imagestreams.image.openshift.io \"nope\" not found\n")
+    );
+
+    let kubeconfig = std::fs::read_to_string(&server.kubeconfig).unwrap();
+    std::fs::write(&server.kubeconfig, kubeconfig.replace("token: s3cret", "token: wrong")).unwrap();
+    let (code, _, stderr) = server.isctl(&["get", "is", "-n", "openshift"]);
+    assert_eq!((code, stderr.as_str()), (1, "error: You must be logged in to the server (Unauthorized)\n"));
+
+    // A server that has gone away: keep its kubeconfig, stop the server.
+    let gone = Server::start(&[]);
+    let kubeconfig_text = std::fs::read_to_string(&gone.kubeconfig).unwrap();
+    drop(gone);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(&kubeconfig, &kubeconfig_text).unwrap();
+    let address = kubeconfig_text.lines().find_map(|l| l.trim().strip_prefix("server: http://")).unwrap().to_owned();
+    let result = crate::common::isctl().env("KUBECONFIG", &kubeconfig).args(["get", "is"]).output().unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        format!("The connection to the server {address} was refused - did you specify the right host or port?\n")
+    );
+}
+
+#[test]
+fn the_context_namespace_is_the_default() {
+    let server = Server::start(&[]);
+    let kubeconfig = std::fs::read_to_string(&server.kubeconfig).unwrap();
+    std::fs::write(
+        &server.kubeconfig,
+        kubeconfig.replace("    user: isctl\n", "    user: isctl\n    namespace: demo\n"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = server.isctl(&["get", "is", "-o", "name"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imagestream.image.openshift.io/app\n");
+}
+
+#[test]
+fn record_then_from_gives_the_live_answer() {
+    let server = Server::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("recorded");
+    let target = recording.display().to_string();
+    let (code, stdout, stderr) = server.isctl(&["record", &target, "-A"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("recorded "), "{stdout}");
+    let (_, live, _) = server.isctl(&["resolve", "-A", "-o", "yaml"]);
+    let (code, recorded, stderr) = output(&["resolve", "-A", "-o", "yaml", "--from", &target]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(live, recorded);
+    assert!(recording.join("namespaces/openshift/image.openshift.io/imagestreams.yaml").is_file());
+    let (code, _, stderr) = server.isctl(&["record", &target]);
+    assert_eq!(code, 2, "a non-empty directory is refused");
+    assert!(stderr.contains("is not empty"), "{stderr}");
+    assert_read_only(&server);
+}
+
+#[test]
+fn no_cluster_configured_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = crate::common::isctl().env("HOME", dir.path()).args(["get", "is"]).output().unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.starts_with("error: no cluster to read:"), "{stderr}");
+    assert!(stderr.contains("--from PATH"), "{stderr}");
+}
