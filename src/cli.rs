@@ -162,6 +162,76 @@ pub enum Command {
         display_order = 5
     )]
     Record(RecordArgs),
+
+    /// Check image streams against rules, for CI: failed imports, missing Images, unpullable or
+    /// rejected images, mirror conflicts, disconnected readiness, moved tags.
+    ///
+    /// Each finding has a stable rule id, a severity, the object and one line of reason
+    /// (rules: docs/check.md). Exit codes: 0 no finding at or above --fail-on; 1 isctl could not
+    /// run (bad input, unreachable cluster, stream not found); 2 usage error; 3 findings at or
+    /// above --fail-on.
+    #[command(
+        after_help = "Rules:\n  \
+        import-failed (error), import-pending (info), tag-without-history (warning),\n  \
+        image-missing (warning), mirror-conflict (error), invalid-rewrite (error),\n  \
+        unpullable (error), policy-rejected (error), digest-mirrors-only (warning),\n  \
+        not-mirrored and tag-not-mirrored (error, with --require-mirror),\n  \
+        too-old (warning, with --max-age), digest-moved, tag-vanished (warning) and\n  \
+        tag-appeared (info, with --baseline)\n\n\
+        Examples:\n  \
+        isctl check -n openshift --from must-gather/ --junit report.xml\n  \
+        isctl check -A --require-mirror --fail-on warning --from recorded/\n  \
+        isctl check -n openshift --baseline last-week.yaml --disable import-pending\n\n\
+        Exit codes: 0 pass, 1 isctl could not run, 2 usage error, 3 findings at or above --fail-on.",
+        display_order = 6
+    )]
+    Check(CheckArgs),
+}
+
+/// `isctl check [STREAM[:TAG]...]`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Streams to check, optionally one tag each; every stream in the namespace when none.
+    #[arg(value_name = "STREAM[:TAG]")]
+    pub streams: Vec<String>,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The lowest severity that fails the check (exit code 3).
+    #[arg(long, value_enum, default_value_t = crate::check::Severity::Error)]
+    pub fail_on: crate::check::Severity,
+
+    /// Turn a rule off (repeatable), e.g. --disable import-pending.
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+
+    /// Disconnected readiness: every current image must come from a mirror first, and tag
+    /// references must be covered by tag mirrors.
+    #[arg(long)]
+    pub require_mirror: bool,
+
+    /// Flag current images older than this (e.g. 36h, 30d, 2w), measured against --now.
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+
+    /// A saved `isctl resolve -o yaml` (or json): report tags whose current digest moved,
+    /// appeared or vanished since.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Also write the findings as JUnit XML to FILE, one test case each.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Output format: table, yaml or json (kind: CheckReport).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Leave out the header line of the table.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `isctl record DIR`.

@@ -6,6 +6,7 @@
 //! writer). `main` only parses arguments, builds a [`commands::Ctx`] and maps errors to exit codes.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod mirror;

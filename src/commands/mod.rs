@@ -1,6 +1,7 @@
 //! Commands: each reads its input through a [`Source`], calls the pure core and renders, then
 //! hands text to the printer. One module per command.
 
+pub mod check;
 pub mod get;
 pub mod mirrors;
 pub mod record;
@@ -60,6 +61,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
         Command::Resolve(args) => resolve::run(args, ctx),
         Command::Serve(args) => serve::run(args, ctx),
         Command::Record(args) => record::run(args, ctx),
+        Command::Check(args) => check::run(args, ctx),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from data to text. Nothing here writes anywhere or reads a clock.
 
 pub mod age;
+pub mod check_report;
 pub mod columns;
 pub mod pull_plan;
 pub mod resolution;

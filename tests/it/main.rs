@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `isctl` on fixtures and compares what it
 //! prints with reviewed insta snapshots.
 //!
+//! - `check`: the CI rules, exit codes and reports.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
@@ -9,6 +10,7 @@
 //! - `resolve`: the main job.
 //! - `serve`: the read-only API, checked with the real kubectl.
 
+mod check;
 mod common;
 mod get;
 mod help;

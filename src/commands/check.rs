@@ -1,0 +1,113 @@
+//! `isctl check`: resolve, then evaluate the rules; the exit code says whether anything at or
+//! above `--fail-on` was found (docs/check.md).
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::check::{self, CheckOptions, RULES};
+use crate::cli::CheckArgs;
+use crate::mirror::{RegistriesConfig, Resolver};
+use crate::render::check_report::{self, CheckReport, Summary};
+use crate::render::{self, OutputFormat};
+use crate::resolve::{InputGaps, Missing, Request, resolve};
+use crate::settings::{Scope, SettingsError};
+use crate::source::Wants;
+
+/// Exit code when findings reach `--fail-on`.
+pub const FINDINGS_EXIT: u8 = 3;
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+    for rule in &args.disable {
+        if !RULES.iter().any(|(id, _, _)| id == rule) {
+            let known: Vec<&str> = RULES.iter().map(|(id, _, _)| *id).collect();
+            return Err(SettingsError::Usage(format!(
+                "unknown rule {rule:?} for --disable; rules: {}",
+                known.join(", ")
+            ))
+            .into());
+        }
+    }
+    if matches!(args.output, OutputFormat::Name | OutputFormat::Wide) {
+        return Err(SettingsError::Usage("check prints table, yaml or json".into()).into());
+    }
+    let max_age = match &args.max_age {
+        Some(text) => Some((
+            check::parse_max_age(text).ok_or_else(|| {
+                SettingsError::Usage(format!("invalid --max-age {text:?}: expected e.g. 36h, 30d or 2w"))
+            })?,
+            ctx.settings.now,
+        )),
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading the baseline {}", path.display()))?;
+            Some(
+                check::parse_baseline(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
+    if scope == Scope::All && !args.streams.is_empty() {
+        return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
+    }
+    let selections: Vec<(String, Option<String>)> = args
+        .streams
+        .iter()
+        .map(|s| match s.split_once(':') {
+            Some((name, tag)) => (name.to_owned(), Some(tag.to_owned())),
+            None => (s.clone(), None),
+        })
+        .collect();
+    let mut names: Vec<String> = selections.iter().map(|(n, _)| n.clone()).collect();
+    names.dedup();
+    let wants = Wants {
+        streams: Some((scope.namespace().map(str::to_owned), names)),
+        stream_images: true,
+        mirror_rules: true,
+        ..Wants::default()
+    };
+    let catalog = super::load(ctx, &wants)?;
+    let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+    let (resolutions, missing) =
+        resolve(&catalog, &resolver, &Request { namespace: scope.namespace().map(str::to_owned), selections });
+    if let Some(gap) = missing.first() {
+        let message = match gap {
+            Missing::Stream { name, .. } => format!("imagestreams.image.openshift.io \"{name}\" not found"),
+            Missing::Tag { stream, tag, .. } => {
+                format!("imagestreamtags.image.openshift.io \"{stream}:{tag}\" not found")
+            }
+        };
+        return Err(crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message }.into());
+    }
+    let options =
+        CheckOptions { require_mirror: args.require_mirror, max_age, baseline, disabled: args.disable.clone() };
+    let findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
+    let failing = findings.iter().any(|f| f.severity >= args.fail_on);
+    if let Some(path) = &args.junit {
+        std::fs::write(path, check_report::junit(&findings, args.fail_on))
+            .with_context(|| format!("writing the JUnit report {}", path.display()))?;
+    }
+    let text = match args.output {
+        OutputFormat::Yaml | OutputFormat::Json => {
+            let report = CheckReport {
+                api_version: "isctl/v1alpha1",
+                kind: "CheckReport",
+                fail_on: args.fail_on,
+                passed: !failing,
+                summary: Summary::of(&findings),
+                findings: &findings,
+            };
+            render::document(vec![report], args.output == OutputFormat::Yaml, false)
+        }
+        _ => check_report::table(&findings, args.fail_on, args.no_headers),
+    };
+    ctx.printer.data(&text)?;
+    Ok(if failing { ExitCode::from(FINDINGS_EXIT) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,136 @@
+//! `isctl check` reports: a table for people, the versioned `CheckReport` document, and JUnit XML
+//! for CI systems (one test case per finding).
+
+use serde::Serialize;
+
+use super::table;
+use crate::check::{Finding, Severity};
+
+/// The `kind: CheckReport` document (docs/check.md).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckReport<'a> {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `CheckReport`.
+    pub kind: &'static str,
+    /// The `--fail-on` threshold.
+    pub fail_on: Severity,
+    /// No finding at or above the threshold.
+    pub passed: bool,
+    /// Counts per severity.
+    pub summary: Summary,
+    /// The findings, by object then rule.
+    pub findings: &'a [Finding],
+}
+
+/// Counts per severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
+}
+
+impl Summary {
+    /// Counts findings.
+    pub fn of(findings: &[Finding]) -> Summary {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary { error: count(Severity::Error), warning: count(Severity::Warning), info: count(Severity::Info) }
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// The table and a summary line.
+pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> String {
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                severity_word(f.severity).to_owned(),
+                f.rule.to_owned(),
+                f.object.clone(),
+                f.item.clone().unwrap_or_default(),
+                table::cell(&f.reason),
+            ]
+        })
+        .collect();
+    // Like kubectl, an empty table prints nothing, not even its header.
+    let header = (!no_headers && !rows.is_empty()).then_some(&["SEVERITY", "RULE", "OBJECT", "ITEM", "REASON"][..]);
+    let mut out = table::render(header, &rows);
+    let summary = Summary::of(findings);
+    let failing = findings.iter().any(|f| f.severity >= fail_on);
+    out.push_str(&format!(
+        "{} errors, {} warnings, {} info: {} (--fail-on {})\n",
+        summary.error,
+        summary.warning,
+        summary.info,
+        if failing { "FAIL" } else { "pass" },
+        severity_word(fail_on)
+    ));
+    out
+}
+
+/// JUnit XML: one test case per finding, failed when at or above `fail_on`; a single passing
+/// case when there is nothing to report, so the run still shows.
+pub fn junit(findings: &[Finding], fail_on: Severity) -> String {
+    let failures = findings.iter().filter(|f| f.severity >= fail_on).count();
+    let tests = findings.len().max(1);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"isctl check\" tests=\"{tests}\" failures=\"{failures}\">\n"));
+    out.push_str(&format!(
+        "  <testsuite name=\"isctl check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+    ));
+    if findings.is_empty() {
+        out.push_str("    <testcase classname=\"isctl.check\" name=\"no findings\"/>\n");
+    }
+    for finding in findings {
+        let mut name = format!("{} {}", finding.rule, finding.object);
+        if let Some(item) = &finding.item {
+            name.push_str(&format!(" ({item})"));
+        }
+        out.push_str(&format!("    <testcase classname=\"isctl.{}\" name=\"{}\">\n", finding.rule, escape(&name)));
+        let text = format!("{}: {}", severity_word(finding.severity), finding.reason);
+        if finding.severity >= fail_on {
+            out.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                finding.rule,
+                escape(&text),
+                escape(&text)
+            ));
+        } else {
+            out.push_str(&format!("      <system-out>{}</system-out>\n", escape(&text)));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// XML text and attribute escaping; control characters other than tab and newline are dropped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
