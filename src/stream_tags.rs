@@ -255,3 +255,52 @@ mod tests {
         assert_eq!(old.image.metadata.name(), "sha256:bb");
     }
 }
+
+#[cfg(test)]
+mod virtual_objects {
+    use super::*;
+    use crate::catalog::Origin;
+    use crate::model::Object;
+
+    fn catalog() -> (Catalog, ImageStream) {
+        let mut catalog = Catalog::new();
+        let list: Image = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "sha256:1111"},
+            "dockerImageManifests": [{"digest": "sha256:2222", "os": "linux", "architecture": "arm64"}]}))
+        .unwrap();
+        let child: Image = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "sha256:2222"},
+            "dockerImageLayers": [{"name": "sha256:l1", "size": 10}],
+            "dockerImageMetadata": {"Id": "sha256:c1"}}))
+        .unwrap();
+        catalog.insert(Object::Image(Box::new(list)), Origin("t".into()));
+        catalog.insert(Object::Image(Box::new(child)), Origin("t".into()));
+        let stream: ImageStream = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "s", "namespace": "n"},
+            "status": {"tags": [{"tag": "t", "items": [
+                {"image": "sha256:1111", "dockerImageReference": "q/x@sha256:1111"},
+                {"image": "sha256:9999", "dockerImageReference": "q/x@sha256:9999"}]}]}}))
+        .unwrap();
+        (catalog, stream)
+    }
+
+    #[test]
+    fn stream_images_accept_prefixes_and_reach_children() {
+        let (catalog, stream) = catalog();
+        assert_eq!(stream_image(&stream, "sha256:11", &catalog).unwrap().metadata.name(), "s@sha256:1111");
+        assert_eq!(stream_image(&stream, "2222", &catalog).unwrap().image.metadata.name(), "sha256:2222");
+        assert!(stream_image(&stream, "9999", &catalog).is_none(), "the Image is not in the input");
+        assert!(stream_image(&stream, "", &catalog).is_none());
+    }
+
+    #[test]
+    fn layers_list_blobs_children_and_missing_images() {
+        let (catalog, stream) = catalog();
+        let layers = layers(&stream, &catalog);
+        let images = layers.images.unwrap();
+        assert_eq!(images["sha256:1111"].manifests.as_deref(), Some(&["sha256:2222".to_owned()][..]));
+        assert_eq!(images["sha256:2222"].config.as_deref(), Some("sha256:c1"));
+        assert_eq!(images["sha256:9999"].image_missing, Some(true));
+        assert_eq!(layers.blobs.unwrap()["sha256:l1"].size, Some(10));
+    }
+}

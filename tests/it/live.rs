@@ -181,3 +181,80 @@ fn no_cluster_configured_is_a_clear_error() {
     assert!(stderr.starts_with("error: no cluster to read:"), "{stderr}");
     assert!(stderr.contains("--from PATH"), "{stderr}");
 }
+
+/// A one-route server on loopback that answers `replies` in order, then 404; returns its URL
+/// and a handle yielding the request lines it saw.
+fn scripted_server(replies: Vec<(u16, &'static str, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let total = replies.len();
+        let mut replies = replies.into_iter();
+        for stream in listener.incoming().take(total) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            seen.push(line.trim().to_owned());
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            let (code, extra, body) = replies.next().unwrap();
+            write!(
+                stream,
+                "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+        seen
+    });
+    (url, handle)
+}
+
+#[test]
+fn busy_and_failing_servers_are_retried() {
+    let stream =
+        r#"{"apiVersion":"image.openshift.io/v1","kind":"ImageStream","metadata":{"name":"cli","namespace":"x"}}"#;
+    let busy = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"TooManyRequests","code":429}"#;
+    let (url, handle) = scripted_server(vec![
+        (429, "retry-after: 0\r\n", busy.to_owned()),
+        (503, "", "unavailable".to_owned()),
+        (200, "", stream.to_owned()),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {url}\nusers:\n- name: u\n  user: {{}}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"),
+    )
+    .unwrap();
+    let result = crate::common::isctl()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["get", "is", "cli", "-n", "x", "-o", "name"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&result.stdout),
+        "imagestream.image.openshift.io/cli\n",
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let seen = handle.join().unwrap();
+    assert_eq!(seen, vec!["GET /apis/image.openshift.io/v1/namespaces/x/imagestreams/cli HTTP/1.1"; 3]);
+}
+
+#[test]
+fn a_namespace_pages_too() {
+    let server = Server::start(&[]);
+    let (code, stdout, stderr) = server.isctl(&["get", "is", "-n", "openshift", "-o", "name", "--chunk-size", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 3);
+    let pages = server.requests().into_iter().filter(|r| r.contains("/namespaces/openshift/imagestreams?")).count();
+    assert_eq!(pages, 3);
+}
