@@ -236,6 +236,18 @@ pub enum Missing {
     },
 }
 
+impl Missing {
+    /// The NotFound message the server gives for it.
+    pub fn message(&self) -> String {
+        match self {
+            Missing::Stream { name, .. } => format!("imagestreams.image.openshift.io \"{name}\" not found"),
+            Missing::Tag { stream, tag, .. } => {
+                format!("imagestreamtags.image.openshift.io \"{stream}:{tag}\" not found")
+            }
+        }
+    }
+}
+
 /// Resolves the requested streams. Returns the resolutions (by namespace, then name) and the
 /// selections that named nothing.
 pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Vec<StreamResolution>, Vec<Missing>) {

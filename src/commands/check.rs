@@ -8,12 +8,10 @@ use anyhow::{Context, Result};
 use super::Ctx;
 use crate::check::{self, CheckOptions, RULES};
 use crate::cli::CheckArgs;
-use crate::mirror::{RegistriesConfig, Resolver};
 use crate::render::check_report::{self, CheckReport, Summary};
 use crate::render::{self, OutputFormat};
-use crate::resolve::{InputGaps, Missing, Request, resolve};
-use crate::settings::{Scope, SettingsError};
-use crate::source::Wants;
+use crate::resolve::InputGaps;
+use crate::settings::SettingsError;
 
 /// Exit code when findings reach `--fail-on`.
 pub const FINDINGS_EXIT: u8 = 3;
@@ -53,38 +51,12 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         }
         None => None,
     };
-    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
-    if scope == Scope::All && !args.streams.is_empty() {
-        return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
-    }
-    let selections: Vec<(String, Option<String>)> = args
-        .streams
-        .iter()
-        .map(|s| match s.split_once(':') {
-            Some((name, tag)) => (name.to_owned(), Some(tag.to_owned())),
-            None => (s.clone(), None),
-        })
-        .collect();
-    let mut names: Vec<String> = selections.iter().map(|(n, _)| n.clone()).collect();
-    names.dedup();
-    let wants = Wants {
-        streams: Some((scope.namespace().map(str::to_owned), names)),
-        stream_images: true,
-        mirror_rules: true,
-        ..Wants::default()
-    };
-    let catalog = super::load(ctx, &wants)?;
-    let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
-    let (resolutions, missing) =
-        resolve(&catalog, &resolver, &Request { namespace: scope.namespace().map(str::to_owned), selections });
+    let super::ResolvedStreams { catalog, resolver, resolutions, missing, .. } =
+        super::resolve_streams(ctx, &args.scope, &args.streams)?;
     if let Some(gap) = missing.first() {
-        let message = match gap {
-            Missing::Stream { name, .. } => format!("imagestreams.image.openshift.io \"{name}\" not found"),
-            Missing::Tag { stream, tag, .. } => {
-                format!("imagestreamtags.image.openshift.io \"{stream}:{tag}\" not found")
-            }
-        };
-        return Err(crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message }.into());
+        return Err(
+            crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message: gap.message() }.into()
+        );
     }
     let options =
         CheckOptions { require_mirror: args.require_mirror, max_age, baseline, disabled: args.disable.clone() };

@@ -91,3 +91,50 @@ pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog> {
     );
     Ok(loaded.catalog)
 }
+
+/// Streams named on the command line (`STREAM[:TAG]...`), loaded and resolved: what `resolve`
+/// and `check` share.
+pub struct ResolvedStreams {
+    /// The namespaces read.
+    pub scope: crate::settings::Scope,
+    /// Everything loaded.
+    pub catalog: Catalog,
+    /// The cluster's mirror rules, rendered.
+    pub resolver: crate::mirror::Resolver,
+    /// One per stream, by namespace and name.
+    pub resolutions: Vec<crate::resolve::StreamResolution>,
+    /// Selections that named nothing.
+    pub missing: Vec<crate::resolve::Missing>,
+}
+
+/// Parses the selections, loads exactly what resolving them needs, and resolves them.
+pub fn resolve_streams(ctx: &mut Ctx, scope: &crate::cli::ScopeArgs, streams: &[String]) -> Result<ResolvedStreams> {
+    use crate::settings::{Scope, SettingsError};
+    let scope = Scope::resolve(scope, &ctx.default_namespace);
+    if scope == Scope::All && !streams.is_empty() {
+        return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
+    }
+    let mut selections = Vec::new();
+    for stream in streams {
+        let (name, tag) = match stream.split_once(':') {
+            Some((name, tag)) => (name, Some(tag.to_owned())),
+            None => (stream.as_str(), None),
+        };
+        if name.is_empty() || tag.as_deref() == Some("") || stream.contains('@') {
+            return Err(SettingsError::Usage(format!("{stream:?} is not STREAM or STREAM:TAG")).into());
+        }
+        selections.push((name.to_owned(), tag));
+    }
+    let names: std::collections::BTreeSet<String> = selections.iter().map(|(name, _)| name.clone()).collect();
+    let wants = Wants {
+        streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
+        stream_images: true,
+        mirror_rules: true,
+        ..Wants::default()
+    };
+    let catalog = load(ctx, &wants)?;
+    let resolver = crate::mirror::Resolver::new(crate::mirror::RegistriesConfig::from_catalog(&catalog));
+    let request = crate::resolve::Request { namespace: scope.namespace().map(str::to_owned), selections };
+    let (resolutions, missing) = crate::resolve::resolve(&catalog, &resolver, &request);
+    Ok(ResolvedStreams { scope, catalog, resolver, resolutions, missing })
+}
