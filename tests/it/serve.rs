@@ -110,3 +110,32 @@ fn refuses_non_loopback_addresses() {
     assert_eq!(code, 2);
     assert!(stderr.contains("not a loopback address"), "{stderr}");
 }
+
+/// The objects of one or more concatenated JSON documents, Lists flattened.
+fn json_items(text: &str) -> Vec<serde_json::Value> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<serde_json::Value>()
+        .flat_map(|doc| {
+            let doc = doc.unwrap();
+            match doc.get("kind").and_then(|k| k.as_str()) {
+                Some("List") => doc["items"].as_array().unwrap().clone(),
+                _ => vec![doc],
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn isctl_yaml_reads_back_through_kubectl_unchanged() {
+    // kubectl parses YAML with go-yaml: "yes", "0755", timestamps and digests must stay strings.
+    let server = Server::start(&[]);
+    for kind in ["is", "images", "istag", "icsp", "idms", "itms", "images.config.openshift.io"] {
+        let (_, yaml, _) = output(&["get", kind, "-A", "-o", "yaml", "--from", DEMO]);
+        let (_, json, _) = output(&["get", kind, "-A", "-o", "json", "--from", DEMO]);
+        let file = server.dir.path().join(format!("{kind}.yaml"));
+        std::fs::write(&file, yaml).unwrap();
+        let read_back =
+            server.ok(&["create", "--dry-run=client", "--validate=false", "-o", "json", "-f", file.to_str().unwrap()]);
+        assert_eq!(json_items(&read_back), json_items(&json), "{kind}");
+    }
+}
