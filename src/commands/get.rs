@@ -44,8 +44,16 @@ pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         Wants { objects: Some(ObjectsWanted { kind, namespace, names: args.names.clone() }), ..Wants::default() }
     };
     let catalog = super::load(ctx, &wants)?;
-    let mut all: Vec<Option<Item>> =
-        rows(kind, &catalog, scope.namespace(), ctx.settings.now).into_iter().map(Some).collect();
+    let mut all: Vec<Option<Item>> = rows(
+        kind,
+        &catalog,
+        scope.namespace(),
+        ctx.settings.now,
+        matches!(args.output, OutputFormat::Yaml | OutputFormat::Json),
+    )
+    .into_iter()
+    .map(Some)
+    .collect();
     let mut chosen = Vec::new();
     let mut missing = Vec::new();
     if args.names.is_empty() {

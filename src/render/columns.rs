@@ -24,7 +24,7 @@ pub struct Row {
     pub name: String,
     /// Labels, for selectors.
     pub labels: Option<BTreeMap<String, String>>,
-    /// The object as JSON.
+    /// The object as JSON (`null` unless asked for: tables and names do not need it).
     pub json: Value,
     /// Cells of the default table.
     pub cells: Vec<String>,
@@ -45,7 +45,13 @@ pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'stat
 /// Every object of `kind` in `namespace` (all when `None`; ignored for cluster-scoped kinds),
 /// ordered by namespace and name, with its cells. ImageStreamTags are built from streams and
 /// images as the server builds them.
-pub fn rows(kind: ResourceKind, catalog: &Catalog, namespace: Option<&str>, now: Timestamp) -> Vec<Row> {
+pub fn rows(
+    kind: ResourceKind,
+    catalog: &Catalog,
+    namespace: Option<&str>,
+    now: Timestamp,
+    with_json: bool,
+) -> Vec<Row> {
     let in_scope = |ns: &str| !kind.info().namespaced || namespace.is_none_or(|wanted| wanted == ns);
     let item = |meta: &ObjectMeta, json: Value, cells: Vec<String>, wide: Vec<String>| Row {
         namespace: meta.namespace().to_owned(),
@@ -65,7 +71,8 @@ pub fn rows(kind: ResourceKind, catalog: &Catalog, namespace: Option<&str>, now:
                     tag.image.docker_image_reference.clone().unwrap_or_default(),
                     updated.unwrap_or_default(),
                 ];
-                let json = serde_json::to_value(&tag).expect("model types serialise");
+                let json =
+                    if with_json { serde_json::to_value(&tag).expect("model types serialise") } else { Value::Null };
                 item(&tag.metadata, json, cells, vec![tag.image.metadata.name().to_owned()])
             })
             .collect(),
@@ -81,7 +88,7 @@ pub fn rows(kind: ResourceKind, catalog: &Catalog, namespace: Option<&str>, now:
                     Object::ImageStream(stream) => stream_cells(stream, now),
                     _ => vec![meta.name().to_owned(), kube_age(parse_time(meta.creation_timestamp.as_deref()), now)],
                 };
-                item(meta, object.to_json(), cells, Vec::new())
+                item(meta, if with_json { object.to_json() } else { Value::Null }, cells, Vec::new())
             })
             .collect(),
     }

@@ -161,7 +161,7 @@ impl Api {
                     })
                     .collect()
             }
-            Served::Kind(kind) => columns::rows(kind, &self.catalog, namespace, self.now),
+            Served::Kind(kind) => columns::rows(kind, &self.catalog, namespace, self.now, true),
         }
     }
 

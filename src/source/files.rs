@@ -210,7 +210,10 @@ impl Loader {
             self.loaded.notes.push(LoadNote::Skipped { origin: Origin(label.to_owned()), object: skipped });
         }
         for object in decoded.objects {
-            let origin = Origin(format!("{label}:{}", object.position.line));
+            let origin = match object.position.line {
+                0 => Origin(label.to_owned()),
+                line => Origin(format!("{label}:{line}")),
+            };
             if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
                 self.loaded.notes.push(LoadNote::Duplicate(duplicate));
             }
