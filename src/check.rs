@@ -83,6 +83,9 @@ pub struct CheckOptions {
 /// The parts of a saved `resolve -o yaml` a baseline needs.
 #[derive(Clone, Debug, Deserialize)]
 pub struct BaselineStream {
+    /// Must be `ImageStreamResolution`.
+    #[serde(default)]
+    pub kind: String,
     /// Name and namespace.
     pub metadata: BaselineMeta,
     /// Tags.
@@ -136,10 +139,14 @@ pub fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
     };
     // Typed straight from the text, so YAML's lenient scalars (`n`, `yes`) stay strings.
     let shape: Shape = serde_saphyr::from_str(text).map_err(message)?;
-    if shape.items.is_some() {
-        serde_saphyr::from_str::<List>(text).map(|l| l.items).map_err(message)
+    let streams = if shape.items.is_some() {
+        serde_saphyr::from_str::<List>(text).map(|l| l.items).map_err(message)?
     } else {
-        serde_saphyr::from_str::<BaselineStream>(text).map(|one| vec![one]).map_err(message)
+        serde_saphyr::from_str::<BaselineStream>(text).map(|one| vec![one]).map_err(message)?
+    };
+    match streams.iter().find(|s| s.kind != "ImageStreamResolution") {
+        Some(other) => Err(format!("holds a {:?}, not an ImageStreamResolution", other.kind)),
+        None => Ok(streams),
     }
 }
 

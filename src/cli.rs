@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::render::OutputFormat;
+use crate::render::{OutputFormat, ReportFormat, ResolveFormat};
 
 /// Inspect OpenShift image streams, images and mirror rules: what a tag really points at, and
 /// where a node will pull it from.
@@ -23,7 +23,8 @@ use crate::render::OutputFormat;
     isctl mirrors quay.io/openshift-release-dev/ocp-release@sha256:... --from must-gather/\n\n  \
     # The image streams of a namespace, as oc shows them\n  \
     isctl get is -n openshift --from must-gather/\n\n\
-    Exit codes: 0 success, 1 an error (bad input, object not found), 2 a usage error.")]
+    Exit codes: 0 success, 1 an error (bad input, object not found), 2 a usage error,\n\
+    3 (isctl check only) findings at or above --fail-on.")]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
@@ -43,7 +44,8 @@ pub struct GlobalArgs {
     #[arg(long = "from", value_name = "PATH", global = true)]
     pub from: Vec<PathBuf>,
 
-    /// Take this RFC 3339 time as "now" for ages (AGE, UPDATED), so output is reproducible.
+    /// Take this RFC 3339 time as "now" (for ages, --max-age and serve's tables), so output is
+    /// reproducible.
     #[arg(long, value_name = "TIME", env = "ISCTL_NOW", hide_env_values = true, global = true)]
     pub now: Option<String>,
 
@@ -226,8 +228,8 @@ pub struct CheckArgs {
     pub junit: Option<PathBuf>,
 
     /// Output format: table, yaml or json (kind: CheckReport).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
 
     /// Leave out the header line of the table.
     #[arg(long)]
@@ -288,8 +290,8 @@ pub struct ResolveArgs {
     pub scope: ScopeArgs,
 
     /// Output format: table, wide (every pull source), yaml or json (kind: ImageStreamResolution).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ResolveFormat::Table)]
+    pub output: ResolveFormat,
 
     /// Leave out the header line of tables.
     #[arg(long)]
@@ -308,10 +310,10 @@ pub struct MirrorsArgs {
     #[arg(long)]
     pub render: bool,
 
-    /// Output format: table (and wide) for people, yaml or json (kind: PullPlan, documented in
+    /// Output format: table for people, yaml or json (kind: PullPlan, documented in
     /// docs/pull-plan.md).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
 
     /// Leave out the header line of tables.
     #[arg(long)]
@@ -322,7 +324,7 @@ pub struct MirrorsArgs {
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
     /// Namespace to read (default: the kubeconfig context's namespace, else "default").
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub namespace: Option<String>,
 
     /// Read every namespace. Adds a NAMESPACE column to tables.

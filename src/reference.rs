@@ -2,8 +2,11 @@
 //! (openshift-semantics.md section 5). Pure; used for mirror matching and pull specs.
 //!
 //! `name [":" tag] ["@" digest]`, where `name` is `[domain "/"] path`. A first path segment is a
-//! domain only if it is `localhost`, holds a `.` or `:`, or has an uppercase letter (rule 2);
-//! Docker Hub names get `docker.io` and, for one-segment paths, `library/` (rule 3).
+//! domain only if it is `localhost` or holds a `.` or `:` (rule 2); Docker Hub names get
+//! `docker.io` and, for one-segment paths, `library/` (rule 3). isctl follows the copy of the
+//! grammar that nodes use (containers/image's): the newer distribution/reference rules that also
+//! take an uppercase first segment for a domain, or accept bracketed IPv6 hosts, would accept
+//! references a node refuses.
 
 use std::fmt;
 
@@ -129,38 +132,23 @@ impl fmt::Display for Reference {
     }
 }
 
-/// `splitDockerDomain`: the first segment is a domain when it is `localhost` or holds `.`, `:`
-/// or an uppercase letter.
+/// `splitDockerDomain` as containers/image has it: the first segment is a domain when it is
+/// `localhost` or holds `.` or `:`.
 fn split_domain(name: &str) -> (String, String) {
     match name.split_once('/') {
-        Some((first, rest))
-            if first == "localhost" || first.contains(['.', ':']) || first.bytes().any(|b| b.is_ascii_uppercase()) =>
-        {
+        Some((first, rest)) if first == "localhost" || first.contains(['.', ':']) => {
             (first.to_owned(), rest.to_owned())
         }
         _ => ("docker.io".to_owned(), name.to_owned()),
     }
 }
 
-/// `host[:port]` with DNS-ish labels, or a bracketed IPv6 literal.
+/// `host[:port]` with DNS-ish labels (no bracketed IPv6 literals: containers/image's grammar has
+/// none).
 pub fn valid_domain(domain: &str) -> bool {
-    let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
-        match rest.split_once(']') {
-            Some((ip, tail))
-                if !ip.is_empty() && ip.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
-            {
-                match tail {
-                    "" => return true,
-                    _ => ("ok", tail.strip_prefix(':')),
-                }
-            }
-            _ => return false,
-        }
-    } else {
-        match domain.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (domain, None),
-        }
+    let (host, port) = match domain.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (domain, None),
     };
     if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return false;
@@ -269,16 +257,16 @@ mod tests {
         assert_eq!(Reference::parse_normalized("localhost/app").unwrap().domain, "localhost");
         // A first segment without '.', ':' or uppercase is a path.
         assert_eq!(Reference::parse_normalized("openshift/cli:latest").unwrap().name(), "docker.io/openshift/cli");
-        // Uppercase in the first segment makes it a domain (distribution/reference v0.6).
-        assert_eq!(Reference::parse_normalized("Registry/app").unwrap().domain, "Registry");
+        // Nodes' grammar does not take an uppercase first segment for a domain: it is a path.
+        assert_eq!(Reference::parse_normalized("Registry/app"), Err(ReferenceError::Uppercase));
     }
 
     #[test]
     fn ports_tags_and_ipv6() {
         let r = Reference::parse_normalized("registry.example.com:5000/app").unwrap();
         assert_eq!((r.domain.as_str(), r.tag), ("registry.example.com:5000", None));
-        let r = Reference::parse_normalized("[::1]:5000/app:v2").unwrap();
-        assert_eq!((r.domain.as_str(), r.tag.as_deref()), ("[::1]:5000", Some("v2")));
+        // No bracketed IPv6 hosts in containers/image's grammar.
+        assert!(Reference::parse_normalized("[::1]:5000/app:v2").is_err());
         assert!(Reference::parse_normalized(&format!("quay.io/a/b:tag@sha256:{HEX}")).unwrap().is_digested());
     }
 

@@ -14,7 +14,7 @@ use crate::source::live::ConnectOptions;
 #[non_exhaustive]
 pub enum SettingsError {
     /// `--now`/`ISCTL_NOW` is not RFC 3339.
-    #[error("invalid --now {0:?}: expected an RFC 3339 time such as 2026-01-02T03:04:05Z")]
+    #[error("invalid --now (or ISCTL_NOW) {0:?}: expected an RFC 3339 time such as 2026-01-02T03:04:05Z")]
     Now(String),
     /// `--request-timeout` is not a duration.
     #[error("invalid --request-timeout {0:?}: expected a duration such as 30s, 2m or 0 (no timeout)")]

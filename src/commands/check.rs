@@ -28,9 +28,6 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             .into());
         }
     }
-    if matches!(args.output, OutputFormat::Name | OutputFormat::Wide) {
-        return Err(SettingsError::Usage("check prints table, yaml or json".into()).into());
-    }
     let max_age = match &args.max_age {
         Some(text) => Some((
             check::parse_max_age(text).ok_or_else(|| {
@@ -53,6 +50,15 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     };
     let super::ResolvedStreams { catalog, resolver, resolutions, missing, .. } =
         super::resolve_streams(ctx, &args.scope, &args.streams)?;
+    if resolutions.is_empty() && missing.is_empty() {
+        // Checking nothing must not pass a CI job by accident.
+        let place = match args.scope.namespace.as_deref() {
+            _ if args.scope.all_namespaces => "any namespace".to_owned(),
+            Some(ns) => format!("namespace {ns:?}"),
+            None => format!("namespace {:?} (pass -n NAMESPACE or -A)", ctx.default_namespace),
+        };
+        anyhow::bail!("no image streams to check in {place}");
+    }
     if let Some(gap) = missing.first() {
         return Err(
             crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message: gap.message() }.into()
@@ -66,7 +72,8 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         std::fs::write(path, check_report::junit(&findings, args.fail_on))
             .with_context(|| format!("writing the JUnit report {}", path.display()))?;
     }
-    let text = match args.output {
+    let output = OutputFormat::from(args.output);
+    let text = match output {
         OutputFormat::Yaml | OutputFormat::Json => {
             let report = CheckReport {
                 api_version: "isctl/v1alpha1",
@@ -76,7 +83,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
                 summary: Summary::of(&findings),
                 findings: &findings,
             };
-            render::document(vec![report], args.output == OutputFormat::Yaml, false)
+            render::document(vec![report], output == OutputFormat::Yaml, false)
         }
         _ => check_report::table(&findings, args.fail_on, args.no_headers),
     };

@@ -39,10 +39,28 @@ pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         // Built from streams and Images, as the server builds them.
         let streams: Vec<String> =
             args.names.iter().filter_map(|n| n.split_once(':').map(|(s, _)| s.to_owned())).collect();
-        Wants { streams: Some((namespace, streams)), stream_images: true, ..Wants::default() }
+        Wants {
+            streams: Some((namespace.clone(), streams)),
+            stream_images: true,
+            namespace_for_unset: namespace,
+            ..Wants::default()
+        }
     } else {
-        Wants { objects: Some(ObjectsWanted { kind, namespace, names: args.names.clone() }), ..Wants::default() }
+        Wants {
+            objects: Some(ObjectsWanted { kind, namespace: namespace.clone(), names: args.names.clone() }),
+            namespace_for_unset: namespace,
+            ..Wants::default()
+        }
     };
+    if kind == ResourceKind::ImageStreamTag
+        && let Some(bad) =
+            args.names.iter().find(|n| n.split_once(':').is_none_or(|(s, t)| s.is_empty() || t.is_empty()))
+    {
+        return Err(SettingsError::Usage(format!(
+            "{bad:?} is not a valid image stream tag name: must be <stream>:<tag>"
+        ))
+        .into());
+    }
     let catalog = super::load(ctx, &wants)?;
     let mut all: Vec<Option<Item>> = rows(
         kind,

@@ -16,15 +16,13 @@ use crate::source::Wants;
 
 /// Runs `mirrors`.
 pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+    if args.render && args.output != crate::render::ReportFormat::Table {
+        return Err(SettingsError::Usage("--render prints registries.conf (TOML); -o does not apply".into()).into());
+    }
     if args.render != args.references.is_empty() {
         let message =
             if args.render { "--render takes no PULLSPEC" } else { "give at least one PULLSPEC, or --render" };
         return Err(SettingsError::Usage(message.into()).into());
-    }
-    if matches!(args.output, OutputFormat::Name) {
-        return Err(
-            SettingsError::Usage("-o name is not supported by mirrors; use table, wide, yaml or json".into()).into()
-        );
     }
     let catalog = super::load(ctx, &Wants { mirror_rules: true, ..Wants::default() })?;
     let config = RegistriesConfig::from_catalog(&catalog);
@@ -46,14 +44,20 @@ pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     }
     let resolver = Resolver::new(config);
     let plans: Vec<_> = args.references.iter().map(|r| resolver.plan(r)).collect();
-    let text = match args.output {
+    let output = OutputFormat::from(args.output);
+    let text = match output {
         OutputFormat::Yaml | OutputFormat::Json => {
             let documents: Vec<PullPlanDocument<'_>> = plans.iter().map(PullPlanDocument::new).collect();
-            render::document(documents, args.output == OutputFormat::Yaml, false)
+            render::document(documents, output == OutputFormat::Yaml, false)
         }
         _ => render_blocks(&plans, args.no_headers),
     };
-    // Errors and conflicts are findings shown in the output, not failures of isctl: exit 0.
+    // Blocked pulls, invalid rewrites and conflicts are findings shown in the output; a
+    // reference that does not parse is the user's error: exit 1 after answering the others.
     ctx.printer.data(&text)?;
-    Ok(ExitCode::SUCCESS)
+    let unparsable: Vec<&str> = plans.iter().filter(|p| p.pull_type.is_none()).map(|p| p.reference.as_str()).collect();
+    for reference in &unparsable {
+        ctx.printer.error(&format!("error: {reference:?} is not an image reference"));
+    }
+    Ok(if unparsable.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

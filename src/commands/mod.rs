@@ -130,6 +130,7 @@ pub fn resolve_streams(ctx: &mut Ctx, scope: &crate::cli::ScopeArgs, streams: &[
         streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
         stream_images: true,
         mirror_rules: true,
+        namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };
     let catalog = load(ctx, &wants)?;

@@ -10,10 +10,34 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::cli::RecordArgs;
-use crate::model::{Object, ResourceKind};
+use crate::model::ResourceKind;
 use crate::render::yaml::to_yaml;
 use crate::settings::{Scope, SettingsError};
 use crate::source::Wants;
+
+/// Every digest the streams in scope reference (manifest-list children included), with one
+/// tag that references it, for messages.
+fn referenced_images(catalog: &crate::catalog::Catalog, scope: &Scope) -> BTreeMap<String, String> {
+    let mut referenced = BTreeMap::new();
+    for stream in catalog.streams().filter(|s| scope.contains(s.metadata.namespace())) {
+        for tag in stream.status_tags() {
+            for event in tag.history().iter().filter(|e| !e.image.is_empty()) {
+                let label = format!("{}/{}:{}", stream.metadata.namespace(), stream.metadata.name(), tag.tag);
+                let mut pending = vec![event.image.clone()];
+                while let Some(digest) = pending.pop() {
+                    if referenced.contains_key(&digest) {
+                        continue;
+                    }
+                    if let Some(image) = catalog.image(&digest) {
+                        pending.extend(image.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()));
+                    }
+                    referenced.insert(digest, label.clone());
+                }
+            }
+        }
+    }
+    referenced
+}
 
 /// Runs `record`.
 pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
@@ -29,18 +53,27 @@ pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),
         stream_images: true,
         mirror_rules: true,
+        namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };
     let catalog = super::load(ctx, &wants)?;
+    let referenced = referenced_images(&catalog, &scope);
+    for (digest, tag) in &referenced {
+        if catalog.image(digest).is_none() && !catalog.has_kind(ResourceKind::ImageStreamLayers) {
+            ctx.printer.warning(&format!("Image {digest} ({tag}) is not there: recorded without it"));
+        }
+    }
     // Files: path relative to DIR -> objects for one List file, or one object per file.
     let mut lists: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
     let mut singles: BTreeMap<PathBuf, Value> = BTreeMap::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for kind in ResourceKind::ALL {
         for object in catalog.of_kind(kind) {
-            if let Object::ImageStream(stream) = object
-                && !scope.contains(stream.metadata.namespace())
-            {
+            if kind.info().namespaced && !scope.contains(object.meta().namespace()) {
+                continue;
+            }
+            // Only the Images the recorded streams reference, offline as live.
+            if kind == ResourceKind::Image && !referenced.contains_key(object.meta().name()) {
                 continue;
             }
             let meta = object.meta();
@@ -83,6 +116,9 @@ pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     }
     if lists.is_empty() && singles.is_empty() {
         std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
+    }
+    if !counts.contains_key("ImageStream") {
+        ctx.printer.warning("no image streams in scope: the recording holds no streams (pass -n NAMESPACE or -A)");
     }
     let summary: Vec<String> = counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
     let summary = if summary.is_empty() { "nothing".to_owned() } else { summary.join(", ") };

@@ -10,15 +10,10 @@ use crate::cli::ResolveArgs;
 use crate::render::resolution::{TableOptions, TimeColumn};
 use crate::render::{self, OutputFormat};
 
-use crate::settings::{Scope, SettingsError};
+use crate::settings::Scope;
 
 /// Runs `resolve`.
 pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    if args.output == OutputFormat::Name {
-        return Err(
-            SettingsError::Usage("-o name is not supported by resolve; use table, wide, yaml or json".into()).into()
-        );
-    }
     let super::ResolvedStreams { scope, resolver, resolutions, missing, .. } =
         super::resolve_streams(ctx, &args.scope, &args.streams)?;
     for conflict in &resolver.config().conflicts {
@@ -33,10 +28,11 @@ pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             ctx.printer.warning(warning);
         }
     }
-    let text = match args.output {
+    let output = OutputFormat::from(args.output);
+    let text = match output {
         OutputFormat::Yaml | OutputFormat::Json => {
             let single = args.streams.len() == 1 && resolutions.len() == 1;
-            render::document(resolutions, args.output == OutputFormat::Yaml, !single)
+            render::document(resolutions, output == OutputFormat::Yaml, !single)
         }
         _ if resolutions.is_empty() => {
             if missing.is_empty() {

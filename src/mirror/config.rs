@@ -372,10 +372,9 @@ fn validate(rules: &[Rule<'_>]) -> Vec<Conflict> {
                 objects: vec![rule.object.clone()],
             });
         }
-        // Entries without a real mirror are ignored by the renderer, policy included.
-        if rule.mirrors.iter().any(|m| m != rule.source) {
-            policies.entry(rule.source).or_default().entry(rule.never_contact).or_default().insert(rule.object.clone());
-        }
+        // MCO validates every entry, also those the renderer later ignores for lack of a real
+        // mirror.
+        policies.entry(rule.source).or_default().entry(rule.never_contact).or_default().insert(rule.object.clone());
     }
     for (source, by_policy) in policies {
         if by_policy.len() > 1 {

@@ -173,6 +173,10 @@ impl Resolver {
             errors: Vec::new(),
         };
         let reference = match Reference::parse_normalized(input) {
+            // A name alone is pulled as `:latest` (distribution's TagNameOnly, section 5 rule 5).
+            Ok(reference) if reference.tag.is_none() && reference.digest.is_none() => {
+                Reference { tag: Some("latest".into()), ..reference }
+            }
             Ok(reference) => reference,
             Err(error) => {
                 plan.errors.push(format!("invalid reference {input:?}: {error}"));
@@ -225,11 +229,20 @@ impl Resolver {
         plan
     }
 
-    /// Whether the endpoint reference is blocked by its own best entry; an endpoint that does not
-    /// parse fails the whole pull (containers/image `rewriteReference`).
+    /// Whether the endpoint reference is blocked by its own best entry. A rewritten reference
+    /// must parse *and* already be canonical (containers/image `rewriteReference` uses
+    /// `ParseNamed`): `docker.io/app` or `mirrorhost/ns/app` fail the whole pull.
     fn is_blocked(&self, endpoint: &str, errors: &mut Vec<String>) -> bool {
         match Reference::parse_normalized(endpoint) {
-            Ok(reference) => self.find(&reference.name()).is_some_and(|(e, _)| e.blocked),
+            Ok(reference) if reference.to_string() == endpoint => {
+                self.find(&reference.name()).is_some_and(|(e, _)| e.blocked)
+            }
+            Ok(reference) => {
+                errors.push(format!(
+                    "invalid rewrite {endpoint:?}: not a canonical reference (it would mean {reference}); the whole pull fails"
+                ));
+                false
+            }
             Err(error) => {
                 errors.push(format!("invalid rewrite {endpoint:?}: {error}; the whole pull fails"));
                 false

@@ -335,3 +335,29 @@ fn the_index_answers_like_a_full_scan() {
         assert_eq!(indexed, scanned, "{name}");
     }
 }
+
+#[test]
+fn rewrites_must_be_canonical() {
+    // Review finding: containers/image parses rewrites with ParseNamed, which refuses references
+    // that only become valid after normalisation.
+    let r = resolver(&idms("n", "quay.io/ns", &["docker.io", "mirrorhost/ns"]));
+    let plan = r.plan(&at("quay.io/ns/app"));
+    assert_eq!(plan.errors.len(), 2, "{:?}", plan.errors);
+    assert!(plan.errors.iter().all(|e| e.contains("not a canonical reference")), "{:?}", plan.errors);
+}
+
+#[test]
+fn entries_without_mirrors_still_count_for_policy_conflicts() {
+    // Review finding: MCO validates every entry, also one the renderer ignores.
+    let r = resolver(
+        &[mirror_set("ImageDigestMirrorSet", "k1", "quay.io/ns", &[], true), idms("k2", "quay.io/ns", &["m.local/ns"])]
+            .concat(),
+    );
+    assert!(r.config().conflicts.iter().any(|c| c.message.contains("conflicting mirrorSourcePolicy")));
+}
+
+#[test]
+fn name_only_references_are_pulled_as_latest() {
+    let r = resolver(&mirror_set("ImageTagMirrorSet", "t", "quay.io/ns", &["m.local/ns"], false));
+    assert_eq!(order(&r, "quay.io/ns/app"), ["m.local/ns/app:latest", "quay.io/ns/app:latest"]);
+}

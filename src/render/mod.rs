@@ -25,6 +25,51 @@ pub enum OutputFormat {
     Name,
 }
 
+/// Output formats of `resolve`: everything `get` has but names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResolveFormat {
+    /// One row per history item (the default).
+    Table,
+    /// The table with the pull spec and every pull source.
+    Wide,
+    /// YAML (kind: ImageStreamResolution).
+    Yaml,
+    /// JSON (kind: ImageStreamResolution).
+    Json,
+}
+
+/// Output formats of reports (`mirrors`, `check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people (the default).
+    Table,
+    /// YAML, the documented schema.
+    Yaml,
+    /// JSON, the documented schema.
+    Json,
+}
+
+impl From<ResolveFormat> for OutputFormat {
+    fn from(format: ResolveFormat) -> OutputFormat {
+        match format {
+            ResolveFormat::Table => OutputFormat::Table,
+            ResolveFormat::Wide => OutputFormat::Wide,
+            ResolveFormat::Yaml => OutputFormat::Yaml,
+            ResolveFormat::Json => OutputFormat::Json,
+        }
+    }
+}
+
+impl From<ReportFormat> for OutputFormat {
+    fn from(format: ReportFormat) -> OutputFormat {
+        match format {
+            ReportFormat::Table => OutputFormat::Table,
+            ReportFormat::Yaml => OutputFormat::Yaml,
+            ReportFormat::Json => OutputFormat::Json,
+        }
+    }
+}
+
 /// Wraps several objects as kubectl does: `apiVersion: v1`, `kind: List`, `items`,
 /// `metadata.resourceVersion: ""`; a single object stays itself.
 pub fn list_or_single(mut items: Vec<Value>, force_list: bool) -> Value {

@@ -74,7 +74,7 @@ pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
 /// The lines that must stand out under a plan: policy rejection, errors, conflicts.
 pub fn notes(plan: &PullPlan) -> String {
     let mut out = String::new();
-    if !plan.policy.allowed {
+    if !plan.policy.allowed && plan.pull_type.is_some() {
         out.push_str(&format!(
             "! rejected by policy.json: {}\n",
             plan.policy.reason.as_deref().unwrap_or("not allowed")
@@ -89,7 +89,7 @@ pub fn notes(plan: &PullPlan) -> String {
     for conflict in &plan.conflicts {
         let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
         out.push_str(&format!(
-            "! conflict: {}: {} ({}); the operator would not render these rules\n",
+            "! conflict: {}: {} ({}); the operator would not render these rules: nodes keep their previous registries.conf, and the sources above are only what these rules would give\n",
             conflict.source,
             conflict.message,
             objects.join(", ")

@@ -38,7 +38,9 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> String
     let mut findings = Vec::new();
     for stream in resolutions {
         let stream_name = stream.metadata.name.clone();
-        for tag in stream.tags.iter().filter(|t| t.alias_of.is_none()) {
+        // Alias tags keep their own rows: their history and reference policy may differ from
+        // the tag they follow.
+        for tag in &stream.tags {
             let label = if tag.aliases.is_empty() {
                 tag.name.clone()
             } else {
@@ -134,6 +136,9 @@ fn prefix(options: TableOptions, stream: &StreamResolution, name: &str, label: &
 /// Tag-level notes shown on the current row.
 fn tag_status(tag: &TagResolution) -> Vec<String> {
     let mut notes = Vec::new();
+    if let Some(target) = &tag.alias_of {
+        notes.push(format!("alias of {target}"));
+    }
     if let Some(failure) = &tag.import_failed {
         notes.push(format!("import failed ({})", failure.reason));
     }
@@ -147,7 +152,7 @@ fn tag_status(tag: &TagResolution) -> Vec<String> {
         if spec.reference_policy == "Local" {
             notes.push("Local".into());
         }
-        if let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag") {
+        if let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag" && tag.alias_of.is_none()) {
             let ns = from.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
             notes.push(format!("tracks {ns}{}", from.name));
         }

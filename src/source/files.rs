@@ -27,8 +27,8 @@ impl FileSource {
 }
 
 impl Source for FileSource {
-    fn load(&self, _wants: &Wants) -> Result<Loaded, SourceError> {
-        let mut loader = Loader::default();
+    fn load(&self, wants: &Wants) -> Result<Loaded, SourceError> {
+        let mut loader = Loader { namespace_for_unset: wants.namespace_for_unset.clone(), ..Loader::default() };
         for path in &self.paths {
             if path.as_os_str() == "-" {
                 let mut bytes = Vec::new();
@@ -48,6 +48,7 @@ struct Loader {
     /// Canonical paths of files already read: a file reached twice (named twice, or through a
     /// symbolic link) is read once, since it cannot disagree with itself.
     seen: BTreeSet<PathBuf>,
+    namespace_for_unset: Option<String>,
 }
 
 /// File names read inside directories; anything else there is left alone.
@@ -110,6 +111,14 @@ impl Loader {
         }
         let bytes = fs::read(path).map_err(|e| read_error(path, &e))?;
         let label = path.display().to_string();
+        if name.ends_with(".xz") || name.ends_with(".txz") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            return Err(SourceError::Read {
+                path: label,
+                message:
+                    "xz-compressed archives are not supported; extract it first (tar -xJf FILE) and pass the directory"
+                        .into(),
+            });
+        }
         if is_archive_name(&name) {
             return self.archive(&label, &bytes);
         }
@@ -209,7 +218,13 @@ impl Loader {
             // Skipped objects are not located by the first pass; the file is enough to find them.
             self.loaded.notes.push(LoadNote::Skipped { origin: Origin(label.to_owned()), object: skipped });
         }
-        for object in decoded.objects {
+        for mut object in decoded.objects {
+            if let Some(namespace) = &self.namespace_for_unset
+                && object.object.kind().info().namespaced
+                && object.object.meta().namespace().is_empty()
+            {
+                object.object.meta_mut().namespace = Some(namespace.clone());
+            }
             let origin = match object.position.line {
                 0 => Origin(label.to_owned()),
                 line => Origin(format!("{label}:{line}")),

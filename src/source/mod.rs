@@ -30,6 +30,9 @@ pub struct Wants {
     /// ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and the cluster
     /// image config.
     pub mirror_rules: bool,
+    /// Where namespaced objects read from files without a namespace belong: the namespace the
+    /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
+    pub namespace_for_unset: Option<String>,
 }
 
 /// Objects of one kind.
