@@ -45,15 +45,16 @@ impl Settings {
             Some(text) => text.trim().parse().map_err(|_| SettingsError::Now(text.clone()))?,
             None => clock(),
         };
+        let request_timeout = match &global.request_timeout {
+            Some(text) => parse_timeout(text).ok_or_else(|| SettingsError::Timeout(text.clone()))?,
+            None => None,
+        };
         let input = if global.from.is_empty() {
             Input::Cluster(ConnectOptions {
                 kubeconfig: global.kubeconfig.clone(),
                 context: global.context.clone(),
                 insecure_skip_tls_verify: global.insecure_skip_tls_verify,
-                request_timeout: match &global.request_timeout {
-                    Some(text) => parse_timeout(text).ok_or_else(|| SettingsError::Timeout(text.clone()))?,
-                    None => None,
-                },
+                request_timeout,
                 chunk_size: global.chunk_size as usize,
             })
         } else {

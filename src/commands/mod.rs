@@ -70,7 +70,30 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
 pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog> {
     let loaded = ctx.source.load(wants)?;
     let mut skipped = 0;
+    // Identical copies (a tree and its archive, a file given under two names) are summed up in
+    // one warning when there are many; -v still names each.
+    let identical: Vec<&crate::catalog::Duplicate> = loaded
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            LoadNote::Duplicate(d) if !d.differs => Some(d),
+            _ => None,
+        })
+        .collect();
+    let summarise = identical.len() > 3;
+    if let Some(first) = identical.first().filter(|_| summarise) {
+        ctx.printer.warning(&format!(
+            "{} objects were read again with identical content (the first at {}, already read from {}); keeping the first copies (-v names them)",
+            identical.len(),
+            first.dropped,
+            first.kept
+        ));
+    }
     for note in &loaded.notes {
+        if summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs) {
+            ctx.printer.verbose(1, &note.to_string());
+            continue;
+        }
         if note.is_warning() {
             ctx.printer.warning(&note.to_string());
         } else {

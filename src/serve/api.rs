@@ -359,7 +359,13 @@ fn row_of(served: Served, meta: &crate::model::ObjectMeta, json: Value, api: &Ap
         .into_iter()
         .find(|r| r.name == meta.name())
         .map(|r| (r.cells, r.wide))
-        .unwrap_or_else(|| (vec![meta.name().to_owned()], Vec::new()));
+        .unwrap_or_else(|| {
+            let age = crate::render::age::kube_age(
+                crate::model::meta::parse_time(meta.creation_timestamp.as_deref()),
+                api.now,
+            );
+            (vec![meta.name().to_owned(), age], Vec::new())
+        });
     Row {
         namespace: meta.namespace().to_owned(),
         name: meta.name().to_owned(),
