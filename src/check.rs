@@ -229,15 +229,21 @@ pub fn check(
                         format!("{}: {}", item.pull_spec, item.policy.reason.as_deref().unwrap_or("not allowed")),
                     );
                 }
+                // For Local tags pods pull from the integrated registry, which pulls through the
+                // mirrors: the upstream plan is the one that must start with a mirror.
+                let (plan, spec) = match &item.upstream_pull_sources {
+                    Some(upstream) => (upstream, &item.docker_image_reference),
+                    None => (&item.pull_sources, &item.pull_spec),
+                };
                 if options.require_mirror
                     && !item.image.is_empty()
-                    && item.pull_sources.first().is_none_or(|s| s.kind != SourceKind::Mirror)
+                    && plan.first().is_none_or(|s| s.kind != SourceKind::Mirror)
                 {
                     add(
                         "not-mirrored",
                         object.clone(),
                         label.clone(),
-                        format!("{} is pulled from its source, not a mirror", item.pull_spec),
+                        format!("{spec} is pulled from its source, not a mirror"),
                     );
                 }
                 if let Some((max_age, now)) = options.max_age

@@ -129,3 +129,29 @@ fn junit_report() {
 fn the_demo_cluster_as_yaml() {
     insta::assert_snapshot!(run(&["check", "-A", "-o", "yaml", "--from", DEMO]));
 }
+
+#[test]
+fn nothing_to_check_is_an_error_not_a_pass() {
+    let (code, _, stderr) = output(&["check", "-n", "nowhere", "--from", CLEAN]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "error: no image streams to check in namespace \"nowhere\"\n");
+    let (code, _, stderr) = output(&["check", "--from", CLEAN]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("(pass -n NAMESPACE or -A)"), "{stderr}");
+}
+
+#[test]
+fn local_tags_are_mirrored_through_the_integrated_registry() {
+    // cli:latest is pulled by pods from the integrated registry, which pulls through the mirrors.
+    let (_, stdout, _) = output(&["check", "-A", "--require-mirror", "-o", "json", "--from", DEMO]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let flagged: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "not-mirrored")
+        .map(|f| f["object"].as_str().unwrap())
+        .collect();
+    assert!(!flagged.contains(&"openshift/cli:latest"), "{flagged:?}");
+    assert!(flagged.contains(&"demo/app:cache"), "Docker Hub has no mirror: {flagged:?}");
+}

@@ -205,3 +205,18 @@ fn the_same_object_twice_is_kept_once_with_a_warning() {
     let from = dir.path().display().to_string();
     insta::assert_snapshot!(run_in(&["get", "icsp", "-o", "yaml", "--from", &from, "--from", &from], Some(dir.path())));
 }
+
+#[test]
+fn objects_without_a_namespace_belong_to_the_namespace_asked_for() {
+    // As with kubectl -f FILE -n NS: sample streams are written without a namespace.
+    let stream = "{\n\t\"kind\": \"ImageStream\",\n\t\"apiVersion\": \"image.openshift.io/v1\",\n\t\"metadata\": {\"name\": \"nodejs\"}\n}\n";
+    let dir = tree(&[("nodejs.json", stream.as_bytes())]);
+    let from = dir.path().join("nodejs.json").display().to_string();
+    assert_eq!(
+        output(&["get", "is", "-n", "team", "-o", "name", "--from", &from]).1,
+        "imagestream.image.openshift.io/nodejs\n"
+    );
+    assert_eq!(output(&["get", "is", "-o", "name", "--from", &from]).1, "imagestream.image.openshift.io/nodejs\n");
+    let (_, yaml, _) = output(&["get", "is", "nodejs", "-n", "team", "-o", "yaml", "--from", &from]);
+    assert!(yaml.contains("namespace: team"), "{yaml}");
+}
