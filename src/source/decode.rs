@@ -466,6 +466,42 @@ mod tests {
         assert_eq!(err.position.line, 1);
     }
 
+    /// Mangled inputs give errors, never panics: bytes flipped, deleted and duplicated at
+    /// deterministic random places in a YAML and a JSON document of every kind of ours.
+    #[test]
+    fn mangled_inputs_never_panic() {
+        let yaml = include_str!("../../fixtures/check/rules.yaml");
+        let json = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"image.openshift.io/v1","kind":"ImageStream","metadata":{"name":"a","namespace":"n"},"spec":{"tags":[{"name":"t","from":{"kind":"DockerImage","name":"q/x:1"}}]},"status":{"tags":[{"tag":"t","items":[{"image":"sha256:1","dockerImageReference":"q/x@sha256:1"}]}]}},{"apiVersion":"config.openshift.io/v1","kind":"ImageDigestMirrorSet","metadata":{"name":"d"},"spec":{"imageDigestMirrors":[{"source":"q","mirrors":["m"]}]}}]}"#;
+        let mut state: u64 = 42;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % n.max(1)
+        };
+        let alphabet = b"{}[]:,\"' -\n\t#&*!|>%@`0aZ";
+        for text in [yaml, json] {
+            for _ in 0..600 {
+                let mut bytes = text.as_bytes().to_vec();
+                for _ in 0..(1 + next(4)) {
+                    let at = next(bytes.len());
+                    match next(3) {
+                        0 => bytes[at] = alphabet[next(alphabet.len())],
+                        1 => {
+                            bytes.remove(at);
+                        }
+                        _ => {
+                            let end = (at + next(40)).min(bytes.len());
+                            let copy = bytes[at..end].to_vec();
+                            bytes.splice(at..at, copy);
+                        }
+                    }
+                }
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    let _ = decode(text);
+                }
+            }
+        }
+    }
+
     #[test]
     fn empty_and_comment_only_files_hold_nothing() {
         assert_eq!(decode("").unwrap(), Decoded::default());
