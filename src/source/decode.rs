@@ -171,6 +171,12 @@ fn convert_error(error: serde_saphyr::Error) -> DecodeError {
         Some(i) if message[i..].contains(" column ") => &message[..i],
         _ => message,
     };
+    // Parser words for what users call mappings and lists.
+    let message = match message {
+        "expected mapping start" => "expected a mapping (key: value)",
+        "expected sequence start" => "expected a list",
+        other => other,
+    };
     DecodeError { position, message: message.to_owned() }
 }
 

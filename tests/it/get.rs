@@ -89,3 +89,28 @@ fn the_clock_is_injected() {
     assert!(at("2026-12-27T12:00:00Z").contains("4 weeks ago"));
     assert_eq!(at("2026-11-27T12:00:00Z"), at("2026-11-27T12:00:00Z"));
 }
+
+#[test]
+fn real_must_gather_lists_all_86_streams() {
+    let (code, stdout, stderr) = crate::common::output(&[
+        "get",
+        "is",
+        "-n",
+        "openshift",
+        "--from",
+        "../shared/real/must-gather/must-gather-aws",
+    ]);
+    if stderr.contains("no such file or directory") {
+        return; // ../shared is beside the checkout in CI and on team machines.
+    }
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 87, "a header and 86 streams");
+    assert!(lines[0].starts_with("NAME") && lines[0].contains("IMAGE REPOSITORY") && lines[0].ends_with("UPDATED"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("cli ")
+                && l.contains("image-registry.openshift-image-registry.svc:5000/openshift/cli"))
+    );
+}
