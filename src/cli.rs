@@ -272,6 +272,20 @@ pub struct ServeArgs {
     #[arg(long, value_name = "NAME", default_value = "developer")]
     pub user: String,
 
+    /// Serve HTTPS with this PEM certificate (chain); needs --tls-key. Clients then send bearer
+    /// tokens, which kubectl never sends over plain HTTP.
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+
+    /// The PEM CA certificate written into --write-kubeconfig; without it, a TLS kubeconfig
+    /// skips certificate verification.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    pub tls_ca: Option<std::path::PathBuf>,
+
     /// Write a kubeconfig that points at the server (with the token, if any) to PATH.
     #[arg(long, value_name = "PATH")]
     pub write_kubeconfig: Option<std::path::PathBuf>,

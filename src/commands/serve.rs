@@ -35,7 +35,11 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     runtime.block_on(async {
         let listener = http::bind(args.address).await.with_context(|| format!("listening on {}", args.address))?;
         let address = listener.local_addr().context("reading the listening address")?;
-        let url = format!("http://{address}");
+        let tls = match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => Some(http::tls_acceptor(cert, key).map_err(anyhow::Error::msg)?),
+            _ => None,
+        };
+        let url = format!("{}://{address}", if tls.is_some() { "https" } else { "http" });
         let options = Options {
             deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
             token: args.token.clone(),
@@ -45,7 +49,11 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         let api = Arc::new(Api::new(catalog, options, ctx.settings.now));
         let mut banner = format!("Serving {objects} objects read-only at {url}\n");
         if let Some(path) = &args.write_kubeconfig {
-            std::fs::write(path, kubeconfig(&url, args.token.as_deref()))
+            let ca = match &args.tls_ca {
+                Some(ca) => Some(std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?),
+                None => None,
+            };
+            std::fs::write(path, kubeconfig(&url, args.token.as_deref(), tls.is_some(), ca.as_deref()))
                 .with_context(|| format!("writing the kubeconfig {}", path.display()))?;
             banner.push_str(&format!("kubectl --kubeconfig {} get imagestreams -A\n", path.display()));
         } else {
@@ -54,18 +62,27 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         ctx.printer.data(&banner)?;
         let printer =
             std::mem::replace(&mut ctx.printer, Printer::new(Box::new(std::io::sink()), Box::new(std::io::sink()), 0));
-        http::serve(listener, api, Arc::new(Mutex::new(printer))).await.context("serving")?;
+        http::serve(listener, api, Arc::new(Mutex::new(printer)), tls).await.context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// A kubeconfig with one cluster, user and context for the server.
-fn kubeconfig(url: &str, token: Option<&str>) -> String {
+/// A kubeconfig with one cluster, user and context for the server: over TLS, with the CA when
+/// given, else skipping verification.
+fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> String {
+    use base64::Engine;
+    let trust = match (tls, ca) {
+        (true, Some(ca)) => {
+            format!("    certificate-authority-data: {}\n", base64::engine::general_purpose::STANDARD.encode(ca))
+        }
+        (true, None) => "    insecure-skip-tls-verify: true\n".to_owned(),
+        (false, _) => String::new(),
+    };
     let user = match token {
         Some(token) => format!("  user:\n    token: {token}\n"),
         None => "  user: {}\n".to_owned(),
     };
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: isctl\n  cluster:\n    server: {url}\nusers:\n- name: isctl\n{user}contexts:\n- name: isctl\n  context:\n    cluster: isctl\n    user: isctl\ncurrent-context: isctl\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: isctl\n  cluster:\n    server: {url}\n{trust}users:\n- name: isctl\n{user}contexts:\n- name: isctl\n  context:\n    cluster: isctl\n    user: isctl\ncurrent-context: isctl\n"
     )
 }

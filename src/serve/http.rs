@@ -18,28 +18,68 @@ use crate::printer::Printer;
 
 /// Serves `api` on `listener` until the process ends; with `-v`, logs each request
 /// (method, path, status) through the printer.
-pub async fn serve(listener: TcpListener, api: Arc<Api>, printer: Arc<Mutex<Printer>>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    api: Arc<Api>,
+    printer: Arc<Mutex<Printer>>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<()> {
     loop {
         let (stream, _) = listener.accept().await?;
         let api = Arc::clone(&api);
         let printer = Arc::clone(&printer);
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let api = Arc::clone(&api);
-                let printer = Arc::clone(&printer);
-                async move {
-                    let line = format!("{} {}", request.method(), request.uri());
-                    let response = answer(&api, request);
-                    if let Ok(mut printer) = printer.lock() {
-                        printer.verbose(1, &format!("{line} {}", response.status().as_u16()));
+            match tls {
+                // A client that fails the handshake is its own business.
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        connection(stream, api, printer).await;
                     }
-                    Ok::<_, Infallible>(response)
                 }
-            });
-            // A client that hangs up mid-request is its own business.
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                None => connection(stream, api, printer).await,
+            }
         });
     }
+}
+
+/// Answers the requests of one connection.
+async fn connection<S>(stream: S, api: Arc<Api>, printer: Arc<Mutex<Printer>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| {
+        let api = Arc::clone(&api);
+        let printer = Arc::clone(&printer);
+        async move {
+            let line = format!("{} {}", request.method(), request.uri());
+            let response = answer(&api, request);
+            if let Ok(mut printer) = printer.lock() {
+                printer.verbose(1, &format!("{line} {}", response.status().as_u16()));
+            }
+            Ok::<_, Infallible>(response)
+        }
+    });
+    // A client that hangs up mid-request is its own business.
+    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+}
+
+/// A TLS acceptor for a PEM certificate chain and private key.
+pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<_, _>>())
+        .map_err(|e| format!("{}: not a PEM certificate: {e}", cert.display()))?;
+    let key =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: not a PEM private key: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Binds `address`; port 0 picks a free one.

@@ -80,7 +80,7 @@ impl Server {
             .expect("isctl serve starts");
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        assert!(first.starts_with("Serving ") && first.contains("http://127.0.0.1:"), "banner: {first:?}");
+        assert!(first.starts_with("Serving ") && first.contains("://127.0.0.1:"), "banner: {first:?}");
         Server { child, dir, kubeconfig }
     }
 

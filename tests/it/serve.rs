@@ -139,3 +139,27 @@ fn isctl_yaml_reads_back_through_kubectl_unchanged() {
         assert_eq!(json_items(&read_back), json_items(&json), "{kind}");
     }
 }
+
+#[test]
+fn kubectl_sends_tokens_over_tls() {
+    let server = Server::start(&[
+        "--token",
+        "s3cret",
+        "--tls-cert",
+        "fixtures/tls/server.pem",
+        "--tls-key",
+        "fixtures/tls/server-key.pem",
+        "--tls-ca",
+        "fixtures/tls/ca.pem",
+    ]);
+    let kubeconfig = std::fs::read_to_string(&server.kubeconfig).unwrap();
+    assert!(kubeconfig.contains("server: https://127.0.0.1:") && kubeconfig.contains("certificate-authority-data: "));
+    assert!(server.ok(&["get", "is", "-n", "openshift", "-o", "name"]).contains("imagestream.image.openshift.io/cli"));
+    let (code, _, stderr) = server.kubectl(&["get", "is", "-n", "openshift", "--token", "wrong"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error: You must be logged in to the server (Unauthorized)"), "{stderr}");
+    // isctl's own live mode verifies the same CA and sends the token too.
+    let (code, stdout, stderr) = server.isctl(&["get", "is", "-n", "openshift", "-o", "name"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("imagestream.image.openshift.io/tools"));
+}
