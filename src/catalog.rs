@@ -107,12 +107,6 @@ impl Catalog {
         self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(o, _)| o)
     }
 
-    /// Where an object was read from.
-    pub fn origin(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Origin> {
-        let namespace = if kind.info().namespaced { namespace } else { "" };
-        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(_, o)| o)
-    }
-
     /// The Image with this digest.
     pub fn image(&self, digest: &str) -> Option<&Image> {
         match self.get(ResourceKind::Image, "", digest)? {

@@ -112,11 +112,6 @@ impl Reference {
     pub fn is_digested(&self) -> bool {
         self.digest.is_some()
     }
-
-    /// This reference with the tag dropped and `digest` set: what a by-digest pull names.
-    pub fn with_digest(&self, digest: &str) -> Reference {
-        Reference { tag: None, digest: Some(digest.to_owned()), ..self.clone() }
-    }
 }
 
 impl fmt::Display for Reference {

@@ -1,8 +1,6 @@
 //! `image.openshift.io/v1` Image: one manifest, cluster-scoped and named by its digest
 //! (openshift-semantics.md section 1.2).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::meta::{Extra, ObjectMeta};
@@ -119,21 +117,6 @@ impl Image {
                 .as_deref()
                 .is_some_and(|t| t.contains("manifest.list") || t.contains("image.index"))
     }
-
-    /// Docker labels of the image config, if recorded.
-    pub fn docker_labels(&self) -> BTreeMap<String, String> {
-        let labels = self
-            .docker_image_metadata
-            .as_ref()
-            .and_then(|m| m.config.as_ref())
-            .and_then(|c| c.get("Labels"))
-            .and_then(|l| l.as_object());
-        labels
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -156,7 +139,6 @@ mod tests {
         assert_eq!(meta.size, Some(42));
         assert_eq!(meta.extra["Id"], "sha256:bb");
         assert_eq!(image.extra["dockerImageManifest"], "{}");
-        assert_eq!(image.docker_labels()["version"], "1");
         assert!(!image.is_manifest_list());
     }
 

@@ -55,11 +55,6 @@ impl ObjectMeta {
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("")
     }
-
-    /// Label value by key.
-    pub fn label(&self, key: &str) -> Option<&str> {
-        self.labels.as_ref()?.get(key).map(String::as_str)
-    }
 }
 
 /// Parses a Kubernetes timestamp (RFC 3339). `None` for absent or unparsable values: a bad
