@@ -78,6 +78,9 @@ pub struct CheckOptions {
     pub baseline: Option<Vec<BaselineStream>>,
     /// Rules turned off with `--disable`.
     pub disabled: Vec<String>,
+    /// Streams (`namespace/stream`) of which only some tags were checked: their other baseline
+    /// tags did not vanish, they were not looked at.
+    pub partial_streams: std::collections::BTreeSet<String>,
 }
 
 /// The parts of a saved `resolve -o yaml` a baseline needs.
@@ -265,7 +268,7 @@ pub fn check(
         }
     }
     if let Some(baseline) = &options.baseline {
-        baseline_rules(&mut add, resolutions, baseline);
+        baseline_rules(&mut add, resolutions, baseline, &options.partial_streams);
     }
     findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
     findings.sort_by(|a, b| (&a.object, a.rule, &a.item, &a.reason).cmp(&(&b.object, b.rule, &b.item, &b.reason)));
@@ -316,6 +319,7 @@ fn baseline_rules(
     add: &mut impl FnMut(&'static str, String, Option<String>, String),
     resolutions: &[StreamResolution],
     baseline: &[BaselineStream],
+    partial_streams: &std::collections::BTreeSet<String>,
 ) {
     let current = |image: Option<&String>| image.filter(|i| !i.is_empty()).cloned();
     let before: BTreeMap<String, Option<String>> = baseline
@@ -342,8 +346,12 @@ fn baseline_rules(
         .collect();
     // Only streams present in both runs are compared tag by tag; a stream outside this run's
     // scope is not "vanished".
-    let streams_now: Vec<String> =
-        resolutions.iter().map(|s| format!("{}/{}:", s.metadata.namespace, s.metadata.name)).collect();
+    let streams_now: Vec<String> = resolutions
+        .iter()
+        .map(|s| format!("{}/{}", s.metadata.namespace, s.metadata.name))
+        .filter(|s| !partial_streams.contains(s))
+        .map(|s| format!("{s}:"))
+        .collect();
     for (tag, image) in &now {
         match before.get(tag) {
             None => add("tag-appeared", tag.clone(), None, "not in the baseline".into()),

@@ -303,30 +303,39 @@ fn tag_names(stream: &ImageStream) -> BTreeSet<String> {
         .collect()
 }
 
-/// Follows `ImageStreamTag` references within the same stream to the tag they end at
-/// (oc `FollowTagReference`); `None` for a tag that is not an alias, or a chain that loops or
-/// leaves the stream.
+/// Follows `ImageStreamTag` references within the same stream to the spec tag they end at, as
+/// oc's `FollowTagReference` does; a tag is an alias only when the chain has at least one hop
+/// and ends at a spec tag that is not itself a reference to another tag. A chain that loops,
+/// leaves the stream or namespace, or ends at a tag without a spec entry (a pushed tag) makes
+/// no alias.
 fn alias_target(stream: &ImageStream, tag: &str) -> Option<String> {
     let mut current = tag.to_owned();
     let mut seen = BTreeSet::new();
+    let mut hops = 0;
     loop {
-        let spec = stream.spec_tag(&current)?;
-        let from = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag")?;
-        if from.namespace.as_deref().is_some_and(|ns| !ns.is_empty() && ns != stream.metadata.namespace()) {
-            return (current != tag).then_some(current);
-        }
-        let next = match from.name.split_once(':') {
-            Some((s, t)) if s == stream.metadata.name() => t.to_owned(),
-            Some(_) => return (current != tag).then_some(current),
-            None => from.name.clone(),
-        };
-        if !seen.insert(current.clone()) || next == tag {
+        if !seen.insert(current.clone()) {
             return None;
         }
-        current = next;
-        if stream.spec_tag(&current).and_then(|s| s.from.as_ref()).is_none_or(|f| f.kind != "ImageStreamTag") {
-            return Some(current);
+        let spec = stream.spec_tag(&current)?;
+        let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag") else {
+            return (hops > 0).then_some(current);
+        };
+        if from.namespace.as_deref().is_some_and(|ns| !ns.is_empty() && ns != stream.metadata.namespace()) {
+            return None;
         }
+        current = match from.name.split_once(':') {
+            // `SplitImageStreamTag`: an empty tag means `latest`.
+            Some((name, tag)) if name == stream.metadata.name() => {
+                if tag.is_empty() {
+                    "latest".to_owned()
+                } else {
+                    tag.to_owned()
+                }
+            }
+            Some(_) => return None,
+            None => from.name.clone(),
+        };
+        hops += 1;
     }
 }
 
@@ -358,7 +367,12 @@ fn resolve_stream(
             }
             TagResolution {
                 alias_of: targets.get(name).cloned(),
-                aliases: targets.iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect(),
+                aliases: {
+                    let mut aliases: Vec<String> =
+                        targets.iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect();
+                    tag_order::sort(&mut aliases);
+                    aliases
+                },
                 ..tag
             }
         })
@@ -400,11 +414,16 @@ fn resolve_tag(stream: &ImageStream, name: &str, catalog: &Catalog, resolver: &R
     let history: &[TagEvent] = status.map(|s| s.history()).unwrap_or_default();
     let conditions: Vec<TagEventCondition> = status.and_then(|s| s.conditions.clone()).unwrap_or_default();
     let failed = status.and_then(|s| s.failed_import());
-    let observed = history.first().and_then(|e| e.generation).max(failed.and_then(|c| c.generation));
+    // oc's latestObservedTagGeneration: items[0]'s generation, or the first ImportSuccess
+    // condition's when newer, whatever its status; 0 when nothing was observed.
+    let import_condition = conditions.iter().find(|c| c.kind == "ImportSuccess");
+    let observed = history
+        .first()
+        .and_then(|e| e.generation)
+        .unwrap_or(0)
+        .max(import_condition.and_then(|c| c.generation).unwrap_or(0));
     let import_pending = spec_tag.is_some_and(|s| {
-        !s.reference.unwrap_or(false)
-            && s.from.as_ref().is_some_and(|f| f.kind == "DockerImage")
-            && s.generation.is_some_and(|g| observed.is_none_or(|o| g > o))
+        !s.reference.unwrap_or(false) && s.from.is_some() && s.generation.is_some_and(|g| g > observed)
     });
     TagResolution {
         name: name.to_owned(),

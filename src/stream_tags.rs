@@ -58,7 +58,14 @@ pub fn synthesize(stream: &ImageStream, tag: &str, catalog: &Catalog) -> Option<
         },
         tag: spec_tag.cloned(),
         generation: current.generation,
-        lookup_policy: stream.spec.as_ref().and_then(|s| s.extra.get("lookupPolicy").cloned()),
+        // The server always fills it in.
+        lookup_policy: Some(
+            stream
+                .spec
+                .as_ref()
+                .and_then(|s| s.extra.get("lookupPolicy").cloned())
+                .unwrap_or_else(|| serde_json::json!({"local": false})),
+        ),
         conditions: status.conditions.clone(),
         image,
         extra: Default::default(),

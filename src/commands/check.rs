@@ -48,8 +48,14 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         }
         None => None,
     };
-    let super::ResolvedStreams { catalog, resolver, resolutions, missing, .. } =
+    let super::ResolvedStreams { scope, catalog, resolver, resolutions, missing } =
         super::resolve_streams(ctx, &args.scope, &args.streams)?;
+    let partial_streams = args
+        .streams
+        .iter()
+        .filter_map(|s| s.split_once(':'))
+        .map(|(name, _)| format!("{}/{name}", scope.namespace().unwrap_or_default()))
+        .collect();
     if resolutions.is_empty() && missing.is_empty() {
         // Checking nothing must not pass a CI job by accident.
         let place = match args.scope.namespace.as_deref() {
@@ -64,8 +70,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message: gap.message() }.into()
         );
     }
-    let options =
-        CheckOptions { require_mirror: args.require_mirror, max_age, baseline, disabled: args.disable.clone() };
+    let options = CheckOptions {
+        require_mirror: args.require_mirror,
+        max_age,
+        baseline,
+        disabled: args.disable.clone(),
+        partial_streams,
+    };
     let findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);
     if let Some(path) = &args.junit {

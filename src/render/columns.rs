@@ -123,7 +123,8 @@ pub fn tags_cell(stream: &ImageStream) -> String {
         .iter()
         .map(|t| {
             let created = t.history().first().and_then(|e| parse_time(e.created.as_deref()));
-            (created.map_or(i64::MIN, |c| c.as_second()), t.tag.as_str())
+            // SortStatusTags rounds to the nearest second.
+            (created.map_or(i64::MIN, |c| (c.as_millisecond() + 500).div_euclid(1000)), t.tag.as_str())
         })
         .collect();
     tags.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));

@@ -155,3 +155,15 @@ fn local_tags_are_mirrored_through_the_integrated_registry() {
     assert!(!flagged.contains(&"openshift/cli:latest"), "{flagged:?}");
     assert!(flagged.contains(&"demo/app:cache"), "Docker Hub has no mirror: {flagged:?}");
 }
+
+#[test]
+fn a_partial_run_does_not_call_unchecked_tags_vanished() {
+    let (_, rules) = fired(CLEAN, &["--baseline", BASELINE]);
+    assert!(rules.contains("tag-vanished"));
+    let (code, stdout, _) =
+        output(&["check", "good:latest", "-n", "checks", "--baseline", BASELINE, "-o", "json", "--from", CLEAN]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["digest-moved"], "old was not checked, extra was not selected");
+}

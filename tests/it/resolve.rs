@@ -116,3 +116,48 @@ fn ci_tools_pipeline_joins_every_digest_to_its_image() {
         assert_eq!(item["imageFrom"], "Image", "{item}");
     }
 }
+
+/// Writes `text` to a temporary file and resolves it as YAML.
+fn resolve_yaml(text: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("input.yaml");
+    std::fs::write(&file, text).unwrap();
+    let mut all = vec!["resolve", "-n", "ns", "-o", "json", "--from", file.to_str().unwrap()];
+    all.extend(args);
+    let (code, stdout, stderr) = output(&all);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn aliases_and_pending_imports_follow_oc() {
+    // Review findings: an alias chain ending at a pushed tag (no spec entry) is no alias; an
+    // ImageStreamTag source can be pending; an ImportSuccess condition counts whatever its status.
+    let stream = r#"
+apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: s, namespace: ns}
+spec:
+  tags:
+  - {name: prod, from: {kind: ImageStreamTag, name: latest}}
+  - {name: stable, from: {kind: ImageStreamTag, name: "s:base"}}
+  - {name: base, from: {kind: DockerImage, name: "quay.io/a/b:1"}, generation: 5}
+  - {name: ist, from: {kind: ImageStreamTag, name: "other:1"}, generation: 5}
+status:
+  tags:
+  - tag: latest
+    items: [{image: "sha256:1", dockerImageReference: "quay.io/a/b@sha256:1", generation: 1}]
+  - tag: base
+    items: [{image: "sha256:1", dockerImageReference: "quay.io/a/b@sha256:1", generation: 3}]
+    conditions: [{type: ImportSuccess, status: "True", generation: 5}]
+  - tag: ist
+    items: [{image: "sha256:1", dockerImageReference: "quay.io/a/b@sha256:1", generation: 3}]
+"#;
+    let resolution = resolve_yaml(stream, &["s"]);
+    let tag = |name: &str| resolution["tags"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
+    assert_eq!(tag("prod")["aliasOf"], serde_json::Value::Null, "latest has no spec entry");
+    assert_eq!(tag("stable")["aliasOf"], "base");
+    assert_eq!(tag("base")["aliases"], serde_json::json!(["stable"]));
+    assert_eq!(tag("base")["importPending"], false, "the True condition observed generation 5");
+    assert_eq!(tag("ist")["importPending"], true, "an ImageStreamTag source waits for generation 5");
+}
