@@ -518,18 +518,11 @@ fn find_image(stream: &ImageStream, tag: &str, digest: &str, catalog: &Catalog) 
     {
         return Some(("ImageStreamTag", image_info(&recorded.image)));
     }
-    if let Some(Some(image)) = catalog
-        .of_kind(crate::model::ResourceKind::ImageStreamImage)
-        .map(|o| match o {
-            crate::model::Object::ImageStreamImage(i)
-                if i.metadata.namespace() == namespace && i.image.digest() == digest =>
-            {
-                Some(&i.image)
-            }
-            _ => None,
-        })
-        .find(Option::is_some)
-    {
+    // The image is the same whichever stream or namespace it was read through.
+    if let Some(image) = catalog.of_kind(crate::model::ResourceKind::ImageStreamImage).find_map(|o| match o {
+        crate::model::Object::ImageStreamImage(i) if i.image.digest() == digest => Some(&i.image),
+        _ => None,
+    }) {
         return Some(("ImageStreamImage", image_info(image)));
     }
     let layers =

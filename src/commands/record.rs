@@ -39,6 +39,19 @@ fn referenced_images(catalog: &crate::catalog::Catalog, scope: &Scope) -> BTreeM
     referenced
 }
 
+/// Whether the image `digest` is in the catalog by any route: the Image, an ImageStreamImage, or
+/// a stream's layers that list it as present.
+fn image_recorded(catalog: &crate::catalog::Catalog, digest: &str) -> bool {
+    catalog.image(digest).is_some()
+        || catalog.of_kind(ResourceKind::ImageStreamImage).any(|o| match o {
+            crate::model::Object::ImageStreamImage(i) => i.image.digest() == digest,
+            _ => false,
+        })
+        || catalog
+            .stream_layers()
+            .any(|l| l.images.as_ref().and_then(|i| i.get(digest)).is_some_and(|r| r.image_missing != Some(true)))
+}
+
 /// Runs `record`.
 pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     if args.dir.exists() && std::fs::read_dir(&args.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
@@ -59,7 +72,7 @@ pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     let catalog = super::load(ctx, &wants)?;
     let referenced = referenced_images(&catalog, &scope);
     for (digest, tag) in &referenced {
-        if catalog.image(digest).is_none() && !catalog.has_kind(ResourceKind::ImageStreamLayers) {
+        if !image_recorded(&catalog, digest) {
             ctx.printer.warning(&format!("Image {digest} ({tag}) is not there: recorded without it"));
         }
     }

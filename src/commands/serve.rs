@@ -53,7 +53,7 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
                 Some(ca) => Some(std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?),
                 None => None,
             };
-            std::fs::write(path, kubeconfig(&url, args.token.as_deref(), tls.is_some(), ca.as_deref()))
+            write_private(path, &kubeconfig(&url, args.token.as_deref(), tls.is_some(), ca.as_deref()))
                 .with_context(|| format!("writing the kubeconfig {}", path.display()))?;
             banner.push_str(&format!("kubectl --kubeconfig {} get imagestreams -A\n", path.display()));
         } else {
@@ -65,6 +65,14 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         http::serve(listener, api, Arc::new(Mutex::new(printer)), tls).await.context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Writes a file only its owner can read: it may hold a token.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
 }
 
 /// A kubeconfig with one cluster, user and context for the server: over TLS, with the CA when
@@ -79,7 +87,8 @@ fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> S
         (false, _) => String::new(),
     };
     let user = match token {
-        Some(token) => format!("  user:\n    token: {token}\n"),
+        // Quoted, so a token like 12345 or yes stays a string for kubectl.
+        Some(token) => format!("  user:\n    token: {}\n", serde_json::Value::String(token.to_owned())),
         None => "  user: {}\n".to_owned(),
     };
     format!(

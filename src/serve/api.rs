@@ -177,6 +177,10 @@ impl Api {
         if self.denied(plural, group) {
             return status::forbidden(&self.options.user, "list", plural, group, namespace, None);
         }
+        if request.query.get("watch").is_some_and(|w| w == "true" || w == "1") {
+            // Recorded objects never change: there is nothing to watch.
+            return status::method_not_allowed();
+        }
         if served == Served::Kind(ResourceKind::ImageStreamImage) {
             return status::method_not_allowed();
         }
@@ -194,25 +198,30 @@ impl Api {
             .into_iter()
             .filter(|r| selector.matches(r.labels.as_ref()))
             .filter(|r| {
-                fields.iter().all(|(field, value)| match field.as_str() {
-                    "metadata.name" => &r.name == value,
-                    _ => &r.namespace == value,
+                fields.iter().all(|(field, value, negated)| {
+                    let actual = if field == "metadata.name" { &r.name } else { &r.namespace };
+                    (actual == value) != *negated
                 })
             })
             .collect();
         let offset = match request.query.get("continue").filter(|c| !c.is_empty()) {
-            Some(token) => match token.strip_prefix("isctl-").and_then(|o| o.parse::<usize>().ok()) {
+            Some(token) => match token
+                .strip_prefix("isctl-")
+                .and_then(|t| t.split_once('-'))
+                .filter(|(_, print)| *print == fingerprint(request))
+                .and_then(|(o, _)| o.parse::<usize>().ok())
+            {
                 Some(offset) if offset <= rows.len() => offset,
                 _ => return status::expired(),
             },
             None => 0,
         };
         let limit = request.query.get("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
-        let end = limit.map_or(rows.len(), |l| (offset + l).min(rows.len()));
+        let end = limit.map_or(rows.len(), |l| offset.saturating_add(l).min(rows.len()));
         let page = &rows[offset..end];
         let mut metadata = json!({"resourceVersion": LIST_RESOURCE_VERSION});
         if end < rows.len() {
-            metadata["continue"] = format!("isctl-{end}").into();
+            metadata["continue"] = format!("isctl-{end}-{}", fingerprint(request)).into();
             metadata["remainingItemCount"] = (rows.len() - end).into();
         }
         let kind = match served {
@@ -388,25 +397,46 @@ fn title_case(column: &str) -> String {
         .join(" ")
 }
 
+/// Ties a continue token to the list it continues (path and selectors), so a token reused on
+/// another list is refused with 410 rather than answered with the wrong page (FNV-1a).
+fn fingerprint(request: &Request) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    let parts = [
+        request.path.as_str(),
+        request.query.get("labelSelector").map_or("", String::as_str),
+        request.query.get("fieldSelector").map_or("", String::as_str),
+    ];
+    for byte in parts.join("\u{0}").bytes() {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}")
+}
+
 /// Whether the client negotiates a server-side Table (`as=Table;g=meta.k8s.io`).
 fn wants_table(accept: &str) -> bool {
     accept.split(',').any(|part| part.contains("as=Table") && part.contains("g=meta.k8s.io"))
 }
 
-/// `metadata.name=x,metadata.namespace=y` (also `==`); other fields are refused like the server.
-fn parse_field_selector(text: &str) -> Result<Vec<(String, String)>, String> {
+/// `metadata.name=x,metadata.namespace!=y` (also `==`): (field, value, negated); other fields are
+/// refused like the server.
+fn parse_field_selector(text: &str) -> Result<Vec<(String, String, bool)>, String> {
     text.split(',')
         .filter(|p| !p.trim().is_empty())
         .map(|part| {
-            let (field, value) = part
-                .split_once("==")
-                .or_else(|| part.split_once('='))
-                .ok_or_else(|| format!("invalid selector: {part:?}"))?;
+            let (field, value, negated) = if let Some((f, v)) = part.split_once("!=") {
+                (f, v, true)
+            } else {
+                let (f, v) = part
+                    .split_once("==")
+                    .or_else(|| part.split_once('='))
+                    .ok_or_else(|| format!("invalid selector: {part:?}"))?;
+                (f, v, false)
+            };
             let field = field.trim();
             if field != "metadata.name" && field != "metadata.namespace" {
                 return Err(format!("field label not supported: {field}"));
             }
-            Ok((field.to_owned(), value.trim().to_owned()))
+            Ok((field.to_owned(), value.trim().to_owned(), negated))
         })
         .collect()
 }
@@ -466,6 +496,12 @@ mod tests {
         assert_eq!(second.body["metadata"]["resourceVersion"], first.body["metadata"]["resourceVersion"]);
         let expired = get(&api, STREAMS, &[("limit", "2"), ("continue", "bogus")]);
         assert_eq!((expired.code, expired.body["reason"].as_str()), (410, Some("Expired")));
+        // A token is only good for the list it came from.
+        let elsewhere = get(&api, "/apis/image.openshift.io/v1/imagestreams", &[("limit", "2"), ("continue", &token)]);
+        assert_eq!(elsewhere.code, 410);
+        // Huge limits do not overflow; watches are refused.
+        assert_eq!(names(&get(&api, STREAMS, &[("limit", "18446744073709551615"), ("continue", &token)])).len(), 3);
+        assert_eq!(get(&api, STREAMS, &[("watch", "true")]).code, 405);
     }
 
     #[test]
@@ -477,6 +513,7 @@ mod tests {
             ["s4"]
         );
         assert_eq!(get(&api, STREAMS, &[("fieldSelector", "spec.x=1")]).code, 400);
+        assert_eq!(names(&get(&api, STREAMS, &[("fieldSelector", "metadata.name!=s0")])).len(), 4);
     }
 
     #[test]

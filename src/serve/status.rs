@@ -60,7 +60,9 @@ pub fn method_not_allowed() -> Reply {
     status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource".into(), json!({}))
 }
 
-/// 403 as RBAC denies: `User "u" cannot list resource "images" in API group "..." at the cluster scope`.
+/// 403 as RBAC denies: `User "u" cannot list resource "images" in API group "..." at the cluster
+/// scope`. For a subresource (`imagestreams/layers`) the object is named by its resource and the
+/// subresource appears only in the resource words, as the API server writes it.
 pub fn forbidden(
     user: &str,
     verb: &str,
@@ -73,22 +75,18 @@ pub fn forbidden(
         Some(ns) => format!("in the namespace \"{ns}\""),
         None => "at the cluster scope".into(),
     };
+    let resource = plural.split('/').next().unwrap_or(plural);
     let object = match name {
-        Some(name) => format!("{} \"{name}\"", qualified(plural, group)),
-        None => qualified(plural, group),
-    };
-    let (resource, sub) = plural.split_once('/').map_or((plural, None), |(r, s)| (r, Some(s)));
-    let resource_words = match sub {
-        Some(sub) => format!("resource \"{resource}/{sub}\""),
-        None => format!("resource \"{resource}\""),
+        Some(name) => format!("{} \"{name}\"", qualified(resource, group)),
+        None => qualified(resource, group),
     };
     status(
         403,
         "Forbidden",
         format!(
-            "{object} is forbidden: User \"{user}\" cannot {verb} {resource_words} in API group \"{group}\" {scope}"
+            "{object} is forbidden: User \"{user}\" cannot {verb} resource \"{plural}\" in API group \"{group}\" {scope}"
         ),
-        json!({"name": name.unwrap_or_default(), "group": group, "kind": plural}),
+        json!({"name": name.unwrap_or_default(), "group": group, "kind": resource}),
     )
 }
 

@@ -93,6 +93,8 @@ async fn config(options: &ConnectOptions) -> Result<kube::Config, SourceError> {
         },
     };
     config.accept_invalid_certs |= options.insecure_skip_tls_verify;
+    // isctl retries itself (bounded, logged with -v); kube's own retry layer would nest under it.
+    config.default_retry = false;
     if let Some(timeout) = options.request_timeout {
         config.connect_timeout = Some(timeout);
         config.read_timeout = Some(timeout);
@@ -165,9 +167,8 @@ impl Session<'_> {
             attempt += 1;
             let started = Instant::now();
             let request = http::Request::get(path).body(kube::client::Body::empty()).expect("a valid GET");
-            let result = tokio::time::timeout(Duration::from_secs(300), self.client.send(request)).await;
-            let (status, retry_after, body) = match result {
-                Ok(Ok(response)) => {
+            let (status, retry_after, body) = match self.client.send(request).await {
+                Ok(response) => {
                     let status = response.status().as_u16();
                     let retry_after = response
                         .headers()
@@ -179,8 +180,7 @@ impl Session<'_> {
                         Err(e) => (status, retry_after, Err(transport_error(self.server, &e))),
                     }
                 }
-                Ok(Err(e)) => (0, None, Err(transport_error(self.server, &e))),
-                Err(_) => (0, None, Err(SourceError::Transport(format!("GET {path}: no answer within 300 seconds")))),
+                Err(e) => (0, None, Err(transport_error(self.server, &e))),
             };
             self.note(LoadNote::Request {
                 method: "GET".into(),
@@ -212,6 +212,7 @@ impl Session<'_> {
         'restart: loop {
             let mut items = Vec::new();
             let mut token: Option<String> = None;
+            let mut tokens_seen = std::collections::BTreeSet::new();
             loop {
                 let mut path = format!("{base}?limit={}", self.page);
                 if let Some(token) = &token {
@@ -236,8 +237,12 @@ impl Session<'_> {
                 for mut item in page.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
                     // Items of typed lists carry no apiVersion/kind; give them the list's.
                     if let Some(map) = item.as_object_mut() {
-                        map.entry("apiVersion").or_insert_with(|| api_version.clone());
-                        map.entry("kind").or_insert_with(|| Value::String(kind.clone()));
+                        if !api_version.is_null() {
+                            map.entry("apiVersion").or_insert_with(|| api_version.clone());
+                        }
+                        if !kind.is_empty() {
+                            map.entry("kind").or_insert_with(|| Value::String(kind.clone()));
+                        }
                     }
                     items.push(item);
                 }
@@ -246,8 +251,15 @@ impl Session<'_> {
                     .and_then(Value::as_str)
                     .filter(|t| !t.is_empty())
                     .map(str::to_owned);
-                if token.is_none() {
-                    return Ok(items);
+                match &token {
+                    None => return Ok(items),
+                    Some(t) if !tokens_seen.insert(t.clone()) => {
+                        let message = format!(
+                            "listing {base}: the server sent the continue token {t:?} twice; stopping instead of looping"
+                        );
+                        return Err(Failure { code: 0, error: SourceError::Transport(message) });
+                    }
+                    Some(_) => {}
                 }
             }
         }
@@ -265,7 +277,7 @@ impl Session<'_> {
         } else {
             let mut values = Vec::new();
             for name in names {
-                match self.get(&format!("{}/{}", collection_path(kind, namespace), name)).await {
+                match self.get(&format!("{}/{}", collection_path(kind, namespace), encode_name(name))).await {
                     Ok(value) => values.push(value),
                     Err(failure) if failure.code == 404 => {}
                     Err(failure) => return Err(failure.error),
@@ -422,13 +434,21 @@ impl Session<'_> {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
-        let mut images = Vec::new();
+        // The layers read before the 403 are kept.
+        let mut images = objects;
+        let mut refused = 0;
         for result in results {
             match result {
                 Ok(value) => images.push(to_object(ResourceKind::ImageStreamImage, value, self.server)?),
-                Err(failure) if matches!(failure.code, 403 | 404) => {}
+                Err(failure) if failure.code == 404 => {}
+                Err(failure) if failure.code == 403 => refused += 1,
                 Err(failure) => return Err(failure.error),
             }
+        }
+        if refused > 0 {
+            self.note(LoadNote::Degraded(format!(
+                "{refused} imagestreamimages were forbidden too: their images stay unknown"
+            )));
         }
         Ok(images)
     }
@@ -467,9 +487,17 @@ fn status_error(code: u16, body: &[u8]) -> SourceError {
     }
     let status: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let text = |key: &str| status.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    // Without a Status body, the reason kubectl would name for the code.
     let reason = text("reason").unwrap_or_else(|| match code {
+        400 => "BadRequest".into(),
         403 => "Forbidden".into(),
         404 => "NotFound".into(),
+        405 => "MethodNotAllowed".into(),
+        410 => "Expired".into(),
+        429 => "TooManyRequests".into(),
+        500 => "InternalError".into(),
+        503 => "ServiceUnavailable".into(),
+        504 => "Timeout".into(),
         _ => format!("{code}"),
     });
     let message = text("message").unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_owned());
@@ -493,6 +521,20 @@ fn transport_error(server: &str, error: &kube::Error) -> SourceError {
         source = e.source();
     }
     SourceError::Transport(format!("talking to {server}: {message}"))
+}
+
+/// Percent-encodes a name for a path segment (`:` and `@` stay, as kubectl leaves them), so a
+/// name can never reach another path or add a query.
+fn encode_name(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~:@".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Percent-encodes a continue token for a query string.

@@ -70,8 +70,8 @@ fn lists_page_with_limit_and_continue() {
         pages,
         [
             "GET /apis/image.openshift.io/v1/images?limit=5 200",
-            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-5 200",
-            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-10 200",
+            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-5-b884aabc 200",
+            "GET /apis/image.openshift.io/v1/images?limit=5&continue=isctl-10-b884aabc 200",
         ]
     );
     assert!(stderr.contains("GET /apis/image.openshift.io/v1/images?limit=5 200 in "), "-v logs requests: {stderr}");
@@ -118,7 +118,7 @@ fn tokens_not_found_and_unreachable_servers_read_like_kubectl() {
     );
 
     let kubeconfig = std::fs::read_to_string(&server.kubeconfig).unwrap();
-    std::fs::write(&server.kubeconfig, kubeconfig.replace("token: s3cret", "token: wrong")).unwrap();
+    std::fs::write(&server.kubeconfig, kubeconfig.replace("token: \"s3cret\"", "token: \"wrong\"")).unwrap();
     let (code, _, stderr) = server.isctl(&["get", "is", "-n", "openshift"]);
     assert_eq!((code, stderr.as_str()), (1, "error: You must be logged in to the server (Unauthorized)\n"));
 
@@ -257,4 +257,52 @@ fn a_namespace_pages_too() {
     assert_eq!(stdout.lines().count(), 3);
     let pages = server.requests().into_iter().filter(|r| r.contains("/namespaces/openshift/imagestreams?")).count();
     assert_eq!(pages, 3);
+}
+
+/// A kubeconfig pointing at `url`, in `dir`.
+fn kubeconfig_for(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {url}\nusers:\n- name: u\n  user: {{}}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn retries_are_bounded_and_repeated_continue_tokens_stop() {
+    // Four 503s: four GETs (kube's own retry layer is off), then a clear error.
+    let (url, handle) = scripted_server((0..4).map(|_| (503, "", "unavailable".to_owned())).collect());
+    let dir = tempfile::tempdir().unwrap();
+    let result = crate::common::isctl()
+        .env("KUBECONFIG", kubeconfig_for(dir.path(), &url))
+        .args(["get", "is", "cli", "-n", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(handle.join().unwrap().len(), 4);
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("Error from server (ServiceUnavailable): unavailable"),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+
+    // A server that hands out the same continue token again must not keep isctl paging forever.
+    let page =
+        r#"{"apiVersion":"image.openshift.io/v1","kind":"ImageStreamList","metadata":{"continue":"same"},"items":[]}"#;
+    let (url, handle) = scripted_server(vec![(200, "", page.to_owned()), (200, "", page.to_owned())]);
+    let dir = tempfile::tempdir().unwrap();
+    let result = crate::common::isctl()
+        .env("KUBECONFIG", kubeconfig_for(dir.path(), &url))
+        .args(["get", "is", "-n", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(handle.join().unwrap().len(), 2);
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("continue token \"same\" twice"),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
 }

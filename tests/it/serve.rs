@@ -89,7 +89,7 @@ fn raw_get(url: &str, path: &str, token: Option<&str>) -> (String, String) {
 fn a_required_token_is_enforced() {
     let server = Server::start(&["--token", "s3cret"]);
     let kubeconfig = std::fs::read_to_string(&server.kubeconfig).unwrap();
-    assert!(kubeconfig.contains("token: s3cret"));
+    assert!(kubeconfig.contains("token: \"s3cret\""), "{kubeconfig}");
     let url = kubeconfig.lines().find_map(|l| l.trim().strip_prefix("server: ")).unwrap().to_owned();
     let (status, body) =
         raw_get(&url, "/apis/image.openshift.io/v1/namespaces/openshift/imagestreams/cli", Some("s3cret"));
