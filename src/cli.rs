@@ -255,7 +255,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
     pub address: std::net::SocketAddr,
 
-    /// Allow a non-loopback address. The server has no TLS; only use it on networks you trust.
+    /// Allow a non-loopback address. Without --tls-cert the server speaks plain HTTP; only use it
+    /// on networks you trust.
     #[arg(long)]
     pub allow_remote: bool,
 
