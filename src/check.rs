@@ -321,15 +321,15 @@ fn baseline_rules(
     baseline: &[BaselineStream],
     partial_streams: &std::collections::BTreeSet<String>,
 ) {
-    let current = |image: Option<&String>| image.filter(|i| !i.is_empty()).cloned();
+    // `namespace/stream:tag` -> current digest, for both runs.
+    let entry = |namespace: &str, stream: &str, tag: &str, image: Option<&String>| {
+        (format!("{namespace}/{stream}:{tag}"), image.filter(|i| !i.is_empty()).cloned())
+    };
     let before: BTreeMap<String, Option<String>> = baseline
         .iter()
         .flat_map(|s| {
             s.tags.iter().map(move |t| {
-                (
-                    format!("{}/{}:{}", s.metadata.namespace, s.metadata.name, t.name),
-                    current(t.history.first().map(|h| &h.image)),
-                )
+                entry(&s.metadata.namespace, &s.metadata.name, &t.name, t.history.first().map(|h| &h.image))
             })
         })
         .collect();
@@ -337,10 +337,7 @@ fn baseline_rules(
         .iter()
         .flat_map(|s| {
             s.tags.iter().map(move |t| {
-                (
-                    format!("{}/{}:{}", s.metadata.namespace, s.metadata.name, t.name),
-                    current(t.history.first().map(|h| &h.image)),
-                )
+                entry(&s.metadata.namespace, &s.metadata.name, &t.name, t.history.first().map(|h| &h.image))
             })
         })
         .collect();

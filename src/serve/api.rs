@@ -362,19 +362,17 @@ impl Api {
 }
 
 fn row_of(served: Served, meta: &crate::model::ObjectMeta, json: Value, api: &Api) -> Row {
-    // Cells for a single virtual object come from the same builders as lists.
-    let cells = api
-        .rows(served, Some(meta.namespace()))
-        .into_iter()
-        .find(|r| r.name == meta.name())
-        .map(|r| (r.cells, r.wide))
-        .unwrap_or_else(|| {
-            let age = crate::render::age::kube_age(
-                crate::model::meta::parse_time(meta.creation_timestamp.as_deref()),
-                api.now,
-            );
-            (vec![meta.name().to_owned(), age], Vec::new())
-        });
+    // Cells for a single virtual object come from the same builders as lists (without building
+    // every row's JSON: only the cells are wanted here).
+    let rows = match served {
+        Served::Kind(kind) => columns::rows(kind, &api.catalog, Some(meta.namespace()), api.now, false),
+        Served::Namespaces => Vec::new(),
+    };
+    let cells = rows.into_iter().find(|r| r.name == meta.name()).map(|r| (r.cells, r.wide)).unwrap_or_else(|| {
+        let age =
+            crate::render::age::kube_age(crate::model::meta::parse_time(meta.creation_timestamp.as_deref()), api.now);
+        (vec![meta.name().to_owned(), age], Vec::new())
+    });
     Row {
         namespace: meta.namespace().to_owned(),
         name: meta.name().to_owned(),

@@ -523,12 +523,11 @@ fn transport_error(server: &str, error: &kube::Error) -> SourceError {
     SourceError::Transport(format!("talking to {server}: {message}"))
 }
 
-/// Percent-encodes a name for a path segment (`:` and `@` stay, as kubectl leaves them), so a
-/// name can never reach another path or add a query.
-fn encode_name(name: &str) -> String {
-    name.bytes()
+/// Percent-encodes `text`, leaving ASCII alphanumerics, `-_.~` and the bytes in `keep`.
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    text.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~:@".contains(&b) {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || keep.contains(&b) {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")
@@ -537,15 +536,13 @@ fn encode_name(name: &str) -> String {
         .collect()
 }
 
-/// Percent-encodes a continue token for a query string.
+/// A name as a path segment: `:` and `@` stay, as kubectl leaves them, and nothing else can
+/// reach another path or add a query.
+fn encode_name(name: &str) -> String {
+    percent_encode(name, b":@")
+}
+
+/// A continue token for a query string.
 fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encode(text, b"")
 }
