@@ -101,6 +101,33 @@ impl Catalog {
         self.objects.range(start..).take_while(move |(k, _)| k.0 == kind).map(|(_, (o, _))| o)
     }
 
+    /// Objects of one kind in one namespace (every namespace when `None`), ordered by namespace
+    /// then name: a range of the index, not a scan of the kind.
+    pub fn in_namespace<'a>(
+        &'a self,
+        kind: ResourceKind,
+        namespace: Option<&str>,
+    ) -> Box<dyn Iterator<Item = &'a Object> + 'a> {
+        match namespace {
+            None => Box::new(self.of_kind(kind)),
+            Some(ns) => {
+                let ns = ns.to_owned();
+                let start = (kind, ns.clone(), String::new());
+                Box::new(
+                    self.objects.range(start..).take_while(move |(k, _)| k.0 == kind && k.1 == ns).map(|(_, (o, _))| o),
+                )
+            }
+        }
+    }
+
+    /// The ImageStreams of one namespace (every namespace when `None`), by namespace and name.
+    pub fn streams_in<'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a ImageStream> + 'a {
+        self.in_namespace(ResourceKind::ImageStream, namespace).filter_map(|o| match o {
+            Object::ImageStream(stream) => Some(&**stream),
+            _ => None,
+        })
+    }
+
     /// One object by kind, namespace (ignored for cluster-scoped kinds) and name.
     pub fn get(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Object> {
         let namespace = if kind.info().namespaced { namespace } else { "" };

@@ -7,10 +7,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::mirror::config::PullFrom;
-use crate::mirror::plan::{Resolver, SourceKind};
+use crate::mirror::plan::{Resolver, SourceKind, all_blocked};
 use crate::model::meta::parse_time;
 use crate::reference::Reference;
-use crate::resolve::{InputGaps, StreamResolution};
+use crate::resolve::{HistoryItem, InputGaps, StreamResolution, TagResolution};
 
 /// How serious a finding is; ordered from least to most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -24,38 +24,133 @@ pub enum Severity {
     Error,
 }
 
-/// Every rule, with its id, severity and what it means.
-pub const RULES: [(&str, Severity, &str); 15] = [
-    ("import-failed", Severity::Error, "the last import of a tag failed (ImportSuccess is False)"),
-    ("import-pending", Severity::Info, "a tag's spec asks for a generation no import has observed yet"),
-    ("tag-without-history", Severity::Warning, "a tag has no history: nothing to pull"),
-    ("image-missing", Severity::Warning, "a history item's Image is not in the input although Images were loaded"),
-    ("mirror-conflict", Severity::Error, "the machine-config operator would refuse to render the mirror rules"),
-    ("invalid-rewrite", Severity::Error, "a mirror rewrite produces an invalid reference: the pull fails"),
-    ("unpullable", Severity::Error, "every pull source of a current image is blocked"),
-    (
-        "policy-rejected",
-        Severity::Error,
-        "policy.json rejects a current image (blockedRegistries or allowedRegistries)",
-    ),
-    ("not-mirrored", Severity::Error, "--require-mirror: a current image's first pull source is not a mirror"),
-    ("tag-not-mirrored", Severity::Error, "--require-mirror: a tag reference has no tag mirror"),
-    (
-        "digest-mirrors-only",
-        Severity::Warning,
-        "a tag reference's source has only digest mirrors, which tag pulls never use",
-    ),
-    ("too-old", Severity::Warning, "--max-age: a current image is older than allowed"),
-    ("digest-moved", Severity::Warning, "--baseline: a tag's current digest differs from the baseline"),
-    ("tag-appeared", Severity::Info, "--baseline: a tag is not in the baseline"),
-    ("tag-vanished", Severity::Warning, "--baseline: a baseline tag is gone"),
-];
+/// A check rule: its stable id (what `--disable` and reports use), severity and meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Rule {
+    /// The last import of a tag failed (ImportSuccess is False).
+    ImportFailed,
+    /// A tag's spec asks for a generation no import has observed yet.
+    ImportPending,
+    /// A tag has no history: nothing to pull.
+    TagWithoutHistory,
+    /// A history item's Image is not in the input although Images were loaded.
+    ImageMissing,
+    /// The machine-config operator would refuse to render the mirror rules.
+    MirrorConflict,
+    /// A mirror rewrite produces an invalid reference: the pull fails.
+    InvalidRewrite,
+    /// Every pull source of a current image is blocked.
+    Unpullable,
+    /// policy.json rejects a current image (blockedRegistries or allowedRegistries).
+    PolicyRejected,
+    /// --require-mirror: a current image's first pull source is not a mirror.
+    NotMirrored,
+    /// --require-mirror: a tag reference has no tag mirror.
+    TagNotMirrored,
+    /// A tag reference's source has only digest mirrors, which tag pulls never use.
+    DigestMirrorsOnly,
+    /// --max-age: a current image is older than allowed.
+    TooOld,
+    /// --baseline: a tag's current digest differs from the baseline.
+    DigestMoved,
+    /// --baseline: a tag is not in the baseline.
+    TagAppeared,
+    /// --baseline: a baseline tag is gone.
+    TagVanished,
+}
+
+impl Rule {
+    /// Every rule, in the order docs/check.md lists them.
+    pub const ALL: [Rule; 15] = [
+        Rule::ImportFailed,
+        Rule::ImportPending,
+        Rule::TagWithoutHistory,
+        Rule::ImageMissing,
+        Rule::MirrorConflict,
+        Rule::InvalidRewrite,
+        Rule::Unpullable,
+        Rule::PolicyRejected,
+        Rule::NotMirrored,
+        Rule::TagNotMirrored,
+        Rule::DigestMirrorsOnly,
+        Rule::TooOld,
+        Rule::DigestMoved,
+        Rule::TagAppeared,
+        Rule::TagVanished,
+    ];
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::ImportFailed => "import-failed",
+            Rule::ImportPending => "import-pending",
+            Rule::TagWithoutHistory => "tag-without-history",
+            Rule::ImageMissing => "image-missing",
+            Rule::MirrorConflict => "mirror-conflict",
+            Rule::InvalidRewrite => "invalid-rewrite",
+            Rule::Unpullable => "unpullable",
+            Rule::PolicyRejected => "policy-rejected",
+            Rule::NotMirrored => "not-mirrored",
+            Rule::TagNotMirrored => "tag-not-mirrored",
+            Rule::DigestMirrorsOnly => "digest-mirrors-only",
+            Rule::TooOld => "too-old",
+            Rule::DigestMoved => "digest-moved",
+            Rule::TagAppeared => "tag-appeared",
+            Rule::TagVanished => "tag-vanished",
+        }
+    }
+
+    /// How serious a finding of this rule is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::ImportPending | Rule::TagAppeared => Severity::Info,
+            Rule::TagWithoutHistory
+            | Rule::ImageMissing
+            | Rule::DigestMirrorsOnly
+            | Rule::TooOld
+            | Rule::DigestMoved
+            | Rule::TagVanished => Severity::Warning,
+            Rule::ImportFailed
+            | Rule::MirrorConflict
+            | Rule::InvalidRewrite
+            | Rule::Unpullable
+            | Rule::PolicyRejected
+            | Rule::NotMirrored
+            | Rule::TagNotMirrored => Severity::Error,
+        }
+    }
+}
+
+/// Findings sort by rule id, as reports have always listed them.
+impl Ord for Rule {
+    fn cmp(&self, other: &Rule) -> std::cmp::Ordering {
+        self.id().cmp(other.id())
+    }
+}
+
+impl PartialOrd for Rule {
+    fn partial_cmp(&self, other: &Rule) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Finding {
-    /// Stable rule id.
-    pub rule: &'static str,
+    /// The rule (serialised as its stable id).
+    pub rule: Rule,
     /// Severity of the rule.
     pub severity: Severity,
     /// `namespace/stream:tag`, or the mirror source for rule conflicts.
@@ -77,7 +172,7 @@ pub struct CheckOptions {
     /// `--baseline`: the saved resolutions.
     pub baseline: Option<Vec<BaselineStream>>,
     /// Rules turned off with `--disable`.
-    pub disabled: Vec<String>,
+    pub disabled: Vec<Rule>,
     /// Streams (`namespace/stream`) of which only some tags were checked: their other baseline
     /// tags did not vanish, they were not looked at.
     pub partial_streams: std::collections::BTreeSet<String>,
@@ -153,6 +248,16 @@ pub fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
     }
 }
 
+/// Collects findings, each with its rule's severity.
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(&mut self, rule: Rule, object: &str, item: Option<&str>, reason: String) {
+        let item = item.map(str::to_owned);
+        self.0.push(Finding { rule, severity: rule.severity(), object: object.to_owned(), item, reason });
+    }
+}
+
 /// Evaluates every enabled rule. Findings come out ordered by object, then rule.
 pub fn check(
     resolutions: &[StreamResolution],
@@ -160,130 +265,124 @@ pub fn check(
     gaps: &InputGaps,
     options: &CheckOptions,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut add = |rule: &'static str, object: String, item: Option<String>, reason: String| {
-        let severity = RULES.iter().find(|(id, _, _)| *id == rule).map(|(_, s, _)| *s).expect("known rule");
-        findings.push(Finding { rule, severity, object, item, reason });
-    };
-    for conflict in &resolver.config().conflicts {
-        let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
-        add("mirror-conflict", conflict.source.clone(), None, format!("{} ({})", conflict.message, objects.join(", ")));
-    }
+    let mut findings = Findings(Vec::new());
+    mirror_rule_findings(&mut findings, resolver);
     for stream in resolutions {
         for tag in &stream.tags {
             let object = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
-            if let Some(failure) = &tag.import_failed {
-                add(
-                    "import-failed",
-                    object.clone(),
-                    None,
-                    format!("{}: {}", failure.reason, first_line(&failure.message)),
-                );
-            }
-            if tag.import_pending {
-                add("import-pending", object.clone(), None, "the spec's generation has not been imported yet".into());
-            }
-            if tag.history.is_empty() {
-                add("tag-without-history", object.clone(), None, "no image was ever recorded for this tag".into());
-            }
-            if let Some(from) = tag.spec.as_ref().and_then(|s| s.from.as_ref()).filter(|f| f.kind == "DockerImage") {
-                tag_reference_rules(&mut add, resolver, options, &object, None, &from.name, "imported from");
-            }
+            tag_findings(&mut findings, resolver, options, &object, tag);
             for item in &tag.history {
-                let label = item.generation.map(|g| format!("generation {g}")).or_else(|| Some("history".into()));
-                if !item.image.is_empty() && !item.image_found && !gaps.no_images {
-                    add(
-                        "image-missing",
-                        object.clone(),
-                        label.clone(),
-                        format!("Image {} is not in the input", item.image),
-                    );
-                }
-                for error in &item.errors {
-                    add("invalid-rewrite", object.clone(), label.clone(), error.clone());
-                }
-                if item.image.is_empty() {
-                    tag_reference_rules(
-                        &mut add,
-                        resolver,
-                        options,
-                        &object,
-                        label.clone(),
-                        &item.pull_spec,
-                        "references",
-                    );
-                }
-                if !item.current {
-                    continue;
-                }
-                if !item.pull_sources.is_empty() && item.pull_sources.iter().all(|s| s.blocked) {
-                    add(
-                        "unpullable",
-                        object.clone(),
-                        label.clone(),
-                        format!("every pull source of {} is blocked", item.pull_spec),
-                    );
-                }
-                if !item.policy.allowed {
-                    add(
-                        "policy-rejected",
-                        object.clone(),
-                        label.clone(),
-                        format!("{}: {}", item.pull_spec, item.policy.reason.as_deref().unwrap_or("not allowed")),
-                    );
-                }
-                // For Local tags pods pull from the integrated registry, which pulls through the
-                // mirrors: the upstream plan is the one that must start with a mirror.
-                let (plan, spec) = match &item.upstream_pull_sources {
-                    Some(upstream) => (upstream, &item.docker_image_reference),
-                    None => (&item.pull_sources, &item.pull_spec),
-                };
-                if options.require_mirror
-                    && !item.image.is_empty()
-                    && plan.first().is_none_or(|s| s.kind != SourceKind::Mirror)
-                {
-                    add(
-                        "not-mirrored",
-                        object.clone(),
-                        label.clone(),
-                        format!("{spec} is pulled from its source, not a mirror"),
-                    );
-                }
-                if let Some((max_age, now)) = options.max_age
-                    && let Some(created) = parse_time(item.created.as_deref())
-                    && now.duration_since(created) > max_age
-                {
-                    add(
-                        "too-old",
-                        object.clone(),
-                        label.clone(),
-                        format!(
-                            "created {}, more than {} ago",
-                            item.created.as_deref().unwrap_or_default(),
-                            format_duration(max_age)
-                        ),
-                    );
+                let label = item.generation.map_or_else(|| "history".to_owned(), |g| format!("generation {g}"));
+                history_findings(&mut findings, resolver, options, gaps, &object, &label, item);
+                if item.current {
+                    current_findings(&mut findings, options, &object, &label, item);
                 }
             }
         }
     }
     if let Some(baseline) = &options.baseline {
-        baseline_rules(&mut add, resolutions, baseline, &options.partial_streams);
+        baseline_rules(&mut findings, resolutions, baseline, &options.partial_streams);
     }
-    findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
+    let mut findings = findings.0;
+    findings.retain(|f| !options.disabled.contains(&f.rule));
     findings.sort_by(|a, b| (&a.object, a.rule, &a.item, &a.reason).cmp(&(&b.object, b.rule, &b.item, &b.reason)));
     findings.dedup();
     findings
 }
 
-/// Rules about a reference by tag: digest-only mirrors (never used for tag pulls) and, with
-/// `--require-mirror`, the lack of a tag mirror.
-fn tag_reference_rules(
-    add: &mut impl FnMut(&'static str, String, Option<String>, String),
+/// `mirror-conflict`: what the operator would refuse to render.
+fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
+    for conflict in &resolver.config().conflicts {
+        let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
+        let reason = format!("{} ({})", conflict.message, objects.join(", "));
+        findings.add(Rule::MirrorConflict, &conflict.source, None, reason);
+    }
+}
+
+/// Rules about a tag as a whole: imports, an empty history, the reference it imports from.
+fn tag_findings(
+    findings: &mut Findings,
     resolver: &Resolver,
     options: &CheckOptions,
     object: &str,
-    item: Option<String>,
+    tag: &TagResolution,
+) {
+    if let Some(failure) = &tag.import_failed {
+        findings.add(Rule::ImportFailed, object, None, format!("{}: {}", failure.reason, first_line(&failure.message)));
+    }
+    if tag.import_pending {
+        findings.add(Rule::ImportPending, object, None, "the spec's generation has not been imported yet".into());
+    }
+    if tag.history.is_empty() {
+        findings.add(Rule::TagWithoutHistory, object, None, "no image was ever recorded for this tag".into());
+    }
+    if let Some(from) = tag.spec.as_ref().and_then(|s| s.from.as_ref()).filter(|f| f.kind == "DockerImage") {
+        tag_reference_rules(findings, resolver, options, object, None, &from.name, "imported from");
+    }
+}
+
+/// Rules about every history item: its Image, its rewrites, a reference by tag.
+fn history_findings(
+    findings: &mut Findings,
+    resolver: &Resolver,
+    options: &CheckOptions,
+    gaps: &InputGaps,
+    object: &str,
+    label: &str,
+    item: &HistoryItem,
+) {
+    if !item.image.is_empty() && !item.image_found && !gaps.no_images {
+        findings.add(Rule::ImageMissing, object, Some(label), format!("Image {} is not in the input", item.image));
+    }
+    for error in &item.errors {
+        findings.add(Rule::InvalidRewrite, object, Some(label), error.clone());
+    }
+    if item.image.is_empty() {
+        tag_reference_rules(findings, resolver, options, object, Some(label), &item.pull_spec, "references");
+    }
+}
+
+/// Rules about the current item: can it be pulled, is it allowed, mirrored, recent enough.
+fn current_findings(findings: &mut Findings, options: &CheckOptions, object: &str, label: &str, item: &HistoryItem) {
+    if all_blocked(&item.pull_sources) {
+        let reason = format!("every pull source of {} is blocked", item.pull_spec);
+        findings.add(Rule::Unpullable, object, Some(label), reason);
+    }
+    if !item.policy.allowed {
+        let reason = format!("{}: {}", item.pull_spec, item.policy.reason.as_deref().unwrap_or("not allowed"));
+        findings.add(Rule::PolicyRejected, object, Some(label), reason);
+    }
+    // For Local tags pods pull from the integrated registry, which pulls through the mirrors:
+    // the upstream plan is the one that must start with a mirror.
+    let (plan, spec) = match &item.upstream_pull_sources {
+        Some(upstream) => (upstream, &item.docker_image_reference),
+        None => (&item.pull_sources, &item.pull_spec),
+    };
+    if options.require_mirror && !item.image.is_empty() && plan.first().is_none_or(|s| s.kind != SourceKind::Mirror) {
+        let reason = format!("{spec} is pulled from its source, not a mirror");
+        findings.add(Rule::NotMirrored, object, Some(label), reason);
+    }
+    if let Some((max_age, now)) = options.max_age
+        && let Some(created) = parse_time(item.created.as_deref())
+        && now.duration_since(created) > max_age
+    {
+        let reason = format!(
+            "created {}, more than {} ago",
+            item.created.as_deref().unwrap_or_default(),
+            crate::duration::format(max_age.unsigned_abs())
+        );
+        findings.add(Rule::TooOld, object, Some(label), reason);
+    }
+}
+
+/// Rules about a reference by tag: digest-only mirrors (never used for tag pulls) and, with
+/// `--require-mirror`, the lack of a tag mirror.
+fn tag_reference_rules(
+    findings: &mut Findings,
+    resolver: &Resolver,
+    options: &CheckOptions,
+    object: &str,
+    item: Option<&str>,
     reference: &str,
     how: &str,
 ) {
@@ -295,10 +394,10 @@ fn tag_reference_rules(
     let digest_mirrors = entry.is_some_and(|e| e.mirrors.iter().any(|m| m.pull_from == PullFrom::DigestOnly));
     let tag_mirrors = entry.is_some_and(|e| e.mirrors.iter().any(|m| m.pull_from == PullFrom::TagOnly));
     if digest_mirrors && !tag_mirrors {
-        add(
-            "digest-mirrors-only",
-            object.to_owned(),
-            item.clone(),
+        findings.add(
+            Rule::DigestMirrorsOnly,
+            object,
+            item,
             format!(
                 "{how} {reference} by tag, but its scope {} has only digest mirrors",
                 entry.map(|e| e.scope()).unwrap_or_default()
@@ -306,9 +405,9 @@ fn tag_reference_rules(
         );
     }
     if options.require_mirror && !tag_mirrors {
-        add(
-            "tag-not-mirrored",
-            object.to_owned(),
+        findings.add(
+            Rule::TagNotMirrored,
+            object,
             item,
             format!("{how} {reference} by tag and no tag mirror covers it"),
         );
@@ -316,7 +415,7 @@ fn tag_reference_rules(
 }
 
 fn baseline_rules(
-    add: &mut impl FnMut(&'static str, String, Option<String>, String),
+    findings: &mut Findings,
     resolutions: &[StreamResolution],
     baseline: &[BaselineStream],
     partial_streams: &std::collections::BTreeSet<String>,
@@ -351,10 +450,10 @@ fn baseline_rules(
         .collect();
     for (tag, image) in &now {
         match before.get(tag) {
-            None => add("tag-appeared", tag.clone(), None, "not in the baseline".into()),
-            Some(old) if old != image => add(
-                "digest-moved",
-                tag.clone(),
+            None => findings.add(Rule::TagAppeared, tag, None, "not in the baseline".into()),
+            Some(old) if old != image => findings.add(
+                Rule::DigestMoved,
+                tag,
                 None,
                 format!("{} -> {}", old.as_deref().unwrap_or("<none>"), image.as_deref().unwrap_or("<none>")),
             ),
@@ -362,7 +461,7 @@ fn baseline_rules(
         }
     }
     for tag in before.keys().filter(|t| !now.contains_key(*t) && streams_now.iter().any(|s| t.starts_with(s))) {
-        add("tag-vanished", tag.clone(), None, "in the baseline but not any more".into());
+        findings.add(Rule::TagVanished, tag, None, "in the baseline but not any more".into());
     }
 }
 
@@ -370,49 +469,9 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
 
-/// `36h`, `90m`, `45s`: the largest unit that divides the duration.
-fn format_duration(d: jiff::SignedDuration) -> String {
-    let seconds = d.as_secs();
-    if seconds % 86400 == 0 {
-        format!("{}d", seconds / 86400)
-    } else if seconds % 3600 == 0 {
-        format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
-    }
-}
-
-/// Parses `--max-age`: a number with `s`, `m`, `h`, `d` or `w`.
-pub fn parse_max_age(text: &str) -> Option<jiff::SignedDuration> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let value: i64 = text[..split].parse().ok()?;
-    let unit = match &text[split..] {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86400,
-        "w" => 7 * 86400,
-        _ => return None,
-    };
-    Some(jiff::SignedDuration::from_secs(value.checked_mul(unit)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn max_ages() {
-        assert_eq!(parse_max_age("36h"), Some(jiff::SignedDuration::from_hours(36)));
-        assert_eq!(parse_max_age("2w"), Some(jiff::SignedDuration::from_hours(24 * 14)));
-        assert_eq!(parse_max_age("30"), None);
-        assert_eq!(parse_max_age("d"), None);
-        assert_eq!(format_duration(jiff::SignedDuration::from_hours(48)), "2d");
-        assert_eq!(format_duration(jiff::SignedDuration::from_secs(90)), "90s");
-    }
 
     #[test]
     fn baselines_are_one_document_or_a_list() {
@@ -424,8 +483,13 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_has_a_unique_id() {
-        let ids: std::collections::BTreeSet<&str> = RULES.iter().map(|(id, _, _)| *id).collect();
-        assert_eq!(ids.len(), RULES.len());
+    fn every_rule_has_a_unique_id_that_clap_accepts() {
+        use clap::ValueEnum;
+        let ids: std::collections::BTreeSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(ids.len(), Rule::ALL.len());
+        assert_eq!(Rule::value_variants().len(), Rule::ALL.len());
+        for rule in Rule::ALL {
+            assert_eq!(Rule::from_str(rule.id(), false), Ok(rule), "clap's name is the id");
+        }
     }
 }

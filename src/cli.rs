@@ -67,12 +67,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
 
-    /// How long to wait for each request to the cluster (e.g. 30s, 2m; 0 waits forever).
+    /// The longest one request to the cluster may take, retries included (kubectl's forms: 30s,
+    /// 1m30s, 500ms, or a bare number of seconds; 0 waits forever).
     #[arg(long, value_name = "DURATION", global = true)]
     pub request_timeout: Option<String>,
 
-    /// Read lists from the cluster in pages of this many objects.
-    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    /// Read lists from the cluster in pages of this many objects; 0 reads each list in one
+    /// request.
+    #[arg(long, value_name = "N", default_value_t = 500, global = true)]
     pub chunk_size: u32,
 }
 
@@ -206,8 +208,8 @@ pub struct CheckArgs {
     pub fail_on: crate::check::Severity,
 
     /// Turn a rule off (repeatable), e.g. --disable import-pending.
-    #[arg(long, value_name = "RULE")]
-    pub disable: Vec<String>,
+    #[arg(long, value_name = "RULE", value_enum, hide_possible_values = true)]
+    pub disable: Vec<crate::check::Rule>,
 
     /// Disconnected readiness: every current image must come from a mirror first, and tag
     /// references must be covered by tag mirrors.
@@ -265,9 +267,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "RESOURCE")]
     pub deny: Vec<String>,
 
-    /// Require this bearer token on every request (401 Unauthorized otherwise).
-    #[arg(long, value_name = "TOKEN")]
+    /// Require this bearer token on every request (401 Unauthorized otherwise). Prefer
+    /// --token-file or ISCTL_SERVE_TOKEN: a command line is visible to every user of the machine.
+    #[arg(long, value_name = "TOKEN", env = "ISCTL_SERVE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// Read the bearer token from the first line of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 
     /// The user named in Forbidden messages.
     #[arg(long, value_name = "NAME", default_value = "developer")]
@@ -342,8 +349,8 @@ pub struct ScopeArgs {
     #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub namespace: Option<String>,
 
-    /// Read every namespace. Adds a NAMESPACE column to tables.
-    #[arg(short = 'A', long, conflicts_with = "namespace")]
+    /// Read every namespace (it wins over -n, as with kubectl). Adds a NAMESPACE column to tables.
+    #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 }
 

@@ -1,16 +1,23 @@
 //! isctl: inspect OpenShift image streams, images and mirror rules.
 //!
-//! Layers, from the bottom: [`model`] (serde types), the pure core ([`reference`],
-//! [`catalog`], [`stream_tags`], [`selector`]), [`source`] (where objects come from),
-//! [`render`] (text from data), [`commands`] (one module per command) and [`printer`] (the only
-//! writer). `main` only parses arguments, builds a [`commands::Ctx`] and maps errors to exit codes.
+//! Layers, from the bottom: [`model`] (serde types); the pure core ([`reference`], [`catalog`],
+//! [`listing`], [`image_index`], [`stream_tags`], [`selector`], [`mirror`], [`resolve`],
+//! [`check`]); [`source`] (where objects come from: files or a live cluster); [`render`] (text
+//! from data); [`settings`] (the command line, checked); [`commands`] (one module per command);
+//! [`error`] (how a run ends) and [`printer`] (the only writer). `main` only parses arguments and
+//! calls [`commands::main`]. docs/design.md walks through it.
 
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod duration;
+pub mod error;
+pub mod image_index;
+pub mod listing;
 pub mod mirror;
 pub mod model;
+pub mod names;
 pub mod printer;
 pub mod reference;
 pub mod render;

@@ -2,13 +2,14 @@
 //! objects and to the places a node pulls each digest from. The result is the versioned
 //! `ImageStreamResolution` document (docs/resolution.md); renderers only format it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::image_index::{Found, ImageIndex};
 use crate::mirror::plan::{PolicyVerdict, PullSource, Resolver};
-use crate::model::imagestream::{TagEvent, TagEventCondition, TagReference};
+use crate::model::imagestream::{NamedTagEventList, TagEvent, TagEventCondition, TagReference};
 use crate::model::{Image, ImageStream};
 use crate::stream_tags::pull_spec;
 use crate::tag_order;
@@ -182,13 +183,49 @@ pub struct ChildManifest {
     pub pull_sources: Vec<PullSource>,
 }
 
+/// `STREAM` or `STREAM:TAG`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// The stream.
+    pub stream: String,
+    /// One tag, or every tag when `None`.
+    pub tag: Option<String>,
+}
+
 /// Which streams and tags to resolve.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
     /// Namespace, or `None` for all.
     pub namespace: Option<String>,
-    /// `STREAM[:TAG]` selections; empty means every stream in scope.
-    pub selections: Vec<(String, Option<String>)>,
+    /// Selections; empty means every stream in scope.
+    pub selections: Vec<Selection>,
+}
+
+/// A stream's spec and status tags by name: lookups are not linear in the number of tags.
+struct TagTable<'a> {
+    stream: &'a ImageStream,
+    spec: HashMap<&'a str, &'a TagReference>,
+    status: HashMap<&'a str, &'a NamedTagEventList>,
+}
+
+impl<'a> TagTable<'a> {
+    fn new(stream: &'a ImageStream) -> TagTable<'a> {
+        // The first entry of a name wins, as a linear search finds it.
+        let mut spec = HashMap::new();
+        for tag in stream.spec_tags() {
+            spec.entry(tag.name.as_str()).or_insert(tag);
+        }
+        let mut status = HashMap::new();
+        for tag in stream.status_tags() {
+            status.entry(tag.tag.as_str()).or_insert(tag);
+        }
+        TagTable { stream, spec, status }
+    }
+
+    /// Spec and status tag names, sorted and without repeats.
+    fn names(&self) -> BTreeSet<&'a str> {
+        self.spec.keys().chain(self.status.keys()).copied().collect()
+    }
 }
 
 /// What the loaded input lacks, for warnings that apply to every stream.
@@ -237,14 +274,13 @@ pub enum Missing {
 }
 
 impl Missing {
-    /// The NotFound message the server gives for it.
-    pub fn message(&self) -> String {
-        match self {
-            Missing::Stream { name, .. } => format!("imagestreams.image.openshift.io \"{name}\" not found"),
-            Missing::Tag { stream, tag, .. } => {
-                format!("imagestreamtags.image.openshift.io \"{stream}:{tag}\" not found")
-            }
-        }
+    /// The resource and name the API server would say are not found.
+    pub fn not_found(&self) -> crate::error::NotFound {
+        let (resource, name) = match self {
+            Missing::Stream { name, .. } => ("imagestreams.image.openshift.io", name.clone()),
+            Missing::Tag { stream, tag, .. } => ("imagestreamtags.image.openshift.io", format!("{stream}:{tag}")),
+        };
+        crate::error::NotFound { resource: resource.to_owned(), name }
     }
 }
 
@@ -252,16 +288,16 @@ impl Missing {
 /// selections that named nothing.
 pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Vec<StreamResolution>, Vec<Missing>) {
     let gaps = InputGaps::of(catalog);
-    let in_scope = |ns: &str| request.namespace.as_deref().is_none_or(|wanted| wanted == ns);
+    let index = ImageIndex::new(catalog);
     let mut missing = Vec::new();
     let mut chosen: BTreeMap<(String, String), Option<BTreeSet<String>>> = BTreeMap::new();
     if request.selections.is_empty() {
-        for stream in catalog.streams().filter(|s| in_scope(s.metadata.namespace())) {
+        for stream in catalog.streams_in(request.namespace.as_deref()) {
             chosen.insert((stream.metadata.namespace().to_owned(), stream.metadata.name().to_owned()), None);
         }
     } else {
         let namespace = request.namespace.clone().unwrap_or_default();
-        for (name, tag) in &request.selections {
+        for Selection { stream: name, tag } in &request.selections {
             let Some(stream) = catalog.stream(&namespace, name) else {
                 missing.push(Missing::Stream { namespace: namespace.clone(), name: name.clone() });
                 continue;
@@ -271,7 +307,7 @@ pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Ve
                 None => {
                     chosen.insert(key, None);
                 }
-                Some(tag) if tag_names(stream).contains(tag) => {
+                Some(tag) if TagTable::new(stream).names().contains(tag.as_str()) => {
                     // A whole-stream selection (None) already covers every tag.
                     if let Some(tags) = chosen.entry(key).or_insert_with(|| Some(BTreeSet::new())) {
                         tags.insert(tag.clone());
@@ -283,24 +319,19 @@ pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Ve
             }
         }
     }
+    let context = Context { index: &index, resolver, gaps: &gaps };
     let resolutions = chosen
         .into_iter()
-        .filter_map(|((ns, name), tags)| {
-            let stream = catalog.stream(&ns, &name)?;
-            Some(resolve_stream(stream, tags.as_ref(), catalog, resolver, &gaps))
-        })
+        .filter_map(|((ns, name), tags)| Some(resolve_stream(catalog.stream(&ns, &name)?, tags.as_ref(), &context)))
         .collect();
     (resolutions, missing)
 }
 
-/// Spec and status tag names of a stream.
-fn tag_names(stream: &ImageStream) -> BTreeSet<String> {
-    stream
-        .spec_tags()
-        .iter()
-        .map(|t| t.name.clone())
-        .chain(stream.status_tags().iter().map(|t| t.tag.clone()))
-        .collect()
+/// What every stream's resolution reads.
+struct Context<'a> {
+    index: &'a ImageIndex<'a>,
+    resolver: &'a Resolver,
+    gaps: &'a InputGaps,
 }
 
 /// Follows `ImageStreamTag` references within the same stream to the spec tag they end at, as
@@ -308,7 +339,8 @@ fn tag_names(stream: &ImageStream) -> BTreeSet<String> {
 /// and ends at a spec tag that is not itself a reference to another tag. A chain that loops,
 /// leaves the stream or namespace, or ends at a tag without a spec entry (a pushed tag) makes
 /// no alias.
-fn alias_target(stream: &ImageStream, tag: &str) -> Option<String> {
+fn alias_target(table: &TagTable<'_>, tag: &str) -> Option<String> {
+    let stream = table.stream;
     let mut current = tag.to_owned();
     let mut seen = BTreeSet::new();
     let mut hops = 0;
@@ -316,7 +348,7 @@ fn alias_target(stream: &ImageStream, tag: &str) -> Option<String> {
         if !seen.insert(current.clone()) {
             return None;
         }
-        let spec = stream.spec_tag(&current)?;
+        let spec = table.spec.get(current.as_str())?;
         let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag") else {
             return (hops > 0).then_some(current);
         };
@@ -339,45 +371,35 @@ fn alias_target(stream: &ImageStream, tag: &str) -> Option<String> {
     }
 }
 
-fn resolve_stream(
-    stream: &ImageStream,
-    only: Option<&BTreeSet<String>>,
-    catalog: &Catalog,
-    resolver: &Resolver,
-    gaps: &InputGaps,
-) -> StreamResolution {
-    let mut names: Vec<String> = tag_names(stream).into_iter().filter(|t| only.is_none_or(|o| o.contains(t))).collect();
+fn resolve_stream(stream: &ImageStream, only: Option<&BTreeSet<String>>, context: &Context<'_>) -> StreamResolution {
+    let table = TagTable::new(stream);
+    let all_names = table.names();
+    let mut names: Vec<String> =
+        all_names.iter().filter(|t| only.is_none_or(|o| o.contains(**t))).map(|t| (*t).to_owned()).collect();
     tag_order::sort(&mut names);
     let targets: BTreeMap<String, String> =
-        tag_names(stream).into_iter().filter_map(|t| alias_target(stream, &t).map(|target| (t, target))).collect();
+        all_names.iter().filter_map(|t| alias_target(&table, t).map(|target| ((*t).to_owned(), target))).collect();
     let mut warnings = Vec::new();
-    if gaps.no_images {
+    if context.gaps.no_images {
         warnings.push("the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects: image details are unknown".into());
     }
-    if gaps.no_mirror_rules {
+    if context.gaps.no_mirror_rules {
         warnings.push("the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: pull sources assume no mirrors".into());
     }
     let mut missing_images = BTreeSet::new();
     let tags = names
         .iter()
         .map(|name| {
-            let tag = resolve_tag(stream, name, catalog, resolver);
+            let tag = resolve_tag(&table, name, context);
             for item in tag.history.iter().filter(|i| !i.image.is_empty() && !i.image_found) {
                 missing_images.insert((item.image.clone(), name.clone()));
             }
-            TagResolution {
-                alias_of: targets.get(name).cloned(),
-                aliases: {
-                    let mut aliases: Vec<String> =
-                        targets.iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect();
-                    tag_order::sort(&mut aliases);
-                    aliases
-                },
-                ..tag
-            }
+            let mut aliases: Vec<String> = targets.iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect();
+            tag_order::sort(&mut aliases);
+            TagResolution { alias_of: targets.get(name).cloned(), aliases, ..tag }
         })
         .collect();
-    if !gaps.no_images {
+    if !context.gaps.no_images {
         for (digest, tag) in missing_images {
             warnings.push(format!(
                 "Image {digest} ({}/{}:{tag}) is not in the input",
@@ -386,6 +408,7 @@ fn resolve_stream(
             ));
         }
     }
+    let status = stream.status.as_ref();
     StreamResolution {
         api_version: "isctl/v1alpha1",
         kind: "ImageStreamResolution",
@@ -393,14 +416,8 @@ fn resolve_stream(
             name: stream.metadata.name().to_owned(),
             namespace: stream.metadata.namespace().to_owned(),
         },
-        docker_image_repository: stream
-            .status
-            .as_ref()
-            .and_then(|s| s.docker_image_repository.clone())
-            .filter(|s| !s.is_empty()),
-        public_docker_image_repository: stream
-            .status
-            .as_ref()
+        docker_image_repository: status.and_then(|s| s.docker_image_repository.clone()).filter(|s| !s.is_empty()),
+        public_docker_image_repository: status
             .and_then(|s| s.public_docker_image_repository.clone())
             .filter(|s| !s.is_empty()),
         tags,
@@ -408,9 +425,9 @@ fn resolve_stream(
     }
 }
 
-fn resolve_tag(stream: &ImageStream, name: &str, catalog: &Catalog, resolver: &Resolver) -> TagResolution {
-    let spec_tag = stream.spec_tag(name);
-    let status = stream.status_tag(name);
+fn resolve_tag(table: &TagTable<'_>, name: &str, context: &Context<'_>) -> TagResolution {
+    let spec_tag = table.spec.get(name).copied();
+    let status = table.status.get(name).copied();
     let history: &[TagEvent] = status.map(|s| s.history()).unwrap_or_default();
     let conditions: Vec<TagEventCondition> = status.and_then(|s| s.conditions.clone()).unwrap_or_default();
     let failed = status.and_then(|s| s.failed_import());
@@ -440,7 +457,7 @@ fn resolve_tag(stream: &ImageStream, name: &str, catalog: &Catalog, resolver: &R
         history: history
             .iter()
             .enumerate()
-            .map(|(i, event)| history_item(stream, spec_tag, name, event, i == 0, catalog, resolver))
+            .map(|(i, event)| history_item(table.stream, spec_tag, name, event, i == 0, context))
             .collect(),
     }
 }
@@ -472,17 +489,14 @@ fn history_item(
     tag: &str,
     event: &TagEvent,
     current: bool,
-    catalog: &Catalog,
-    resolver: &Resolver,
+    context: &Context<'_>,
 ) -> HistoryItem {
     let pull_spec = pull_spec(stream, spec_tag, event);
-    let plan = resolver.plan(&pull_spec);
+    let plan = context.resolver.plan(&pull_spec);
     let local = pull_spec != event.docker_image_reference;
-    let upstream = local.then(|| resolver.plan(&event.docker_image_reference).sources);
-    let (image_from, image_info) = match find_image(stream, tag, &event.image, catalog) {
-        Some((from, info)) => (Some(from), Some(with_children(info, &pull_spec, catalog, resolver))),
-        None => (None, None),
-    };
+    let upstream = local.then(|| context.resolver.plan(&event.docker_image_reference).sources);
+    let found = context.index.find(stream.metadata.namespace(), stream.metadata.name(), tag, &event.image);
+    let image_info = found.map(|found| with_children(found_info(found, &event.image), &pull_spec, context));
     HistoryItem {
         current,
         generation: event.generation,
@@ -490,8 +504,8 @@ fn history_item(
         image: event.image.clone(),
         docker_image_reference: event.docker_image_reference.clone(),
         pull_spec,
-        image_found: image_from.is_some(),
-        image_from,
+        image_found: found.is_some(),
+        image_from: found.map(|f| f.route()),
         image_info,
         pull_sources: plan.sources,
         policy: plan.policy,
@@ -500,61 +514,33 @@ fn history_item(
     }
 }
 
-/// Finds an image's details by every route the input offers, best first.
-fn find_image(stream: &ImageStream, tag: &str, digest: &str, catalog: &Catalog) -> Option<(&'static str, ImageInfo)> {
-    if digest.is_empty() {
-        return None;
+/// The facts a route offers about an image.
+fn found_info(found: Found<'_>, digest: &str) -> ImageInfo {
+    match found {
+        Found::Image(image) | Found::StreamTag(image) | Found::StreamImage(image) => image_info(image),
+        Found::Layers(layers, refs) => {
+            let blobs = layers.blobs.as_ref();
+            let size_of = |d: &String| blobs.and_then(|b| b.get(d)).and_then(|b| b.size);
+            let layer_digests = refs.layers.as_deref().unwrap_or_default();
+            let size = layer_digests.iter().chain(refs.config.iter()).map(size_of).sum::<Option<i64>>();
+            let manifests = refs.manifests.as_deref().unwrap_or_default().iter().map(|d| child(d, None)).collect();
+            let media_type = blobs.and_then(|b| b.get(digest)).and_then(|b| b.media_type.clone());
+            ImageInfo { media_type, size, layers: layer_digests.len(), manifests, ..ImageInfo::default() }
+        }
     }
-    if let Some(image) = catalog.image(digest) {
-        return Some(("Image", image_info(image)));
+}
+
+/// A child manifest before its pull spec and plan are known.
+fn child(digest: &str, manifest: Option<&crate::model::image::ImageManifest>) -> ChildManifest {
+    ChildManifest {
+        digest: digest.to_owned(),
+        os: manifest.and_then(|m| m.os.clone()),
+        architecture: manifest.and_then(|m| m.architecture.clone()),
+        variant: manifest.and_then(|m| m.variant.clone()),
+        image_found: false,
+        pull_spec: String::new(),
+        pull_sources: Vec::new(),
     }
-    let namespace = stream.metadata.namespace();
-    let stream_name = stream.metadata.name();
-    let tag_name = format!("{stream_name}:{tag}");
-    if let Some(recorded) = catalog
-        .stream_tags()
-        .find(|t| t.metadata.namespace() == namespace && t.image.digest() == digest && t.metadata.name() == tag_name)
-        .or_else(|| catalog.stream_tags().find(|t| t.metadata.namespace() == namespace && t.image.digest() == digest))
-    {
-        return Some(("ImageStreamTag", image_info(&recorded.image)));
-    }
-    // The image is the same whichever stream or namespace it was read through.
-    if let Some(image) = catalog.of_kind(crate::model::ResourceKind::ImageStreamImage).find_map(|o| match o {
-        crate::model::Object::ImageStreamImage(i) if i.image.digest() == digest => Some(&i.image),
-        _ => None,
-    }) {
-        return Some(("ImageStreamImage", image_info(image)));
-    }
-    let layers =
-        catalog.stream_layers().find(|l| l.metadata.namespace() == namespace && l.metadata.name() == stream_name)?;
-    let refs = layers.images.as_ref()?.get(digest)?;
-    if refs.image_missing == Some(true) {
-        return None;
-    }
-    let blobs = layers.blobs.as_ref();
-    let size_of = |d: &String| blobs.and_then(|b| b.get(d)).and_then(|b| b.size);
-    let layer_digests = refs.layers.as_deref().unwrap_or_default();
-    let size = layer_digests.iter().chain(refs.config.iter()).map(size_of).sum::<Option<i64>>();
-    let manifests = refs
-        .manifests
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .map(|d| ChildManifest {
-            digest: d.clone(),
-            os: None,
-            architecture: None,
-            variant: None,
-            image_found: false,
-            pull_spec: String::new(),
-            pull_sources: Vec::new(),
-        })
-        .collect();
-    let media_type = blobs.and_then(|b| b.get(digest)).and_then(|b| b.media_type.clone());
-    Some((
-        "ImageStreamLayers",
-        ImageInfo { media_type, size, layers: layer_digests.len(), manifests, ..ImageInfo::default() },
-    ))
 }
 
 fn image_info(image: &Image) -> ImageInfo {
@@ -572,37 +558,24 @@ fn image_info(image: &Image) -> ImageInfo {
             .map(str::to_owned),
         architecture: metadata.and_then(|m| m.architecture.clone()).filter(|_| !image.is_manifest_list()),
         created: metadata.and_then(|m| m.created.clone()),
-        manifests: image
-            .docker_image_manifests
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .map(|m| ChildManifest {
-                digest: m.digest.clone(),
-                os: m.os.clone(),
-                architecture: m.architecture.clone(),
-                variant: m.variant.clone(),
-                image_found: false,
-                pull_spec: String::new(),
-                pull_sources: Vec::new(),
-            })
-            .collect(),
+        manifests: image.docker_image_manifests.iter().flatten().map(|m| child(&m.digest, Some(m))).collect(),
     }
 }
 
 /// Fills each child manifest's pull spec (the list's repository at the child's digest), whether
 /// its Image is in the input, and its pull sources.
-fn with_children(mut info: ImageInfo, list_pull_spec: &str, catalog: &Catalog, resolver: &Resolver) -> ImageInfo {
+fn with_children(mut info: ImageInfo, list_pull_spec: &str, context: &Context<'_>) -> ImageInfo {
     let repository = list_pull_spec.split_once('@').map_or(list_pull_spec, |(r, _)| r);
     for child in &mut info.manifests {
         child.pull_spec = format!("{repository}@{}", child.digest);
-        child.image_found = catalog.image(&child.digest).is_some();
-        if let Some(image) = catalog.image(&child.digest) {
+        let image = context.index.image(&child.digest);
+        child.image_found = image.is_some();
+        if let Some(image) = image {
             let child_info = image_info(image);
             child.os = child.os.take().or(child_info.os);
             child.architecture = child.architecture.take().or(child_info.architecture);
         }
-        child.pull_sources = resolver.plan(&child.pull_spec).sources;
+        child.pull_sources = context.resolver.plan(&child.pull_spec).sources;
     }
     info
 }

@@ -31,7 +31,7 @@ pub struct SelectorError {
     /// The offending requirement.
     pub requirement: String,
     /// What is wrong with it.
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 impl Selector {
@@ -39,7 +39,7 @@ impl Selector {
     pub fn parse(text: &str) -> Result<Selector, SelectorError> {
         let mut requirements = Vec::new();
         for part in split_outside_parentheses(text).into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-            let error = |reason| SelectorError { requirement: part.to_owned(), reason };
+            let error = |reason: &str| SelectorError { requirement: part.to_owned(), reason: reason.to_owned() };
             let set = |rest: &str| -> Option<Vec<String>> {
                 let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
                 Some(inner.split(',').map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect())
@@ -70,6 +70,17 @@ impl Selector {
             if key.is_empty() {
                 return Err(error("empty key"));
             }
+            if let Some(problem) = key_problem(key) {
+                return Err(error(&problem));
+            }
+            let values: Vec<&String> = match &requirement {
+                Requirement::Equals(_, v) | Requirement::NotEquals(_, v) => vec![v],
+                Requirement::In(_, vs) | Requirement::NotIn(_, vs) => vs.iter().collect(),
+                Requirement::Exists(_) | Requirement::NotExists(_) => vec![],
+            };
+            if let Some(problem) = values.iter().find_map(|v| value_problem(v)) {
+                return Err(error(&problem));
+            }
             requirements.push(requirement);
         }
         Ok(Selector(requirements))
@@ -87,6 +98,37 @@ impl Selector {
             Requirement::NotIn(k, values) => get(k).is_none_or(|v| !values.contains(v)),
         })
     }
+}
+
+/// Why `value` is not a label value (apimachinery `IsValidLabelValue`), as the API server's
+/// selector parser reports it.
+fn value_problem(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| matches!(c, '=' | '!')) {
+        return Some(format!("found '{c}', expected: ',' or 'end of string'"));
+    }
+    let valid = value.is_empty()
+        || (value.len() <= 63
+            && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && value.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+    (!valid).then(|| {
+        format!(
+            "invalid label value: {value:?}: a valid label must be an empty string or consist of alphanumeric \
+             characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+        )
+    })
+}
+
+/// Why `key` is not a label key: an optional DNS-subdomain prefix and `/`, then a name of at
+/// most 63 alphanumeric characters, `-`, `_` or `.` (apimachinery `IsQualifiedName`).
+fn key_problem(key: &str) -> Option<String> {
+    let name = key.rsplit_once('/').map_or(key, |(prefix, name)| if prefix.is_empty() { "" } else { name });
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (!valid).then(|| format!("invalid label key {key:?}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"))
 }
 
 /// Splits on commas that are not inside parentheses (`a in (x,y),b`).
@@ -129,5 +171,14 @@ mod tests {
         assert!(matches("app notin (tools),tier notin (x)"));
         assert!(Selector::parse("env in a,b").is_err());
         assert!(Selector::parse("=x").is_err());
+        // Values and keys are checked as the API server checks them.
+        let error = Selector::parse("a=b=c").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unable to parse requirement \"a=b=c\": found '=', expected: ',' or 'end of string'"
+        );
+        assert!(Selector::parse("app=has space").is_err());
+        assert!(Selector::parse("bad key=x").is_err());
+        assert!(Selector::parse("example.com/app=cli,tier in (a-1,b.2)").is_ok());
     }
 }

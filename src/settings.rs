@@ -1,12 +1,20 @@
 //! Resolved settings: the command line checked and turned into what commands use, before any
-//! input is read. Pure and unit-tested.
+//! input is read (ripgrep's low/high arguments, uv's settings). [`Settings`] holds what every
+//! command shares; [`CommandSettings`] one resolved struct per command. This is the only place
+//! that checks flag combinations and parses flag values, so every usage error exits 2 before any
+//! file or cluster is touched. Pure and unit-tested.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::cli::{GlobalArgs, ScopeArgs};
+use crate::check::{Rule, Severity};
+use crate::cli::{CheckArgs, Command, GetArgs, GlobalArgs, MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs};
+use crate::duration;
+use crate::model::ResourceKind;
+use crate::render::{OutputFormat, ReportFormat};
+use crate::selector::Selector;
 use crate::source::live::ConnectOptions;
 
 /// Why the command line cannot be used as given (a usage error, exit 2).
@@ -16,12 +24,25 @@ pub enum SettingsError {
     /// `--now`/`ISCTL_NOW` is not RFC 3339.
     #[error("invalid --now (or ISCTL_NOW) {0:?}: expected an RFC 3339 time such as 2026-01-02T03:04:05Z")]
     Now(String),
-    /// `--request-timeout` is not a duration.
-    #[error("invalid --request-timeout {0:?}: expected a duration such as 30s, 2m or 0 (no timeout)")]
-    Timeout(String),
+    /// A duration flag does not parse.
+    #[error("invalid {flag} {text:?}: {reason}; expected a duration such as {example}")]
+    Duration {
+        /// The flag.
+        flag: &'static str,
+        /// What was given.
+        text: String,
+        /// Why it does not parse.
+        reason: duration::DurationError,
+        /// What would.
+        example: &'static str,
+    },
     /// A usage rule of a command was broken.
     #[error("{0}")]
     Usage(String),
+}
+
+fn usage(message: impl Into<String>) -> SettingsError {
+    SettingsError::Usage(message.into())
 }
 
 /// Settings every command uses.
@@ -46,7 +67,16 @@ impl Settings {
             None => clock(),
         };
         let request_timeout = match &global.request_timeout {
-            Some(text) => parse_timeout(text).ok_or_else(|| SettingsError::Timeout(text.clone()))?,
+            Some(text) => {
+                let parsed =
+                    duration::parse(text, duration::REQUEST_TIMEOUT).map_err(|reason| SettingsError::Duration {
+                        flag: "--request-timeout",
+                        text: text.clone(),
+                        reason,
+                        example: "30s, 1m30s, 500ms or 0 (no timeout)",
+                    })?;
+                (!parsed.is_zero()).then_some(parsed)
+            }
             None => None,
         };
         let input = if global.from.is_empty() {
@@ -62,6 +92,11 @@ impl Settings {
         };
         Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose })
     }
+
+    /// Whether objects come from files.
+    pub fn offline(&self) -> bool {
+        matches!(self.input, Input::Files(_))
+    }
 }
 
 /// Where objects come from.
@@ -71,24 +106,6 @@ pub enum Input {
     Files(Vec<PathBuf>),
     /// A cluster, reached like kubectl reaches it.
     Cluster(ConnectOptions),
-}
-
-/// kubectl's `--request-timeout`: a bare number of seconds or a number with `s`, `m` or `h`;
-/// `0` means no timeout.
-fn parse_timeout(text: &str) -> Option<Option<Duration>> {
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => (&text[..i], &text[i..]),
-        None => (text, "s"),
-    };
-    let value: u64 = number.parse().ok()?;
-    let seconds = match unit {
-        "s" => value,
-        "m" => value * 60,
-        "h" => value * 3600,
-        _ => return None,
-    };
-    Some((seconds > 0).then(|| Duration::from_secs(seconds)))
 }
 
 /// Which namespaces a command reads.
@@ -101,16 +118,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// From `-n`/`-A`; without either, `default_namespace` (the kubeconfig context's
-    /// namespace, or `default` as with kubectl).
-    pub fn resolve(args: &ScopeArgs, default_namespace: &str) -> Scope {
-        match (&args.namespace, args.all_namespaces) {
-            (_, true) => Scope::All,
-            (Some(ns), false) => Scope::Namespace(ns.clone()),
-            (None, false) => Scope::Namespace(default_namespace.to_owned()),
-        }
-    }
-
     /// The namespace, or `None` for all.
     pub fn namespace(&self) -> Option<&str> {
         match self {
@@ -125,52 +132,446 @@ impl Scope {
     }
 }
 
+/// `-n`/`-A` as given; the default namespace is only known once the input is open (it is the
+/// kubeconfig context's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScopeRequest {
+    /// Neither flag: the context's namespace, or `default`.
+    Default,
+    /// `-n NAMESPACE`.
+    Namespace(String),
+    /// `-A` (it wins over `-n`, as with kubectl).
+    All,
+}
+
+impl ScopeRequest {
+    /// From the flags.
+    pub fn from_args(args: &ScopeArgs) -> ScopeRequest {
+        match (&args.namespace, args.all_namespaces) {
+            (_, true) => ScopeRequest::All,
+            (Some(ns), false) => ScopeRequest::Namespace(ns.clone()),
+            (None, false) => ScopeRequest::Default,
+        }
+    }
+
+    /// The scope, given the input's default namespace.
+    pub fn resolve(&self, default_namespace: &str) -> Scope {
+        match self {
+            ScopeRequest::All => Scope::All,
+            ScopeRequest::Namespace(ns) => Scope::Namespace(ns.clone()),
+            ScopeRequest::Default => Scope::Namespace(default_namespace.to_owned()),
+        }
+    }
+}
+
+pub use crate::resolve::Selection;
+
+/// Parses `STREAM[:TAG]` arguments; names with `-A` are refused as kubectl refuses them.
+fn selections(arguments: &[String], scope: &ScopeRequest) -> Result<Vec<Selection>, SettingsError> {
+    if *scope == ScopeRequest::All && !arguments.is_empty() {
+        return Err(usage("a resource cannot be retrieved by name across all namespaces"));
+    }
+    arguments
+        .iter()
+        .map(|argument| {
+            let (stream, tag) = match argument.split_once(':') {
+                Some((stream, tag)) => (stream, Some(tag)),
+                None => (argument.as_str(), None),
+            };
+            if stream.is_empty() || tag == Some("") || argument.contains('@') || tag.is_some_and(|t| t.contains(':')) {
+                return Err(usage(format!("{argument:?} is not STREAM or STREAM:TAG")));
+            }
+            Ok(Selection { stream: stream.to_owned(), tag: tag.map(str::to_owned) })
+        })
+        .collect()
+}
+
+/// Each command's resolved settings.
+#[derive(Clone, Debug)]
+pub enum CommandSettings {
+    /// `get`.
+    Get(GetSettings),
+    /// `mirrors`.
+    Mirrors(MirrorsSettings),
+    /// `resolve`.
+    Resolve(ResolveSettings),
+    /// `serve`.
+    Serve(ServeSettings),
+    /// `record`.
+    Record(RecordSettings),
+    /// `check`.
+    Check(CheckSettings),
+}
+
+impl CommandSettings {
+    /// Resolves the command's arguments against the global settings.
+    pub fn resolve(command: &Command, global: &Settings) -> Result<CommandSettings, SettingsError> {
+        Ok(match command {
+            Command::Get(args) => CommandSettings::Get(GetSettings::resolve(args)?),
+            Command::Mirrors(args) => CommandSettings::Mirrors(MirrorsSettings::resolve(args)?),
+            Command::Resolve(args) => CommandSettings::Resolve(ResolveSettings::resolve(args)?),
+            Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
+            Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)),
+            Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args)?),
+        })
+    }
+}
+
+/// `isctl get`.
+#[derive(Clone, Debug)]
+pub struct GetSettings {
+    /// What to get.
+    pub kind: ResourceKind,
+    /// Names; every object when empty.
+    pub names: Vec<String>,
+    /// Namespaces.
+    pub scope: ScopeRequest,
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// `-l`.
+    pub selector: Selector,
+}
+
+impl GetSettings {
+    /// Checks and resolves `get`'s arguments.
+    pub fn resolve(args: &GetArgs) -> Result<GetSettings, SettingsError> {
+        let kind = ResourceKind::from_cli_name(&args.kind)
+            .filter(|k| !matches!(k, ResourceKind::ImageStreamImage | ResourceKind::ImageStreamLayers))
+            .ok_or_else(|| {
+                usage(format!(
+                    "the resource type {:?} is not one isctl gets; use images, imagestreams (is), imagestreamtags (istag), \
+                     imagecontentsourcepolicies (icsp), imagedigestmirrorsets (idms), imagetagmirrorsets (itms) \
+                     or images.config.openshift.io",
+                    args.kind
+                ))
+            })?;
+        let scope = ScopeRequest::from_args(&args.scope);
+        if scope == ScopeRequest::All && !args.names.is_empty() {
+            return Err(usage("a resource cannot be retrieved by name across all namespaces"));
+        }
+        if kind == ResourceKind::ImageStreamTag
+            && let Some(bad) =
+                args.names.iter().find(|n| n.split_once(':').is_none_or(|(s, t)| s.is_empty() || t.is_empty()))
+        {
+            return Err(usage(format!("{bad:?} is not a valid image stream tag name: must be <stream>:<tag>")));
+        }
+        let selector = match &args.selector {
+            Some(text) => Selector::parse(text).map_err(|e| usage(e.to_string()))?,
+            None => Selector::default(),
+        };
+        Ok(GetSettings {
+            kind,
+            names: args.names.clone(),
+            scope,
+            output: args.output,
+            no_headers: args.no_headers,
+            selector,
+        })
+    }
+}
+
+/// What `isctl mirrors` prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MirrorsMode {
+    /// `--render`: the registries.conf nodes get.
+    Render,
+    /// Pull plans for these references.
+    Plans {
+        /// The references, as given.
+        references: Vec<String>,
+        /// `-o`.
+        output: ReportFormat,
+        /// `--no-headers`.
+        no_headers: bool,
+    },
+}
+
+/// `isctl mirrors`.
+#[derive(Clone, Debug)]
+pub struct MirrorsSettings {
+    /// What to print.
+    pub mode: MirrorsMode,
+}
+
+impl MirrorsSettings {
+    /// Checks and resolves `mirrors`' arguments.
+    pub fn resolve(args: &MirrorsArgs) -> Result<MirrorsSettings, SettingsError> {
+        if args.render && args.output != ReportFormat::Table {
+            return Err(usage("--render prints registries.conf (TOML); -o does not apply"));
+        }
+        let mode = match (args.render, args.references.is_empty()) {
+            (true, true) => MirrorsMode::Render,
+            (true, false) => return Err(usage("--render takes no PULLSPEC")),
+            (false, true) => return Err(usage("give at least one PULLSPEC, or --render")),
+            (false, false) => MirrorsMode::Plans {
+                references: args.references.clone(),
+                output: args.output,
+                no_headers: args.no_headers,
+            },
+        };
+        Ok(MirrorsSettings { mode })
+    }
+}
+
+/// `isctl resolve`.
+#[derive(Clone, Debug)]
+pub struct ResolveSettings {
+    /// The streams and tags asked for; every stream in scope when empty.
+    pub selections: Vec<Selection>,
+    /// Namespaces.
+    pub scope: ScopeRequest,
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+impl ResolveSettings {
+    /// Checks and resolves `resolve`'s arguments.
+    pub fn resolve(args: &ResolveArgs) -> Result<ResolveSettings, SettingsError> {
+        let scope = ScopeRequest::from_args(&args.scope);
+        Ok(ResolveSettings {
+            selections: selections(&args.streams, &scope)?,
+            scope,
+            output: args.output.into(),
+            no_headers: args.no_headers,
+        })
+    }
+}
+
+/// `isctl check`.
+#[derive(Clone, Debug)]
+pub struct CheckSettings {
+    /// The streams and tags asked for; every stream in scope when empty.
+    pub selections: Vec<Selection>,
+    /// Namespaces.
+    pub scope: ScopeRequest,
+    /// `--fail-on`.
+    pub fail_on: Severity,
+    /// `--disable`.
+    pub disabled: Vec<Rule>,
+    /// `--require-mirror`.
+    pub require_mirror: bool,
+    /// `--max-age`.
+    pub max_age: Option<Duration>,
+    /// `--baseline`.
+    pub baseline: Option<PathBuf>,
+    /// `--junit`.
+    pub junit: Option<PathBuf>,
+    /// `-o`.
+    pub output: ReportFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+impl CheckSettings {
+    /// Checks and resolves `check`'s arguments.
+    pub fn resolve(args: &CheckArgs) -> Result<CheckSettings, SettingsError> {
+        let scope = ScopeRequest::from_args(&args.scope);
+        let max_age = match &args.max_age {
+            Some(text) => Some(duration::parse(text, duration::AGE).map_err(|reason| SettingsError::Duration {
+                flag: "--max-age",
+                text: text.clone(),
+                reason,
+                example: "36h, 30d or 2w",
+            })?),
+            None => None,
+        };
+        Ok(CheckSettings {
+            selections: selections(&args.streams, &scope)?,
+            scope,
+            fail_on: args.fail_on,
+            disabled: args.disable.clone(),
+            require_mirror: args.require_mirror,
+            max_age,
+            baseline: args.baseline.clone(),
+            junit: args.junit.clone(),
+            output: args.output,
+            no_headers: args.no_headers,
+        })
+    }
+}
+
+/// `isctl record`.
+#[derive(Clone, Debug)]
+pub struct RecordSettings {
+    /// Where to write.
+    pub dir: PathBuf,
+    /// Namespaces.
+    pub scope: ScopeRequest,
+}
+
+impl RecordSettings {
+    /// Resolves `record`'s arguments.
+    pub fn resolve(args: &RecordArgs) -> RecordSettings {
+        RecordSettings { dir: args.dir.clone(), scope: ScopeRequest::from_args(&args.scope) }
+    }
+}
+
+/// Where `serve`'s bearer token comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `--token` or `ISCTL_SERVE_TOKEN`.
+    Value(String),
+    /// `--token-file`: the file's first line.
+    File(PathBuf),
+}
+
+/// `serve`'s TLS material.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+    /// PEM CA written into the kubeconfig.
+    pub ca: Option<PathBuf>,
+}
+
+/// `isctl serve`.
+#[derive(Clone, Debug)]
+pub struct ServeSettings {
+    /// Where to listen.
+    pub address: std::net::SocketAddr,
+    /// Resources answered with 403.
+    pub deny: Vec<String>,
+    /// The token clients must send.
+    pub token: Option<TokenSource>,
+    /// The user named in Forbidden messages.
+    pub user: String,
+    /// HTTPS material.
+    pub tls: Option<TlsFiles>,
+    /// Where to write a kubeconfig.
+    pub write_kubeconfig: Option<PathBuf>,
+}
+
+impl ServeSettings {
+    /// Checks and resolves `serve`'s arguments.
+    pub fn resolve(args: &ServeArgs, global: &Settings) -> Result<ServeSettings, SettingsError> {
+        if !args.address.ip().is_loopback() && !args.allow_remote {
+            return Err(usage(format!(
+                "refusing to listen on {}: not a loopback address (pass --allow-remote to mean it)",
+                args.address
+            )));
+        }
+        if !global.offline() {
+            return Err(usage("serve needs --from PATH: it serves recorded objects, not a live cluster"));
+        }
+        let token = match (&args.token, &args.token_file) {
+            (Some(_), Some(_)) => return Err(usage("give --token or --token-file, not both")),
+            (Some(token), None) if token.is_empty() => return Err(usage("--token may not be empty")),
+            (Some(token), None) => Some(TokenSource::Value(token.clone())),
+            (None, Some(path)) => Some(TokenSource::File(path.clone())),
+            (None, None) => None,
+        };
+        let tls = match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone(), ca: args.tls_ca.clone() }),
+            _ => None,
+        };
+        Ok(ServeSettings {
+            address: args.address,
+            deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            token,
+            user: args.user.clone(),
+            tls,
+            write_kubeconfig: args.write_kubeconfig.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn global(now: Option<&str>, from: &[&str]) -> GlobalArgs {
-        GlobalArgs {
-            from: from.iter().map(PathBuf::from).collect(),
-            now: now.map(str::to_owned),
-            verbose: 0,
-            kubeconfig: None,
-            context: None,
-            insecure_skip_tls_verify: false,
-            request_timeout: None,
-            chunk_size: 500,
-        }
+    fn parse(args: &[&str]) -> Result<(Settings, CommandSettings), SettingsError> {
+        let cli = crate::cli::Cli::try_parse_from(std::iter::once("isctl").chain(args.iter().copied())).unwrap();
+        let global = Settings::resolve(&cli.global, || Timestamp::UNIX_EPOCH)?;
+        let command = CommandSettings::resolve(&cli.command, &global)?;
+        Ok((global, command))
+    }
+
+    fn usage_error(args: &[&str]) -> String {
+        parse(args).map(|_| ()).unwrap_err().to_string()
     }
 
     #[test]
     fn now_is_injected_or_read_from_the_clock() {
-        let fixed = Settings::resolve(&global(Some("2026-01-02T03:04:05Z"), &["x"]), || panic!("clock read")).unwrap();
+        let (fixed, _) = parse(&["get", "is", "--now", "2026-01-02T03:04:05Z", "--from", "x"]).unwrap();
         assert_eq!(fixed.now.to_string(), "2026-01-02T03:04:05Z");
-        let clock = Settings::resolve(&global(None, &["x"]), || Timestamp::UNIX_EPOCH).unwrap();
+        assert!(fixed.now_given);
+        let (clock, _) = parse(&["get", "is"]).unwrap();
         assert_eq!(clock.now, Timestamp::UNIX_EPOCH);
-        assert!(matches!(
-            Settings::resolve(&global(Some("yesterday"), &["x"]), Timestamp::now),
-            Err(SettingsError::Now(_))
-        ));
-        assert!(matches!(Settings::resolve(&global(None, &[]), Timestamp::now).unwrap().input, Input::Cluster(_)));
-        assert!(matches!(Settings::resolve(&global(None, &["x"]), Timestamp::now).unwrap().input, Input::Files(_)));
+        assert!(matches!(clock.input, Input::Cluster(_)));
+        assert!(usage_error(&["get", "is", "--now", "yesterday"]).contains("RFC 3339"));
     }
 
     #[test]
-    fn scope_defaults_like_kubectl() {
+    fn scope_defaults_like_kubectl_and_all_namespaces_wins() {
         let args = |ns: Option<&str>, all| ScopeArgs { namespace: ns.map(str::to_owned), all_namespaces: all };
-        assert_eq!(Scope::resolve(&args(None, false), "default"), Scope::Namespace("default".into()));
-        assert_eq!(Scope::resolve(&args(None, false), "team"), Scope::Namespace("team".into()));
-        assert_eq!(Scope::resolve(&args(Some("openshift"), false), "team"), Scope::Namespace("openshift".into()));
-        assert_eq!(Scope::resolve(&args(None, true), "team"), Scope::All);
+        assert_eq!(ScopeRequest::from_args(&args(None, false)).resolve("team"), Scope::Namespace("team".into()));
+        assert_eq!(
+            ScopeRequest::from_args(&args(Some("openshift"), false)).resolve("team"),
+            Scope::Namespace("openshift".into())
+        );
+        assert_eq!(ScopeRequest::from_args(&args(None, true)).resolve("team"), Scope::All);
+        assert_eq!(ScopeRequest::from_args(&args(Some("x"), true)), ScopeRequest::All);
+        assert!(Scope::All.contains("x"));
     }
 
     #[test]
     fn request_timeouts_like_kubectl() {
-        assert_eq!(parse_timeout("30"), Some(Some(Duration::from_secs(30))));
-        assert_eq!(parse_timeout("2m"), Some(Some(Duration::from_secs(120))));
-        assert_eq!(parse_timeout("0"), Some(None));
-        assert_eq!(parse_timeout("soon"), None);
-        assert!(Scope::All.contains("x"));
+        let timeout = |t: &str| match parse(&["get", "is", "--request-timeout", t]).map(|(s, _)| s.input) {
+            Ok(Input::Cluster(options)) => Ok(options.request_timeout),
+            Ok(Input::Files(_)) => unreachable!(),
+            Err(e) => Err(e.to_string()),
+        };
+        assert_eq!(timeout("30"), Ok(Some(Duration::from_secs(30))));
+        assert_eq!(timeout("1m30s"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(timeout("500ms"), Ok(Some(Duration::from_millis(500))));
+        assert_eq!(timeout("0"), Ok(None));
+        assert!(timeout("soon").unwrap_err().contains("--request-timeout"));
+        assert!(timeout("99999999999h").unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn chunk_size_zero_turns_paging_off() {
+        let Ok((Settings { input: Input::Cluster(options), .. }, _)) = parse(&["get", "is", "--chunk-size", "0"])
+        else {
+            panic!("cluster input")
+        };
+        assert_eq!(options.chunk_size, 0);
+    }
+
+    #[test]
+    fn every_flag_combination_rule_is_checked_here() {
+        for (args, words) in [
+            (&["get", "pods"][..], "is not one isctl gets"),
+            (&["get", "is", "a", "-A"], "across all namespaces"),
+            (&["get", "istag", "cli"], "must be <stream>:<tag>"),
+            (&["get", "is", "-l", "a=b=c"], "found '='"),
+            (&["mirrors", "--render", "-o", "yaml"], "-o does not apply"),
+            (&["mirrors", "--render", "x"], "takes no PULLSPEC"),
+            (&["mirrors"], "at least one PULLSPEC"),
+            (&["resolve", "a:"], "is not STREAM or STREAM:TAG"),
+            (&["resolve", "a@sha256:x"], "is not STREAM or STREAM:TAG"),
+            (&["resolve", "a", "-A"], "across all namespaces"),
+            (&["check", "--max-age", "soon"], "--max-age"),
+            (&["serve", "--from", "x", "--address", "0.0.0.0:1"], "not a loopback address"),
+            (&["serve"], "needs --from"),
+            (&["serve", "--from", "x", "--token", "t", "--token-file", "f"], "not both"),
+        ] {
+            let error = usage_error(args);
+            assert!(error.contains(words), "{args:?}: {error}");
+        }
+        let Ok((_, CommandSettings::Check(check))) =
+            parse(&["check", "--max-age", "30d", "--disable", "import-pending"])
+        else {
+            panic!("check settings")
+        };
+        assert_eq!(check.max_age, Some(Duration::from_secs(30 * 86400)));
+        assert_eq!(check.disabled, [Rule::ImportPending]);
     }
 }

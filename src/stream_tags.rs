@@ -1,5 +1,5 @@
 //! ImageStreamTags built from streams and images the way openshift-apiserver builds them
-//! (openshift-semantics.md 1.3 and 1.4), plus the pull spec a pod gets for a history item.
+//! (docs/semantics.md, "Virtual objects"), plus the pull spec a pod gets for a history item.
 
 use std::collections::BTreeMap;
 
@@ -72,42 +72,14 @@ pub fn synthesize(stream: &ImageStream, tag: &str, catalog: &Catalog) -> Option<
     })
 }
 
-/// Every ImageStreamTag of the streams in `namespace` (all when `None`), ordered by namespace and
-/// name, including ImageStreamTag objects read from files whose stream was not loaded.
-pub fn all(catalog: &Catalog, namespace: Option<&str>) -> Vec<ImageStreamTag> {
-    let in_scope = |ns: &str| namespace.is_none_or(|wanted| wanted == ns);
-    let mut tags: BTreeMap<(String, String), ImageStreamTag> = BTreeMap::new();
-    for stream in catalog.streams().filter(|s| in_scope(s.metadata.namespace())) {
-        for status in stream.status_tags() {
-            if let Some(tag) = synthesize(stream, &status.tag, catalog) {
-                tags.insert((tag.metadata.namespace().to_owned(), tag.metadata.name().to_owned()), tag);
-            }
-        }
-    }
-    for recorded in catalog.stream_tags().filter(|t| in_scope(t.metadata.namespace())) {
-        let key = (recorded.metadata.namespace().to_owned(), recorded.metadata.name().to_owned());
-        tags.entry(key).or_insert_with(|| recorded.clone());
-    }
-    tags.into_values().collect()
-}
-
-/// Every digest a stream's history references, with manifest-list children after their list,
-/// in history order without repeats.
+/// Every digest a stream's history references, manifest-list children after their list.
 fn referenced_digests(stream: &ImageStream, catalog: &Catalog) -> Vec<String> {
-    let mut digests: Vec<String> = Vec::new();
-    for event in stream.status_tags().iter().flat_map(|t| t.history()) {
-        if event.image.is_empty() || digests.contains(&event.image) {
-            continue;
-        }
-        digests.push(event.image.clone());
-        let children = catalog.image(&event.image).and_then(|i| i.docker_image_manifests.clone()).unwrap_or_default();
-        for child in children {
-            if !digests.contains(&child.digest) {
-                digests.push(child.digest);
-            }
-        }
-    }
-    digests
+    crate::image_index::referenced_digests(stream, |digest| {
+        catalog
+            .image(digest)
+            .map(|i| i.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
+            .unwrap_or_default()
+    })
 }
 
 /// The `imagestreams/{name}/layers` subresource as the server builds it: every blob of every

@@ -1,103 +1,81 @@
-//! `isctl check`: resolve, then evaluate the rules; the exit code says whether anything at or
+//! `isctl check`: resolve, then evaluate the rules; the exit status says whether anything at or
 //! above `--fail-on` was found (docs/check.md).
 
-use std::process::ExitCode;
-
-use anyhow::{Context, Result};
+use anyhow::Context as _;
 
 use super::Ctx;
-use crate::check::{self, CheckOptions, RULES};
-use crate::cli::CheckArgs;
+use crate::check::{self, CheckOptions};
+use crate::error::{CommandError, CommandResult, ExitStatus};
 use crate::render::check_report::{self, CheckReport, Summary};
 use crate::render::{self, OutputFormat};
 use crate::resolve::InputGaps;
-use crate::settings::SettingsError;
-
-/// Exit code when findings reach `--fail-on`.
-pub const FINDINGS_EXIT: u8 = 3;
+use crate::settings::{CheckSettings, ScopeRequest};
 
 /// Runs `check`.
-pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    for rule in &args.disable {
-        if !RULES.iter().any(|(id, _, _)| id == rule) {
-            let known: Vec<&str> = RULES.iter().map(|(id, _, _)| *id).collect();
-            return Err(SettingsError::Usage(format!(
-                "unknown rule {rule:?} for --disable; rules: {}",
-                known.join(", ")
-            ))
-            .into());
-        }
-    }
-    let max_age = match &args.max_age {
-        Some(text) => Some((
-            check::parse_max_age(text).ok_or_else(|| {
-                SettingsError::Usage(format!("invalid --max-age {text:?}: expected e.g. 36h, 30d or 2w"))
-            })?,
-            ctx.settings.now,
-        )),
-        None => None,
-    };
-    let baseline = match &args.baseline {
+pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
+    let baseline = match &settings.baseline {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("reading the baseline {}", path.display()))?;
-            Some(
-                check::parse_baseline(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?,
-            )
+            let streams = check::parse_baseline(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?;
+            Some(streams)
         }
         None => None,
     };
     let super::ResolvedStreams { scope, catalog, resolver, resolutions, missing } =
-        super::resolve_streams(ctx, &args.scope, &args.streams)?;
-    let partial_streams = args
-        .streams
-        .iter()
-        .filter_map(|s| s.split_once(':'))
-        .map(|(name, _)| format!("{}/{name}", scope.namespace().unwrap_or_default()))
-        .collect();
+        super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     if resolutions.is_empty() && missing.is_empty() {
         // Checking nothing must not pass a CI job by accident.
-        let place = match args.scope.namespace.as_deref() {
-            _ if args.scope.all_namespaces => "any namespace".to_owned(),
-            Some(ns) => format!("namespace {ns:?}"),
-            None => format!("namespace {:?} (pass -n NAMESPACE or -A)", ctx.default_namespace),
+        let place = match &settings.scope {
+            ScopeRequest::All => "any namespace".to_owned(),
+            ScopeRequest::Namespace(ns) => format!("namespace {ns:?}"),
+            ScopeRequest::Default => format!("namespace {:?} (pass -n NAMESPACE or -A)", ctx.default_namespace),
         };
-        anyhow::bail!("no image streams to check in {place}");
+        return Err(CommandError::from(anyhow::anyhow!("no image streams to check in {place}")));
     }
-    if let Some(gap) = missing.first() {
-        return Err(
-            crate::source::SourceError::Api { code: 404, reason: "NotFound".into(), message: gap.message() }.into()
-        );
+    if !missing.is_empty() {
+        // Every name that is not there, as kubectl reports them; nothing is checked.
+        for gap in &missing {
+            ctx.printer.error(&gap.not_found().to_string());
+        }
+        return Ok(ExitStatus::Failure);
     }
+    let partial_streams = settings
+        .selections
+        .iter()
+        .filter(|s| s.tag.is_some())
+        .map(|s| format!("{}/{}", scope.namespace().unwrap_or_default(), s.stream))
+        .collect();
     let options = CheckOptions {
-        require_mirror: args.require_mirror,
-        max_age,
+        require_mirror: settings.require_mirror,
+        max_age: settings
+            .max_age
+            .map(|age| (jiff::SignedDuration::try_from(age).unwrap_or(jiff::SignedDuration::MAX), ctx.settings.now)),
         baseline,
-        disabled: args.disable.clone(),
+        disabled: settings.disabled.clone(),
         partial_streams,
     };
     let findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
-    let failing = findings.iter().any(|f| f.severity >= args.fail_on);
-    if let Some(path) = &args.junit {
-        std::fs::write(path, check_report::junit(&findings, args.fail_on))
+    let failing = findings.iter().any(|f| f.severity >= settings.fail_on);
+    if let Some(path) = &settings.junit {
+        std::fs::write(path, check_report::junit(&findings, settings.fail_on))
             .with_context(|| format!("writing the JUnit report {}", path.display()))?;
     }
-    let output = OutputFormat::from(args.output);
-    let text = match output {
-        OutputFormat::Yaml | OutputFormat::Json => {
-            let report = CheckReport {
-                api_version: "isctl/v1alpha1",
-                kind: "CheckReport",
-                fail_on: args.fail_on,
-                passed: !failing,
-                summary: Summary::of(&findings),
-                findings: &findings,
-            };
-            render::document(vec![report], output == OutputFormat::Yaml, false)
-        }
-        _ => check_report::table(&findings, args.fail_on, args.no_headers),
+    let output = OutputFormat::from(settings.output);
+    let text = if output.is_document() {
+        let report = CheckReport {
+            api_version: "isctl/v1alpha1",
+            kind: "CheckReport",
+            fail_on: settings.fail_on,
+            passed: !failing,
+            summary: Summary::of(&findings),
+            findings: &findings,
+        };
+        render::document(vec![report], output == OutputFormat::Yaml, false)
+    } else {
+        check_report::table(&findings, settings.fail_on, settings.no_headers)
     };
     ctx.printer.data(&text)?;
-    Ok(if failing { ExitCode::from(FINDINGS_EXIT) } else { ExitCode::SUCCESS })
+    Ok(if failing { ExitStatus::Findings } else { ExitStatus::Success })
 }

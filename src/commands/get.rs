@@ -1,44 +1,25 @@
-//! `isctl get KIND [NAME...]`: objects as `oc get` shows them (openshift-semantics.md 4.1).
+//! `isctl get KIND [NAME...]`: objects as `oc get` shows them (docs/semantics.md, "oc's
+//! tables").
 
-use std::process::ExitCode;
-
-use anyhow::Result;
 use serde_json::Value;
 
 use super::Ctx;
-use crate::cli::GetArgs;
+use crate::error::{CommandResult, ExitStatus, NotFound};
+use crate::listing::{self, Listed};
 use crate::model::ResourceKind;
-use crate::render::columns::{Row as Item, columns, rows};
+use crate::render::columns::{cells, columns};
 use crate::render::{self, OutputFormat, table};
-use crate::selector::Selector;
-use crate::settings::{Scope, SettingsError};
+use crate::settings::{GetSettings, Scope};
 use crate::source::{ObjectsWanted, Wants};
 
 /// Runs `get`.
-pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    let kind = ResourceKind::from_cli_name(&args.kind)
-        .filter(|k| !matches!(k, ResourceKind::ImageStreamImage | ResourceKind::ImageStreamLayers))
-        .ok_or_else(|| {
-            SettingsError::Usage(format!(
-                "the resource type {:?} is not one isctl gets; use images, imagestreams (is), imagestreamtags (istag), \
-                 imagecontentsourcepolicies (icsp), imagedigestmirrorsets (idms), imagetagmirrorsets (itms) \
-                 or images.config.openshift.io",
-                args.kind
-            ))
-        })?;
-    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
-    if scope == Scope::All && !args.names.is_empty() {
-        return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
-    }
-    let selector = match &args.selector {
-        Some(text) => Selector::parse(text).map_err(|e| SettingsError::Usage(e.to_string()))?,
-        None => Selector::default(),
-    };
+pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
+    let kind = settings.kind;
+    let scope = ctx.scope(&settings.scope);
     let namespace = scope.namespace().map(str::to_owned);
     let wants = if kind == ResourceKind::ImageStreamTag {
         // Built from streams and Images, as the server builds them.
-        let streams: Vec<String> =
-            args.names.iter().filter_map(|n| n.split_once(':').map(|(s, _)| s.to_owned())).collect();
+        let streams = settings.names.iter().filter_map(|n| n.split_once(':').map(|(s, _)| s.to_owned())).collect();
         Wants {
             streams: Some((namespace.clone(), streams)),
             stream_images: true,
@@ -47,58 +28,30 @@ pub fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         }
     } else {
         Wants {
-            objects: Some(ObjectsWanted { kind, namespace: namespace.clone(), names: args.names.clone() }),
+            objects: Some(ObjectsWanted { kind, namespace: namespace.clone(), names: settings.names.clone() }),
             namespace_for_unset: namespace,
             ..Wants::default()
         }
     };
-    if kind == ResourceKind::ImageStreamTag
-        && let Some(bad) =
-            args.names.iter().find(|n| n.split_once(':').is_none_or(|(s, t)| s.is_empty() || t.is_empty()))
-    {
-        return Err(SettingsError::Usage(format!(
-            "{bad:?} is not a valid image stream tag name: must be <stream>:<tag>"
-        ))
-        .into());
-    }
     let catalog = super::load(ctx, &wants)?;
-    let mut all: Vec<Option<Item>> = rows(
-        kind,
-        &catalog,
-        scope.namespace(),
-        ctx.settings.now,
-        matches!(args.output, OutputFormat::Yaml | OutputFormat::Json),
-    )
-    .into_iter()
-    .map(Some)
-    .collect();
-    let mut chosen = Vec::new();
-    let mut missing = Vec::new();
-    if args.names.is_empty() {
-        chosen.extend(all.into_iter().flatten());
-    } else {
-        for name in &args.names {
-            match all.iter_mut().find(|i| i.as_ref().is_some_and(|i| &i.name == name)) {
-                Some(slot) => chosen.extend(slot.take()),
-                None if chosen.iter().any(|i: &Item| &i.name == name) => {}
-                None => missing.push(name.clone()),
-            }
-        }
+    let selected = listing::select(&catalog, kind, scope.namespace(), &settings.names, &settings.selector);
+    // As kubectl: what was found is printed, then each missing name is an error.
+    if !(settings.output.is_document() && selected.found.is_empty() && !selected.missing.is_empty()) {
+        print(settings, ctx, &scope, &selected.found)?;
     }
-    chosen.retain(|i| selector.matches(i.labels.as_ref()));
-    print(args, ctx, kind, &scope, &chosen)?;
-    for name in &missing {
-        ctx.printer.error(&format!("Error from server (NotFound): {} \"{name}\" not found", kind.qualified_plural()));
+    for name in &selected.missing {
+        ctx.printer.error(&NotFound { resource: kind.qualified_plural(), name: name.clone() }.to_string());
     }
-    Ok(if missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if selected.missing.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }
 
-fn print(args: &GetArgs, ctx: &mut Ctx, kind: ResourceKind, scope: &Scope, items: &[Item]) -> Result<()> {
+fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'_>]) -> std::io::Result<()> {
+    let kind = settings.kind;
     let namespaced = kind.info().namespaced;
-    match args.output {
+    match settings.output {
         OutputFormat::Table | OutputFormat::Wide => {
             if items.is_empty() {
-                if args.names.is_empty() {
+                if settings.names.is_empty() {
                     let message = match scope.namespace() {
                         Some(ns) if namespaced => format!("No resources found in {ns} namespace."),
                         _ => "No resources found".to_owned(),
@@ -107,46 +60,50 @@ fn print(args: &GetArgs, ctx: &mut Ctx, kind: ResourceKind, scope: &Scope, items
                 }
                 return Ok(());
             }
-            let wide = args.output == OutputFormat::Wide;
+            let wide = settings.output == OutputFormat::Wide;
             let with_namespace = namespaced && *scope == Scope::All;
             let mut header: Vec<&str> = Vec::new();
             if with_namespace {
                 header.push("NAMESPACE");
             }
-            let (columns, wide_columns) = columns(kind);
-            header.extend(columns);
+            let (names, wide_names) = columns(kind);
+            header.extend(names);
             if wide {
-                header.extend(wide_columns);
+                header.extend(wide_names);
             }
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|item| {
+                    let (cells, wide_cells) = cells(item, ctx.settings.now);
                     let mut row = Vec::new();
                     if with_namespace {
-                        row.push(item.namespace.clone());
+                        row.push(item.meta().namespace().to_owned());
                     }
-                    row.extend(item.cells.iter().cloned());
+                    row.extend(cells);
                     if wide {
-                        row.extend(item.wide.iter().cloned());
+                        row.extend(wide_cells);
                     }
                     row
                 })
                 .collect();
-            let header = (!args.no_headers).then_some(header.as_slice());
-            ctx.printer.data(&table::render(header, &rows))?;
+            let header = (!settings.no_headers).then_some(header.as_slice());
+            ctx.printer.data(&table::render(header, &rows))
         }
         OutputFormat::Name => {
-            let text: String = items.iter().map(|i| format!("{}/{}\n", kind.qualified_singular(), i.name)).collect();
-            ctx.printer.data(&text)?;
+            let text: String =
+                items.iter().map(|i| format!("{}/{}\n", kind.qualified_singular(), i.meta().name())).collect();
+            ctx.printer.data(&text)
         }
         OutputFormat::Yaml | OutputFormat::Json => {
-            let values: Vec<Value> = items.iter().map(|i| i.json.clone()).collect();
-            let single = args.names.len() == 1 && values.len() == 1;
+            let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
+            let single = settings.names.len() == 1 && values.len() == 1;
             let value = render::list_or_single(values, !single);
-            let text =
-                if args.output == OutputFormat::Yaml { render::yaml::to_yaml(&value) } else { render::json(&value) };
-            ctx.printer.data(&text)?;
+            let text = if settings.output == OutputFormat::Yaml {
+                render::yaml::to_yaml(&value)
+            } else {
+                render::json(&value)
+            };
+            ctx.printer.data(&text)
         }
     }
-    Ok(())
 }

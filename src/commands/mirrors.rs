@@ -1,38 +1,27 @@
 //! `isctl mirrors PULLSPEC...`: where a node pulls each reference from, and why
-//! (openshift-semantics.md section 3); `--render` prints the registries.conf nodes get.
-
-use std::process::ExitCode;
-
-use anyhow::Result;
+//! (docs/semantics.md, "Mirrors on nodes"); `--render` prints the registries.conf nodes get.
 
 use super::Ctx;
-use crate::cli::MirrorsArgs;
+use crate::error::{CommandResult, ExitStatus};
 use crate::mirror::{RegistriesConfig, Resolver};
+use crate::model::ResourceKind;
 use crate::render::pull_plan::{PullPlanDocument, render_blocks};
 use crate::render::{self, OutputFormat};
-
-use crate::settings::SettingsError;
+use crate::settings::{MirrorsMode, MirrorsSettings};
 use crate::source::Wants;
 
 /// Runs `mirrors`.
-pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    if args.render && args.output != crate::render::ReportFormat::Table {
-        return Err(SettingsError::Usage("--render prints registries.conf (TOML); -o does not apply".into()).into());
-    }
-    if args.render != args.references.is_empty() {
-        let message =
-            if args.render { "--render takes no PULLSPEC" } else { "give at least one PULLSPEC, or --render" };
-        return Err(SettingsError::Usage(message.into()).into());
-    }
+pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let catalog = super::load(ctx, &Wants { mirror_rules: true, ..Wants::default() })?;
     let config = RegistriesConfig::from_catalog(&catalog);
-    if !catalog.has_kind(crate::model::ResourceKind::ImageContentSourcePolicy)
-        && !catalog.has_kind(crate::model::ResourceKind::ImageDigestMirrorSet)
-        && !catalog.has_kind(crate::model::ResourceKind::ImageTagMirrorSet)
-    {
-        ctx.printer.warning("the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors");
+    let kinds =
+        [ResourceKind::ImageContentSourcePolicy, ResourceKind::ImageDigestMirrorSet, ResourceKind::ImageTagMirrorSet];
+    if !kinds.into_iter().any(|k| catalog.has_kind(k)) {
+        ctx.printer.warning(
+            "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors",
+        );
     }
-    if args.render {
+    let MirrorsMode::Plans { references, output, no_headers } = &settings.mode else {
         for conflict in &config.conflicts {
             ctx.printer.warning(&format!(
                 "conflict: {}: {}; the operator would not render this file",
@@ -40,17 +29,17 @@ pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             ));
         }
         ctx.printer.data(&crate::mirror::toml::render(&config))?;
-        return Ok(ExitCode::SUCCESS);
-    }
+        return Ok(ExitStatus::Success);
+    };
     let resolver = Resolver::new(config);
-    let plans: Vec<_> = args.references.iter().map(|r| resolver.plan(r)).collect();
-    let output = OutputFormat::from(args.output);
+    let plans: Vec<_> = references.iter().map(|r| resolver.plan(r)).collect();
+    let output = OutputFormat::from(*output);
     let text = match output {
         OutputFormat::Yaml | OutputFormat::Json => {
             let documents: Vec<PullPlanDocument<'_>> = plans.iter().map(PullPlanDocument::new).collect();
             render::document(documents, output == OutputFormat::Yaml, false)
         }
-        _ => render_blocks(&plans, args.no_headers),
+        _ => render_blocks(&plans, *no_headers),
     };
     // Blocked pulls, invalid rewrites and conflicts are findings shown in the output; a
     // reference that does not parse is the user's error: exit 1 after answering the others.
@@ -59,5 +48,5 @@ pub fn run(args: &MirrorsArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     for reference in &unparsable {
         ctx.printer.error(&format!("error: {reference:?} is not an image reference"));
     }
-    Ok(if unparsable.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if unparsable.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }

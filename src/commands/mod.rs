@@ -1,5 +1,6 @@
-//! Commands: each reads its input through a [`Source`], calls the pure core and renders, then
-//! hands text to the printer. One module per command.
+//! Commands: each resolves what it needs through a [`Source`], calls the pure core and the
+//! renderers, and hands text to the printer. One module per command, each with the signature
+//! `fn run(settings, ctx) -> CommandResult`; [`main`] is the one entry point `main.rs` calls.
 
 pub mod check;
 pub mod get;
@@ -8,19 +9,18 @@ pub mod record;
 pub mod resolve;
 pub mod serve;
 
-use std::process::ExitCode;
+use std::cell::RefCell;
 
-use anyhow::Result;
-
-use crate::catalog::Catalog;
-use crate::cli::Command;
+use crate::catalog::{Catalog, Duplicate};
+use crate::cli::Cli;
+use crate::error::{CommandError, CommandResult, ExitStatus, report};
 use crate::printer::Printer;
-use crate::settings::{Input, Settings};
+use crate::settings::{CommandSettings, Input, Scope, ScopeRequest, Selection, Settings};
 use crate::source::files::FileSource;
 use crate::source::live::LiveSource;
-use crate::source::{LoadNote, Source, SourceError, Wants};
+use crate::source::{LoadNote, Observer, Source, SourceError, Wants};
 
-/// What a command needs besides its own arguments.
+/// What a command needs besides its own settings.
 pub struct Ctx {
     /// Resolved global settings.
     pub settings: Settings,
@@ -33,47 +33,91 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the input the settings name: files, or the cluster of the kubeconfig (no request is
-    /// made until a command loads).
-    pub fn open(settings: Settings, printer: Printer) -> Result<Ctx, SourceError> {
-        let (source, default_namespace): (Box<dyn Source>, String) = match &settings.input {
-            Input::Files(paths) => (Box::new(FileSource::new(paths.clone())), "default".to_owned()),
-            Input::Cluster(options) => {
-                let live = LiveSource::connect(options)?;
-                let namespace = live.default_namespace.clone();
-                (Box::new(live), namespace)
-            }
-        };
-        Ok(Ctx { settings, printer, source, default_namespace })
-    }
-
     /// Whether objects come from files.
     pub fn offline(&self) -> bool {
-        matches!(self.settings.input, Input::Files(_))
+        self.settings.offline()
+    }
+
+    /// The scope of `-n`/`-A`, with this input's default namespace.
+    pub fn scope(&self, request: &ScopeRequest) -> Scope {
+        request.resolve(&self.default_namespace)
     }
 }
 
-/// Runs a parsed command.
-pub fn run(command: &Command, ctx: &mut Ctx) -> Result<ExitCode> {
+/// Runs isctl: resolves the settings (a usage error ends here, before any input is read), opens
+/// the input, runs the command, and reports how it ended. `clock` is read only without `--now`.
+pub fn main(cli: &Cli, mut printer: Printer, clock: impl FnOnce() -> jiff::Timestamp) -> ExitStatus {
+    let settings = Settings::resolve(&cli.global, clock)
+        .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
+    let (settings, command) = match settings {
+        Ok(resolved) => resolved,
+        Err(error) => return report(Err(error.into()), |text| printer.error(text)),
+    };
+    let (source, default_namespace) = match open(&settings.input) {
+        Ok(opened) => opened,
+        Err(error) => return report(Err(error.into()), |text| printer.error(text)),
+    };
+    let mut ctx = Ctx { settings, printer, source, default_namespace };
+    let result = run(&command, &mut ctx);
+    report(result, |text| ctx.printer.error(text))
+}
+
+/// Opens the input the settings name: files, or the cluster of the kubeconfig (no request is
+/// made until a command loads). Returns the source and its default namespace.
+fn open(input: &Input) -> Result<(Box<dyn Source>, String), SourceError> {
+    Ok(match input {
+        Input::Files(paths) => (Box::new(FileSource::new(paths.clone())), "default".to_owned()),
+        Input::Cluster(options) => {
+            let live = LiveSource::connect(options)?;
+            let namespace = live.default_namespace.clone();
+            (Box::new(live), namespace)
+        }
+    })
+}
+
+/// Runs a command with resolved settings.
+pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     match command {
-        Command::Get(args) => get::run(args, ctx),
-        Command::Mirrors(args) => mirrors::run(args, ctx),
-        Command::Resolve(args) => resolve::run(args, ctx),
-        Command::Serve(args) => serve::run(args, ctx),
-        Command::Record(args) => record::run(args, ctx),
-        Command::Check(args) => check::run(args, ctx),
+        CommandSettings::Get(settings) => get::run(settings, ctx),
+        CommandSettings::Mirrors(settings) => mirrors::run(settings, ctx),
+        CommandSettings::Resolve(settings) => resolve::run(settings, ctx),
+        CommandSettings::Serve(settings) => serve::run(settings, ctx),
+        CommandSettings::Record(settings) => record::run(settings, ctx),
+        CommandSettings::Check(settings) => check::run(settings, ctx),
     }
 }
 
-/// Loads what `wants` describes and reports what the load noticed: warnings always, the rest
-/// with `-v`.
-pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog> {
-    let loaded = ctx.source.load(wants)?;
-    let mut skipped = 0;
-    // Identical copies (a tree and its archive, a file given under two names) are summed up in
-    // one warning when there are many; -v still names each.
-    let identical: Vec<&crate::catalog::Duplicate> = loaded
-        .notes
+/// Keeps the notes of a load, to report them once it is over, whether it succeeded or not.
+#[derive(Default)]
+struct Notes(RefCell<Vec<LoadNote>>);
+
+impl Observer for Notes {
+    fn note(&self, note: LoadNote) {
+        self.0.borrow_mut().push(note);
+    }
+}
+
+/// Loads what `wants` describes and reports what the load noticed (warnings always, the rest
+/// with `-v`), also when the load fails: `-v` then shows the requests that led there.
+pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
+    let notes = Notes::default();
+    let loaded = ctx.source.load(wants, &notes);
+    let notes = notes.0.into_inner();
+    report_notes(ctx, &notes);
+    let loaded = loaded?;
+    let skipped = notes.iter().filter(|n| matches!(n, LoadNote::Skipped { .. })).count();
+    let from = if ctx.offline() { format!("{} files", loaded.files_read) } else { "the cluster".to_owned() };
+    ctx.printer.verbose(
+        1,
+        &format!("read {} objects from {from}; skipped {skipped} objects of other kinds", loaded.catalog.len()),
+    );
+    Ok(loaded.catalog)
+}
+
+/// Prints a load's notes: warnings always, the rest with `-v`; many identical duplicates (a
+/// tree and its archive, a file given twice) are summed up in one warning.
+fn report_notes(ctx: &mut Ctx, notes: &[LoadNote]) {
+    let identical: Vec<&Duplicate> = notes
         .iter()
         .filter_map(|n| match n {
             LoadNote::Duplicate(d) if !d.differs => Some(d),
@@ -89,37 +133,21 @@ pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog> {
             first.kept
         ));
     }
-    for note in &loaded.notes {
-        if summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs) {
-            ctx.printer.verbose(1, &note.to_string());
-            continue;
-        }
-        if note.is_warning() {
+    for note in notes {
+        let summed_up = summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs);
+        if note.is_warning() && !summed_up {
             ctx.printer.warning(&note.to_string());
         } else {
-            if matches!(note, LoadNote::Skipped { .. }) {
-                skipped += 1;
-            }
             ctx.printer.verbose(1, &note.to_string());
         }
     }
-    ctx.printer.verbose(
-        1,
-        &format!(
-            "read {} objects from {}; skipped {} objects of other kinds",
-            loaded.catalog.len(),
-            if ctx.offline() { format!("{} files", loaded.files_read) } else { "the cluster".to_owned() },
-            skipped
-        ),
-    );
-    Ok(loaded.catalog)
 }
 
 /// Streams named on the command line (`STREAM[:TAG]...`), loaded and resolved: what `resolve`
 /// and `check` share.
 pub struct ResolvedStreams {
     /// The namespaces read.
-    pub scope: crate::settings::Scope,
+    pub scope: Scope,
     /// Everything loaded.
     pub catalog: Catalog,
     /// The cluster's mirror rules, rendered.
@@ -130,25 +158,14 @@ pub struct ResolvedStreams {
     pub missing: Vec<crate::resolve::Missing>,
 }
 
-/// Parses the selections, loads exactly what resolving them needs, and resolves them.
-pub fn resolve_streams(ctx: &mut Ctx, scope: &crate::cli::ScopeArgs, streams: &[String]) -> Result<ResolvedStreams> {
-    use crate::settings::{Scope, SettingsError};
-    let scope = Scope::resolve(scope, &ctx.default_namespace);
-    if scope == Scope::All && !streams.is_empty() {
-        return Err(SettingsError::Usage("a resource cannot be retrieved by name across all namespaces".into()).into());
-    }
-    let mut selections = Vec::new();
-    for stream in streams {
-        let (name, tag) = match stream.split_once(':') {
-            Some((name, tag)) => (name, Some(tag.to_owned())),
-            None => (stream.as_str(), None),
-        };
-        if name.is_empty() || tag.as_deref() == Some("") || stream.contains('@') {
-            return Err(SettingsError::Usage(format!("{stream:?} is not STREAM or STREAM:TAG")).into());
-        }
-        selections.push((name.to_owned(), tag));
-    }
-    let names: std::collections::BTreeSet<String> = selections.iter().map(|(name, _)| name.clone()).collect();
+/// Loads exactly what resolving `selections` needs, and resolves them.
+pub fn resolve_streams(
+    ctx: &mut Ctx,
+    scope: &ScopeRequest,
+    selections: &[Selection],
+) -> Result<ResolvedStreams, CommandError> {
+    let scope = ctx.scope(scope);
+    let names: std::collections::BTreeSet<String> = selections.iter().map(|s| s.stream.clone()).collect();
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
         stream_images: true,
@@ -158,7 +175,8 @@ pub fn resolve_streams(ctx: &mut Ctx, scope: &crate::cli::ScopeArgs, streams: &[
     };
     let catalog = load(ctx, &wants)?;
     let resolver = crate::mirror::Resolver::new(crate::mirror::RegistriesConfig::from_catalog(&catalog));
-    let request = crate::resolve::Request { namespace: scope.namespace().map(str::to_owned), selections };
+    let request =
+        crate::resolve::Request { namespace: scope.namespace().map(str::to_owned), selections: selections.to_vec() };
     let (resolutions, missing) = crate::resolve::resolve(&catalog, &resolver, &request);
     Ok(ResolvedStreams { scope, catalog, resolver, resolutions, missing })
 }

@@ -3,34 +3,35 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use super::Ctx;
-use crate::cli::RecordArgs;
+use crate::catalog::Catalog;
+use crate::error::{CommandError, CommandResult, ExitStatus};
+use crate::image_index::ImageIndex;
+use crate::listing;
 use crate::model::ResourceKind;
 use crate::render::yaml::to_yaml;
-use crate::settings::{Scope, SettingsError};
+use crate::settings::{RecordSettings, Scope};
 use crate::source::Wants;
 
 /// Every digest the streams in scope reference (manifest-list children included), with one
 /// tag that references it, for messages.
-fn referenced_images(catalog: &crate::catalog::Catalog, scope: &Scope) -> BTreeMap<String, String> {
+fn referenced_images(catalog: &Catalog, index: &ImageIndex<'_>, scope: &Scope) -> BTreeMap<String, String> {
     let mut referenced = BTreeMap::new();
-    for stream in catalog.streams().filter(|s| scope.contains(s.metadata.namespace())) {
+    for stream in catalog.streams_in(scope.namespace()) {
         for tag in stream.status_tags() {
+            let label = format!("{}/{}:{}", stream.metadata.namespace(), stream.metadata.name(), tag.tag);
+            // The stream's own walk, narrowed to this tag's history for the label.
             for event in tag.history().iter().filter(|e| !e.image.is_empty()) {
-                let label = format!("{}/{}:{}", stream.metadata.namespace(), stream.metadata.name(), tag.tag);
                 let mut pending = vec![event.image.clone()];
                 while let Some(digest) = pending.pop() {
                     if referenced.contains_key(&digest) {
                         continue;
                     }
-                    if let Some(image) = catalog.image(&digest) {
-                        pending.extend(image.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()));
-                    }
+                    pending.extend(index.children(&digest));
                     referenced.insert(digest, label.clone());
                 }
             }
@@ -39,29 +40,57 @@ fn referenced_images(catalog: &crate::catalog::Catalog, scope: &Scope) -> BTreeM
     referenced
 }
 
-/// Whether the image `digest` is in the catalog by any route: the Image, an ImageStreamImage, or
-/// a stream's layers that list it as present.
-fn image_recorded(catalog: &crate::catalog::Catalog, digest: &str) -> bool {
-    catalog.image(digest).is_some()
-        || catalog.of_kind(ResourceKind::ImageStreamImage).any(|o| match o {
-            crate::model::Object::ImageStreamImage(i) => i.image.digest() == digest,
-            _ => false,
-        })
-        || catalog
-            .stream_layers()
-            .any(|l| l.images.as_ref().and_then(|i| i.get(digest)).is_some_and(|r| r.image_missing != Some(true)))
+/// Where an object goes inside DIR: its own file, or one List file per kind and namespace.
+enum Relative {
+    Single(PathBuf),
+    List(PathBuf),
+}
+
+/// The must-gather path of an object, relative to DIR, built only from checked segments.
+fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<Relative, String> {
+    let info = kind.info();
+    let mut segments: Vec<&str> = if info.namespaced {
+        vec!["namespaces", meta.namespace(), info.group]
+    } else {
+        vec!["cluster-scoped-resources", info.group]
+    };
+    let file;
+    let single = match kind {
+        // One file per Image, as must-gather writes large collections.
+        ResourceKind::Image => Some("images"),
+        ResourceKind::ImageStreamLayers => Some("imagestreamlayers"),
+        ResourceKind::ImageStreamImage => Some("imagestreamimages"),
+        _ => None,
+    };
+    if let Some(folder) = single {
+        segments.push(folder);
+        file = format!("{}.yaml", meta.name());
+        // The name itself must be a valid segment, before ".yaml" makes ".." look harmless.
+        if let Some(problem) = crate::names::path_segment_problem(meta.name()) {
+            return Err(format!("the name {problem}"));
+        }
+    } else {
+        file = format!("{}.yaml", info.plural);
+    }
+    segments.push(&file);
+    if info.namespaced
+        && let Some(problem) = crate::names::path_segment_problem(meta.namespace())
+    {
+        return Err(format!("the namespace {problem}"));
+    }
+    let path = crate::names::join_segments(Path::new(""), &segments)?;
+    Ok(if single.is_some() { Relative::Single(path) } else { Relative::List(path) })
 }
 
 /// Runs `record`.
-pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
     if args.dir.exists() && std::fs::read_dir(&args.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(SettingsError::Usage(format!(
+        return Err(CommandError::usage(format!(
             "{} exists and is not empty; record into a new directory",
             args.dir.display()
-        ))
-        .into());
+        )));
     }
-    let scope = Scope::resolve(&args.scope, &ctx.default_namespace);
+    let scope = ctx.scope(&args.scope);
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),
         stream_images: true,
@@ -70,45 +99,49 @@ pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         ..Wants::default()
     };
     let catalog = super::load(ctx, &wants)?;
-    let referenced = referenced_images(&catalog, &scope);
+    let index = ImageIndex::new(&catalog);
+    let referenced = referenced_images(&catalog, &index, &scope);
     for (digest, tag) in &referenced {
-        if !image_recorded(&catalog, digest) {
+        if !index.is_recorded(digest) {
             ctx.printer.warning(&format!("Image {digest} ({tag}) is not there: recorded without it"));
         }
     }
-    // Files: path relative to DIR -> objects for one List file, or one object per file.
+    // Files: path relative to DIR -> objects for one List file, or one object per file. Every
+    // namespace and name that becomes part of a path is checked first: nothing is written
+    // outside DIR, and an object whose name cannot be a file name is reported and skipped.
     let mut lists: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
     let mut singles: BTreeMap<PathBuf, Value> = BTreeMap::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for kind in ResourceKind::ALL {
-        for object in catalog.of_kind(kind) {
-            if kind.info().namespaced && !scope.contains(object.meta().namespace()) {
-                continue;
-            }
+        for object in listing::stored(&catalog, kind, scope.namespace()) {
             // Only the Images the recorded streams reference, offline as live.
             if kind == ResourceKind::Image && !referenced.contains_key(object.meta().name()) {
                 continue;
             }
-            let meta = object.meta();
-            let info = kind.info();
-            let label = if kind == ResourceKind::ClusterImageConfig { "cluster image config" } else { info.kind };
-            *counts.entry(label).or_default() += 1;
-            let base = if info.namespaced {
-                Path::new("namespaces").join(meta.namespace()).join(info.group)
-            } else {
-                Path::new("cluster-scoped-resources").join(info.group)
+            let relative = match relative_path(kind, object.meta()) {
+                Ok(relative) => relative,
+                Err(problem) => {
+                    ctx.printer.warning(&format!(
+                        "skipped {} {:?}{}: {problem}, so it cannot be written as a file",
+                        kind.info().kind,
+                        object.meta().name(),
+                        if kind.info().namespaced {
+                            format!(" in namespace {:?}", object.meta().namespace())
+                        } else {
+                            String::new()
+                        }
+                    ));
+                    continue;
+                }
             };
-            match kind {
-                // One file per Image, as must-gather writes large collections.
-                ResourceKind::Image => {
-                    singles.insert(base.join("images").join(format!("{}.yaml", meta.name())), object.to_json());
+            let label =
+                if kind == ResourceKind::ClusterImageConfig { "cluster image config" } else { kind.info().kind };
+            *counts.entry(label).or_default() += 1;
+            match relative {
+                Relative::Single(path) => {
+                    singles.insert(path, object.to_json());
                 }
-                ResourceKind::ImageStreamLayers | ResourceKind::ImageStreamImage => {
-                    let folder =
-                        if kind == ResourceKind::ImageStreamLayers { "imagestreamlayers" } else { "imagestreamimages" };
-                    singles.insert(base.join(folder).join(format!("{}.yaml", meta.name())), object.to_json());
-                }
-                _ => lists.entry(base.join(format!("{}.yaml", info.plural))).or_default().push(object.to_json()),
+                Relative::List(path) => lists.entry(path).or_default().push(object.to_json()),
             }
         }
     }
@@ -136,5 +169,5 @@ pub fn run(args: &RecordArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     let summary: Vec<String> = counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
     let summary = if summary.is_empty() { "nothing".to_owned() } else { summary.join(", ") };
     ctx.printer.data(&format!("recorded {summary} into {}\n", args.dir.display()))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -1,21 +1,16 @@
 //! `isctl resolve [STREAM[:TAG]...]`: every tag's history joined to its Images and to the places
 //! a node pulls each digest from.
 
-use std::process::ExitCode;
-
-use anyhow::Result;
-
 use super::Ctx;
-use crate::cli::ResolveArgs;
+use crate::error::{CommandResult, ExitStatus};
 use crate::render::resolution::{TableOptions, TimeColumn};
 use crate::render::{self, OutputFormat};
-
-use crate::settings::Scope;
+use crate::settings::{ResolveSettings, Scope};
 
 /// Runs `resolve`.
-pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
+pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
     let super::ResolvedStreams { scope, resolver, resolutions, missing, .. } =
-        super::resolve_streams(ctx, &args.scope, &args.streams)?;
+        super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     for conflict in &resolver.config().conflicts {
         ctx.printer.warning(&format!(
             "conflict: {}: {}; the operator would not render these mirror rules",
@@ -28,11 +23,10 @@ pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             ctx.printer.warning(warning);
         }
     }
-    let output = OutputFormat::from(args.output);
-    let text = match output {
+    let text = match settings.output {
         OutputFormat::Yaml | OutputFormat::Json => {
-            let single = args.streams.len() == 1 && resolutions.len() == 1;
-            render::document(resolutions, output == OutputFormat::Yaml, !single)
+            let single = settings.selections.len() == 1 && resolutions.len() == 1;
+            render::document(resolutions, settings.output == OutputFormat::Yaml, !single)
         }
         _ if resolutions.is_empty() => {
             if missing.is_empty() {
@@ -48,7 +42,7 @@ pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
             &resolutions,
             TableOptions {
                 wide: format == OutputFormat::Wide,
-                no_headers: args.no_headers,
+                no_headers: settings.no_headers,
                 namespaces: scope == Scope::All,
                 time: if ctx.settings.now_given { TimeColumn::AgeAt(ctx.settings.now) } else { TimeColumn::Absolute },
             },
@@ -56,7 +50,7 @@ pub fn run(args: &ResolveArgs, ctx: &mut Ctx) -> Result<ExitCode> {
     };
     ctx.printer.data(&text)?;
     for gap in &missing {
-        ctx.printer.error(&format!("Error from server (NotFound): {}", gap.message()));
+        ctx.printer.error(&gap.not_found().to_string());
     }
-    Ok(if missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if missing.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }

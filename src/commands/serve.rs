@@ -1,59 +1,56 @@
 //! `isctl serve`: loads the input once, then answers API requests until stopped.
 
-use std::process::ExitCode;
+use std::io::Write;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result};
+use anyhow::Context as _;
 
 use super::Ctx;
-use crate::cli::ServeArgs;
+use crate::error::{CommandResult, ExitStatus};
 use crate::printer::Printer;
 use crate::serve::api::{Api, Options};
 use crate::serve::http;
-use crate::settings::SettingsError;
+use crate::settings::{ServeSettings, TokenSource};
 use crate::source::Wants;
 
 /// Runs `serve`.
-pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
-    if !args.address.ip().is_loopback() && !args.allow_remote {
-        return Err(SettingsError::Usage(format!(
-            "refusing to listen on {}: not a loopback address (pass --allow-remote to mean it)",
-            args.address
-        ))
-        .into());
-    }
-    if !ctx.offline() {
-        return Err(SettingsError::Usage(
-            "serve needs --from PATH: it serves recorded objects, not a live cluster".into(),
-        )
-        .into());
-    }
+pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
+    let token = match &settings.token {
+        Some(TokenSource::Value(token)) => Some(token.clone()),
+        Some(TokenSource::File(path)) => Some(read_token(path)?),
+        None => None,
+    };
     let catalog = super::load(ctx, &Wants::default())?;
     let objects = catalog.len();
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_io().build().context("starting the server runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("starting the server runtime")?;
     runtime.block_on(async {
-        let listener = http::bind(args.address).await.with_context(|| format!("listening on {}", args.address))?;
+        let listener =
+            http::bind(settings.address).await.with_context(|| format!("listening on {}", settings.address))?;
         let address = listener.local_addr().context("reading the listening address")?;
-        let tls = match (&args.tls_cert, &args.tls_key) {
-            (Some(cert), Some(key)) => Some(http::tls_acceptor(cert, key).map_err(anyhow::Error::msg)?),
-            _ => None,
+        let tls = match &settings.tls {
+            Some(files) => Some(http::tls_acceptor(&files.cert, &files.key).map_err(anyhow::Error::msg)?),
+            None => None,
         };
         let url = format!("{}://{address}", if tls.is_some() { "https" } else { "http" });
         let options = Options {
-            deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
-            token: args.token.clone(),
-            user: args.user.clone(),
+            deny: settings.deny.iter().cloned().collect(),
+            token: token.clone(),
+            user: settings.user.clone(),
             address: address.to_string(),
         };
         let api = Arc::new(Api::new(catalog, options, ctx.settings.now));
         let mut banner = format!("Serving {objects} objects read-only at {url}\n");
-        if let Some(path) = &args.write_kubeconfig {
-            let ca = match &args.tls_ca {
+        if let Some(path) = &settings.write_kubeconfig {
+            let ca = match settings.tls.as_ref().and_then(|t| t.ca.as_ref()) {
                 Some(ca) => Some(std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?),
                 None => None,
             };
-            write_private(path, &kubeconfig(&url, args.token.as_deref(), tls.is_some(), ca.as_deref()))
+            write_private(path, &kubeconfig(&url, token.as_deref(), tls.is_some(), ca.as_deref()))
                 .with_context(|| format!("writing the kubeconfig {}", path.display()))?;
             banner.push_str(&format!("kubectl --kubeconfig {} get imagestreams -A\n", path.display()));
         } else {
@@ -62,17 +59,52 @@ pub fn run(args: &ServeArgs, ctx: &mut Ctx) -> Result<ExitCode> {
         ctx.printer.data(&banner)?;
         let printer =
             std::mem::replace(&mut ctx.printer, Printer::new(Box::new(std::io::sink()), Box::new(std::io::sink()), 0));
-        http::serve(listener, api, Arc::new(Mutex::new(printer)), tls).await.context("serving")?;
-        Ok(ExitCode::SUCCESS)
+        let printer = Arc::new(Mutex::new(printer));
+        let outcome = http::serve(listener, api, Arc::clone(&printer), tls).await;
+        // The printer comes back, so the reason the server stopped is reported like any error.
+        if let Ok(mut shared) = printer.lock() {
+            std::mem::swap(&mut ctx.printer, &mut shared);
+        }
+        outcome.context("serving")?;
+        Ok(ExitStatus::Success)
     })
 }
 
-/// Writes a file only its owner can read: it may hold a token.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
+/// The first line of a token file, without its line ending.
+fn read_token(path: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading the token file {}", path.display()))?;
+    let token = text.lines().next().unwrap_or_default().trim().to_owned();
+    anyhow::ensure!(!token.is_empty(), "the token file {} is empty", path.display());
+    Ok(token)
+}
+
+/// Writes a file only its owner can read (it may hold a token): a new file created with mode
+/// 0600 next to `path`, then renamed over it, so an existing file's mode is never kept and a
+/// symbolic link at `path` is replaced, not followed.
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
-    file.write_all(text.as_bytes())
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for attempt in 0..100u32 {
+        let temporary = dir.join(format!(".{name}.isctl-{}-{attempt}", std::process::id()));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary);
+        let mut file = match file {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        let written = file.write_all(text.as_bytes()).and_then(|_| file.sync_all());
+        drop(file);
+        return match written.and_then(|_| std::fs::rename(&temporary, path)) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_file(&temporary);
+                Err(e)
+            }
+        };
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary file name"))
 }
 
 /// A kubeconfig with one cluster, user and context for the server: over TLS, with the CA when
@@ -94,4 +126,28 @@ fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> S
     format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: isctl\n  cluster:\n    server: {url}\n{trust}users:\n- name: isctl\n{user}contexts:\n- name: isctl\n  context:\n    cluster: isctl\n    user: isctl\ncurrent-context: isctl\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubeconfig_is_written_private_and_never_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join("existing");
+        std::fs::write(&existing, "old").unwrap();
+        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&existing, "token: x\n").unwrap();
+        assert_eq!(std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777, 0o600);
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        write_private(&link, "token: x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the link's target is untouched");
+        assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file is left");
+    }
 }

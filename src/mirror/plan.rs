@@ -46,6 +46,12 @@ pub struct PullSource {
     pub from: Vec<ObjectRef>,
 }
 
+/// Whether a pull with these sources fails because every source is blocked (a node refuses to
+/// contact each one). No sources at all is not "blocked": the reference did not parse.
+pub fn all_blocked(sources: &[PullSource]) -> bool {
+    !sources.is_empty() && sources.iter().all(|s| s.blocked)
+}
+
 /// The `policy.json` verdict on the logical reference.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PolicyVerdict {

@@ -58,7 +58,7 @@ pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> Strin
         .map(|f| {
             vec![
                 severity_word(f.severity).to_owned(),
-                f.rule.to_owned(),
+                f.rule.to_string(),
                 f.object.clone(),
                 f.item.clone().unwrap_or_default(),
                 table::cell(&f.reason),

@@ -1,36 +1,16 @@
-//! The columns `oc get` shows for each kind and the cells of each object (openshift-semantics.md
-//! 4.1): shared by `isctl get` and the server-side Tables of `isctl serve`.
-
-use std::collections::BTreeMap;
+//! The columns `oc get` shows for each kind and the cells of each object (docs/semantics.md,
+//! "oc's tables"): pure cell formatting, shared by `isctl get` and the server-side Tables of
+//! `isctl serve`. Which objects are listed is [`crate::listing`]'s business.
 
 use jiff::Timestamp;
-use serde_json::Value;
 
-use crate::catalog::Catalog;
+use crate::listing::Listed;
 use crate::model::meta::parse_time;
-use crate::model::{ImageStream, Object, ObjectMeta, ResourceKind};
+use crate::model::{ImageStream, Object, ResourceKind};
 use crate::render::age::{docker_ago, kube_age};
-use crate::stream_tags;
 
 /// Width budget of the TAGS column of `oc get is`.
 const TAGS_WIDTH: i64 = 40;
-
-/// One object ready to print.
-#[derive(Clone, Debug)]
-pub struct Row {
-    /// Namespace (empty for cluster-scoped kinds).
-    pub namespace: String,
-    /// Name.
-    pub name: String,
-    /// Labels, for selectors.
-    pub labels: Option<BTreeMap<String, String>>,
-    /// The object as JSON (`null` unless asked for: tables and names do not need it).
-    pub json: Value,
-    /// Cells of the default table.
-    pub cells: Vec<String>,
-    /// Cells `-o wide` adds.
-    pub wide: Vec<String>,
-}
 
 /// Column names of a kind's table, then the wide-only ones (oc's printers).
 pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'static str]) {
@@ -42,55 +22,32 @@ pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'stat
     }
 }
 
-/// Every object of `kind` in `namespace` (all when `None`; ignored for cluster-scoped kinds),
-/// ordered by namespace and name, with its cells. ImageStreamTags are built from streams and
-/// images as the server builds them.
-pub fn rows(
-    kind: ResourceKind,
-    catalog: &Catalog,
-    namespace: Option<&str>,
-    now: Timestamp,
-    with_json: bool,
-) -> Vec<Row> {
-    let in_scope = |ns: &str| !kind.info().namespaced || namespace.is_none_or(|wanted| wanted == ns);
-    let item = |meta: &ObjectMeta, json: Value, cells: Vec<String>, wide: Vec<String>| Row {
-        namespace: meta.namespace().to_owned(),
-        name: meta.name().to_owned(),
-        labels: meta.labels.clone(),
-        json,
-        cells,
-        wide,
-    };
-    match kind {
-        ResourceKind::ImageStreamTag => stream_tags::all(catalog, namespace)
-            .into_iter()
-            .map(|tag| {
-                let updated = parse_time(tag.metadata.creation_timestamp.as_deref()).map(|t| docker_ago(t, now));
-                let cells = vec![
-                    tag.metadata.name().to_owned(),
-                    tag.image.docker_image_reference.clone().unwrap_or_default(),
-                    updated.unwrap_or_default(),
-                ];
-                let json =
-                    if with_json { serde_json::to_value(&tag).expect("model types serialise") } else { Value::Null };
-                item(&tag.metadata, json, cells, vec![tag.image.metadata.name().to_owned()])
-            })
-            .collect(),
-        _ => catalog
-            .of_kind(kind)
-            .filter(|o| in_scope(o.meta().namespace()))
-            .map(|object| {
-                let meta = object.meta();
-                let cells = match object {
-                    Object::Image(image) => {
-                        vec![meta.name().to_owned(), image.docker_image_reference.clone().unwrap_or_default()]
-                    }
-                    Object::ImageStream(stream) => stream_cells(stream, now),
-                    _ => vec![meta.name().to_owned(), kube_age(parse_time(meta.creation_timestamp.as_deref()), now)],
-                };
-                item(meta, if with_json { object.to_json() } else { Value::Null }, cells, Vec::new())
-            })
-            .collect(),
+/// The cells of one object's row, then the cells `-o wide` adds (oc's printers).
+pub fn cells(object: &Listed<'_>, now: Timestamp) -> (Vec<String>, Vec<String>) {
+    let meta = object.meta();
+    match object {
+        Listed::Tag(tag) => {
+            let updated = parse_time(tag.metadata.creation_timestamp.as_deref()).map(|t| docker_ago(t, now));
+            let cells = vec![
+                meta.name().to_owned(),
+                tag.image.docker_image_reference.clone().unwrap_or_default(),
+                updated.unwrap_or_default(),
+            ];
+            (cells, vec![tag.image.metadata.name().to_owned()])
+        }
+        Listed::Stored(object) => object_cells(object, now),
+        Listed::Built(object) => object_cells(object, now),
+    }
+}
+
+fn object_cells(object: &Object, now: Timestamp) -> (Vec<String>, Vec<String>) {
+    let meta = object.meta();
+    match object {
+        Object::Image(image) => {
+            (vec![meta.name().to_owned(), image.docker_image_reference.clone().unwrap_or_default()], Vec::new())
+        }
+        Object::ImageStream(stream) => (stream_cells(stream, now), Vec::new()),
+        _ => (vec![meta.name().to_owned(), kube_age(parse_time(meta.creation_timestamp.as_deref()), now)], Vec::new()),
     }
 }
 
@@ -150,6 +107,7 @@ pub fn tags_cell(stream: &ImageStream) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn stream_with_tags(tags: &[(&str, &str)]) -> ImageStream {
         let tags: Vec<Value> = tags

@@ -25,6 +25,13 @@ pub enum OutputFormat {
     Name,
 }
 
+impl OutputFormat {
+    /// YAML or JSON: a document, not rows.
+    pub fn is_document(self) -> bool {
+        matches!(self, OutputFormat::Yaml | OutputFormat::Json)
+    }
+}
+
 /// Output formats of `resolve`: everything `get` has but names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ResolveFormat {

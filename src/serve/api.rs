@@ -1,7 +1,13 @@
 //! The read-only API: a pure function from a request to a reply over the loaded objects, so it
 //! is tested without sockets and the HTTP layer stays a thin shell.
+//!
+//! Every served resource is indexed once, at load: the keys of its objects in listing order
+//! (ImageStreamTags included, built from their streams), so a page of a list is a slice of that
+//! index and a GET is one lookup. A request turns into JSON, cells or metadata only the objects
+//! of its answer; [`Api::serialised`] counts them, so tests can pin that.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -9,8 +15,9 @@ use serde_json::{Value, json};
 use super::discovery::{self, Served};
 use super::status::{self, Reply};
 use crate::catalog::Catalog;
+use crate::listing::{self, Listed};
 use crate::model::{Object, ResourceKind};
-use crate::render::columns::{self, Row};
+use crate::render::columns;
 use crate::selector::Selector;
 use crate::stream_tags;
 
@@ -45,23 +52,62 @@ pub struct Options {
     pub address: String,
 }
 
+/// One object of a served resource: its namespace (empty for cluster-scoped kinds) and name.
+type Key = (String, String);
+
 /// The API over a catalog.
 pub struct Api {
     catalog: Catalog,
+    /// Per served kind, the keys of its objects in listing order (namespace, then name).
+    keys: HashMap<ResourceKind, Vec<Key>>,
+    /// The namespaces that hold any object.
+    namespaces: Vec<String>,
     options: Options,
     now: Timestamp,
+    serialised: AtomicU64,
+}
+
+/// One page of a list, before it becomes JSON or a Table.
+struct Page<'a> {
+    objects: Vec<Listed<'a>>,
+    continue_at: Option<usize>,
+    remaining: usize,
 }
 
 impl Api {
     /// Serves `catalog`; `now` dates the AGE/UPDATED cells of Tables.
     pub fn new(catalog: Catalog, options: Options, now: Timestamp) -> Api {
-        Api { catalog, options, now }
+        let mut keys = HashMap::new();
+        for kind in ResourceKind::ALL.into_iter().filter(|k| *k != ResourceKind::ImageStreamLayers) {
+            let listed: Vec<Key> = listing::list(&catalog, kind, None)
+                .iter()
+                .map(|o| (o.meta().namespace().to_owned(), o.meta().name().to_owned()))
+                .collect();
+            keys.insert(kind, listed);
+        }
+        let namespaces: BTreeSet<String> = ResourceKind::ALL
+            .into_iter()
+            .filter(|k| k.info().namespaced)
+            .flat_map(|k| catalog.of_kind(k).map(|o| o.meta().namespace().to_owned()).collect::<Vec<_>>())
+            .filter(|ns| !ns.is_empty())
+            .collect();
+        Api { catalog, keys, namespaces: namespaces.into_iter().collect(), options, now, serialised: AtomicU64::new(0) }
+    }
+
+    /// How many objects requests have turned into JSON, cells or metadata so far: each request
+    /// costs its answer, not the whole input.
+    pub fn serialised(&self) -> u64 {
+        self.serialised.load(Ordering::Relaxed)
+    }
+
+    fn count(&self, n: usize) {
+        self.serialised.fetch_add(n as u64, Ordering::Relaxed);
     }
 
     /// Answers one request.
     pub fn handle(&self, request: &Request) -> Reply {
         if let Some(token) = &self.options.token
-            && request.authorization.as_deref() != Some(&format!("Bearer {token}"))
+            && !bearer_matches(request.authorization.as_deref(), token)
         {
             return status::unauthorized();
         }
@@ -137,32 +183,52 @@ impl Api {
         })
     }
 
-    /// Rows of a served resource in scope, with cells for Tables.
-    fn rows(&self, served: Served, namespace: Option<&str>) -> Vec<Row> {
-        match served {
-            Served::Namespaces => {
-                let names: BTreeSet<String> = ResourceKind::ALL
-                    .into_iter()
-                    .filter(|k| k.info().namespaced)
-                    .flat_map(|k| self.catalog.of_kind(k).map(|o| o.meta().namespace().to_owned()).collect::<Vec<_>>())
-                    .filter(|ns| !ns.is_empty())
-                    .collect();
-                names
-                    .into_iter()
-                    .map(|name| Row {
-                        namespace: String::new(),
-                        name: name.clone(),
-                        labels: Some([("kubernetes.io/metadata.name".to_owned(), name.clone())].into()),
-                        json: json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
-                            "labels": {"kubernetes.io/metadata.name": name}}, "spec": {"finalizers": ["kubernetes"]},
-                            "status": {"phase": "Active"}}),
-                        cells: vec![name, "Active".into()],
-                        wide: Vec::new(),
-                    })
-                    .collect()
+    /// The keys of `kind` in scope: a slice of the index, found by binary search.
+    fn keys_in(&self, kind: ResourceKind, namespace: Option<&str>) -> &[Key] {
+        let keys = self.keys.get(&kind).map(Vec::as_slice).unwrap_or_default();
+        match namespace.filter(|_| kind.info().namespaced) {
+            None => keys,
+            Some(ns) => {
+                let start = keys.partition_point(|(n, _)| n.as_str() < ns);
+                let end = start + keys[start..].partition_point(|(n, _)| n.as_str() == ns);
+                &keys[start..end]
             }
-            Served::Kind(kind) => columns::rows(kind, &self.catalog, namespace, self.now, true),
         }
+    }
+
+    /// The page a list request asks for: offset and limit over the keys in scope, after the
+    /// selectors. Without selectors only the page's objects are looked up.
+    fn page(&self, kind: ResourceKind, namespace: Option<&str>, request: &Request) -> Result<Page<'_>, Reply> {
+        let selector = match request.query.get("labelSelector").map(|s| Selector::parse(s)) {
+            Some(Ok(selector)) => selector,
+            Some(Err(error)) => return Err(status::bad_request(error.to_string())),
+            None => Selector::default(),
+        };
+        let fields = parse_field_selector(request.query.get("fieldSelector").map(String::as_str).unwrap_or(""))
+            .map_err(status::bad_request)?;
+        let keys: Vec<&Key> = self
+            .keys_in(kind, namespace)
+            .iter()
+            .filter(|(ns, name)| {
+                fields.iter().all(|(field, value, negated)| {
+                    let actual = if field == "metadata.name" { name } else { ns };
+                    (actual == value) != *negated
+                })
+            })
+            .collect();
+        let find = |(ns, name): &Key| listing::find(&self.catalog, kind, ns, name);
+        let labelled: Option<Vec<Listed<'_>>> = (!selector.0.is_empty()).then(|| {
+            keys.iter().filter_map(|k| find(k)).filter(|o| selector.matches(o.meta().labels.as_ref())).collect()
+        });
+        let total = labelled.as_ref().map_or(keys.len(), Vec::len);
+        let offset = continue_offset(request, total)?;
+        let limit = request.query.get("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
+        let end = limit.map_or(total, |l| offset.saturating_add(l).min(total));
+        let objects = match labelled {
+            Some(mut all) => all.drain(offset..end).collect(),
+            None => keys[offset..end].iter().filter_map(|k| find(k)).collect(),
+        };
+        Ok(Page { objects, continue_at: (end < total).then_some(end), remaining: total - end })
     }
 
     fn list(
@@ -181,63 +247,52 @@ impl Api {
             // Recorded objects never change: there is nothing to watch.
             return status::method_not_allowed();
         }
-        if served == Served::Kind(ResourceKind::ImageStreamImage) {
-            return status::method_not_allowed();
-        }
-        let selector = match request.query.get("labelSelector").map(|s| Selector::parse(s)) {
-            Some(Ok(selector)) => selector,
-            Some(Err(error)) => return status::bad_request(error.to_string()),
-            None => Selector::default(),
-        };
-        let fields = match parse_field_selector(request.query.get("fieldSelector").map(String::as_str).unwrap_or("")) {
-            Ok(fields) => fields,
-            Err(message) => return status::bad_request(message),
-        };
-        let rows: Vec<Row> = self
-            .rows(served, namespace)
-            .into_iter()
-            .filter(|r| selector.matches(r.labels.as_ref()))
-            .filter(|r| {
-                fields.iter().all(|(field, value, negated)| {
-                    let actual = if field == "metadata.name" { &r.name } else { &r.namespace };
-                    (actual == value) != *negated
-                })
-            })
-            .collect();
-        let offset = match request.query.get("continue").filter(|c| !c.is_empty()) {
-            Some(token) => match token
-                .strip_prefix("isctl-")
-                .and_then(|t| t.split_once('-'))
-                .filter(|(_, print)| *print == fingerprint(request))
-                .and_then(|(o, _)| o.parse::<usize>().ok())
-            {
-                Some(offset) if offset <= rows.len() => offset,
-                _ => return status::expired(),
-            },
-            None => 0,
-        };
-        let limit = request.query.get("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
-        let end = limit.map_or(rows.len(), |l| offset.saturating_add(l).min(rows.len()));
-        let page = &rows[offset..end];
-        let mut metadata = json!({"resourceVersion": LIST_RESOURCE_VERSION});
-        if end < rows.len() {
-            metadata["continue"] = format!("isctl-{end}-{}", fingerprint(request)).into();
-            metadata["remainingItemCount"] = (rows.len() - end).into();
-        }
         let kind = match served {
-            Served::Namespaces => "Namespace",
-            Served::Kind(kind) => kind.info().kind,
+            Served::Namespaces => return self.list_namespaces(request),
+            Served::Kind(ResourceKind::ImageStreamImage) => return status::method_not_allowed(),
+            Served::Kind(kind) => kind,
         };
+        let page = match self.page(kind, namespace, request) {
+            Ok(page) => page,
+            Err(reply) => return reply,
+        };
+        let mut metadata = json!({"resourceVersion": LIST_RESOURCE_VERSION});
+        if let Some(end) = page.continue_at {
+            metadata["continue"] = format!("isctl-{end}-{}", fingerprint(request)).into();
+            metadata["remainingItemCount"] = page.remaining.into();
+        }
+        self.count(page.objects.len());
         if wants_table(&request.accept) {
-            return Reply::ok(self.table(served, page, metadata));
+            let rows = page.objects.iter().map(|o| self.row(o)).collect();
+            return Reply::ok(table(Served::Kind(kind), rows, metadata));
         }
         let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
         Reply::ok(json!({
             "apiVersion": api_version,
-            "items": page.iter().map(|r| r.json.clone()).collect::<Vec<_>>(),
-            "kind": format!("{kind}List"),
+            "items": page.objects.iter().map(Listed::to_json).collect::<Vec<_>>(),
+            "kind": format!("{}List", kind.info().kind),
             "metadata": metadata,
         }))
+    }
+
+    /// The namespaces that hold objects, as core Namespaces.
+    fn list_namespaces(&self, request: &Request) -> Reply {
+        let all: Vec<Value> = self.namespaces.iter().map(|n| namespace_object(n)).collect();
+        let selector = request.query.get("labelSelector").map(|s| Selector::parse(s));
+        let items: Vec<Value> = match selector {
+            Some(Err(error)) => return status::bad_request(error.to_string()),
+            Some(Ok(selector)) => all.into_iter().filter(|n| selector.matches(Some(&namespace_labels(n)))).collect(),
+            None => all,
+        };
+        let metadata = json!({"resourceVersion": LIST_RESOURCE_VERSION});
+        if wants_table(&request.accept) {
+            let rows = items
+                .iter()
+                .map(|n| (vec![n["metadata"]["name"].clone(), "Active".into()], n["metadata"].clone()))
+                .collect();
+            return Reply::ok(table(Served::Namespaces, rows, metadata));
+        }
+        Reply::ok(json!({"apiVersion": "v1", "items": items, "kind": "NamespaceList", "metadata": metadata}))
     }
 
     fn get(
@@ -252,64 +307,56 @@ impl Api {
         if self.denied(plural, group) {
             return status::forbidden(&self.options.user, "get", plural, group, namespace, Some(name));
         }
-        let found = match served {
-            Served::Kind(ResourceKind::ImageStreamTag) => {
-                let Some((stream, tag)) = name.split_once(':') else {
-                    return status::bad_request(format!(
-                        "\"{name}\" is not a valid image stream tag name: must be <stream>:<tag>"
-                    ));
+        let ns = namespace.unwrap_or_default();
+        let kind = match served {
+            Served::Namespaces => {
+                return match self.namespaces.binary_search_by(|n| n.as_str().cmp(name)) {
+                    Ok(_) if wants_table(&request.accept) => {
+                        let object = namespace_object(name);
+                        let rows = vec![(vec![json!(name), json!("Active")], object["metadata"].clone())];
+                        Reply::ok(table(served, rows, json!({"resourceVersion": LIST_RESOURCE_VERSION})))
+                    }
+                    Ok(_) => Reply::ok(namespace_object(name)),
+                    Err(_) => status::not_found("namespaces", "", name),
                 };
-                let ns = namespace.unwrap_or_default();
-                self.catalog
-                    .stream(ns, stream)
-                    .and_then(|s| stream_tags::synthesize(s, tag, &self.catalog))
-                    .or_else(|| {
-                        self.catalog
-                            .stream_tags()
-                            .find(|t| t.metadata.namespace() == ns && t.metadata.name() == name)
-                            .cloned()
-                    })
-                    .map(|t| {
-                        row_of(served, &t.metadata, serde_json::to_value(&t).expect("model types serialise"), self)
-                    })
             }
-            Served::Kind(ResourceKind::ImageStreamImage) => {
-                let Some((stream, id)) = name.split_once('@') else {
-                    return status::bad_request(format!(
-                        "\"{name}\" is not a valid image stream image name: must be <stream>@<id>"
-                    ));
-                };
-                let ns = namespace.unwrap_or_default();
-                self.catalog
-                    .stream(ns, stream)
-                    .and_then(|s| stream_tags::stream_image(s, id, &self.catalog))
-                    .or_else(|| {
-                        self.catalog.of_kind(ResourceKind::ImageStreamImage).find_map(|o| match o {
-                            Object::ImageStreamImage(i)
-                                if i.metadata.namespace() == ns && i.metadata.name() == name =>
-                            {
-                                Some((**i).clone())
-                            }
-                            _ => None,
-                        })
-                    })
-                    .map(|i| {
-                        row_of(served, &i.metadata, serde_json::to_value(&i).expect("model types serialise"), self)
-                    })
-            }
-            _ => self.rows(served, namespace).into_iter().find(|r| r.name == name),
+            Served::Kind(kind) => kind,
         };
-        let Some(row) = found else {
-            return status::not_found(plural, group, name);
-        };
-        if wants_table(&request.accept) {
-            return Reply::ok(self.table(
-                served,
-                std::slice::from_ref(&row),
-                json!({"resourceVersion": LIST_RESOURCE_VERSION}),
+        if kind == ResourceKind::ImageStreamTag && name.split_once(':').is_none() {
+            return status::bad_request(format!(
+                "\"{name}\" is not a valid image stream tag name: must be <stream>:<tag>"
             ));
         }
-        Reply::ok(row.json)
+        let found = if kind == ResourceKind::ImageStreamImage {
+            let Some((stream, id)) = name.split_once('@') else {
+                return status::bad_request(format!(
+                    "\"{name}\" is not a valid image stream image name: must be <stream>@<id>"
+                ));
+            };
+            self.catalog
+                .stream(ns, stream)
+                .and_then(|s| stream_tags::stream_image(s, id, &self.catalog))
+                .map(|i| Listed::Built(Box::new(Object::ImageStreamImage(Box::new(i)))))
+                .or_else(|| listing::find(&self.catalog, kind, ns, name))
+        } else {
+            listing::find(&self.catalog, kind, ns, name)
+        };
+        let Some(found) = found else {
+            return status::not_found(plural, group, name);
+        };
+        self.count(1);
+        if wants_table(&request.accept) {
+            let rows = vec![self.row(&found)];
+            return Reply::ok(table(served, rows, json!({"resourceVersion": LIST_RESOURCE_VERSION})));
+        }
+        Reply::ok(found.to_json())
+    }
+
+    /// One Table row: oc's cells and the object's metadata.
+    fn row(&self, object: &Listed<'_>) -> (Vec<Value>, Value) {
+        let (cells, wide) = columns::cells(object, self.now);
+        let metadata = serde_json::to_value(object.meta()).unwrap_or_else(|_| json!({}));
+        (cells.into_iter().chain(wide).map(Value::String).collect(), metadata)
     }
 
     fn layers(&self, namespace: &str, name: &str) -> Reply {
@@ -324,63 +371,81 @@ impl Api {
             );
         }
         match self.catalog.stream(namespace, name) {
-            Some(stream) => Reply::ok(
-                serde_json::to_value(stream_tags::layers(stream, &self.catalog)).expect("model types serialise"),
-            ),
+            Some(stream) => {
+                self.count(1);
+                Reply::ok(serde_json::to_value(stream_tags::layers(stream, &self.catalog)).unwrap_or(Value::Null))
+            }
             None => status::not_found("imagestreams", "image.openshift.io", name),
         }
     }
-
-    /// A `meta.k8s.io/v1` Table with oc's columns (wide-only ones at priority 1).
-    fn table(&self, served: Served, rows: &[Row], metadata: Value) -> Value {
-        let (normal, wide): (Vec<&str>, Vec<&str>) = match served {
-            Served::Namespaces => (vec!["NAME", "STATUS"], vec![]),
-            Served::Kind(kind) => {
-                let (normal, wide) = columns::columns(kind);
-                (normal.to_vec(), wide.to_vec())
-            }
-        };
-        let definitions: Vec<Value> = normal
-            .iter()
-            .map(|c| (c, 0))
-            .chain(wide.iter().map(|c| (c, 1)))
-            .map(|(name, priority)| {
-                json!({"name": title_case(name), "type": "string", "format": if *name == "NAME" { "name" } else { "" },
-                       "description": "", "priority": priority})
-            })
-            .collect();
-        let table_rows: Vec<Value> = rows
-            .iter()
-            .map(|r| {
-                let cells: Vec<&String> = r.cells.iter().chain(r.wide.iter()).collect();
-                json!({"cells": cells, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                       "metadata": r.json.get("metadata").cloned().unwrap_or_else(|| json!({}))}})
-            })
-            .collect();
-        json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata, "columnDefinitions": definitions, "rows": table_rows})
-    }
 }
 
-fn row_of(served: Served, meta: &crate::model::ObjectMeta, json: Value, api: &Api) -> Row {
-    // Cells for a single virtual object come from the same builders as lists (without building
-    // every row's JSON: only the cells are wanted here).
-    let rows = match served {
-        Served::Kind(kind) => columns::rows(kind, &api.catalog, Some(meta.namespace()), api.now, false),
-        Served::Namespaces => Vec::new(),
-    };
-    let cells = rows.into_iter().find(|r| r.name == meta.name()).map(|r| (r.cells, r.wide)).unwrap_or_else(|| {
-        let age =
-            crate::render::age::kube_age(crate::model::meta::parse_time(meta.creation_timestamp.as_deref()), api.now);
-        (vec![meta.name().to_owned(), age], Vec::new())
-    });
-    Row {
-        namespace: meta.namespace().to_owned(),
-        name: meta.name().to_owned(),
-        labels: meta.labels.clone(),
-        json,
-        cells: cells.0,
-        wide: cells.1,
+/// `Authorization: Bearer TOKEN`, the scheme in any case and exactly one space, as the API
+/// server reads it; the token compared in time that does not depend on where it differs.
+fn bearer_matches(header: Option<&str>, token: &str) -> bool {
+    let Some((scheme, given)) = header.and_then(|h| h.split_once(' ')) else { return false };
+    scheme.eq_ignore_ascii_case("bearer") && !given.is_empty() && constant_time_eq(given.as_bytes(), token.as_bytes())
+}
+
+/// Equality whose running time depends only on the longer length, never on the first
+/// difference.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut difference = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        difference |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
     }
+    std::hint::black_box(difference) == 0
+}
+
+/// The offset a `continue` token points at; 410 for a token that is not this list's.
+fn continue_offset(request: &Request, total: usize) -> Result<usize, Reply> {
+    let Some(token) = request.query.get("continue").filter(|c| !c.is_empty()) else { return Ok(0) };
+    token
+        .strip_prefix("isctl-")
+        .and_then(|t| t.split_once('-'))
+        .filter(|(_, print)| *print == fingerprint(request))
+        .and_then(|(o, _)| o.parse::<usize>().ok())
+        .filter(|offset| *offset <= total)
+        .ok_or_else(status::expired)
+}
+
+fn namespace_object(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
+        "labels": {"kubernetes.io/metadata.name": name}}, "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"}})
+}
+
+fn namespace_labels(namespace: &Value) -> BTreeMap<String, String> {
+    let name = namespace["metadata"]["name"].as_str().unwrap_or_default();
+    [("kubernetes.io/metadata.name".to_owned(), name.to_owned())].into()
+}
+
+/// A `meta.k8s.io/v1` Table with oc's columns (wide-only ones at priority 1).
+fn table(served: Served, rows: Vec<(Vec<Value>, Value)>, metadata: Value) -> Value {
+    let (normal, wide): (Vec<&str>, Vec<&str>) = match served {
+        Served::Namespaces => (vec!["NAME", "STATUS"], vec![]),
+        Served::Kind(kind) => {
+            let (normal, wide) = columns::columns(kind);
+            (normal.to_vec(), wide.to_vec())
+        }
+    };
+    let definitions: Vec<Value> = normal
+        .iter()
+        .map(|c| (c, 0))
+        .chain(wide.iter().map(|c| (c, 1)))
+        .map(|(name, priority)| {
+            json!({"name": title_case(name), "type": "string", "format": if *name == "NAME" { "name" } else { "" },
+                   "description": "", "priority": priority})
+        })
+        .collect();
+    let table_rows: Vec<Value> = rows
+        .into_iter()
+        .map(|(cells, metadata)| {
+            json!({"cells": cells, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                   "metadata": metadata}})
+        })
+        .collect();
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata, "columnDefinitions": definitions, "rows": table_rows})
 }
 
 fn title_case(column: &str) -> String {
@@ -444,6 +509,34 @@ mod tests {
     use super::*;
     use crate::catalog::Origin;
     use crate::source::decode::decode;
+
+    #[test]
+    fn bearer_tokens_like_the_api_server() {
+        assert!(bearer_matches(Some("Bearer t0k"), "t0k"));
+        assert!(bearer_matches(Some("bearer t0k"), "t0k"));
+        assert!(bearer_matches(Some("BEARER t0k"), "t0k"));
+        assert!(!bearer_matches(Some("Bearer  t0k"), "t0k"), "exactly one space");
+        assert!(!bearer_matches(Some("Bearer t0"), "t0k"));
+        assert!(!bearer_matches(Some("Bearer t0kk"), "t0k"));
+        assert!(!bearer_matches(Some("Basic t0k"), "t0k"));
+        assert!(!bearer_matches(None, "t0k"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn a_page_and_a_get_touch_only_their_answer() {
+        let api = api(Options::default());
+        let before = api.serialised();
+        let page = get(&api, STREAMS, &[("limit", "2")]);
+        assert_eq!(names(&page).len(), 2);
+        assert_eq!(api.serialised() - before, 2, "a page of 2 serialises 2 objects");
+        let one = get(&api, &format!("{STREAMS}/s3"), &[]);
+        assert_eq!(one.code, 200);
+        assert_eq!(api.serialised() - before, 3, "a GET serialises 1 object");
+        let missing = get(&api, &format!("{STREAMS}/nope"), &[]);
+        assert_eq!(missing.code, 404);
+        assert_eq!(api.serialised() - before, 3);
+    }
 
     fn api(options: Options) -> Api {
         let mut catalog = Catalog::new();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::Origin;
 
 use super::decode::{Position, decode};
-use super::{LoadNote, Loaded, Source, SourceError, Wants};
+use super::{LoadNote, Loaded, Observer, Source, SourceError, Wants};
 
 /// Reads objects from `--from` paths.
 #[derive(Clone, Debug)]
@@ -27,12 +27,17 @@ impl FileSource {
 }
 
 impl Source for FileSource {
-    fn load(&self, wants: &Wants) -> Result<Loaded, SourceError> {
-        let mut loader = Loader { namespace_for_unset: wants.namespace_for_unset.clone(), ..Loader::default() };
+    fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError> {
+        let mut loader = Loader {
+            namespace_for_unset: wants.namespace_for_unset.clone(),
+            observer,
+            loaded: Loaded::default(),
+            seen: BTreeSet::new(),
+        };
         for path in &self.paths {
             if path.as_os_str() == "-" {
                 let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).map_err(|e| read_error(Path::new("<stdin>"), &e))?;
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| read_error(Path::new("<stdin>"), e))?;
                 loader.file("<stdin>", &bytes, true)?;
             } else {
                 loader.path(path, true, &mut Vec::new())?;
@@ -42,9 +47,9 @@ impl Source for FileSource {
     }
 }
 
-#[derive(Default)]
-struct Loader {
+struct Loader<'a> {
     loaded: Loaded,
+    observer: &'a dyn Observer,
     /// Canonical paths of files already read: a file reached twice (named twice, or through a
     /// symbolic link) is read once, since it cannot disagree with itself.
     seen: BTreeSet<PathBuf>,
@@ -69,16 +74,11 @@ fn mentions_our_kinds(bytes: &[u8]) -> bool {
         .any(|needle| text.contains(needle))
 }
 
-fn read_error(path: &Path, error: &std::io::Error) -> SourceError {
-    let message = match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => error.to_string(),
-    };
-    SourceError::Read { path: path.display().to_string(), message }
+fn read_error(path: &Path, error: std::io::Error) -> SourceError {
+    SourceError::Read { path: path.display().to_string(), source: error }
 }
 
-impl Loader {
+impl Loader<'_> {
     /// Reads a path. `explicit` is true for paths the user named: those must load.
     /// `ancestors` holds the canonical directories being walked, to stop symlink loops.
     fn path(&mut self, path: &Path, explicit: bool, ancestors: &mut Vec<PathBuf>) -> Result<(), SourceError> {
@@ -87,11 +87,11 @@ impl Loader {
             Err(e) if !explicit => {
                 self.ignore(
                     path,
-                    format!("cannot be read: {}", read_error(path, &e).to_string().rsplit(": ").next().unwrap_or("")),
+                    format!("cannot be read: {}", read_error(path, e).to_string().rsplit(": ").next().unwrap_or("")),
                 );
                 return Ok(());
             }
-            Err(e) => return Err(read_error(path, &e)),
+            Err(e) => return Err(read_error(path, e)),
         };
         if metadata.is_dir() {
             return self.directory(path, explicit, ancestors);
@@ -109,12 +109,12 @@ impl Loader {
             }
             return Ok(());
         }
-        let bytes = fs::read(path).map_err(|e| read_error(path, &e))?;
+        let bytes = fs::read(path).map_err(|e| read_error(path, e))?;
         let label = path.display().to_string();
         if name.ends_with(".xz") || name.ends_with(".txz") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-            return Err(SourceError::Read {
+            return Err(SourceError::Refused {
                 path: label,
-                message:
+                reason:
                     "xz-compressed archives are not supported; extract it first (tar -xJf FILE) and pass the directory"
                         .into(),
             });
@@ -126,7 +126,7 @@ impl Loader {
     }
 
     fn directory(&mut self, path: &Path, explicit: bool, ancestors: &mut Vec<PathBuf>) -> Result<(), SourceError> {
-        let canonical = fs::canonicalize(path).map_err(|e| read_error(path, &e))?;
+        let canonical = fs::canonicalize(path).map_err(|e| read_error(path, e))?;
         if explicit && ancestors.is_empty() && self.seen.contains(&canonical) {
             self.ignore(path, "given more than once; read once".into());
             return Ok(());
@@ -144,11 +144,11 @@ impl Loader {
                 self.ignore(path, format!("cannot be listed: {e}"));
                 return Ok(());
             }
-            Err(e) => return Err(read_error(path, &e)),
+            Err(e) => return Err(read_error(path, e)),
         };
         let mut children = BTreeSet::new();
         for entry in entries {
-            let entry = entry.map_err(|e| read_error(path, &e))?;
+            let entry = entry.map_err(|e| read_error(path, e))?;
             children.insert(entry.path());
         }
         ancestors.push(canonical);
@@ -162,9 +162,9 @@ impl Loader {
         let reader: Box<dyn Read + '_> =
             if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
         let mut archive = tar::Archive::new(reader);
-        let archive_error = |e: std::io::Error| SourceError::Read {
+        let archive_error = |e: std::io::Error| SourceError::Refused {
             path: label.to_owned(),
-            message: format!("not a readable tar archive: {e}"),
+            reason: format!("not a readable tar archive: {e}"),
         };
         let mut members = Vec::new();
         for entry in archive.entries().map_err(archive_error)? {
@@ -201,7 +201,7 @@ impl Loader {
         let decoded = match decoded {
             Ok(decoded) => decoded,
             Err((position, message)) if !explicit && !mentions_our_kinds(bytes) => {
-                self.loaded.notes.push(LoadNote::IgnoredFile {
+                self.observer.note(LoadNote::IgnoredFile {
                     path: label.to_owned(),
                     reason: format!("not valid YAML or JSON ({position}: {message})"),
                 });
@@ -212,11 +212,11 @@ impl Loader {
             }
         };
         if explicit && decoded.objects.is_empty() && decoded.skipped.is_empty() {
-            self.loaded.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason: "holds no objects".into() });
+            self.observer.note(LoadNote::IgnoredFile { path: label.to_owned(), reason: "holds no objects".into() });
         }
         for skipped in decoded.skipped {
             // Skipped objects are not located by the first pass; the file is enough to find them.
-            self.loaded.notes.push(LoadNote::Skipped { origin: Origin(label.to_owned()), object: skipped });
+            self.observer.note(LoadNote::Skipped { origin: Origin(label.to_owned()), object: skipped });
         }
         for mut object in decoded.objects {
             if let Some(namespace) = &self.namespace_for_unset
@@ -230,13 +230,13 @@ impl Loader {
                 line => Origin(format!("{label}:{line}")),
             };
             if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
-                self.loaded.notes.push(LoadNote::Duplicate(duplicate));
+                self.observer.note(LoadNote::Duplicate(duplicate));
             }
         }
         Ok(())
     }
 
     fn ignore(&mut self, path: &Path, reason: String) {
-        self.loaded.notes.push(LoadNote::IgnoredFile { path: path.display().to_string(), reason });
+        self.observer.note(LoadNote::IgnoredFile { path: path.display().to_string(), reason });
     }
 }

@@ -1,11 +1,13 @@
-//! Sources of objects. Every source fills a [`Catalog`] and reports what it noticed on the way;
-//! commands never care where objects came from. Files are the only source so far; a live
-//! cluster will be another implementation of [`Source`].
+//! Sources of objects. Every source fills a [`Catalog`] and reports what it notices on the way
+//! to an [`Observer`], as it happens (so `-v` shows the requests of a load that then fails);
+//! commands never care where objects came from. Files ([`files`]) and a live cluster ([`live`])
+//! are the two implementations of [`Source`].
 
 pub mod decode;
 pub mod files;
 pub mod live;
 
+use std::cell::RefCell;
 use std::fmt;
 
 use crate::catalog::{Catalog, Duplicate, Origin};
@@ -14,8 +16,39 @@ use decode::{Position, SkippedObject};
 /// Something that can produce the objects a command needs.
 pub trait Source {
     /// Loads at least the objects `wants` describes. Files hold what they hold and load it all;
-    /// a cluster is asked for exactly what is wanted.
-    fn load(&self, wants: &Wants) -> Result<Loaded, SourceError>;
+    /// a cluster is asked for exactly what is wanted. Notes and progress go to `observer`.
+    fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError>;
+}
+
+/// Where a source reports what it notices while loading.
+pub trait Observer {
+    /// Something the load noticed that did not stop it.
+    fn note(&self, note: LoadNote);
+    /// How far the load has come, for a progress line; sources call it often, cheaply.
+    fn progress(&self, _progress: Progress) {}
+}
+
+/// How far a load has come.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Files (and archive members) read so far.
+    pub files: u64,
+    /// Bytes read so far.
+    pub bytes: u64,
+    /// Requests answered so far.
+    pub requests: u64,
+    /// Requests known to be needed, when known.
+    pub requests_total: Option<u64>,
+}
+
+/// An observer that keeps every note, in order (for tests and for summing up afterwards).
+#[derive(Debug, Default)]
+pub struct Collect(pub RefCell<Vec<LoadNote>>);
+
+impl Observer for Collect {
+    fn note(&self, note: LoadNote) {
+        self.0.borrow_mut().push(note);
+    }
 }
 
 /// What a command needs, so a live source makes only the requests the answer needs.
@@ -46,13 +79,11 @@ pub struct ObjectsWanted {
     pub names: Vec<String>,
 }
 
-/// The outcome of a load: the objects and everything worth telling the user about.
+/// The outcome of a load.
 #[derive(Debug, Default)]
 pub struct Loaded {
     /// The objects.
     pub catalog: Catalog,
-    /// Notes in the order they arose.
-    pub notes: Vec<LoadNote>,
     /// Number of files (and archive members) read.
     pub files_read: usize,
 }
@@ -79,6 +110,8 @@ pub enum LoadNote {
         status: u16,
         /// How long it took, in milliseconds.
         millis: u128,
+        /// Why there is no status: `timed out`, `connection refused`; empty otherwise.
+        outcome: String,
     },
     /// Something the cluster would not tell, and what the answer assumes instead.
     Degraded(String),
@@ -128,8 +161,12 @@ impl fmt::Display for LoadNote {
                 write!(f, " at {origin}")
             }
             LoadNote::IgnoredFile { path, reason } => write!(f, "ignored {path}: {reason}"),
-            LoadNote::Request { method, path, status, millis } => {
-                let status = if *status == 0 { "no response".to_owned() } else { status.to_string() };
+            LoadNote::Request { method, path, status, millis, outcome } => {
+                let status = match (*status, outcome.as_str()) {
+                    (0, "") => "no response".to_owned(),
+                    (0, outcome) => outcome.to_owned(),
+                    (status, _) => status.to_string(),
+                };
                 write!(f, "{method} {path} {status} in {millis} milliseconds")
             }
             LoadNote::Degraded(message) => f.write_str(message),
@@ -148,22 +185,34 @@ pub enum SourceError {
         path: String,
         /// Where in the file.
         position: Position,
-        /// What is wrong.
+        /// What is wrong, in the parser's words.
         message: String,
     },
     /// A path could not be read at all.
-    #[error("{path}: {message}")]
+    #[error("{path}: {}", io_words(.source))]
     Read {
         /// The path.
         path: String,
-        /// What went wrong.
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file isctl will not read as it is (a limit, an unsupported format), and why.
+    #[error("{path}: {reason}")]
+    Refused {
+        /// The path (or `archive!member`).
+        path: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// No usable cluster configuration (kubeconfig, context, in-cluster service account).
+    #[error("{message}")]
+    Config {
+        /// What is wrong, naming the file; never the file's content.
         message: String,
     },
-    /// No cluster configuration could be found or used.
-    #[error("{0}")]
-    Config(String),
     /// The server answered with an error (worded as kubectl words it).
-    #[error("Error from server ({reason}): {message}")]
+    #[error("{}", api_words(.reason, .message))]
     Api {
         /// HTTP status code.
         code: u16,
@@ -174,21 +223,95 @@ pub enum SourceError {
     },
     /// 401: the credentials were refused or missing.
     #[error("You must be logged in to the server (Unauthorized)")]
-    Unauthorized,
+    Unauthorized {
+        /// Credentials were left out because the server URL is plain `http://`.
+        withheld: bool,
+    },
     /// The server could not be reached.
     #[error("The connection to the server {server} was refused - did you specify the right host or port?")]
     Unreachable {
         /// `host:port`.
         server: String,
     },
-    /// A request failed for another reason (timeout, TLS, protocol).
-    #[error("{0}")]
-    Transport(String),
+    /// A request took longer than `--request-timeout`.
+    #[error(
+        "Unable to connect to the server {server}: the request {path} did not finish within {after} (--request-timeout)"
+    )]
+    Timeout {
+        /// `host:port`.
+        server: String,
+        /// The request path.
+        path: String,
+        /// The bound, as the user wrote it.
+        after: String,
+    },
+    /// A request failed for another reason (TLS, protocol, a malformed answer).
+    #[error("talking to {server}: {message}")]
+    Transport {
+        /// `host:port`.
+        server: String,
+        /// What went wrong, in one line.
+        message: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+/// `Error from server (Reason): message`, or without the parentheses when the server gave no
+/// reason (kubectl's `StandardErrorMessage`).
+fn api_words(reason: &str, message: &str) -> String {
+    if reason.is_empty() {
+        format!("Error from server: {message}")
+    } else {
+        format!("Error from server ({reason}): {message}")
+    }
+}
+
+/// How an I/O error reads after a path: lower-case, without the OS error number.
+fn io_words(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => {
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
 }
 
 impl SourceError {
     /// Whether this error is printed as is, in kubectl's words, rather than after `error: `.
     pub fn is_server_worded(&self) -> bool {
-        matches!(self, SourceError::Api { .. } | SourceError::Unreachable { .. })
+        matches!(self, SourceError::Api { .. } | SourceError::Unreachable { .. } | SourceError::Timeout { .. })
+    }
+
+    /// The kind of trouble, for the exit status and wording.
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            SourceError::Decode { .. } | SourceError::Refused { .. } => ErrorKind::Input,
+            SourceError::Read { .. } => ErrorKind::Io,
+            SourceError::Api { code: 404, .. } => ErrorKind::NotFound,
+            SourceError::Api { .. } => ErrorKind::Api,
+            SourceError::Config { .. }
+            | SourceError::Unauthorized { .. }
+            | SourceError::Unreachable { .. }
+            | SourceError::Timeout { .. }
+            | SourceError::Transport { .. } => ErrorKind::Transport,
+        }
+    }
+
+    /// Advice that follows from the error, if any.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            SourceError::Unauthorized { withheld: true } => Some(
+                "isctl sent no credentials: the server's URL is plain http://, and credentials only travel over TLS \
+                 (kubectl does the same); use an https:// server"
+                    .into(),
+            ),
+            _ => None,
+        }
     }
 }

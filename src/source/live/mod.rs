@@ -1,0 +1,413 @@
+//! A live cluster through kube-rs: [`connect`] reaches it as kubectl does, [`transport`] makes
+//! the GET requests, and this module is the fetch plan: which requests answer a command's
+//! [`Wants`] with the fewest round trips.
+//!
+//! The streams come first, then exactly the Images their histories reference (bounded
+//! concurrency), while the mirror rules are listed beside them. A project-only user who may not
+//! read Images gets them through `imagestreams/{name}/layers`, then `imagestreamimages`; mirror
+//! rules that cannot be read leave a warning and plans that assume no mirrors. Names and digests
+//! taken from the server's answers are checked before they become part of another request: a
+//! bad one is a warning about that object, never a request to another path.
+
+mod connect;
+mod transport;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt};
+use serde_json::Value;
+
+use super::decode::{Position, decode};
+use super::{LoadNote, Loaded, Observer, Source, SourceError, Wants};
+use crate::catalog::{Catalog, Origin};
+use crate::model::{Object, ResourceKind};
+use crate::names::path_segment_problem;
+use crate::reference::valid_digest;
+pub use connect::ConnectOptions;
+use transport::{Failure, Transport, collection_path, object_path, segment};
+
+/// Parallel Image GETs.
+const CONCURRENCY: usize = 8;
+
+/// A cluster to read.
+pub struct LiveSource {
+    client: kube::Client,
+    runtime: tokio::runtime::Runtime,
+    server: String,
+    options: ConnectOptions,
+    credentials_withheld: bool,
+    /// The context's namespace (`default` when it sets none).
+    pub default_namespace: String,
+}
+
+impl LiveSource {
+    /// Builds the client as kubectl would; reads the kubeconfig, makes no request yet.
+    pub fn connect(options: &ConnectOptions) -> Result<LiveSource, SourceError> {
+        let runtime = runtime()?;
+        let resolved = runtime.block_on(connect::resolve(options))?;
+        let config = resolved.config;
+        let server =
+            config.cluster_url.authority().map(|a| a.to_string()).unwrap_or_else(|| config.cluster_url.to_string());
+        let default_namespace = config.default_namespace.clone();
+        let client = {
+            let _guard = runtime.enter();
+            kube::Client::try_from(config).map_err(|e| SourceError::Config {
+                message: format!("cannot build a client for {server}: {}", connect::redact_quoted(&e.to_string())),
+            })?
+        };
+        Ok(LiveSource {
+            client,
+            runtime,
+            server,
+            options: options.clone(),
+            credentials_withheld: resolved.credentials_withheld,
+            default_namespace,
+        })
+    }
+
+    /// A source over a client that `build` makes inside this source's runtime: tests drive the
+    /// fetch plan with an in-process service (`kube::Client::new(service, namespace)`).
+    pub fn with_client(
+        build: impl FnOnce() -> kube::Client,
+        server: &str,
+        options: &ConnectOptions,
+    ) -> Result<LiveSource, SourceError> {
+        let runtime = runtime()?;
+        let client = {
+            let _guard = runtime.enter();
+            build()
+        };
+        Ok(LiveSource {
+            default_namespace: client.default_namespace().to_owned(),
+            client,
+            runtime,
+            server: server.to_owned(),
+            options: options.clone(),
+            credentials_withheld: false,
+        })
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, SourceError> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| SourceError::Transport {
+        server: String::new(),
+        message: "cannot start the client runtime".into(),
+        source: Some(Box::new(e)),
+    })
+}
+
+impl Source for LiveSource {
+    fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError> {
+        self.runtime.block_on(async {
+            let plan = Plan {
+                http: Transport {
+                    client: &self.client,
+                    server: &self.server,
+                    chunk: self.options.chunk_size,
+                    timeout: self.options.request_timeout,
+                    credentials_withheld: self.credentials_withheld,
+                    observer,
+                    answered: Cell::new(0),
+                },
+                observer,
+            };
+            let objects = async {
+                match &wants.objects {
+                    Some(w) => plan.objects(w.kind, w.namespace.as_deref(), &w.names).await,
+                    None => Ok(Vec::new()),
+                }
+            };
+            // The Images follow their streams, while the mirror rules are listed beside both.
+            let streams_and_images = async {
+                let streams = match &wants.streams {
+                    Some((namespace, names)) => {
+                        plan.objects(ResourceKind::ImageStream, namespace.as_deref(), names).await?
+                    }
+                    None => Vec::new(),
+                };
+                let images = if wants.stream_images { plan.stream_images(&streams).await? } else { Vec::new() };
+                Ok::<_, SourceError>((streams, images))
+            };
+            let rules = async { if wants.mirror_rules { plan.mirror_rules().await } else { Ok(Vec::new()) } };
+            let (objects, streams_and_images, rules) = tokio::join!(objects, streams_and_images, rules);
+            let (streams, images) = streams_and_images?;
+            let mut catalog = Catalog::new();
+            for object in objects?.into_iter().chain(streams).chain(rules?).chain(images) {
+                catalog.insert(object, Origin(self.server.clone()));
+            }
+            Ok(Loaded { catalog, files_read: 0 })
+        })
+    }
+}
+
+/// One load's requests.
+struct Plan<'a> {
+    http: Transport<'a>,
+    observer: &'a dyn Observer,
+}
+
+impl Plan<'_> {
+    fn warn(&self, message: String) {
+        self.observer.note(LoadNote::Degraded(message));
+    }
+
+    /// Objects of a kind: a list, or one GET per name (a missing name is simply absent).
+    /// Objects whose namespace or name could not be a path segment are left out with a warning.
+    async fn objects(
+        &self,
+        kind: ResourceKind,
+        namespace: Option<&str>,
+        names: &[String],
+    ) -> Result<Vec<Object>, SourceError> {
+        let values = if names.is_empty() {
+            self.http.list(&collection_path(kind, namespace)).await.map_err(|f| f.error)?
+        } else {
+            let mut values = Vec::new();
+            for name in names {
+                match self.http.get(&object_path(kind, namespace, name)).await {
+                    Ok(value) => values.push(value),
+                    Err(failure) if failure.code == 404 => {}
+                    Err(failure) => return Err(failure.error),
+                }
+            }
+            values
+        };
+        let mut objects = Vec::new();
+        for value in values {
+            let object = self.to_object(kind, value)?;
+            let meta = object.meta();
+            let problem = path_segment_problem(meta.name()).map(|p| format!("its name {p}")).or_else(|| {
+                (kind.info().namespaced && !meta.namespace().is_empty())
+                    .then(|| path_segment_problem(meta.namespace()))
+                    .flatten()
+                    .map(|p| format!("its namespace {p}"))
+            });
+            match problem {
+                Some(problem) => self.warn(format!(
+                    "the server sent {} {:?} in namespace {:?}, but {problem}; left out",
+                    kind.info().kind,
+                    meta.name(),
+                    meta.namespace()
+                )),
+                None => objects.push(object),
+            }
+        }
+        Ok(objects)
+    }
+
+    /// ICSP, IDMS and ITMS lists and the cluster image config, in parallel. A 403 or 404 leaves a
+    /// note and no objects: plans then assume no such rules.
+    async fn mirror_rules(&self) -> Result<Vec<Object>, SourceError> {
+        let kinds = [
+            ResourceKind::ImageContentSourcePolicy,
+            ResourceKind::ImageDigestMirrorSet,
+            ResourceKind::ImageTagMirrorSet,
+        ];
+        let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
+        let lists = futures::future::join_all(paths.iter().map(|p| self.http.list(p)));
+        let config_path = object_path(ResourceKind::ClusterImageConfig, None, "cluster");
+        let (lists, config) = tokio::join!(lists, self.http.get(&config_path));
+        let mut objects = Vec::new();
+        for (kind, result) in kinds.iter().zip(lists) {
+            match result {
+                Ok(values) => {
+                    for value in values {
+                        objects.push(self.to_object(*kind, value)?);
+                    }
+                }
+                Err(failure) if matches!(failure.code, 403 | 404) => self.warn(format!(
+                    "cannot read {}: {}; pull plans assume there are none",
+                    kind.qualified_plural(),
+                    failure.error
+                )),
+                Err(failure) => return Err(failure.error),
+            }
+        }
+        match config {
+            Ok(value) => objects.push(self.to_object(ResourceKind::ClusterImageConfig, value)?),
+            Err(failure) if failure.code == 404 => {}
+            Err(failure) if failure.code == 403 => self.warn(format!(
+                "cannot read images.config.openshift.io \"cluster\": {}; plans assume no blocked, allowed or insecure registries",
+                failure.error
+            )),
+            Err(failure) => return Err(failure.error),
+        }
+        Ok(objects)
+    }
+
+    /// The digests the streams' histories reference, each with the stream that references it
+    /// first. A history entry whose image is not a digest is a warning, never a request.
+    fn wanted_digests(&self, streams: &[Object]) -> BTreeMap<String, (String, String)> {
+        let mut wanted = BTreeMap::new();
+        for object in streams {
+            let Object::ImageStream(stream) = object else { continue };
+            let (namespace, name) = (stream.metadata.namespace(), stream.metadata.name());
+            for tag in stream.status_tags() {
+                for event in tag.history().iter().filter(|e| !e.image.is_empty()) {
+                    if !valid_digest(&event.image) {
+                        self.warn(format!(
+                            "ImageStream {namespace}/{name} tag {:?}: the history image {:?} is not a digest; its Image is not read",
+                            tag.tag, event.image
+                        ));
+                        continue;
+                    }
+                    wanted.entry(event.image.clone()).or_insert_with(|| (namespace.to_owned(), name.to_owned()));
+                }
+            }
+        }
+        wanted
+    }
+
+    /// The Images the streams reference, then the children of manifest lists among them.
+    /// Forbidden Images fall back to each stream's layers, then to imagestreamimages.
+    async fn stream_images(&self, streams: &[Object]) -> Result<Vec<Object>, SourceError> {
+        let wanted = self.wanted_digests(streams);
+        let mut found = Vec::new();
+        let mut fetched = std::collections::BTreeSet::new();
+        let mut round = wanted.clone();
+        while !round.is_empty() {
+            let mut results: Vec<(String, Result<Value, Failure>)> = stream::iter(round.keys().cloned())
+                .map(|digest| async move {
+                    let path = object_path(ResourceKind::Image, None, &digest);
+                    (digest, self.http.get(&path).await)
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+            results.sort_by(|a, b| a.0.cmp(&b.0));
+            if let Some((_, Err(failure))) = results.iter().find(|(_, r)| matches!(r, Err(f) if f.code == 403)) {
+                self.warn(format!(
+                    "cannot read images: {}; reading image details through imagestreams/layers and imagestreamimages instead",
+                    failure.error
+                ));
+                found.extend(self.images_without_access(streams, &wanted).await?);
+                return Ok(found);
+            }
+            let mut next = BTreeMap::new();
+            for (digest, result) in results {
+                fetched.insert(digest.clone());
+                match result {
+                    Ok(value) => {
+                        let object = self.to_object(ResourceKind::Image, value)?;
+                        if let Object::Image(image) = &object {
+                            for child in image.docker_image_manifests.as_deref().unwrap_or_default() {
+                                if fetched.contains(&child.digest) {
+                                    continue;
+                                }
+                                if valid_digest(&child.digest) {
+                                    next.insert(child.digest.clone(), round[&digest].clone());
+                                } else {
+                                    self.warn(format!(
+                                        "Image {digest}: the manifest {:?} is not a digest; its Image is not read",
+                                        child.digest
+                                    ));
+                                }
+                            }
+                        }
+                        found.push(object);
+                    }
+                    Err(failure) if failure.code == 404 => {}
+                    Err(failure) => return Err(failure.error),
+                }
+            }
+            round = next;
+        }
+        Ok(found)
+    }
+
+    /// For a user who may not read Images: one `layers` GET per stream; if that is forbidden
+    /// too, one `imagestreamimages` GET per digest.
+    async fn images_without_access(
+        &self,
+        streams: &[Object],
+        wanted: &BTreeMap<String, (String, String)>,
+    ) -> Result<Vec<Object>, SourceError> {
+        let mut objects = Vec::new();
+        let mut layers_forbidden = false;
+        for object in streams {
+            let Object::ImageStream(stream) = object else { continue };
+            let path = format!(
+                "{}/layers",
+                object_path(ResourceKind::ImageStream, Some(stream.metadata.namespace()), stream.metadata.name())
+            );
+            match self.http.get(&path).await {
+                Ok(mut value) => {
+                    if let Some(map) = value.as_object_mut() {
+                        map.entry("apiVersion").or_insert_with(|| "image.openshift.io/v1".into());
+                        map.entry("kind").or_insert_with(|| "ImageStreamLayers".into());
+                    }
+                    objects.push(self.to_object(ResourceKind::ImageStreamLayers, value)?);
+                }
+                Err(failure) if failure.code == 403 => {
+                    layers_forbidden = true;
+                    break;
+                }
+                Err(failure) if failure.code == 404 => {}
+                Err(failure) => return Err(failure.error),
+            }
+        }
+        if !layers_forbidden {
+            return Ok(objects);
+        }
+        self.warn("cannot read imagestreams/layers either; reading imagestreamimages one by one".into());
+        let results: Vec<Result<Value, Failure>> = stream::iter(wanted.iter())
+            .map(|(digest, (namespace, name))| async move {
+                let path = format!(
+                    "{}/{}",
+                    collection_path(ResourceKind::ImageStreamImage, Some(namespace)),
+                    segment(&format!("{name}@{digest}"))
+                );
+                self.http.get(&path).await
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        // The layers read before the 403 are kept.
+        let mut images = objects;
+        let mut refused = 0;
+        for result in results {
+            match result {
+                Ok(value) => images.push(self.to_object(ResourceKind::ImageStreamImage, value)?),
+                Err(failure) if failure.code == 404 => {}
+                Err(failure) if failure.code == 403 => refused += 1,
+                Err(failure) => return Err(failure.error),
+            }
+        }
+        if refused > 0 {
+            self.warn(format!("{refused} imagestreamimages were forbidden too: their images stay unknown"));
+        }
+        Ok(images)
+    }
+
+    /// Decodes a server object through the same typed path as files, so both sources agree.
+    fn to_object(&self, kind: ResourceKind, mut value: Value) -> Result<Object, SourceError> {
+        let info = kind.info();
+        if let Some(map) = value.as_object_mut() {
+            map.entry("apiVersion").or_insert_with(|| format!("{}/{}", info.group, info.version).into());
+            map.entry("kind").or_insert_with(|| info.kind.into());
+        }
+        let server = self.http.server;
+        let malformed = |message: String| SourceError::Transport { server: server.to_owned(), message, source: None };
+        let text = serde_json::to_string(&value).map_err(|e| malformed(format!("cannot re-encode an answer: {e}")))?;
+        let decoded = decode(&text).map_err(|e| {
+            malformed(format!(
+                "the server sent a {} that does not fit its schema: {}",
+                info.kind,
+                describe(e.position, &e.message)
+            ))
+        })?;
+        decoded.objects.into_iter().next().map(|o| o.object).ok_or_else(|| {
+            malformed(format!("the server sent something that is not {} {}", article(info.kind), info.kind))
+        })
+    }
+}
+
+/// A decode message without a meaningless `0:0` position.
+fn describe(position: Position, message: &str) -> String {
+    if position.line == 0 { message.to_owned() } else { format!("{message} (at {position} of its JSON)") }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
+}
