@@ -72,6 +72,18 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "DURATION", global = true)]
     pub request_timeout: Option<String>,
 
+    /// The largest file, archive member or standard input --from reads (e.g. 512Mi, 2Gi).
+    #[arg(long, value_name = "SIZE", default_value = "1Gi", global = true, hide_short_help = true)]
+    pub max_file_size: String,
+
+    /// The most bytes one --from archive may decompress to.
+    #[arg(long, value_name = "SIZE", default_value = "8Gi", global = true, hide_short_help = true)]
+    pub max_archive_size: String,
+
+    /// The most bytes YAML aliases may add to one file (alias bombs stop here).
+    #[arg(long, value_name = "SIZE", default_value = "64Mi", global = true, hide_short_help = true)]
+    pub max_alias_expansion: String,
+
     /// Read lists from the cluster in pages of this many objects; 0 reads each list in one
     /// request.
     #[arg(long, value_name = "N", default_value_t = 500, global = true)]
@@ -297,6 +309,19 @@ pub struct ServeArgs {
     /// Write a kubeconfig that points at the server (with the token, if any) to PATH.
     #[arg(long, value_name = "PATH")]
     pub write_kubeconfig: Option<std::path::PathBuf>,
+
+    /// Open connections at most; beyond that (or out of file descriptors) the oldest connection
+    /// that has not been answered yet is closed.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Time a client has to send a request's headers or finish a TLS handshake.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub header_timeout: String,
+
+    /// Time a response may wait for a client that stopped reading it.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub write_timeout: String,
 }
 
 /// `isctl resolve [STREAM[:TAG]...]`.

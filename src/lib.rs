@@ -19,6 +19,7 @@ pub mod mirror;
 pub mod model;
 pub mod names;
 pub mod printer;
+pub mod quantity;
 pub mod reference;
 pub mod render;
 pub mod resolve;

@@ -1,5 +1,11 @@
 //! The printer: the only code that writes to stdout or stderr. Data goes to stdout; warnings,
 //! verbose notes and errors go to stderr, each one line in kubectl's voice.
+//!
+//! Everything written to stderr is made terminal-safe here, whoever built the message: names,
+//! digests, file names and server messages come from the input, and a control character in them
+//! (an ESC starting a terminal sequence, a carriage return hiding the line) must not reach the
+//! terminal as is (fd's `sanitize`). Data on stdout is the renderers' business: tables escape
+//! their cells, YAML and JSON escape by their own rules.
 
 use std::io::{self, Write};
 
@@ -29,23 +35,80 @@ impl Printer {
 
     /// `warning: ...` on stderr.
     pub fn warning(&mut self, message: &str) {
-        let _ = writeln!(self.err, "warning: {message}");
+        self.line(&format!("warning: {message}"));
     }
 
     /// A note shown from verbosity `level` on (`-v` is 1).
     pub fn verbose(&mut self, level: u8, message: &str) {
         if self.verbosity >= level {
-            let _ = writeln!(self.err, "{message}");
+            self.line(message);
         }
+    }
+
+    /// Whether `-v` (or more) was given.
+    pub fn is_verbose(&self) -> bool {
+        self.verbosity > 0
     }
 
     /// A plain line on stderr (kubectl's "No resources found ..." goes there).
     pub fn notice(&mut self, message: &str) {
-        let _ = writeln!(self.err, "{message}");
+        self.line(message);
     }
 
-    /// An error line on stderr, already worded (`error: ...`, `Error from server ...`).
+    /// An error line on stderr, already worded (`error: ...`, `Error from server ...`); it may
+    /// span lines (`hint:` lines follow the error).
     pub fn error(&mut self, message: &str) {
-        let _ = writeln!(self.err, "{message}");
+        self.line(message);
+    }
+
+    fn line(&mut self, message: &str) {
+        let _ = writeln!(self.err, "{}", terminal_safe(message));
+    }
+}
+
+/// `text` with every character that could drive a terminal escaped (`\u{1b}`): C0 and C1
+/// controls other than newline and tab, DEL, and the bidirectional overrides and isolates that
+/// reorder what a line seems to say.
+pub fn terminal_safe(text: &str) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stderr_never_carries_terminal_controls() {
+        let err = Shared::default();
+        let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 1);
+        printer.warning("tag \u{1b}[31mred\u{1b}[0m\rhidden \u{202E}txt");
+        printer.error("error: first\nhint: second\twith a tab");
+        let text = String::from_utf8(err.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            text,
+            "warning: tag \\u{1b}[31mred\\u{1b}[0m\\u{d}hidden \\u{202e}txt\nerror: first\nhint: second\twith a tab\n"
+        );
+        assert_eq!(terminal_safe("plain ünïcode"), "plain ünïcode");
     }
 }

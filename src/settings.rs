@@ -15,6 +15,7 @@ use crate::duration;
 use crate::model::ResourceKind;
 use crate::render::{OutputFormat, ReportFormat};
 use crate::selector::Selector;
+use crate::source::files::InputLimits;
 use crate::source::live::ConnectOptions;
 
 /// Why the command line cannot be used as given (a usage error, exit 2).
@@ -35,6 +36,16 @@ pub enum SettingsError {
         reason: duration::DurationError,
         /// What would.
         example: &'static str,
+    },
+    /// A size flag does not parse.
+    #[error("invalid {flag} {text:?}: {reason}")]
+    Size {
+        /// The flag.
+        flag: &'static str,
+        /// What was given.
+        text: String,
+        /// Why it does not parse.
+        reason: crate::quantity::SizeError,
     },
     /// A usage rule of a command was broken.
     #[error("{0}")]
@@ -79,6 +90,20 @@ impl Settings {
             }
             None => None,
         };
+        let size = |flag: &'static str, text: &String| {
+            crate::quantity::parse_bytes(text).map_err(|reason| SettingsError::Size {
+                flag,
+                text: text.clone(),
+                reason,
+            })
+        };
+        let limits = InputLimits {
+            file: size("--max-file-size", &global.max_file_size)?,
+            archive: size("--max-archive-size", &global.max_archive_size)?,
+            decode: crate::source::decode::Limits {
+                alias_expansion: size("--max-alias-expansion", &global.max_alias_expansion)?,
+            },
+        };
         let input = if global.from.is_empty() {
             Input::Cluster(ConnectOptions {
                 kubeconfig: global.kubeconfig.clone(),
@@ -88,22 +113,22 @@ impl Settings {
                 chunk_size: global.chunk_size as usize,
             })
         } else {
-            Input::Files(global.from.clone())
+            Input::Files(global.from.clone(), limits)
         };
         Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose })
     }
 
     /// Whether objects come from files.
     pub fn offline(&self) -> bool {
-        matches!(self.input, Input::Files(_))
+        matches!(self.input, Input::Files(..))
     }
 }
 
 /// Where objects come from.
 #[derive(Clone, Debug)]
 pub enum Input {
-    /// `--from` paths.
-    Files(Vec<PathBuf>),
+    /// `--from` paths, and what reading them may cost.
+    Files(Vec<PathBuf>, InputLimits),
     /// A cluster, reached like kubectl reaches it.
     Cluster(ConnectOptions),
 }
@@ -445,6 +470,8 @@ pub struct ServeSettings {
     pub tls: Option<TlsFiles>,
     /// Where to write a kubeconfig.
     pub write_kubeconfig: Option<PathBuf>,
+    /// Connection, header and write bounds.
+    pub limits: crate::serve::http::Limits,
 }
 
 impl ServeSettings {
@@ -470,7 +497,22 @@ impl ServeSettings {
             (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone(), ca: args.tls_ca.clone() }),
             _ => None,
         };
+        let timeout = |flag: &'static str, text: &String| {
+            let go = duration::Forms { bare_seconds: false, days_and_weeks: false };
+            match duration::parse(text, go) {
+                Ok(d) if !d.is_zero() => Ok(d),
+                Ok(_) => Err(usage(format!("{flag} must be more than 0"))),
+                Err(reason) => Err(SettingsError::Duration { flag, text: text.clone(), reason, example: "10s or 1m" }),
+            }
+        };
+        let limits = crate::serve::http::Limits {
+            max_connections: args.max_connections as usize,
+            header_timeout: timeout("--header-timeout", &args.header_timeout)?,
+            write_timeout: timeout("--write-timeout", &args.write_timeout)?,
+            ..crate::serve::http::Limits::default()
+        };
         Ok(ServeSettings {
+            limits,
             address: args.address,
             deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
             token,
@@ -525,7 +567,7 @@ mod tests {
     fn request_timeouts_like_kubectl() {
         let timeout = |t: &str| match parse(&["get", "is", "--request-timeout", t]).map(|(s, _)| s.input) {
             Ok(Input::Cluster(options)) => Ok(options.request_timeout),
-            Ok(Input::Files(_)) => unreachable!(),
+            Ok(Input::Files(..)) => unreachable!(),
             Err(e) => Err(e.to_string()),
         };
         assert_eq!(timeout("30"), Ok(Some(Duration::from_secs(30))));
@@ -562,6 +604,7 @@ mod tests {
             (&["serve", "--from", "x", "--address", "0.0.0.0:1"], "not a loopback address"),
             (&["serve"], "needs --from"),
             (&["serve", "--from", "x", "--token", "t", "--token-file", "f"], "not both"),
+            (&["get", "is", "--max-file-size", "lots"], "--max-file-size"),
         ] {
             let error = usage_error(args);
             assert!(error.contains(words), "{args:?}: {error}");

@@ -66,7 +66,7 @@ pub fn main(cli: &Cli, mut printer: Printer, clock: impl FnOnce() -> jiff::Times
 /// made until a command loads). Returns the source and its default namespace.
 fn open(input: &Input) -> Result<(Box<dyn Source>, String), SourceError> {
     Ok(match input {
-        Input::Files(paths) => (Box::new(FileSource::new(paths.clone())), "default".to_owned()),
+        Input::Files(paths, limits) => (Box::new(FileSource::new(paths.clone(), *limits)), "default".to_owned()),
         Input::Cluster(options) => {
             let live = LiveSource::connect(options)?;
             let namespace = live.default_namespace.clone();

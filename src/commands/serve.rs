@@ -60,7 +60,7 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
         let printer =
             std::mem::replace(&mut ctx.printer, Printer::new(Box::new(std::io::sink()), Box::new(std::io::sink()), 0));
         let printer = Arc::new(Mutex::new(printer));
-        let outcome = http::serve(listener, api, Arc::clone(&printer), tls).await;
+        let outcome = http::serve(listener, api, Arc::clone(&printer), tls, settings.limits).await;
         // The printer comes back, so the reason the server stopped is reported like any error.
         if let Ok(mut shared) = printer.lock() {
             std::mem::swap(&mut ctx.printer, &mut shared);

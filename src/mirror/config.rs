@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::scope::{is_nested, is_valid_mirror, is_valid_source};
+use super::scope::{is_nested, is_valid_mirror, is_valid_registries_conf_scope, is_valid_source};
 use super::topo;
 use crate::catalog::Catalog;
 use crate::model::ResourceKind;
@@ -204,8 +204,22 @@ impl RegistriesConfig {
                 objects: vec![object.clone()],
             });
         }
+        let insecure = list(|s| &s.insecure_registries);
+        // MCO's validateRegistriesConfScopes checks these lists first, in this order, and
+        // refuses the whole render on a bad entry.
+        for (words, scopes) in
+            [("insecure", &insecure), ("blocked", &self.blocked_registries), ("allowed", &self.allowed_registries)]
+        {
+            for scope in scopes.iter().filter(|s| !is_valid_registries_conf_scope(s)) {
+                self.conflicts.push(Conflict {
+                    source: scope.clone(),
+                    message: format!("invalid entry for {words} registries {scope:?}"),
+                    objects: vec![object.clone()],
+                });
+            }
+        }
         let blocked = self.blocked_registries.iter().map(|s| (s.clone(), object.clone())).collect();
-        (list(|s| &s.insecure_registries), blocked)
+        (insecure, blocked)
     }
 
     /// Steps 1-3: merge the mirror lists per source and write one entry per source.

@@ -43,6 +43,19 @@ pub fn is_valid_mirror(scope: &str) -> bool {
     valid_domain(domain) && path.is_none_or(|p| p.split('/').all(valid_component))
 }
 
+/// runtime-utils `IsValidRegistriesConfScope`, which MCO applies to the image config's insecure,
+/// blocked and allowed registries: not empty; and a scope with a `*` must be `*.` followed by a
+/// host without `/`, `@`, `:` or another `*` (anything without `*` passes).
+pub fn is_valid_registries_conf_scope(scope: &str) -> bool {
+    if scope.is_empty() {
+        return false;
+    }
+    if !scope.contains('*') {
+        return true;
+    }
+    scope.strip_prefix("*.").is_some_and(|host| !host.contains(['/', '@', ':', '*']))
+}
+
 /// containers/image `refMatchingPrefix`: `name` equals `prefix`, or continues after it with
 /// `/`, `:` or `@`.
 pub fn matches_prefix(name: &str, prefix: &str) -> bool {
@@ -91,6 +104,16 @@ mod tests {
             assert!(!is_valid_source(bad), "{bad}");
         }
         assert!(!is_valid_mirror("*.example.com"));
+    }
+
+    #[test]
+    fn registries_conf_scopes_like_runtime_utils() {
+        for ok in ["quay.io", "example.com:5000", "example.com/ns/repo", "*.example.com", "localhost", "Example.COM"] {
+            assert!(is_valid_registries_conf_scope(ok), "{ok}");
+        }
+        for bad in ["", "*.example.com/foo/bar", "**.example.com", "example.*.com", "*example.com", "*.a:5000"] {
+            assert!(!is_valid_registries_conf_scope(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -361,3 +361,30 @@ fn name_only_references_are_pulled_as_latest() {
     let r = resolver(&mirror_set("ImageTagMirrorSet", "t", "quay.io/ns", &["m.local/ns"], false));
     assert_eq!(order(&r, "quay.io/ns/app"), ["m.local/ns/app:latest", "quay.io/ns/app:latest"]);
 }
+
+/// Issue 16 item 14: MCO refuses an image config whose insecure, blocked or allowed registries
+/// hold a scope runtime-utils' IsValidRegistriesConfScope rejects, in its own words.
+#[test]
+fn invalid_image_config_scopes_are_refusals() {
+    let config = RegistriesConfig::from_catalog(&catalog(&image_config(
+        &["*.example.com/foo/bar", "quay.io"],
+        &["**.example.com", "example.*.com", "*example.com", ""],
+    )));
+    let messages: Vec<&str> = config.conflicts.iter().map(|c| c.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "invalid entry for insecure registries \"\"",
+            "invalid entry for insecure registries \"**.example.com\"",
+            "invalid entry for blocked registries \"*.example.com/foo/bar\"",
+            "invalid entry for insecure registries \"*example.com\"",
+            "invalid entry for insecure registries \"example.*.com\"",
+        ]
+    );
+    assert!(config.conflicts.iter().all(|c| c.objects[0].to_string() == "Image/cluster"));
+    assert!(
+        RegistriesConfig::from_catalog(&catalog(&image_config(&["*.example.com"], &["quay.io:5000/x"])))
+            .conflicts
+            .is_empty()
+    );
+}

@@ -201,7 +201,10 @@ fn time_cell(created: Option<&str>, time: TimeColumn) -> String {
 /// `sha256:` and the first 12 hex digits: isctl's own shortening, used only in tables.
 fn short_digest(digest: &str) -> String {
     match digest.split_once(':') {
-        Some((algorithm, hex)) if hex.len() > 12 => format!("{algorithm}:{}", &hex[..12]),
+        // By characters: a digest read from a file may hold anything.
+        Some((algorithm, hex)) if hex.chars().count() > 12 => {
+            format!("{algorithm}:{}", hex.chars().take(12).collect::<String>())
+        }
         _ => digest.to_owned(),
     }
 }

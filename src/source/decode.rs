@@ -71,8 +71,26 @@ pub struct Decoded {
     pub skipped: Vec<SkippedObject>,
 }
 
-/// Decodes a file's text.
+/// Bounds on what one file may cost beyond its own size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes YAML aliases may add to a file's scalars (`--max-alias-expansion`).
+    pub alias_expansion: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { alias_expansion: 64 << 20 }
+    }
+}
+
+/// Decodes a file's text with the default limits.
 pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
+    decode_with(text, &Limits::default())
+}
+
+/// Decodes a file's text.
+pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> {
     if text.trim_start().starts_with(['{', '[']) {
         // JSON (what `oc get -o json` and the API write) is read by serde_json, several times
         // faster than a YAML parser; text that is not valid JSON falls back to YAML below.
@@ -82,6 +100,17 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
             Err(JsonFailure::Syntax) => {}
         }
     }
+    // Aliases are the one way a small YAML file can make a huge answer: measure first.
+    if text.contains('&') && text.contains('*') {
+        measure(text, limits.alias_expansion)?;
+    }
+    let untagged;
+    let text = if text.contains("!!timestamp") {
+        untagged = without_timestamp_tags(text);
+        untagged.as_str()
+    } else {
+        text
+    };
     let envelopes: Vec<Option<Envelope>> =
         serde_saphyr::from_multiple_with_options(text, options()).map_err(convert_error)?;
     let mut decoded = Decoded::default();
@@ -103,6 +132,114 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
     Ok(decoded)
 }
 
+/// `text` with every `!!timestamp` tag on a scalar blanked out (spaces, so positions stay):
+/// go-yaml and PyYAML write timestamps that way, and isctl keeps them as the strings they are.
+/// Only tag tokens the parser reports are touched, never text inside a string.
+fn without_timestamp_tags(text: &str) -> String {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    const TAG: &str = "!!timestamp";
+    let mut bytes = text.as_bytes().to_vec();
+    for (event, span) in Parser::new_from_str(text).flatten() {
+        let Event::Scalar(_, _, _, Some(tag)) = &event else { continue };
+        if tag.suffix() != "timestamp" {
+            continue;
+        }
+        let at = span.tag_start.as_ref().and_then(|m| m.byte_offset());
+        if let Some(at) = at.filter(|at| text.get(*at..).is_some_and(|rest| rest.starts_with(TAG))) {
+            bytes[at..at + TAG.len()].fill(b' ');
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+}
+
+thread_local! {
+    /// Scalar bytes seen by [`measure`] so far, the most it may see, and the expansion allowed.
+    static MEASURED: std::cell::Cell<(u64, u64, u64)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+/// Walks every document, aliases expanded, adding up scalar bytes; fails once they exceed the
+/// file's size by more than `expansion`. Nothing is kept, so an alias bomb costs a bounded amount
+/// of counting.
+fn measure(text: &str, expansion: u64) -> Result<(), DecodeError> {
+    MEASURED.with(|m| m.set((0, (text.len() as u64).saturating_add(expansion), expansion)));
+    let result = serde_saphyr::from_multiple_with_options::<Measure>(text, options());
+    match result {
+        Ok(_) => Ok(()),
+        Err(error) => Err(convert_error(error)),
+    }
+}
+
+/// Any YAML node, measured and dropped.
+struct Measure;
+
+impl<'de> Deserialize<'de> for Measure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MeasureVisitor)
+    }
+}
+
+struct MeasureVisitor;
+
+impl MeasureVisitor {
+    fn add<E: serde::de::Error>(bytes: usize) -> Result<Measure, E> {
+        MEASURED.with(|m| {
+            let (seen, limit, expansion) = m.get();
+            let seen = seen.saturating_add(bytes as u64 + 1);
+            m.set((seen, limit, expansion));
+            if seen > limit {
+                return Err(E::custom(format!(
+                    "YAML aliases make this file more than {} larger than it is (raise --max-alias-expansion to read it)",
+                    crate::quantity::format_bytes(expansion)
+                )));
+            }
+            Ok(Measure)
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for MeasureVisitor {
+    type Value = Measure;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML node")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Measure, E> {
+        Self::add(1)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Measure, E> {
+        Self::add(8)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Measure, E> {
+        Self::add(8)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Measure, E> {
+        Self::add(8)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Measure, E> {
+        Self::add(v.len())
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Measure, E> {
+        Self::add(v.len())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Measure, E> {
+        Self::add(0)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Measure, E> {
+        Self::add(0)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Measure, D::Error> {
+        Measure::deserialize(deserializer)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Measure, A::Error> {
+        while seq.next_element::<Measure>()?.is_some() {}
+        Ok(Measure)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Measure, A::Error> {
+        while map.next_entry::<Measure, Measure>()?.is_some() {}
+        Ok(Measure)
+    }
+}
+
 /// Why the JSON fast path gave up.
 enum JsonFailure {
     /// Not JSON: try YAML.
@@ -111,7 +248,8 @@ enum JsonFailure {
     Data(DecodeError),
 }
 
-/// The same two passes as for YAML, with serde_json on one JSON document.
+/// The same two passes as for YAML, with serde_json on one JSON document or a stream of them
+/// (`{...}{...}`, one per line, as exporters write them).
 fn decode_json(text: &str) -> Result<Decoded, JsonFailure> {
     let json_error = |e: serde_json::Error| {
         if e.is_syntax() || e.is_eof() {
@@ -124,18 +262,21 @@ fn decode_json(text: &str) -> Result<Decoded, JsonFailure> {
             message,
         })
     };
-    let envelope: Option<Envelope> = serde_json::from_str(text).map_err(json_error)?;
     let mut decoded = Decoded::default();
-    let plan = match envelope {
-        Some(envelope) => envelope.plan(&mut decoded.skipped),
-        None => DocPlan::Skip,
-    };
-    if matches!(plan, DocPlan::Skip) {
+    let mut plans = VecDeque::new();
+    for envelope in serde_json::Deserializer::from_str(text).into_iter::<Option<Envelope>>() {
+        plans.push_back(match envelope.map_err(json_error)? {
+            Some(envelope) => envelope.plan(&mut decoded.skipped),
+            None => DocPlan::Skip,
+        });
+    }
+    if plans.iter().all(|p| matches!(p, DocPlan::Skip)) {
         return Ok(decoded);
     }
-    let _guard = PlanGuard::install([plan].into(), false);
-    let document: PlannedDocument = serde_json::from_str(text).map_err(json_error)?;
-    decoded.objects = document.0;
+    let _guard = PlanGuard::install(plans, false);
+    for document in serde_json::Deserializer::from_str(text).into_iter::<PlannedDocument>() {
+        decoded.objects.extend(document.map_err(json_error)?.0);
+    }
     Ok(decoded)
 }
 
@@ -165,12 +306,23 @@ fn convert_error(error: serde_saphyr::Error) -> DecodeError {
         _ => message,
     };
     // Library advice is not for our users.
-    let message = message.split(", set DuplicateKeyPolicy").next().unwrap_or(message);
-    // ...and the " at line L, column C" some messages end with.
-    let message = match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => &message[..i],
-        _ => message,
-    };
+    let mut message = message.split(", set DuplicateKeyPolicy").next().unwrap_or(message);
+    // The positions some messages end with (" at line L, column C", "(defined at line L, column
+    // C)", "(used at line L, column C)"): the caller prints the position once.
+    while let Some(cut) = trailing_position(message) {
+        message = message[..cut].trim_end();
+    }
+    // The parser's budget breaches, in words.
+    let breach;
+    if let Some(what) = message.strip_prefix("budget breached: ") {
+        let name = what.split([' ', '{']).next().unwrap_or(what);
+        breach = if ["Alias", "Anchor", "Replay"].iter().any(|a| name.contains(a)) {
+            format!("YAML aliases make this file too large to read (the parser's limit on {name})")
+        } else {
+            format!("the file is beyond the YAML parser's limit on {name}")
+        };
+        message = &breach;
+    }
     // Parser words for what users call mappings and lists.
     let message = match message {
         "expected mapping start" => "expected a mapping (key: value)",
@@ -178,6 +330,30 @@ fn convert_error(error: serde_saphyr::Error) -> DecodeError {
         other => other,
     };
     DecodeError { position, message: message.to_owned() }
+}
+
+/// Where a trailing position note starts (`(used at line L, column C)`, `(defined at line L,
+/// column C)` or ` at line L, column C`), if the message ends with one.
+fn trailing_position(message: &str) -> Option<usize> {
+    let trimmed = message.trim_end();
+    let numbers = |tail: &str| {
+        let tail = tail.strip_suffix(')').unwrap_or(tail);
+        tail.split_once(", column ").is_some_and(|(l, c)| {
+            !l.is_empty()
+                && l.bytes().all(|b| b.is_ascii_digit())
+                && !c.is_empty()
+                && c.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    for marker in ["(used at line ", "(defined at line ", " at line "] {
+        if let Some(i) = trimmed.rfind(marker)
+            && numbers(&trimmed[i + marker.len()..])
+            && (marker.starts_with(' ') || trimmed.ends_with(')'))
+        {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The first pass: just enough of a document to know what it is.
@@ -200,8 +376,10 @@ struct EnvelopeMeta {
 }
 
 impl Envelope {
+    /// A `*List`, or a document that is nothing but `items:` (an `oc get` dump saved without
+    /// its `kind`): each item says what it is.
     fn is_list(&self) -> bool {
-        self.kind.as_deref().is_some_and(|k| k.ends_with("List")) && self.items.is_some()
+        self.items.is_some() && self.kind.as_deref().is_none_or(|k| k.ends_with("List"))
     }
 
     fn plan(self, skipped: &mut Vec<SkippedObject>) -> DocPlan {
@@ -506,6 +684,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn positions_are_cut_from_messages_whole() {
+        let message = "too big (defined at line 8, column 9) (used at line 9, column 30)";
+        let mut m = message;
+        while let Some(cut) = trailing_position(m) {
+            m = m[..cut].trim_end();
+        }
+        assert_eq!(m, "too big");
+        assert_eq!(trailing_position("bad value at line 3, column 4"), Some(9));
+        assert_eq!(trailing_position("a line of text"), None);
+    }
+
+    #[test]
+    fn alias_bombs_stop_at_the_expansion_limit() {
+        let mut text =
+            "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: b}\na0: &a0 'xxxxxxxxxx'\n"
+                .to_owned();
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(",");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let error = decode_with(&text, &Limits { alias_expansion: 1 << 20 }).unwrap_err();
+        assert_eq!(
+            error.message,
+            "YAML aliases make this file more than 1Mi larger than it is (raise --max-alias-expansion to read it)"
+        );
+        // A few honest aliases are fine.
+        let honest = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: a, labels: &l {x: y}}\nspec: {tags: [{name: t, annotations: *l}]}\n";
+        assert_eq!(decode(honest).unwrap().objects.len(), 1);
+    }
+
+    #[test]
+    fn timestamp_tags_and_string_tags_are_read_as_strings() {
+        let text = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: !!str cli\n  creationTimestamp: !!timestamp 2026-01-01T00:00:00Z\n  annotations: {note: \"!!timestamp stays\"}\n";
+        let decoded = decode(text).unwrap();
+        let meta = decoded.objects[0].object.meta();
+        assert_eq!(meta.creation_timestamp.as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(meta.annotations.as_ref().unwrap()["note"], "!!timestamp stays");
+    }
+
+    #[test]
+    fn bare_items_lists_and_json_streams_load() {
+        let bare = "items:\n- apiVersion: operator.openshift.io/v1alpha1\n  kind: ImageContentSourcePolicy\n  metadata: {name: a}\n";
+        assert_eq!(kinds(&decode(bare).unwrap()), vec![(ResourceKind::ImageContentSourcePolicy, "a".into(), 2)]);
+        let stream = "{\"apiVersion\":\"image.openshift.io/v1\",\"kind\":\"ImageStream\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":\"image.openshift.io/v1\",\"kind\":\"ImageStream\",\"metadata\":{\"name\":\"b\"}}\n";
+        assert_eq!(decode(stream).unwrap().objects.len(), 2);
     }
 
     #[test]

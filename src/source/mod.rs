@@ -115,12 +115,20 @@ pub enum LoadNote {
     },
     /// Something the cluster would not tell, and what the answer assumes instead.
     Degraded(String),
+    /// A file declares objects of isctl's kinds, yet none could be read from it.
+    Unread {
+        /// The file.
+        path: String,
+    },
     /// A file in a directory was not read: not YAML/JSON by name, or not ours and unparsable.
     IgnoredFile {
         /// The file.
         path: String,
         /// Why.
         reason: String,
+        /// Whether the user should hear of it without `-v` (an unparsable file, a pipe) or not
+        /// (a README, a directory reached again through a link).
+        warn: bool,
     },
 }
 
@@ -130,8 +138,8 @@ impl LoadNote {
         match self {
             LoadNote::Duplicate(_) => true,
             LoadNote::Skipped { .. } | LoadNote::Request { .. } => false,
-            LoadNote::Degraded(_) => true,
-            LoadNote::IgnoredFile { reason, .. } => !reason.starts_with("not a YAML or JSON file"),
+            LoadNote::Degraded(_) | LoadNote::Unread { .. } => true,
+            LoadNote::IgnoredFile { warn, .. } => *warn,
         }
     }
 }
@@ -160,7 +168,11 @@ impl fmt::Display for LoadNote {
                 }
                 write!(f, " at {origin}")
             }
-            LoadNote::IgnoredFile { path, reason } => write!(f, "ignored {path}: {reason}"),
+            LoadNote::IgnoredFile { path, reason, .. } => write!(f, "ignored {path}: {reason}"),
+            LoadNote::Unread { path } => write!(
+                f,
+                "{path} declares image objects, but none could be read (an unknown apiVersion or layout?); -v lists what was skipped"
+            ),
             LoadNote::Request { method, path, status, millis, outcome } => {
                 let status = match (*status, outcome.as_str()) {
                     (0, "") => "no response".to_owned(),

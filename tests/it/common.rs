@@ -67,21 +67,43 @@ pub struct Server {
 impl Server {
     /// Serves the demo cluster with `extra` serve arguments.
     pub fn start(extra: &[&str]) -> Server {
+        Server::start_from(DEMO, extra)
+    }
+
+    /// Serves `from` with `extra` serve arguments.
+    pub fn start_from(from: &str, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
+        Server::spawn(dir, kubeconfig, from, extra, &[])
+    }
+
+    /// Serves the demo, writing the kubeconfig to `kubeconfig`, with extra environment.
+    pub fn start_with_kubeconfig(kubeconfig: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::spawn(tempfile::tempdir().unwrap(), kubeconfig.to_path_buf(), DEMO, extra, env)
+    }
+
+    fn spawn(dir: tempfile::TempDir, kubeconfig: PathBuf, from: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let log = std::fs::File::create(dir.path().join("requests.log")).unwrap();
-        let mut child = isctl()
-            .args(["serve", "-v", "--from", DEMO, "--write-kubeconfig"])
+        let mut command = isctl();
+        command
+            .args(["serve", "-v", "--from", from, "--write-kubeconfig"])
             .arg(&kubeconfig)
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("isctl serve starts");
+            .stderr(Stdio::from(log));
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("isctl serve starts");
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
         assert!(first.starts_with("Serving ") && first.contains("://127.0.0.1:"), "banner: {first:?}");
         Server { child, dir, kubeconfig }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The requests the server answered so far (`METHOD /path?query STATUS`), stderr notes

@@ -2,7 +2,9 @@
 //! prints with reviewed insta snapshots.
 //!
 //! - `check`: the CI rules, exit codes and reports.
+//! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
+//! - `hardening`: one regression test per item of the hardening issue (#16).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -12,7 +14,9 @@
 
 mod check;
 mod common;
+mod fault_server;
 mod get;
+mod hardening;
 mod help;
 mod input;
 mod live;

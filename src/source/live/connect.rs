@@ -188,6 +188,19 @@ pub(super) fn redact_quoted(text: &str) -> String {
     out
 }
 
+/// Words for any kube-rs error that never quote a credential: credential-plugin failures in
+/// client-go's words, anything else with quoted text redacted.
+pub(super) fn kube_error_words(error: &kube::Error) -> String {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(auth) = e.downcast_ref::<kube::client::AuthError>() {
+            return auth_error_words(auth);
+        }
+        cause = e.source();
+    }
+    redact_quoted(&first_line(&error.to_string()))
+}
+
 /// Words for a failed credential plugin (client-go's), never its output.
 pub(super) fn auth_error_words(error: &kube::client::AuthError) -> String {
     use kube::client::AuthError;

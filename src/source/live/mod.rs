@@ -53,7 +53,7 @@ impl LiveSource {
         let client = {
             let _guard = runtime.enter();
             kube::Client::try_from(config).map_err(|e| SourceError::Config {
-                message: format!("cannot build a client for {server}: {}", connect::redact_quoted(&e.to_string())),
+                message: format!("cannot build a client for {server}: {}", connect::kube_error_words(&e)),
             })?
         };
         Ok(LiveSource {
@@ -383,6 +383,10 @@ impl Plan<'_> {
     /// Decodes a server object through the same typed path as files, so both sources agree.
     fn to_object(&self, kind: ResourceKind, mut value: Value) -> Result<Object, SourceError> {
         let info = kind.info();
+        if !value.is_object() {
+            let message = format!("the server sent something that is not {} {}", article(info.kind), info.kind);
+            return Err(SourceError::Transport { server: self.http.server.to_owned(), message, source: None });
+        }
         if let Some(map) = value.as_object_mut() {
             map.entry("apiVersion").or_insert_with(|| format!("{}/{}", info.group, info.version).into());
             map.entry("kind").or_insert_with(|| info.kind.into());

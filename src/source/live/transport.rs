@@ -20,10 +20,11 @@ use crate::source::{LoadNote, Observer, Progress, SourceError};
 const ATTEMPTS: u32 = 4;
 /// The longest wait between attempts, whatever `Retry-After` asks.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// Pages one list may take before isctl stops (a server that never stops sending tokens).
-pub(super) const MAX_PAGES: usize = 10_000;
 /// Objects one list may hold before isctl stops.
 pub(super) const MAX_ITEMS: usize = 2_000_000;
+/// Pages one list may take before isctl stops (a server that never stops sending continue
+/// tokens): enough for [`MAX_ITEMS`] full pages, and never fewer than this.
+const MIN_PAGE_BOUND: usize = 1_000;
 
 /// Bytes escaped in a path segment: everything but unreserved characters and the sub-delimiters
 /// and `:`/`@` kubectl leaves as they are; `/`, `%`, `?` and `#` never reach the path raw.
@@ -173,7 +174,8 @@ impl Transport<'_> {
             let mut items = Vec::new();
             let mut token: Option<String> = None;
             let mut tokens_seen = BTreeSet::new();
-            for _ in 0..MAX_PAGES {
+            let max_pages = MIN_PAGE_BOUND.max(MAX_ITEMS / self.chunk.max(1));
+            for _ in 0..max_pages {
                 let mut query = Vec::new();
                 if self.chunk > 0 {
                     query.push(format!("limit={}", self.chunk));
@@ -212,7 +214,7 @@ impl Transport<'_> {
                 }
             }
             return Err(self.stop(format!(
-                "listing {base}: the server still sent a continue token after {MAX_PAGES} pages; stopping (raise --chunk-size if the list is really that long)"
+                "listing {base}: the server still sent a continue token after {max_pages} pages; stopping (raise --chunk-size if the list is really that long)"
             )));
         }
     }
