@@ -1,5 +1,5 @@
-//! The loaded objects, indexed by kind, namespace and name. Pure data: every source (files now,
-//! a live cluster later) fills a `Catalog`, and every command reads one.
+//! The loaded objects, indexed by kind, namespace and name. Pure data: every source (files or a
+//! live cluster) fills a `Catalog`, and every command reads one.
 
 use std::collections::BTreeMap;
 use std::fmt;

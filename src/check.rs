@@ -493,3 +493,66 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::catalog::{Catalog, Origin};
+    use crate::mirror::RegistriesConfig;
+    use crate::resolve::{Request, resolve};
+    use crate::source::decode::decode;
+
+    /// Resolves a fixture and checks it with every opt-in rule switched on.
+    fn findings(path: &str, disabled: Vec<Rule>) -> Vec<Finding> {
+        let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let mut catalog = Catalog::new();
+        for object in decode(&text).unwrap().objects {
+            catalog.insert(object.object, Origin(path.into()));
+        }
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let (resolutions, _) = resolve(&catalog, &resolver, &Request { namespace: None, selections: Vec::new() });
+        let baseline = parse_baseline(
+            &std::fs::read_to_string(format!("{}/fixtures/check/baseline.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+        )
+        .unwrap();
+        let now: Timestamp = "2026-11-27T12:00:00Z".parse().unwrap();
+        let options = CheckOptions {
+            require_mirror: true,
+            max_age: Some((jiff::SignedDuration::from_hours(24 * 30), now)),
+            baseline: Some(baseline),
+            disabled,
+            partial_streams: Default::default(),
+        };
+        check(&resolutions, &resolver, &InputGaps::of(&catalog), &options)
+    }
+
+    #[test]
+    fn every_rule_fires_on_its_fixture_and_none_on_the_clean_one() {
+        // The baseline was saved from the clean stream: its rules fire there, the others on rules.yaml.
+        let baseline_rules = [Rule::DigestMoved, Rule::TagAppeared, Rule::TagVanished];
+        let on_rules: std::collections::BTreeSet<Rule> =
+            findings("fixtures/check/rules.yaml", vec![]).iter().map(|f| f.rule).collect();
+        let on_clean: std::collections::BTreeSet<Rule> =
+            findings("fixtures/check/clean.yaml", vec![]).iter().map(|f| f.rule).collect();
+        let all: std::collections::BTreeSet<Rule> = Rule::ALL.into_iter().collect();
+        let fired: std::collections::BTreeSet<Rule> = on_rules.union(&on_clean).copied().collect();
+        assert_eq!(fired, all, "missing: {:?}", all.difference(&fired).collect::<Vec<_>>());
+        assert!(on_clean.iter().all(|r| baseline_rules.contains(r)), "the clean stream only moved: {on_clean:?}");
+        assert_eq!(on_clean.len(), 3);
+    }
+
+    #[test]
+    fn findings_carry_their_rule_severity_in_order_and_disabled_rules_are_gone() {
+        let all = findings("fixtures/check/rules.yaml", vec![]);
+        assert!(all.iter().all(|f| f.severity == f.rule.severity()));
+        let mut sorted = all.clone();
+        sorted.sort_by(|a, b| (&a.object, a.rule, &a.item).cmp(&(&b.object, b.rule, &b.item)));
+        assert_eq!(all, sorted, "by object, then rule");
+        let without = findings("fixtures/check/rules.yaml", vec![Rule::ImportPending, Rule::Unpullable]);
+        assert!(without.iter().all(|f| f.rule != Rule::ImportPending && f.rule != Rule::Unpullable));
+        assert_eq!(
+            without.len(),
+            all.iter().filter(|f| f.rule != Rule::ImportPending && f.rule != Rule::Unpullable).count()
+        );
+    }
+}

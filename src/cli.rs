@@ -49,6 +49,11 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "TIME", env = "ISCTL_NOW", hide_env_values = true, global = true)]
     pub now: Option<String>,
 
+    /// When to colour tables: auto (when stdout is a terminal and NO_COLOR is not set), always
+    /// or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
     /// Say more on stderr: -v logs each request to the cluster (method, path, status, time; never
     /// credentials) and names skipped objects and ignored files.
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
@@ -88,6 +93,17 @@ pub struct GlobalArgs {
     /// request.
     #[arg(long, value_name = "N", default_value_t = 500, global = true)]
     pub chunk_size: u32,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// isctl's commands.
@@ -336,9 +352,19 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Output format: table, wide (every pull source), yaml or json (kind: ImageStreamResolution).
+    /// Output format: table (fits the terminal), wide (every column, nothing shortened), yaml
+    /// or json (kind: ImageStreamResolution).
     #[arg(short = 'o', long, value_enum, default_value_t = ResolveFormat::Table)]
     pub output: ResolveFormat,
+
+    /// Show only the current image of each tag.
+    #[arg(long, conflicts_with = "history")]
+    pub current: bool,
+
+    /// Show the newest N history items of each tag (0 shows all). Tables show 5 by default and
+    /// say on stderr how many older items they left out; wide tables, YAML and JSON show all.
+    #[arg(long, value_name = "N")]
+    pub history: Option<usize>,
 
     /// Leave out the header line of tables.
     #[arg(long)]

@@ -1,6 +1,6 @@
 //! isctl: inspect OpenShift image streams, images and mirror rules.
 //!
-//! Layers, from the bottom: [`model`] (serde types); the pure core ([`reference`], [`catalog`],
+//! Layers, from the bottom: [`model`] (serde types); the pure core ([`reference`](mod@reference), [`catalog`],
 //! [`listing`], [`image_index`], [`stream_tags`], [`selector`], [`mirror`], [`resolve`],
 //! [`check`]); [`source`] (where objects come from: files or a live cluster); [`render`] (text
 //! from data); [`settings`] (the command line, checked); [`commands`] (one module per command);

@@ -8,6 +8,7 @@ use isctl::printer::Printer;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let env = isctl::settings::Environment::detect();
     let printer = Printer::stdio(cli.global.verbose);
-    ExitCode::from(isctl::commands::main(&cli, printer, jiff::Timestamp::now).code())
+    ExitCode::from(isctl::commands::main(&cli, &env, printer, jiff::Timestamp::now).code())
 }

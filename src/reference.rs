@@ -1,5 +1,5 @@
 //! Image references: the distribution/reference grammar with Docker Hub normalisation
-//! (openshift-semantics.md section 5). Pure; used for mirror matching and pull specs.
+//! (docs/semantics.md §8). Pure; used for mirror matching and pull specs.
 //!
 //! `name [":" tag] ["@" digest]`, where `name` is `[domain "/"] path`. A first path segment is a
 //! domain only if it is `localhost` or holds a `.` or `:` (rule 2); Docker Hub names get
@@ -284,7 +284,7 @@ mod tests {
         assert!(matches!(Reference::parse_normalized("bad_host.io:x/a"), Err(E::Domain(_))));
         assert!(matches!(Reference::parse_normalized("-bad.io/a"), Err(E::Domain(_))));
         assert_eq!(Reference::parse_normalized(&format!("quay.io/{}", "a".repeat(250))), Err(E::NameTooLong));
-        // The port quirk of section 3.3: a rewritten reference with a port inside the path.
+        // The port quirk of docs/semantics.md §5: a rewritten reference with a port inside the path.
         assert!(matches!(
             Reference::parse_normalized(&format!("mirror.local/r:5000/app@sha256:{HEX}")),
             Err(E::Path(_))

@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::image_index::{Found, ImageIndex};
-use crate::mirror::plan::{PolicyVerdict, PullSource, Resolver};
+use crate::mirror::plan::{PolicyVerdict, PullSource, Resolver, SourceKind};
+use crate::mirror::pull_through::{PullThrough, PullThroughPlan, Release};
 use crate::model::imagestream::{NamedTagEventList, TagEvent, TagEventCondition, TagReference};
 use crate::model::{Image, ImageStream};
+use crate::reference::Reference;
 use crate::stream_tags::pull_spec;
 use crate::tag_order;
 
@@ -61,7 +63,7 @@ pub struct TagResolution {
     pub import_failed: Option<ImportFailure>,
     /// The status tag's conditions as recorded.
     pub conditions: Vec<TagEventCondition>,
-    /// History, newest first; `current` marks items[0].
+    /// History, newest first; `current` marks `items[0]`.
     pub history: Vec<HistoryItem>,
 }
 
@@ -111,7 +113,7 @@ pub struct ImportFailure {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryItem {
-    /// True for items[0].
+    /// True for `items[0]`.
     pub current: bool,
     /// Spec generation that produced it.
     pub generation: Option<i64>,
@@ -134,9 +136,17 @@ pub struct HistoryItem {
     pub pull_sources: Vec<PullSource>,
     /// The policy.json verdict on `pullSpec`.
     pub policy: PolicyVerdict,
-    /// For `Local`: where the integrated registry pulls the original reference from.
+    /// For `Local`: where a node would pull the original reference from (the node's algorithm,
+    /// docs/pull-plan.md `sources`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_pull_sources: Option<Vec<PullSource>>,
+    /// For `Local`: where the integrated registry's pull-through fetches the image from (its own,
+    /// simpler algorithm; docs/semantics.md §7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_through: Option<PullThroughPlan>,
+    /// For `Local`: where the two hops disagree, one sentence each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hops_disagree: Vec<String>,
     /// Why pulling fails before any source is tried (an invalid rewrite or reference).
     pub errors: Vec<String>,
 }
@@ -238,6 +248,18 @@ pub struct InputGaps {
 }
 
 impl InputGaps {
+    /// What the gaps mean for every answer, one sentence each.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.no_images {
+            warnings.push(NO_IMAGES.to_owned());
+        }
+        if self.no_mirror_rules {
+            warnings.push(NO_MIRROR_RULES.to_owned());
+        }
+        warnings
+    }
+
     /// Looks at what the catalog holds.
     pub fn of(catalog: &Catalog) -> InputGaps {
         use crate::model::ResourceKind::*;
@@ -251,6 +273,9 @@ impl InputGaps {
         }
     }
 }
+
+const NO_IMAGES: &str = "the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects: image details are unknown";
+const NO_MIRROR_RULES: &str = "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: pull sources assume no mirrors";
 
 /// A selection that names nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -319,7 +344,8 @@ pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Ve
             }
         }
     }
-    let context = Context { index: &index, resolver, gaps: &gaps };
+    let pull_through = PullThrough::from_catalog(catalog, Release::Current);
+    let context = Context { index: &index, resolver, pull_through: &pull_through, gaps: &gaps };
     let resolutions = chosen
         .into_iter()
         .filter_map(|((ns, name), tags)| Some(resolve_stream(catalog.stream(&ns, &name)?, tags.as_ref(), &context)))
@@ -331,6 +357,7 @@ pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Ve
 struct Context<'a> {
     index: &'a ImageIndex<'a>,
     resolver: &'a Resolver,
+    pull_through: &'a PullThrough,
     gaps: &'a InputGaps,
 }
 
@@ -379,13 +406,7 @@ fn resolve_stream(stream: &ImageStream, only: Option<&BTreeSet<String>>, context
     tag_order::sort(&mut names);
     let targets: BTreeMap<String, String> =
         all_names.iter().filter_map(|t| alias_target(&table, t).map(|target| ((*t).to_owned(), target))).collect();
-    let mut warnings = Vec::new();
-    if context.gaps.no_images {
-        warnings.push("the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects: image details are unknown".into());
-    }
-    if context.gaps.no_mirror_rules {
-        warnings.push("the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: pull sources assume no mirrors".into());
-    }
+    let mut warnings = context.gaps.warnings();
     let mut missing_images = BTreeSet::new();
     let tags = names
         .iter()
@@ -495,6 +516,17 @@ fn history_item(
     let plan = context.resolver.plan(&pull_spec);
     let local = pull_spec != event.docker_image_reference;
     let upstream = local.then(|| context.resolver.plan(&event.docker_image_reference).sources);
+    // The registry fetches by the item's digest from the recorded reference's repository.
+    let pull_through = (local && !event.image.is_empty()).then(|| {
+        let repository = event.docker_image_reference.split('@').next().unwrap_or_default();
+        let repository =
+            Reference::parse_normalized(repository).map(|r| r.name()).unwrap_or_else(|_| repository.to_owned());
+        context.pull_through.plan(&format!("{repository}@{}", event.image))
+    });
+    let hops_disagree = match (&upstream, &pull_through) {
+        (Some(node), Some(registry)) => disagreements(node, registry),
+        _ => Vec::new(),
+    };
     let found = context.index.find(stream.metadata.namespace(), stream.metadata.name(), tag, &event.image);
     let image_info = found.map(|found| with_children(found_info(found, &event.image), &pull_spec, context));
     HistoryItem {
@@ -510,8 +542,35 @@ fn history_item(
         pull_sources: plan.sources,
         policy: plan.policy,
         upstream_pull_sources: upstream,
+        pull_through,
+        hops_disagree,
         errors: plan.errors,
     }
+}
+
+/// Where a node's plan for the original reference and the registry's pull-through disagree.
+fn disagreements(node: &[PullSource], registry: &PullThroughPlan) -> Vec<String> {
+    let tried = |reference: &str| registry.sources.iter().any(|s| s.reference == reference);
+    let mut out = Vec::new();
+    for source in node.iter().filter(|s| s.kind == SourceKind::Mirror && !s.blocked) {
+        if !tried(&source.reference) {
+            out.push(format!("nodes would use the mirror {}, the registry's pull-through does not", source.reference));
+        }
+    }
+    for source in node.iter().filter(|s| s.kind == SourceKind::Source && s.blocked) {
+        if tried(&source.reference) {
+            out.push(format!(
+                "the registry's pull-through contacts {}, which nodes may never contact",
+                source.reference
+            ));
+        }
+    }
+    for source in registry.sources.iter().filter(|s| s.kind == SourceKind::Mirror) {
+        if !node.iter().any(|n| n.reference == source.reference) {
+            out.push(format!("the registry's pull-through tries {}, which nodes do not", source.reference));
+        }
+    }
+    out
 }
 
 /// The facts a route offers about an image.
@@ -578,4 +637,106 @@ fn with_children(mut info: ImageInfo, list_pull_spec: &str, context: &Context<'_
         child.pull_sources = context.resolver.plan(&child.pull_spec).sources;
     }
     info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Origin;
+    use crate::mirror::RegistriesConfig;
+    use crate::source::decode::decode;
+
+    const D1: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    const D2: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+
+    fn catalog(text: &str) -> Catalog {
+        let mut catalog = Catalog::new();
+        for object in decode(text).unwrap().objects {
+            catalog.insert(object.object, Origin("t".into()));
+        }
+        catalog
+    }
+
+    fn run(text: &str, selections: &[(&str, Option<&str>)]) -> (Vec<StreamResolution>, Vec<Missing>) {
+        let catalog = catalog(text);
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let selections =
+            selections.iter().map(|(s, t)| Selection { stream: (*s).to_owned(), tag: t.map(str::to_owned) }).collect();
+        resolve(&catalog, &resolver, &Request { namespace: Some("n".into()), selections })
+    }
+
+    fn stream(spec: &str, status: &str) -> String {
+        format!(
+            "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {{name: s, namespace: n}}\nspec:\n  tags:\n{spec}\nstatus:\n  dockerImageRepository: image-registry.openshift-image-registry.svc:5000/n/s\n  tags:\n{status}\n"
+        )
+    }
+
+    #[test]
+    fn tags_come_in_oc_order_with_aliases_and_import_state() {
+        let text = stream(
+            "  - {name: '4.9', generation: 3, from: {kind: DockerImage, name: 'quay.io/x/s:4.9'}}\n  - {name: latest, from: {kind: ImageStreamTag, name: '4.10'}}\n  - {name: '4.10', generation: 2, from: {kind: DockerImage, name: 'quay.io/x/s:4.10'}}",
+            &format!(
+                "  - {{tag: '4.9', items: [{{image: '{D1}', dockerImageReference: 'quay.io/x/s@{D1}', generation: 2}}]}}\n  - {{tag: '4.10', items: [{{image: '{D2}', dockerImageReference: 'quay.io/x/s@{D2}', generation: 2}}], conditions: [{{type: ImportSuccess, status: 'False', reason: NotFound, message: gone, generation: 2}}]}}"
+            ),
+        );
+        let (streams, missing) = run(&text, &[]);
+        assert!(missing.is_empty());
+        let tags = &streams[0].tags;
+        let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["latest", "4.10", "4.9"]);
+        assert_eq!(tags[0].alias_of.as_deref(), Some("4.10"));
+        assert_eq!(tags[1].aliases, ["latest"]);
+        assert_eq!(tags[1].import_failed.as_ref().map(|f| f.reason.as_str()), Some("NotFound"));
+        assert!(tags[2].import_pending, "generation 3 asked, 2 observed");
+        assert!(!tags[1].import_pending);
+    }
+
+    #[test]
+    fn local_tags_are_pulled_through_the_integrated_registry() {
+        let text = stream(
+            "  - {name: t, referencePolicy: {type: Local}, from: {kind: DockerImage, name: 'quay.io/x/s:t'}}",
+            &format!("  - {{tag: t, items: [{{image: '{D1}', dockerImageReference: 'quay.io/x/s@{D1}'}}]}}"),
+        );
+        let (streams, _) = run(&text, &[("s", Some("t"))]);
+        let item = &streams[0].tags[0].history[0];
+        assert_eq!(item.pull_spec, format!("image-registry.openshift-image-registry.svc:5000/n/s@{D1}"));
+        let upstream = item.upstream_pull_sources.as_ref().expect("Local items keep the upstream plan");
+        assert_eq!(upstream[0].reference, format!("quay.io/x/s@{D1}"));
+    }
+
+    #[test]
+    fn images_are_joined_and_missing_ones_are_warned_once() {
+        let text = format!(
+            "{}---\napiVersion: image.openshift.io/v1\nkind: Image\nmetadata: {{name: '{D1}'}}\ndockerImageManifests: [{{digest: '{D2}', os: linux, architecture: arm64}}]\n",
+            stream(
+                "  - {name: t}",
+                &format!(
+                    "  - {{tag: t, items: [{{image: '{D1}', dockerImageReference: 'quay.io/x/s@{D1}'}}, {{image: 'sha256:gone', dockerImageReference: 'quay.io/x/s@sha256:gone'}}]}}"
+                ),
+            )
+        );
+        let (streams, _) = run(&text, &[]);
+        let history = &streams[0].tags[0].history;
+        assert_eq!(history[0].image_from, Some("Image"));
+        let children = &history[0].image_info.as_ref().unwrap().manifests;
+        assert_eq!(children[0].pull_spec, format!("quay.io/x/s@{D2}"));
+        assert_eq!(children[0].architecture.as_deref(), Some("arm64"));
+        assert!(!history[1].image_found);
+        assert_eq!(streams[0].warnings.last().unwrap(), "Image sha256:gone (n/s:t) is not in the input");
+    }
+
+    #[test]
+    fn selections_that_name_nothing_are_reported() {
+        let text = stream("  - {name: t}", "  - {tag: t, items: []}");
+        let (streams, missing) = run(&text, &[("s", Some("nope")), ("other", None), ("s", Some("t"))]);
+        assert_eq!(streams.len(), 1);
+        assert_eq!(streams[0].tags.len(), 1);
+        assert_eq!(
+            missing.iter().map(|m| m.not_found().to_string()).collect::<Vec<_>>(),
+            [
+                "Error from server (NotFound): imagestreamtags.image.openshift.io \"s:nope\" not found",
+                "Error from server (NotFound): imagestreams.image.openshift.io \"other\" not found"
+            ]
+        );
+    }
 }

@@ -56,6 +56,86 @@ fn usage(message: impl Into<String>) -> SettingsError {
     SettingsError::Usage(message.into())
 }
 
+/// What isctl learns from its surroundings before it starts: whether its output goes to a
+/// terminal, how wide that is, and the variables that steer it. `main` reads them; tests make
+/// them up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// stdout is a terminal.
+    pub stdout_terminal: bool,
+    /// stderr is a terminal.
+    pub stderr_terminal: bool,
+    /// The terminal's width, when it can be asked.
+    pub terminal_width: Option<usize>,
+    /// `COLUMNS`: the width to use on a terminal.
+    pub columns: Option<String>,
+    /// `ISCTL_COLUMNS`: fit tables to this width even when stdout is not a terminal.
+    pub isctl_columns: Option<String>,
+    /// `NO_COLOR` is set to something.
+    pub no_color: bool,
+}
+
+impl Environment {
+    /// Reads the process's surroundings.
+    pub fn detect() -> Environment {
+        use std::io::IsTerminal;
+        let stdout_terminal = std::io::stdout().is_terminal();
+        Environment {
+            stdout_terminal,
+            stderr_terminal: std::io::stderr().is_terminal(),
+            terminal_width: stdout_terminal
+                .then(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
+                .flatten(),
+            columns: std::env::var("COLUMNS").ok(),
+            isctl_columns: std::env::var("ISCTL_COLUMNS").ok(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        }
+    }
+}
+
+/// How output meets a person.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// Fit tables to this many columns; `None` never cuts (output that is not a terminal).
+    pub width: Option<usize>,
+    /// Colour rows that need attention.
+    pub color: bool,
+    /// Show a progress line on stderr during long loads.
+    pub progress: bool,
+}
+
+impl Terminal {
+    /// From `--color` and the environment: `ISCTL_COLUMNS` always fits; on a terminal `COLUMNS`,
+    /// else the terminal's width; colour on a terminal unless `NO_COLOR`.
+    pub fn resolve(color: crate::cli::ColorChoice, env: &Environment) -> Result<Terminal, SettingsError> {
+        let number = |name: &str, text: &String| {
+            text.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| usage(format!("{name} must be a positive number, not {text:?}")))
+        };
+        let width = match (&env.isctl_columns, env.stdout_terminal) {
+            (Some(text), _) => Some(number("ISCTL_COLUMNS", text)?),
+            (None, true) => Some(
+                env.columns
+                    .as_ref()
+                    .and_then(|c| c.trim().parse().ok())
+                    .filter(|n| *n > 0)
+                    .or(env.terminal_width)
+                    .unwrap_or(80),
+            ),
+            (None, false) => None,
+        };
+        let color = match color {
+            crate::cli::ColorChoice::Always => true,
+            crate::cli::ColorChoice::Never => false,
+            crate::cli::ColorChoice::Auto => env.stdout_terminal && !env.no_color,
+        };
+        Ok(Terminal { width, color, progress: env.stderr_terminal })
+    }
+}
+
 /// Settings every command uses.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -68,11 +148,17 @@ pub struct Settings {
     pub input: Input,
     /// `-v` count.
     pub verbosity: u8,
+    /// Terminal width, colour and progress.
+    pub terminal: Terminal,
 }
 
 impl Settings {
     /// Resolves the global options; `clock` is read only when `--now` is absent.
-    pub fn resolve(global: &GlobalArgs, clock: impl FnOnce() -> Timestamp) -> Result<Settings, SettingsError> {
+    pub fn resolve(
+        global: &GlobalArgs,
+        env: &Environment,
+        clock: impl FnOnce() -> Timestamp,
+    ) -> Result<Settings, SettingsError> {
         let now = match &global.now {
             Some(text) => text.trim().parse().map_err(|_| SettingsError::Now(text.clone()))?,
             None => clock(),
@@ -115,7 +201,8 @@ impl Settings {
         } else {
             Input::Files(global.from.clone(), limits)
         };
-        Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose })
+        let terminal = Terminal::resolve(global.color, env)?;
+        Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose, terminal })
     }
 
     /// Whether objects come from files.
@@ -351,17 +438,24 @@ pub struct ResolveSettings {
     pub output: OutputFormat,
     /// `--no-headers`.
     pub no_headers: bool,
+    /// `--current` (1) or `--history N` (0 for all), when given.
+    pub history: Option<usize>,
 }
+
+/// History items a resolve table shows per tag unless asked otherwise.
+pub const TABLE_HISTORY: usize = 5;
 
 impl ResolveSettings {
     /// Checks and resolves `resolve`'s arguments.
     pub fn resolve(args: &ResolveArgs) -> Result<ResolveSettings, SettingsError> {
         let scope = ScopeRequest::from_args(&args.scope);
+        let history = if args.current { Some(1) } else { args.history };
         Ok(ResolveSettings {
             selections: selections(&args.streams, &scope)?,
             scope,
             output: args.output.into(),
             no_headers: args.no_headers,
+            history,
         })
     }
 }
@@ -530,7 +624,7 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<(Settings, CommandSettings), SettingsError> {
         let cli = crate::cli::Cli::try_parse_from(std::iter::once("isctl").chain(args.iter().copied())).unwrap();
-        let global = Settings::resolve(&cli.global, || Timestamp::UNIX_EPOCH)?;
+        let global = Settings::resolve(&cli.global, &Environment::default(), || Timestamp::UNIX_EPOCH)?;
         let command = CommandSettings::resolve(&cli.command, &global)?;
         Ok((global, command))
     }
@@ -576,6 +670,29 @@ mod tests {
         assert_eq!(timeout("0"), Ok(None));
         assert!(timeout("soon").unwrap_err().contains("--request-timeout"));
         assert!(timeout("99999999999h").unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn terminals_fit_and_colour_pipes_do_not() {
+        use crate::cli::ColorChoice::*;
+        let terminal = Environment { stdout_terminal: true, terminal_width: Some(132), ..Environment::default() };
+        assert_eq!(
+            Terminal::resolve(Auto, &terminal).unwrap(),
+            Terminal { width: Some(132), color: true, progress: false }
+        );
+        let narrow = Environment { columns: Some("90".into()), ..terminal.clone() };
+        assert_eq!(Terminal::resolve(Auto, &narrow).unwrap().width, Some(90));
+        let no_color = Environment { no_color: true, ..terminal.clone() };
+        assert!(!Terminal::resolve(Auto, &no_color).unwrap().color);
+        assert!(Terminal::resolve(Always, &no_color).unwrap().color);
+        let pipe = Environment { columns: Some("90".into()), ..Environment::default() };
+        assert_eq!(Terminal::resolve(Auto, &pipe).unwrap(), Terminal::default());
+        let forced = Environment { isctl_columns: Some("80".into()), ..pipe };
+        assert_eq!(Terminal::resolve(Never, &forced).unwrap().width, Some(80));
+        assert!(
+            Terminal::resolve(Auto, &Environment { isctl_columns: Some("wide".into()), ..Environment::default() })
+                .is_err()
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! ImageStreamTags built from streams and images the way openshift-apiserver builds them
-//! (docs/semantics.md, "Virtual objects"), plus the pull spec a pod gets for a history item.
+//! (docs/semantics.md §1.2), plus the pull spec a pod gets for a history item.
 
 use std::collections::BTreeMap;
 

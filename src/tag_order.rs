@@ -1,4 +1,4 @@
-//! oc's tag order (library-go `PrioritizeTags`, openshift-semantics.md 4.3): `latest`, then
+//! oc's tag order (library-go `PrioritizeTags`, docs/semantics.md §9): `latest`, then
 //! minor versions (`5.1`, `v5.1`, `5.1-rc1`, read as `5.1.0`, `5.1.0-rc1`) newest first, then
 //! full semantic versions newest first, then everything else in byte order. Versions compare as
 //! semver does: a pre-release sorts below its release, numeric identifiers as numbers; equal

@@ -36,9 +36,7 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
     }
     if !missing.is_empty() {
         // Every name that is not there, as kubectl reports them; nothing is checked.
-        for gap in &missing {
-            ctx.printer.error(&gap.not_found().to_string());
-        }
+        super::report_missing(ctx, &catalog, &missing);
         return Ok(ExitStatus::Failure);
     }
     let partial_streams = settings

@@ -1,5 +1,5 @@
-//! `isctl get KIND [NAME...]`: objects as `oc get` shows them (docs/semantics.md, "oc's
-//! tables").
+//! `isctl get KIND [NAME...]`: objects as `oc get` shows them (docs/semantics.md
+//! §9).
 
 use serde_json::Value;
 

@@ -1,5 +1,5 @@
 //! `isctl mirrors PULLSPEC...`: where a node pulls each reference from, and why
-//! (docs/semantics.md, "Mirrors on nodes"); `--render` prints the registries.conf nodes get.
+//! (docs/semantics.md §5); `--render` prints the registries.conf nodes get.
 
 use super::Ctx;
 use crate::error::{CommandResult, ExitStatus};

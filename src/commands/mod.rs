@@ -46,8 +46,13 @@ impl Ctx {
 
 /// Runs isctl: resolves the settings (a usage error ends here, before any input is read), opens
 /// the input, runs the command, and reports how it ended. `clock` is read only without `--now`.
-pub fn main(cli: &Cli, mut printer: Printer, clock: impl FnOnce() -> jiff::Timestamp) -> ExitStatus {
-    let settings = Settings::resolve(&cli.global, clock)
+pub fn main(
+    cli: &Cli,
+    env: &crate::settings::Environment,
+    mut printer: Printer,
+    clock: impl FnOnce() -> jiff::Timestamp,
+) -> ExitStatus {
+    let settings = Settings::resolve(&cli.global, env, clock)
         .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
     let (settings, command) = match settings {
         Ok(resolved) => resolved,
@@ -143,6 +148,27 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote]) {
     }
 }
 
+/// Prints each selection that named nothing as the API server would, with a hint when the
+/// stream is in another namespace of the input.
+pub fn report_missing(ctx: &mut Ctx, catalog: &Catalog, missing: &[crate::resolve::Missing]) {
+    for gap in missing {
+        let mut text = gap.not_found().to_string();
+        if let crate::resolve::Missing::Stream { name, namespace } = gap {
+            let elsewhere: Vec<String> =
+                crate::listing::namespaces_holding(catalog, crate::model::ResourceKind::ImageStream, name)
+                    .into_iter()
+                    .filter(|ns| ns != namespace)
+                    .collect();
+            if let Some(first) = elsewhere.first() {
+                let all =
+                    if elsewhere.len() > 1 { format!(" (and {})", elsewhere[1..].join(", ")) } else { String::new() };
+                text.push_str(&format!("\nhint: found in namespace {first}{all}; use -n {first}"));
+            }
+        }
+        ctx.printer.error(&text);
+    }
+}
+
 /// Streams named on the command line (`STREAM[:TAG]...`), loaded and resolved: what `resolve`
 /// and `check` share.
 pub struct ResolvedStreams {
@@ -179,4 +205,142 @@ pub fn resolve_streams(
         crate::resolve::Request { namespace: scope.namespace().map(str::to_owned), selections: selections.to_vec() };
     let (resolutions, missing) = crate::resolve::resolve(&catalog, &resolver, &request);
     Ok(ResolvedStreams { scope, catalog, resolver, resolutions, missing })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Commands run in-process through the [`Source`] trait: no binary, no files, no sockets.
+    use super::*;
+    use crate::catalog::Origin;
+    use crate::source::Loaded;
+    use crate::source::decode::decode;
+    use clap::Parser;
+    use std::sync::{Arc, Mutex};
+
+    /// A source over YAML text held in memory.
+    struct Memory(&'static str);
+
+    impl Source for Memory {
+        fn load(&self, wants: &Wants, _observer: &dyn Observer) -> Result<Loaded, SourceError> {
+            let mut loaded = Loaded::default();
+            for mut object in decode(self.0).expect("test YAML").objects {
+                if let Some(ns) = &wants.namespace_for_unset
+                    && object.object.kind().info().namespaced
+                    && object.object.meta().namespace().is_empty()
+                {
+                    object.object.meta_mut().namespace = Some(ns.clone());
+                }
+                loaded.catalog.insert(object.object, Origin("memory".into()));
+            }
+            Ok(loaded)
+        }
+    }
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Buffer {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    /// Runs `isctl ARGS` over `input`: (exit code, stdout, stderr).
+    fn isctl(input: &'static str, args: &[&str]) -> (u8, String, String) {
+        let cli =
+            Cli::try_parse_from(["isctl", "--from", "memory", "--now", "2026-11-27T12:00:00Z"].iter().chain(args))
+                .expect("arguments parse");
+        let (out, err) = (Buffer::default(), Buffer::default());
+        let mut printer = Printer::new(Box::new(out.clone()), Box::new(err.clone()), 0);
+        let resolved =
+            Settings::resolve(&cli.global, &crate::settings::Environment::default(), || unreachable!("--now is given"))
+                .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
+        let status = match resolved {
+            Err(error) => report(Err(error.into()), |text| printer.error(text)),
+            Ok((settings, command)) => {
+                let mut ctx = Ctx { settings, printer, source: Box::new(Memory(input)), default_namespace: "n".into() };
+                let result = run(&command, &mut ctx);
+                report(result, |text| ctx.printer.error(text))
+            }
+        };
+        (status.code(), out.text(), err.text())
+    }
+
+    const CLUSTER: &str = "\
+apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: cli, namespace: n}
+spec:
+  tags:
+  - {name: latest, from: {kind: DockerImage, name: 'quay.io/x/cli:latest'}}
+status:
+  tags:
+  - tag: latest
+    items:
+    - {created: '2026-11-27T11:00:00Z', image: 'sha256:1111111111111111111111111111111111111111111111111111111111111111', dockerImageReference: 'quay.io/x/cli@sha256:1111111111111111111111111111111111111111111111111111111111111111', generation: 1}
+  - tag: broken
+    items: null
+    conditions: [{type: ImportSuccess, status: 'False', reason: NotFound, message: gone}]
+---
+apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata: {name: m}
+spec:
+  imageDigestMirrors:
+  - {source: quay.io/x, mirrors: [mirror.local/x]}
+";
+
+    #[test]
+    fn get_lists_and_names_what_is_missing() {
+        let (code, out, err) = isctl(CLUSTER, &["get", "is", "cli", "nope", "-o", "name"]);
+        assert_eq!((code, out.as_str()), (1, "imagestream.image.openshift.io/cli\n"));
+        assert_eq!(err, "Error from server (NotFound): imagestreams.image.openshift.io \"nope\" not found\n");
+        let (code, out, _) = isctl(CLUSTER, &["get", "istag"]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with("NAME         IMAGE REFERENCE"), "{out}");
+        assert!(out.contains("About an hour ago"), "{out}");
+    }
+
+    #[test]
+    fn resolve_shows_the_mirror_and_yaml_keeps_every_source() {
+        let (code, out, _) = isctl(CLUSTER, &["resolve", "cli:latest", "-o", "json"]);
+        assert_eq!(code, 0);
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let sources = &value["tags"][0]["history"][0]["pullSources"];
+        assert_eq!(
+            sources[0]["reference"],
+            "mirror.local/x/cli@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+        );
+        assert_eq!(sources[1]["kind"], "source");
+    }
+
+    #[test]
+    fn check_turns_findings_into_exit_3_and_usage_errors_into_2() {
+        let (code, out, _) = isctl(CLUSTER, &["check", "-o", "json"]);
+        assert_eq!(code, 3);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["findings"][0]["rule"], "import-failed");
+        assert_eq!(isctl(CLUSTER, &["check", "--disable", "import-failed", "--disable", "image-missing"]).0, 0);
+        let (code, _, err) = isctl(CLUSTER, &["check", "--max-age", "soon"]);
+        assert_eq!(code, 2);
+        assert!(err.starts_with("error: invalid --max-age \"soon\""), "{err}");
+    }
+
+    #[test]
+    fn mirrors_render_the_rules_nodes_get() {
+        let (code, out, _) = isctl(CLUSTER, &["mirrors", "--render"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("location = \"quay.io/x\""), "{out}");
+        assert!(out.contains("location = \"mirror.local/x\""), "{out}");
+    }
 }

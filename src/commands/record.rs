@@ -82,6 +82,75 @@ fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<
     Ok(if single.is_some() { Relative::Single(path) } else { Relative::List(path) })
 }
 
+/// The files of a recording, relative to DIR: List files and one-object files.
+#[derive(Default)]
+struct Files {
+    lists: BTreeMap<PathBuf, Vec<Value>>,
+    singles: BTreeMap<PathBuf, Value>,
+    /// Objects recorded, by what the summary calls them.
+    counts: BTreeMap<&'static str, usize>,
+}
+
+impl Files {
+    /// Writes the files under `dir` (created if missing).
+    fn write(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let write = |relative: &Path, value: &Value| -> Result<()> {
+            let path = dir.join(relative);
+            let parent = path.parent().unwrap_or(dir);
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::write(&path, to_yaml(value)).with_context(|| format!("writing {}", path.display()))
+        };
+        for (relative, items) in &self.lists {
+            let kind = items.first().and_then(|i| i.get("kind")).and_then(Value::as_str).unwrap_or_default();
+            let api_version = items.first().and_then(|i| i.get("apiVersion")).cloned().unwrap_or(Value::Null);
+            let list = json!({"apiVersion": api_version, "items": items, "kind": format!("{kind}List"), "metadata": {"resourceVersion": ""}});
+            write(relative, &list)?;
+        }
+        for (relative, object) in &self.singles {
+            write(relative, object)?;
+        }
+        Ok(())
+    }
+}
+
+/// Which object goes into which file. Every namespace and name that becomes part of a path is
+/// checked first: nothing is written outside DIR, and an object whose name cannot be a file
+/// name is reported and skipped.
+fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTreeMap<String, String>) -> Files {
+    let mut files = Files::default();
+    for kind in ResourceKind::ALL {
+        for object in listing::stored(catalog, kind, scope.namespace()) {
+            // Only the Images the recorded streams reference, offline as live.
+            if kind == ResourceKind::Image && !referenced.contains_key(object.meta().name()) {
+                continue;
+            }
+            let meta = object.meta();
+            match relative_path(kind, meta) {
+                Ok(Relative::Single(path)) => {
+                    files.singles.insert(path, object.to_json());
+                }
+                Ok(Relative::List(path)) => files.lists.entry(path).or_default().push(object.to_json()),
+                Err(problem) => {
+                    let place = match kind.info().namespaced {
+                        true => format!(" in namespace {:?}", meta.namespace()),
+                        false => String::new(),
+                    };
+                    let (what, name) = (kind.info().kind, meta.name());
+                    ctx.printer.warning(&format!(
+                        "skipped {what} {name:?}{place}: {problem}, so it cannot be written as a file"
+                    ));
+                    continue;
+                }
+            }
+            let label =
+                if kind == ResourceKind::ClusterImageConfig { "cluster image config" } else { kind.info().kind };
+            *files.counts.entry(label).or_default() += 1;
+        }
+    }
+    files
+}
+
 /// Runs `record`.
 pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
     if args.dir.exists() && std::fs::read_dir(&args.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
@@ -106,63 +175,9 @@ pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
             ctx.printer.warning(&format!("Image {digest} ({tag}) is not there: recorded without it"));
         }
     }
-    // Files: path relative to DIR -> objects for one List file, or one object per file. Every
-    // namespace and name that becomes part of a path is checked first: nothing is written
-    // outside DIR, and an object whose name cannot be a file name is reported and skipped.
-    let mut lists: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
-    let mut singles: BTreeMap<PathBuf, Value> = BTreeMap::new();
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for kind in ResourceKind::ALL {
-        for object in listing::stored(&catalog, kind, scope.namespace()) {
-            // Only the Images the recorded streams reference, offline as live.
-            if kind == ResourceKind::Image && !referenced.contains_key(object.meta().name()) {
-                continue;
-            }
-            let relative = match relative_path(kind, object.meta()) {
-                Ok(relative) => relative,
-                Err(problem) => {
-                    ctx.printer.warning(&format!(
-                        "skipped {} {:?}{}: {problem}, so it cannot be written as a file",
-                        kind.info().kind,
-                        object.meta().name(),
-                        if kind.info().namespaced {
-                            format!(" in namespace {:?}", object.meta().namespace())
-                        } else {
-                            String::new()
-                        }
-                    ));
-                    continue;
-                }
-            };
-            let label =
-                if kind == ResourceKind::ClusterImageConfig { "cluster image config" } else { kind.info().kind };
-            *counts.entry(label).or_default() += 1;
-            match relative {
-                Relative::Single(path) => {
-                    singles.insert(path, object.to_json());
-                }
-                Relative::List(path) => lists.entry(path).or_default().push(object.to_json()),
-            }
-        }
-    }
-    let write = |relative: &Path, value: &Value| -> Result<()> {
-        let path = args.dir.join(relative);
-        std::fs::create_dir_all(path.parent().expect("files live in folders"))
-            .with_context(|| format!("creating {}", path.display()))?;
-        std::fs::write(&path, to_yaml(value)).with_context(|| format!("writing {}", path.display()))
-    };
-    for (relative, items) in &lists {
-        let kind = items.first().and_then(|i| i.get("kind")).and_then(Value::as_str).unwrap_or_default();
-        let api_version = items.first().and_then(|i| i.get("apiVersion")).cloned().unwrap_or(Value::Null);
-        let list = json!({"apiVersion": api_version, "items": items, "kind": format!("{kind}List"), "metadata": {"resourceVersion": ""}});
-        write(relative, &list)?;
-    }
-    for (relative, object) in &singles {
-        write(relative, object)?;
-    }
-    if lists.is_empty() && singles.is_empty() {
-        std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
-    }
+    let files = plan_files(ctx, &catalog, &scope, &referenced);
+    files.write(&args.dir)?;
+    let counts = files.counts;
     if !counts.contains_key("ImageStream") {
         ctx.printer.warning("no image streams in scope: the recording holds no streams (pass -n NAMESPACE or -A)");
     }

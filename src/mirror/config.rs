@@ -1,6 +1,6 @@
 //! The registries configuration the machine-config operator renders for nodes from the cluster's
 //! ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and image config
-//! (runtime-utils `EditRegistriesConfig` and MCO's checks, openshift-semantics.md 3.1 and 3.2).
+//! (runtime-utils `EditRegistriesConfig` and MCO's checks, docs/semantics.md §3 and §4).
 //! Pure: built once from the loaded objects, then asked about any number of references.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,7 +90,7 @@ impl RegistryEntry {
     }
 }
 
-/// A configuration the operator refuses to render (section 3.2), or cannot (an internal error).
+/// A configuration the operator refuses to render (docs/semantics.md §4), or cannot (an internal error).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Conflict {
     /// The source or scope concerned.

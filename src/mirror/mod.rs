@@ -1,8 +1,10 @@
 //! Node-faithful mirror resolution: the registries configuration the machine-config operator
-//! renders ([`config`]), and the ordered places a node pulls a reference from ([`plan`]).
+//! renders ([`config`]), the ordered places a node pulls a reference from ([`plan`]), and where
+//! the integrated registry pulls `Local` tags through from ([`pull_through`]).
 
 pub mod config;
 pub mod plan;
+pub mod pull_through;
 pub mod scope;
 #[cfg(test)]
 mod tests;

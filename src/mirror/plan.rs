@@ -1,6 +1,6 @@
 //! Where a node pulls a reference from: containers/image's choice of `[[registry]]` entry and its
-//! ordered pull sources (openshift-semantics.md 3.3), plus the `policy.json` verdict of the
-//! cluster's allowed/blocked registries (3.2). Lookups are a handful of hash probes, not a scan.
+//! ordered pull sources (docs/semantics.md §5), plus the `policy.json` verdict of the
+//! cluster's allowed/blocked registries (docs/semantics.md §6). Lookups are a handful of hash probes, not a scan.
 
 use std::collections::HashMap;
 
@@ -179,7 +179,7 @@ impl Resolver {
             errors: Vec::new(),
         };
         let reference = match Reference::parse_normalized(input) {
-            // A name alone is pulled as `:latest` (distribution's TagNameOnly, section 5 rule 5).
+            // A name alone is pulled as `:latest` (distribution's TagNameOnly, docs/semantics.md §5).
             Ok(reference) if reference.tag.is_none() && reference.digest.is_none() => {
                 Reference { tag: Some("latest".into()), ..reference }
             }

@@ -1,5 +1,5 @@
 //! Registry scopes: `host[:port][/path]` or `*.host`, how they nest, and whether they are valid
-//! (openshift-semantics.md 3.1 "Nested", 3.2 validation, 3.3 matching).
+//! (docs/semantics.md §3 "nested", §4 validation, §5 matching).
 
 use crate::reference::{valid_component, valid_domain};
 
@@ -23,7 +23,7 @@ pub fn is_nested(sub: &str, sup: &str) -> bool {
 
 /// Whether `scope` is a valid mirror source: `*.host` (no port, no path), or `host[:port]`
 /// optionally followed by repository path components (the IDMS CRD pattern MCO applies to ICSPs
-/// too, section 3.2).
+/// too, docs/semantics.md §4).
 pub fn is_valid_source(scope: &str) -> bool {
     match scope.strip_prefix("*.") {
         Some(host) => !host.is_empty() && !host.contains([':', '/', '@', '*']) && valid_domain(host),

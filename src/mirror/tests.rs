@@ -1,4 +1,4 @@
-//! The worked examples of openshift-semantics.md 3.4, each with its exact ordered list, and the
+//! The worked examples A-H of docs/semantics.md §3-§5, each with its exact ordered list, and the
 //! invariants every plan keeps.
 
 use super::config::RegistriesConfig;

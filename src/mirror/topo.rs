@@ -1,5 +1,5 @@
 //! Merging several mirror lists for one source into one order, as the machine-config operator
-//! does (runtime-utils `mergedMirrorSets` and its topological sort, openshift-semantics.md 3.1
+//! does (runtime-utils `mergedMirrorSets` and its topological sort, docs/semantics.md §3
 //! step 2).
 //!
 //! Each list adds edges `m[i] -> m[i+1]` and, when it does not name the source, `last -> source`.
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn documented_merges() {
-        // openshift-semantics.md 3.1: (z-first, b-second) + (a-other) for one source.
+        // docs/semantics.md §3: (z-first, b-second) + (a-other) for one source.
         assert_eq!(merge("S", &lists(&[&["z-first", "b-second"], &["a-other"]])), ["a-other", "z-first", "b-second"]);
         // ICSP (a, b) + IDMS (b, c).
         assert_eq!(merge("S", &lists(&[&["a", "b"], &["b", "c"]])), ["a", "b", "c"]);

@@ -1,5 +1,5 @@
 //! `config.openshift.io/v1` Image named `cluster`: the cluster image configuration with
-//! blocked, allowed and insecure registries (openshift-semantics.md section 2).
+//! blocked, allowed and insecure registries (docs/semantics.md §2).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 //! `image.openshift.io/v1` Image: one manifest, cluster-scoped and named by its digest
-//! (openshift-semantics.md section 1.2).
+//! (docs/semantics.md §1).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 //! `image.openshift.io/v1` ImageStream: spec tags that point somewhere, status tags with a
-//! history of digests (openshift-semantics.md section 1.3).
+//! history of digests (docs/semantics.md §1.1).
 
 use std::collections::BTreeMap;
 

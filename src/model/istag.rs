@@ -1,5 +1,5 @@
 //! The virtual image kinds the server builds from streams and images: ImageStreamTag,
-//! ImageStreamImage and the `imagestreams/{name}/layers` subresource (openshift-semantics.md 1.4).
+//! ImageStreamImage and the `imagestreams/{name}/layers` subresource (docs/semantics.md §1.2).
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Mirror rules: `operator.openshift.io/v1alpha1` ImageContentSourcePolicy and its successors
-//! `config.openshift.io/v1` ImageDigestMirrorSet and ImageTagMirrorSet (openshift-semantics.md 2).
+//! `config.openshift.io/v1` ImageDigestMirrorSet and ImageTagMirrorSet (docs/semantics.md §2).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 //! The kinds isctl knows, with their API coordinates as static data: isctl never needs
-//! discovery to address them (openshift-semantics.md 1.1 and 2).
+//! discovery to address them (docs/semantics.md §1, §2).
 
 use kube::core::ApiResource;
 

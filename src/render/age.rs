@@ -1,5 +1,5 @@
-//! The two ways OpenShift tools say how long ago something happened (openshift-semantics.md
-//! 4.2). Pure functions of a duration: the caller supplies "now", never the system clock.
+//! The two ways OpenShift tools say how long ago something happened (docs/semantics.md
+//! §9). Pure functions of a duration: the caller supplies "now", never the system clock.
 
 use jiff::{SignedDuration, Timestamp};
 

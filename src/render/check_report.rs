@@ -134,3 +134,48 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Rule;
+
+    fn finding(rule: Rule, object: &str, item: Option<&str>, reason: &str) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity(),
+            object: object.into(),
+            item: item.map(Into::into),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn table_ends_with_a_verdict_and_junit_fails_only_at_the_threshold() {
+        let findings = [
+            finding(Rule::ImportFailed, "n/s:t", None, "NotFound: gone\nsecond line"),
+            finding(Rule::ImportPending, "n/s:u", Some("generation 2"), "not imported yet"),
+        ];
+        assert_eq!(
+            table(&findings, Severity::Error, false),
+            "SEVERITY   RULE             OBJECT   ITEM           REASON\n\
+             error      import-failed    n/s:t                   NotFound: gone...\n\
+             info       import-pending   n/s:u    generation 2   not imported yet\n\
+             1 errors, 0 warnings, 1 info: FAIL (--fail-on error)\n"
+        );
+        assert_eq!(table(&[], Severity::Error, false), "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n");
+        let xml = junit(&findings, Severity::Error);
+        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert!(
+            xml.contains("<failure type=\"import-failed\" message=\"error: NotFound: gone\nsecond line\">"),
+            "{xml}"
+        );
+        assert!(xml.contains("<system-out>info: not imported yet</system-out>"), "{xml}");
+        assert!(junit(&[], Severity::Error).contains("name=\"no findings\""));
+    }
+
+    #[test]
+    fn xml_is_escaped_and_controls_dropped() {
+        assert_eq!(escape("a<b>&\"c'\u{1b}\td"), "a&lt;b&gt;&amp;&quot;c&apos;\td");
+    }
+}

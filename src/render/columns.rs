@@ -1,5 +1,5 @@
-//! The columns `oc get` shows for each kind and the cells of each object (docs/semantics.md,
-//! "oc's tables"): pure cell formatting, shared by `isctl get` and the server-side Tables of
+//! The columns `oc get` shows for each kind and the cells of each object (docs/semantics.md
+//! §9): pure cell formatting, shared by `isctl get` and the server-side Tables of
 //! `isctl serve`. Which objects are listed is [`crate::listing`]'s business.
 
 use jiff::Timestamp;

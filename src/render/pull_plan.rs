@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::table;
-use crate::mirror::plan::{PullPlan, PullSource, SourceKind};
+use crate::mirror::plan::{PullPlan, PullSource, SourceKind, all_blocked};
 
 /// The versioned document of one plan, as `-o yaml|json` prints it (docs/pull-plan.md).
 #[derive(Serialize)]
@@ -65,7 +65,8 @@ pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
             })
             .collect();
         let header: &[&str] = &["#", "PULL SOURCE", "KIND", "FLAGS", "FROM"];
-        out.push_str(&table::render((!no_headers).then_some(header), &rows));
+        // As kubectl: no rows, no header.
+        out.push_str(&table::render((!no_headers && !rows.is_empty()).then_some(header), &rows));
         out.push_str(&notes(plan));
     }
     out
@@ -80,7 +81,7 @@ pub fn notes(plan: &PullPlan) -> String {
             plan.policy.reason.as_deref().unwrap_or("not allowed")
         ));
     }
-    if plan.sources.iter().all(|s| s.blocked) && !plan.sources.is_empty() {
+    if all_blocked(&plan.sources) {
         out.push_str("! every pull source is blocked: this pull fails\n");
     }
     for error in &plan.errors {
@@ -96,4 +97,45 @@ pub fn notes(plan: &PullPlan) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Origin};
+    use crate::mirror::{RegistriesConfig, Resolver};
+    use crate::source::decode::decode;
+
+    fn resolver(text: &str) -> Resolver {
+        let mut catalog = Catalog::new();
+        for object in decode(text).unwrap().objects {
+            catalog.insert(object.object, Origin("t".into()));
+        }
+        Resolver::new(RegistriesConfig::from_catalog(&catalog))
+    }
+
+    const RULES: &str = "apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nmetadata: {name: tags}\nspec:\n  imageTagMirrors:\n  - {source: quay.io/x, mirrors: [m.local/x], mirrorSourcePolicy: NeverContactSource}\n";
+
+    #[test]
+    fn blocks_list_sources_in_order_with_flags_and_findings() {
+        let resolver = resolver(RULES);
+        let plans = [resolver.plan("quay.io/x/app:1"), resolver.plan("Not A Reference")];
+        assert_eq!(
+            render_blocks(&plans, false),
+            "quay.io/x/app:1 (tag pull, scope quay.io/x)\n\
+             #   PULL SOURCE       KIND     FLAGS     FROM\n\
+             1   m.local/x/app:1   mirror             ImageTagMirrorSet/tags\n\
+             2   quay.io/x/app:1   source   blocked   ImageTagMirrorSet/tags\n\
+             \n\
+             Not A Reference (invalid pull, no mirror rule matches)\n\
+             ! error: invalid reference \"Not A Reference\": repository name must be lowercase\n"
+        );
+    }
+
+    #[test]
+    fn a_plan_with_every_source_blocked_says_the_pull_fails() {
+        let resolver = resolver(&RULES.replace("mirrors: [m.local/x]", "mirrors: [quay.io/x/mirror]"));
+        let text = notes(&resolver.plan("quay.io/x/app:1"));
+        assert!(text.contains("! every pull source is blocked: this pull fails"), "{text}");
+    }
 }

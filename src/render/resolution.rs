@@ -1,149 +1,252 @@
-//! `isctl resolve` for people: one row per history item, the current one marked, the first
-//! reachable pull source and how many there are; failed imports and pull failures stand out.
+//! `isctl resolve` for people: one row per history item shown, the current one marked, where it
+//! is pulled from, and its status, in a table that fits the terminal (docs/resolution.md
+//! "The table"). Rows are only rows: what must stand out (failed imports, unpullable images,
+//! missing images) is summed up in [`findings`] for stderr, many alike in one line.
+//!
+//! For a `Local` tag a pod pulls from the integrated registry, which pulls the image through from
+//! elsewhere: the PULL FROM cell shows both hops, `registry ← <where the registry fetches it>`.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use super::fit::{self, Column, Cut, Shrink};
 use super::pull_plan::flags;
-use super::table;
-use crate::mirror::plan::PullSource;
+use crate::mirror::plan::{PullSource, all_blocked};
 use crate::model::meta::parse_time;
 use crate::render::age::kube_age;
 use crate::resolve::{HistoryItem, StreamResolution, TagResolution};
 
-/// How to show times: absolute (deterministic), or as ages against an injected "now".
-#[derive(Clone, Copy, Debug)]
-pub enum TimeColumn {
-    /// RFC 3339 as recorded.
-    Absolute,
-    /// Kubernetes-style age against this time.
-    AgeAt(Timestamp),
+/// How many history items of each tag a table shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum History {
+    /// Every item.
+    All,
+    /// The newest `n` (1 is the current item only).
+    Newest(usize),
 }
 
 /// Options of the table.
 #[derive(Clone, Copy, Debug)]
 pub struct TableOptions {
-    /// Every pull source, the full digest and the pull spec.
+    /// Every column, nothing shortened: full digests, every pull source, both times.
     pub wide: bool,
     /// Leave out the header line.
     pub no_headers: bool,
     /// Add a NAMESPACE column.
     pub namespaces: bool,
-    /// CREATED or AGE.
-    pub time: TimeColumn,
+    /// The time ages are measured against.
+    pub now: Timestamp,
+    /// Fit the table into this many columns (`None`: never cut).
+    pub width: Option<usize>,
+    /// Colour rows that need attention (ANSI), for a terminal.
+    pub color: bool,
+    /// Which history items to show.
+    pub history: History,
 }
 
-/// Renders the table, then one `!` line per finding that must stand out.
-pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> String {
-    let mut rows = Vec::new();
-    let mut findings = Vec::new();
+/// A rendered table, and how many older history items it left out.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// The lines, each ending with a newline.
+    pub text: String,
+    /// History items not shown.
+    pub omitted: usize,
+}
+
+/// How a row should stand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tone {
+    Plain,
+    Pending,
+    Broken,
+}
+
+/// Renders the table.
+pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table {
+    let mut rows: Vec<(Vec<String>, Tone)> = Vec::new();
+    let mut omitted = 0;
     for stream in resolutions {
-        let stream_name = stream.metadata.name.clone();
-        // Alias tags keep their own rows: their history and reference policy may differ from
-        // the tag they follow.
         for tag in &stream.tags {
-            let label = if tag.aliases.is_empty() {
-                tag.name.clone()
-            } else {
-                format!("{} ({})", tag.name, tag.aliases.join(", "))
+            let shown = match options.history {
+                History::All => tag.history.len(),
+                History::Newest(n) => n.min(tag.history.len()),
             };
-            let status = tag_status(tag);
-            let qualified = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
-            if let Some(failure) = &tag.import_failed {
-                findings.push(format!(
-                    "! {qualified}: import failed ({}){}: {}",
-                    failure.reason,
-                    failure.last_transition_time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default(),
-                    table::cell(&failure.message)
-                ));
-            }
+            omitted += tag.history.len() - shown;
             if tag.history.is_empty() {
-                let mut row = prefix(options, stream, &stream_name, &label);
-                row.extend(["".into(), "".into(), "".into(), "<none>".into(), "".into(), "".into(), "".into()]);
-                row.push(status.join(", "));
-                if options.wide {
-                    row.extend(["".into(), "".into()]);
-                }
-                rows.push(row);
-                continue;
+                rows.push((row(stream, tag, None, options), tone(tag, None)));
             }
-            for item in &tag.history {
-                let mut notes = if item.current { status.clone() } else { Vec::new() };
-                notes.extend(item_notes(item));
-                for error in &item.errors {
-                    findings.push(format!("! {qualified}: {}", table::cell(error)));
-                }
-                if item.current && !item.pull_sources.is_empty() && item.pull_sources.iter().all(|s| s.blocked) {
-                    findings.push(format!("! {qualified}: every pull source of the current image is blocked"));
-                }
-                let mut row = prefix(options, stream, &stream_name, &label);
-                row.push(if item.current { "*".into() } else { String::new() });
-                row.push(item.generation.map(|g| g.to_string()).unwrap_or_default());
-                row.push(time_cell(item.created.as_deref(), options.time));
-                row.push(if item.image.is_empty() {
-                    "<none>".into()
-                } else if options.wide {
-                    item.image.clone()
-                } else {
-                    short_digest(&item.image)
-                });
-                row.push(match (item.image.is_empty(), item.image_from) {
-                    (true, _) => String::new(),
-                    (false, Some(from)) => from.to_owned(),
-                    (false, None) => "<missing>".into(),
-                });
-                row.push(first_reachable(&item.pull_sources, !item.errors.is_empty()));
-                row.push(item.pull_sources.len().to_string());
-                row.push(notes.join(", "));
-                if options.wide {
-                    row.push(item.pull_spec.clone());
-                    row.push(all_sources(&item.pull_sources));
-                }
-                rows.push(row);
+            for item in &tag.history[..shown] {
+                rows.push((row(stream, tag, Some(item), options), tone(tag, Some(item))));
             }
         }
     }
-    let mut header: Vec<&str> = Vec::new();
-    if options.namespaces {
-        header.push("NAMESPACE");
+    let columns = columns(options);
+    let cells: Vec<Vec<String>> = rows.iter().map(|(cells, _)| cells.clone()).collect();
+    let lines = fit::layout(&columns, &cells, if options.wide { None } else { options.width }, options.no_headers);
+    let header_lines = usize::from(!options.no_headers);
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let tone = i.checked_sub(header_lines).map_or(Tone::Plain, |r| rows[r].1);
+        match (options.color, tone) {
+            (true, Tone::Broken) => text.push_str(&format!("\u{1b}[31m{line}\u{1b}[0m\n")),
+            (true, Tone::Pending) => text.push_str(&format!("\u{1b}[33m{line}\u{1b}[0m\n")),
+            _ => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
     }
-    header.extend(["STREAM", "TAG", "CUR", "GEN"]);
-    header.push(match options.time {
-        TimeColumn::Absolute => "CREATED",
-        TimeColumn::AgeAt(_) => "AGE",
-    });
-    header.extend(["IMAGE", "IMAGE FROM", "PULL FROM", "SOURCES", "STATUS"]);
-    if options.wide {
-        header.extend(["PULL SPEC", "ALL PULL SOURCES"]);
-    }
-    let mut out = table::render((!options.no_headers).then_some(header.as_slice()), &rows);
-    for finding in findings {
-        out.push_str(&finding);
-        out.push('\n');
-    }
-    out
+    Table { text, omitted }
 }
 
-fn prefix(options: TableOptions, stream: &StreamResolution, name: &str, label: &str) -> Vec<String> {
+fn columns(options: TableOptions) -> Vec<Column> {
+    // Names and notes give up width before the answer: where the image is pulled from.
+    let first = |soft, min| Shrink::Shorten { soft, min, stage: 0, cut: Cut::End };
+    let mut columns = Vec::new();
+    if options.namespaces {
+        columns.push(Column { header: "NAMESPACE", shrink: first(16, 9) });
+    }
+    columns.extend([
+        Column { header: "NAME", shrink: Shrink::Shorten { soft: 28, min: 12, stage: 0, cut: Cut::Name } },
+        Column { header: "CUR", shrink: Shrink::Never },
+    ]);
+    if options.wide {
+        columns.extend([
+            Column { header: "GEN", shrink: Shrink::Never },
+            Column { header: "CREATED", shrink: Shrink::Never },
+        ]);
+    }
+    columns
+        .extend([Column { header: "AGE", shrink: Shrink::Never }, Column { header: "IMAGE", shrink: Shrink::Never }]);
+    if options.wide {
+        columns.extend([
+            Column { header: "IMAGE FROM", shrink: Shrink::Never },
+            Column { header: "PULL SPEC", shrink: Shrink::Never },
+            Column { header: "PULL SOURCES", shrink: Shrink::Never },
+            Column { header: "PULL-THROUGH SOURCES", shrink: Shrink::Never },
+        ]);
+    } else {
+        let answer = Shrink::Shorten { soft: 48, min: 20, stage: 1, cut: Cut::Reference };
+        columns.push(Column { header: "PULL FROM", shrink: answer });
+    }
+    columns.push(Column { header: "STATUS", shrink: first(24, 8) });
+    columns
+}
+
+fn row(
+    stream: &StreamResolution,
+    tag: &TagResolution,
+    item: Option<&HistoryItem>,
+    options: TableOptions,
+) -> Vec<String> {
     let mut row = Vec::new();
     if options.namespaces {
         row.push(stream.metadata.namespace.clone());
     }
-    row.push(name.to_owned());
-    row.push(label.to_owned());
+    let name = format!("{}:{}", stream.metadata.name, tag.name);
+    row.push(if tag.aliases.is_empty() { name } else { format!("{name} ({})", tag.aliases.join(", ")) });
+    let current = item.is_some_and(|i| i.current);
+    row.push(if current { "*".into() } else { String::new() });
+    let Some(item) = item else {
+        let blank = if options.wide { 9 } else { 3 };
+        row.extend(std::iter::repeat_n(String::new(), blank));
+        row.push(status(tag, None).join(", "));
+        return row;
+    };
+    if options.wide {
+        row.push(item.generation.map(|g| g.to_string()).unwrap_or_default());
+        row.push(item.created.clone().unwrap_or_default());
+    }
+    row.push(item.created.as_deref().map(|c| kube_age(parse_time(Some(c)), options.now)).unwrap_or_default());
+    row.push(match (item.image.is_empty(), options.wide) {
+        (true, _) => "<none>".into(),
+        (false, true) => item.image.clone(),
+        // Twelve hex digits; seven, as git abbreviates, on a narrow terminal.
+        (false, false) => short_digest(&item.image, if options.width.is_some_and(|w| w < 100) { 7 } else { 12 }),
+    });
+    if options.wide {
+        row.push(match (item.image.is_empty(), item.image_from) {
+            (true, _) => String::new(),
+            (false, Some(from)) => from.to_owned(),
+            (false, None) => "<missing>".into(),
+        });
+        row.push(item.pull_spec.clone());
+        row.push(all_sources(&item.pull_sources));
+        let through =
+            item.pull_through.as_ref().map(|p| p.sources.iter().map(|s| s.reference.clone()).collect::<Vec<_>>());
+        row.push(through.map(|s| s.join(", ")).unwrap_or_default());
+    } else {
+        row.push(pull_from(item));
+    }
+    row.push(status(tag, Some(item)).join(", "));
     row
 }
 
-/// Tag-level notes shown on the current row.
-fn tag_status(tag: &TagResolution) -> Vec<String> {
-    let mut notes = Vec::new();
-    if let Some(target) = &tag.alias_of {
-        notes.push(format!("alias of {target}"));
+/// Where the image comes from, as a repository (the digest is on the row already). For a
+/// `Local` item, both hops: `registry ← <first source of the registry's pull-through>`.
+fn pull_from(item: &HistoryItem) -> String {
+    if !item.errors.is_empty() {
+        return "<invalid rewrite>".into();
     }
+    let first = item.pull_sources.iter().find(|s| !s.blocked);
+    let Some(first) = first else {
+        return if item.pull_sources.is_empty() { "<none>".into() } else { "<all blocked>".into() };
+    };
+    match &item.pull_through {
+        Some(through) => {
+            let upstream = through.sources.first().map_or("<none>".to_owned(), |s| repository(&s.reference).to_owned());
+            format!("registry ← {upstream}")
+        }
+        None => repository(&first.reference).to_owned(),
+    }
+}
+
+/// A pull spec without its tag or digest.
+fn repository(reference: &str) -> &str {
+    let name = reference.split('@').next().unwrap_or(reference);
+    match name.rfind(':') {
+        Some(colon) if !name[colon..].contains('/') => &name[..colon],
+        _ => name,
+    }
+}
+
+fn tone(tag: &TagResolution, item: Option<&HistoryItem>) -> Tone {
+    let current = item.is_none_or(|i| i.current);
+    if current
+        && (tag.import_failed.is_some() || item.is_some_and(|i| all_blocked(&i.pull_sources) || !i.errors.is_empty()))
+    {
+        return Tone::Broken;
+    }
+    if current && tag.import_pending {
+        return Tone::Pending;
+    }
+    Tone::Plain
+}
+
+/// The STATUS notes: tag-level ones on the current row, item-level ones on every row.
+fn status(tag: &TagResolution, item: Option<&HistoryItem>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if item.is_none_or(|i| i.current) {
+        notes.extend(tag_notes(tag));
+    }
+    if let Some(item) = item {
+        notes.extend(item_notes(item));
+    }
+    notes
+}
+
+/// Tag-level notes, most important first (a cut cell keeps its start).
+fn tag_notes(tag: &TagResolution) -> Vec<String> {
+    let mut notes = Vec::new();
     if let Some(failure) = &tag.import_failed {
         notes.push(format!("import failed ({})", failure.reason));
     }
     if tag.import_pending {
         notes.push("import pending".into());
+    }
+    if let Some(target) = &tag.alias_of {
+        notes.push(format!("alias of {target}"));
     }
     if let Some(spec) = &tag.spec {
         if spec.reference {
@@ -164,9 +267,19 @@ fn tag_status(tag: &TagResolution) -> Vec<String> {
 
 fn item_notes(item: &HistoryItem) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(info) = &item.image_info
-        && !info.manifests.is_empty()
-    {
+    if all_blocked(&item.pull_sources) {
+        notes.push("all sources blocked".into());
+    }
+    if !item.errors.is_empty() {
+        notes.push("invalid rewrite".into());
+    }
+    if !item.policy.allowed {
+        notes.push("rejected by policy".into());
+    }
+    if !item.hops_disagree.is_empty() {
+        notes.push("pull-through differs".into());
+    }
+    if let Some(info) = item.image_info.as_ref().filter(|i| !i.manifests.is_empty()) {
         let platforms: Vec<String> = info
             .manifests
             .iter()
@@ -185,35 +298,20 @@ fn item_notes(item: &HistoryItem) -> Vec<String> {
             notes.push(format!("manifest list: {}", platforms.join(" ")));
         }
     }
-    if !item.policy.allowed {
-        notes.push("rejected by policy".into());
-    }
     notes
 }
 
-fn time_cell(created: Option<&str>, time: TimeColumn) -> String {
-    match time {
-        TimeColumn::Absolute => created.unwrap_or_default().to_owned(),
-        TimeColumn::AgeAt(now) => kube_age(parse_time(created), now),
-    }
-}
-
-/// `sha256:` and the first 12 hex digits: isctl's own shortening, used only in tables.
-fn short_digest(digest: &str) -> String {
+/// The first `n` hex digits of a sha256 digest (other algorithms keep their name): isctl's own
+/// shortening, used only in tables.
+fn short_digest(digest: &str, n: usize) -> String {
+    // By characters: a digest read from a file may hold anything.
     match digest.split_once(':') {
-        // By characters: a digest read from a file may hold anything.
-        Some((algorithm, hex)) if hex.chars().count() > 12 => {
-            format!("{algorithm}:{}", hex.chars().take(12).collect::<String>())
+        Some(("sha256", hex)) if hex.chars().count() > n => hex.chars().take(n).collect(),
+        Some((algorithm, hex)) if hex.chars().count() > n => {
+            format!("{algorithm}:{}", hex.chars().take(n).collect::<String>())
         }
         _ => digest.to_owned(),
     }
-}
-
-fn first_reachable(sources: &[PullSource], failed: bool) -> String {
-    if failed {
-        return "<invalid rewrite>".into();
-    }
-    sources.iter().find(|s| !s.blocked).map_or_else(|| "<all blocked>".into(), |s| s.reference.clone())
 }
 
 fn all_sources(sources: &[PullSource]) -> String {
@@ -225,4 +323,76 @@ fn all_sources(sources: &[PullSource]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What must stand out after the table, for stderr: each situation once, with how many tags it
+/// concerns and the first few; `verbose` names every one. Worded the same whatever the source.
+/// Missing images are not listed when the input holds no images at all (`no_images`): one
+/// warning says that already.
+pub fn findings(resolutions: &[StreamResolution], no_images: bool, verbose: bool) -> Vec<String> {
+    let mut groups: BTreeMap<(u8, String), Vec<String>> = BTreeMap::new();
+    let mut add = |order: u8, what: String, who: String| groups.entry((order, what)).or_default().push(who);
+    for stream in resolutions {
+        for tag in &stream.tags {
+            let name = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
+            if let Some(failure) = &tag.import_failed {
+                let when = failure.last_transition_time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
+                let message = failure.message.lines().next().unwrap_or_default();
+                add(0, format!("import failed ({}){when}: {message}", failure.reason), name.clone());
+            }
+            let Some(current) = tag.history.first() else { continue };
+            if all_blocked(&current.pull_sources) {
+                add(1, "every pull source of the current image is blocked".into(), name.clone());
+            }
+            for error in &current.errors {
+                add(2, error.clone(), name.clone());
+            }
+            if !current.policy.allowed {
+                let reason = current.policy.reason.as_deref().unwrap_or("not allowed");
+                add(3, format!("policy.json rejects the current image: {reason}"), name.clone());
+            }
+            for disagreement in &current.hops_disagree {
+                add(4, disagreement.clone(), name.clone());
+            }
+            for item in tag.history.iter().filter(|i| !no_images && !i.image.is_empty() && !i.image_found) {
+                add(5, "history images are not in the input".into(), format!("{} ({name})", item.image));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((order, what), who)| {
+            let unit = if order == 5 { "" } else { " tags" };
+            match (who.len(), verbose) {
+                (1, _) if order == 5 => format!("Image {} is not in the input", who[0]),
+                (1, _) => format!("{}: {what}", who[0]),
+                (n, true) => format!("{n}{unit} {what}: {}", who.join(", ")),
+                (n, false) if n <= 3 => format!("{n}{unit} {what}: {}", who.join(", ")),
+                (n, false) => {
+                    let first: Vec<&str> = who.iter().take(3).map(String::as_str).collect();
+                    format!("{n}{unit} {what}: {}, ... (-v names them all)", first.join(", "))
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_drop_tags_and_digests_but_not_ports() {
+        assert_eq!(
+            repository("mirror.example.com:8443/ocp4/openshift4@sha256:45f0"),
+            "mirror.example.com:8443/ocp4/openshift4"
+        );
+        assert_eq!(repository("quay.io/x/app:v1"), "quay.io/x/app");
+        assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
+        assert_eq!(
+            short_digest("sha256:45f06f4f16b234a6daa41a43404678ebe23c9e49e5dd23c54c6bd8d867e36642", 12),
+            "45f06f4f16b2"
+        );
+        assert_eq!(short_digest("sha256:a€€€€€€€€€€€€€", 12), "a€€€€€€€€€€€");
+    }
 }

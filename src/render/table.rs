@@ -1,5 +1,5 @@
 //! kubectl's table layout: no borders, columns padded to their widest cell plus three spaces,
-//! a cell cut at its first newline with `...` (openshift-semantics.md 4.1).
+//! a cell cut at its first newline with `...` (docs/semantics.md §9).
 
 use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 

@@ -1,6 +1,6 @@
 //! The one place that writes YAML. serde-saphyr quotes every string that YAML 1.1 readers
 //! (go-yaml, hence kubectl) would take for another type (`"yes"`, `"on"`, `"0755"`,
-//! timestamps), so isctl's YAML reads back through kubectl unchanged (style.md B.6). Keys come
+//! timestamps), so isctl's YAML reads back through kubectl unchanged (README, "Dependencies"). Keys come
 //! out sorted, as kubectl prints them, because values pass through `serde_json::Value`.
 
 use serde::Serialize;

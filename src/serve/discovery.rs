@@ -1,6 +1,6 @@
 //! The discovery documents kubectl and client libraries read before anything else: `/version`,
 //! `/api`, `/apis` and one resource list per group version (legacy discovery; clients that ask
-//! for aggregated discovery accept it, style.md B.4).
+//! for aggregated discovery accept it, docs/semantics.md §10).
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,5 @@
 //! `isctl serve`: recorded objects as a read-only Kubernetes API on loopback, faithful enough for
-//! kubectl, oc and client libraries (style.md B.4), and the server isctl's own live mode is tested
+//! kubectl, oc and client libraries (docs/semantics.md §10), and the server isctl's own live mode is tested
 //! against.
 
 pub mod api;

@@ -1,5 +1,5 @@
 //! `kind: Status` error bodies worded as the Kubernetes API server words them
-//! (k8s.io/apimachinery `api/errors`, style.md B.4).
+//! (k8s.io/apimachinery `api/errors`, docs/semantics.md §10).
 
 use serde_json::{Value, json};
 

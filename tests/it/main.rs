@@ -2,6 +2,7 @@
 //! prints with reviewed insta snapshots.
 //!
 //! - `check`: the CI rules, exit codes and reports.
+//! - `exit_codes`: every command's exit code for every way it can end.
 //! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `hardening`: one regression test per item of the hardening issue (#16).
@@ -14,6 +15,7 @@
 
 mod check;
 mod common;
+mod exit_codes;
 mod fault_server;
 mod get;
 mod hardening;

@@ -1,4 +1,4 @@
-//! A live cluster through kube-rs: [`connect`] reaches it as kubectl does, [`transport`] makes
+//! A live cluster through kube-rs: `connect` reaches it as kubectl does, `transport` makes
 //! the GET requests, and this module is the fetch plan: which requests answer a command's
 //! [`Wants`] with the fewest round trips.
 //!
@@ -414,4 +414,100 @@ fn describe(position: Position, message: &str) -> String {
 
 fn article(word: &str) -> &'static str {
     if word.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fetch plan driven in-process through a kube `Client` over a mock service (kube-rs's
+    //! own testing pattern): which requests a load makes, and what it does with the answers.
+    use super::*;
+    use crate::source::Collect;
+    use std::sync::{Arc, Mutex};
+
+    const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    /// A source whose client answers from `answer(path)` and records every request path.
+    fn mock(answer: fn(&str) -> (u16, String)) -> (LiveSource, Arc<Mutex<Vec<String>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let service = tower::service_fn(move |request: http::Request<kube::client::Body>| {
+            let path = request.uri().to_string();
+            log.lock().unwrap().push(format!("{} {path}", request.method()));
+            let (status, body) = answer(&path);
+            async move {
+                Ok::<_, std::convert::Infallible>(
+                    http::Response::builder().status(status).body(http_body_util::Full::new(bytes(body))).unwrap(),
+                )
+            }
+        });
+        let options = ConnectOptions { chunk_size: 500, ..ConnectOptions::default() };
+        let source = LiveSource::with_client(|| kube::Client::new(service, "x"), "mock:443", &options).unwrap();
+        (source, seen)
+    }
+
+    fn bytes(body: String) -> hyper::body::Bytes {
+        hyper::body::Bytes::from(body)
+    }
+
+    fn stream() -> String {
+        format!(
+            r#"{{"apiVersion":"image.openshift.io/v1","kind":"ImageStream","metadata":{{"name":"s","namespace":"x"}},"status":{{"tags":[{{"tag":"t","items":[{{"image":"{DIGEST}","dockerImageReference":"q/s@{DIGEST}"}},{{"image":"not-a-digest","dockerImageReference":"q/s:x"}}]}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn one_stream_its_image_and_the_mirror_rules() {
+        let (source, seen) = mock(|path| match path {
+            p if p.starts_with("/apis/image.openshift.io/v1/namespaces/x/imagestreams/s") => (200, stream()),
+            p if p.starts_with("/apis/image.openshift.io/v1/images/") => {
+                (200, format!(r#"{{"metadata":{{"name":"{DIGEST}"}},"dockerImageReference":"q/s@{DIGEST}"}}"#))
+            }
+            p if p.ends_with("/images/cluster") => (404, "{}".into()),
+            _ => (200, r#"{"kind":"List","apiVersion":"v1","metadata":{},"items":[]}"#.into()),
+        });
+        let wants = Wants {
+            streams: Some((Some("x".into()), vec!["s".into()])),
+            stream_images: true,
+            mirror_rules: true,
+            ..Wants::default()
+        };
+        let notes = Collect::default();
+        let loaded = source.load(&wants, &notes).unwrap();
+        assert!(loaded.catalog.stream("x", "s").is_some());
+        assert!(loaded.catalog.image(DIGEST).is_some());
+        let mut requests = seen.lock().unwrap().clone();
+        requests.sort();
+        assert_eq!(
+            requests,
+            [
+                "GET /apis/config.openshift.io/v1/imagedigestmirrorsets?limit=500".to_owned(),
+                "GET /apis/config.openshift.io/v1/images/cluster".into(),
+                "GET /apis/config.openshift.io/v1/imagetagmirrorsets?limit=500".into(),
+                format!("GET /apis/image.openshift.io/v1/images/{DIGEST}"),
+                "GET /apis/image.openshift.io/v1/namespaces/x/imagestreams/s".into(),
+                "GET /apis/operator.openshift.io/v1alpha1/imagecontentsourcepolicies?limit=500".into(),
+            ]
+        );
+        let notes = notes.0.into_inner();
+        assert!(notes.iter().any(|n| n.to_string().contains("\"not-a-digest\" is not a digest")), "{notes:?}");
+    }
+
+    #[test]
+    fn forbidden_images_fall_back_to_the_stream_layers() {
+        let (source, seen) = mock(|path| {
+            match path {
+            p if p.starts_with("/apis/image.openshift.io/v1/namespaces/x/imagestreams/s/layers") => (
+                200,
+                format!(r#"{{"metadata":{{"name":"s","namespace":"x"}},"images":{{"{DIGEST}":{{"layers":[]}}}},"blobs":{{}}}}"#),
+            ),
+            p if p.starts_with("/apis/image.openshift.io/v1/namespaces/x/imagestreams/s") => (200, stream()),
+            _ => (403, r#"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"no"}"#.into()),
+        }
+        });
+        let wants =
+            Wants { streams: Some((Some("x".into()), vec!["s".into()])), stream_images: true, ..Wants::default() };
+        let loaded = source.load(&wants, &Collect::default()).unwrap();
+        assert_eq!(loaded.catalog.stream_layers().count(), 1);
+        assert!(seen.lock().unwrap().iter().any(|r| r.ends_with("/imagestreams/s/layers")));
+    }
 }

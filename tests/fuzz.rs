@@ -1,0 +1,296 @@
+//! A property-based fuzz harness on the stable toolchain: a deterministic mutator over a seed
+//! corpus built from `fixtures/`, for the three parts that read untrusted text:
+//!
+//! - the reference parser: never panics, and what parses prints back to itself;
+//! - the loader: files (YAML and JSON) and archives (tar, tar.gz) never panic and always end;
+//! - the mirror engine: any decodable rule set renders, and every plan ends with its source.
+//!
+//! `cargo test` (and so CI) runs a bounded smoke run. A longer run:
+//!
+//! ```sh
+//! ISCTL_FUZZ_ITERATIONS=200000 ISCTL_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture
+//! ```
+//!
+//! A failing input is written to `target/fuzz-failures/` and named in the panic message, so it
+//! can be replayed and turned into a regression test.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use isctl::catalog::{Catalog, Origin};
+use isctl::mirror::plan::SourceKind;
+use isctl::mirror::{RegistriesConfig, Resolver};
+use isctl::reference::Reference;
+use isctl::source::decode::{Limits, decode_with};
+use isctl::source::files::{FileSource, InputLimits};
+use isctl::source::{Collect, Source, Wants};
+
+/// Iterations per target: small by default (CI), larger on demand.
+fn iterations() -> usize {
+    std::env::var("ISCTL_FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+}
+
+/// A small, fast, deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn new(salt: u64) -> Rng {
+        let seed = std::env::var("ISCTL_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        Rng(seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Tokens that tend to reach odd corners of parsers.
+const TOKENS: &[&[u8]] = &[
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b":",
+    b",",
+    b"\"",
+    b"'",
+    b"-",
+    b"\n",
+    b"\t",
+    b"#",
+    b"&a ",
+    b"*a",
+    b"!!str ",
+    b"!!timestamp ",
+    b"!!binary ",
+    b"<<: ",
+    b"---\n",
+    b"...\n",
+    b"|\n",
+    b">-\n",
+    b"%",
+    b"@",
+    b"/",
+    b"..",
+    b"\\u0000",
+    "\u{1b}[31m".as_bytes(),
+    "€".as_bytes(),
+    b"\xff\xfe",
+    b"sha256:",
+    b"99999999999999999999",
+    b"-1",
+    b"null",
+    b"kind: List\nitems:\n",
+    b"apiVersion: image.openshift.io/v1\n",
+    b"kind: ImageStream\n",
+];
+
+/// One mutation of `input`: byte changes, deletions, token insertions, copies and splices.
+fn mutate(rng: &mut Rng, input: &[u8], other: &[u8]) -> Vec<u8> {
+    let mut bytes = input.to_vec();
+    for _ in 0..1 + rng.below(6) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(6) {
+            0 if !bytes.is_empty() => {
+                let at = at.min(bytes.len() - 1);
+                bytes[at] = rng.next() as u8;
+            }
+            1 if !bytes.is_empty() => {
+                let end = (at + rng.below(16)).min(bytes.len());
+                bytes.drain(at.min(end)..end);
+            }
+            2 => {
+                let token = TOKENS[rng.below(TOKENS.len())];
+                bytes.splice(at..at, token.iter().copied());
+            }
+            3 if !bytes.is_empty() => {
+                let start = rng.below(bytes.len());
+                let end = (start + rng.below(64)).min(bytes.len());
+                let copy = bytes[start..end].to_vec();
+                bytes.splice(at..at, copy);
+            }
+            4 if !other.is_empty() => {
+                let start = rng.below(other.len());
+                let end = (start + rng.below(256)).min(other.len());
+                bytes.splice(at..at, other[start..end].iter().copied());
+            }
+            _ => bytes.truncate(at),
+        }
+    }
+    bytes
+}
+
+/// Every YAML and JSON file under `fixtures/`, as seeds.
+fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 10, "the seed corpus is fixtures/");
+    files
+}
+
+/// Runs `case` on each input, catching panics; fails with the saved inputs that panicked.
+fn run(target: &str, inputs: impl Iterator<Item = Vec<u8>>, case: impl Fn(&[u8])) {
+    let failures_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-failures");
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    for (n, input) in inputs.enumerate() {
+        if catch_unwind(AssertUnwindSafe(|| case(&input))).is_err() {
+            std::fs::create_dir_all(&failures_dir).unwrap();
+            let path = failures_dir.join(format!("{target}-{n}"));
+            std::fs::write(&path, &input).unwrap();
+            failures.push(path.display().to_string());
+        }
+    }
+    std::panic::set_hook(hook);
+    assert!(failures.is_empty(), "{target}: {} inputs panicked, saved as {failures:?}", failures.len());
+}
+
+#[test]
+fn reference_parser() {
+    let seeds: Vec<&str> = vec![
+        "busybox",
+        "docker.io/library/busybox:latest",
+        "quay.io/openshift-release-dev/ocp-release@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "registry.example.com:5000/a/b/c:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "localhost/x",
+        "image-registry.openshift-image-registry.svc:5000/openshift/cli@sha256:45f0",
+    ];
+    let mut rng = Rng::new(1);
+    let inputs = (0..iterations() * 10).map(|i| {
+        let seed = seeds[i % seeds.len()].as_bytes();
+        mutate(&mut rng, seed, seeds[(i + 1) % seeds.len()].as_bytes())
+    });
+    run("reference", inputs, |input| {
+        let Ok(text) = std::str::from_utf8(input) else { return };
+        if let Ok(reference) = Reference::parse_normalized(text) {
+            let printed = reference.to_string();
+            assert_eq!(Reference::parse_normalized(&printed).as_ref(), Ok(&reference), "{text:?} -> {printed:?}");
+        }
+    });
+}
+
+#[test]
+fn decoder() {
+    let corpus = corpus();
+    let mut rng = Rng::new(2);
+    let inputs = (0..iterations()).map(|i| {
+        let (_, seed) = &corpus[i % corpus.len()];
+        let (_, other) = &corpus[rng.below(corpus.len())];
+        mutate(&mut rng, seed, other)
+    });
+    let limits = Limits { alias_expansion: 1 << 20 };
+    run("decode", inputs, |input| {
+        if let Ok(text) = std::str::from_utf8(input) {
+            let _ = decode_with(text, &limits);
+        }
+    });
+}
+
+/// A tar archive of `members`, gzip-compressed when asked.
+fn archive(members: &[(String, Vec<u8>)], gzip: bool) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, body) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, body.as_slice()).unwrap();
+    }
+    let bytes = tar.into_inner().unwrap();
+    if !gzip {
+        return bytes;
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn loader_files_and_archives() {
+    let corpus = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(3);
+    let inputs = (0..iterations() / 4).map(|i| {
+        let members: Vec<(String, Vec<u8>)> = (0..1 + rng.below(3))
+            .map(|m| {
+                let (path, seed) = &corpus[(i + m) % corpus.len()];
+                let (_, other) = &corpus[rng.below(corpus.len())];
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (format!("{m}/{name}"), mutate(&mut rng, seed, other))
+            })
+            .collect();
+        // Sometimes the archive itself is damaged too.
+        let whole = archive(&members, i % 2 == 0);
+        if rng.below(3) == 0 { mutate(&mut rng, &whole, &[]) } else { whole }
+    });
+    let limits = InputLimits { file: 4 << 20, archive: 16 << 20, decode: Limits { alias_expansion: 1 << 20 } };
+    let path = dir.path().join("input.tar.gz");
+    run("loader", inputs, |input| {
+        std::fs::write(&path, input).unwrap();
+        let source = FileSource::new(vec![path.clone()], limits);
+        let _ = source.load(&Wants::default(), &Collect::default());
+    });
+}
+
+#[test]
+fn mirror_engine() {
+    let corpus: Vec<Vec<u8>> = corpus()
+        .into_iter()
+        .filter(|(_, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            text.contains("MirrorSet") || text.contains("ContentSourcePolicy") || text.contains("registrySources")
+        })
+        .map(|(_, bytes)| bytes)
+        .collect();
+    assert!(!corpus.is_empty());
+    let references = [
+        "quay.io/openshift-release-dev/ocp-release@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "registry.redhat.io/ubi9/ubi:latest",
+        "docker.io/library/busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "registry.example.com:5000/team/app:1",
+        "mirror.example.com:8443/ocp4/openshift4:tag",
+    ];
+    let mut rng = Rng::new(4);
+    let inputs = (0..iterations()).map(|i| {
+        let seed = &corpus[i % corpus.len()];
+        let other = &corpus[rng.below(corpus.len())];
+        mutate(&mut rng, seed, other)
+    });
+    let limits = Limits { alias_expansion: 1 << 20 };
+    run("mirrors", inputs, |input| {
+        let Ok(text) = std::str::from_utf8(input) else { return };
+        let Ok(decoded) = decode_with(text, &limits) else { return };
+        let mut catalog = Catalog::new();
+        for object in decoded.objects {
+            catalog.insert(object.object, Origin("fuzz".into()));
+        }
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let _ = isctl::mirror::toml::render(resolver.config());
+        for reference in references {
+            let plan = resolver.plan(reference);
+            if plan.errors.is_empty() && plan.pull_type.is_some() {
+                assert_eq!(plan.sources.last().map(|s| s.kind), Some(SourceKind::Source), "{reference}");
+            }
+        }
+    });
+}

@@ -1,0 +1,79 @@
+//! Every command's exit code, for each way it can end: the contract scripts rely on
+//! (README "Exit codes"; src/error.rs is the only place that maps outcomes to codes).
+
+use crate::common::{DEMO, isctl};
+
+/// A kubeconfig for a server that is not there.
+fn unreachable_kubeconfig(dir: &std::path::Path) -> std::path::PathBuf {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: u\n  user: {{}}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn every_command_ends_with_the_documented_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: [\n").unwrap();
+    let bad = bad.display().to_string();
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    let full = dir.path().join("full");
+    std::fs::create_dir(&full).unwrap();
+    std::fs::write(full.join("x"), "").unwrap();
+    let fresh = |name: &str| dir.path().join(name).display().to_string();
+    let full = full.display().to_string();
+    let (r1, r2, r3) = (fresh("rec1"), fresh("rec2"), fresh("rec3"));
+    let table: Vec<(&str, Vec<&str>, bool, i32)> = vec![
+        // (situation, arguments, against the unreachable cluster, expected code)
+        ("get: success", vec!["get", "is", "-n", "openshift", "--from", DEMO], false, 0),
+        ("get: not found", vec!["get", "is", "nope", "-n", "openshift", "--from", DEMO], false, 1),
+        ("get: usage", vec!["get", "pods", "--from", DEMO], false, 2),
+        ("get: bad input", vec!["get", "is", "--from", &bad], false, 1),
+        ("get: unreachable", vec!["get", "is"], true, 1),
+        ("mirrors: success", vec!["mirrors", "quay.io/a/b:1", "--from", DEMO], false, 0),
+        ("mirrors: not a reference", vec!["mirrors", "Not A Reference", "--from", DEMO], false, 1),
+        ("mirrors: usage", vec!["mirrors", "--from", DEMO], false, 2),
+        ("mirrors: bad input", vec!["mirrors", "quay.io/a/b:1", "--from", &bad], false, 1),
+        ("mirrors: unreachable", vec!["mirrors", "quay.io/a/b:1"], true, 1),
+        ("resolve: success", vec!["resolve", "cli", "-n", "openshift", "--from", DEMO], false, 0),
+        ("resolve: not found", vec!["resolve", "nope", "-n", "openshift", "--from", DEMO], false, 1),
+        ("resolve: usage", vec!["resolve", "a:", "--from", DEMO], false, 2),
+        ("resolve: bad input", vec!["resolve", "--from", &bad], false, 1),
+        ("resolve: unreachable", vec!["resolve", "cli"], true, 1),
+        ("check: success", vec!["check", "cli", "-n", "openshift", "--from", DEMO], false, 0),
+        ("check: findings", vec!["check", "tools", "-n", "openshift", "--from", DEMO], false, 3),
+        ("check: not found", vec!["check", "nope", "-n", "openshift", "--from", DEMO], false, 1),
+        ("check: usage", vec!["check", "--disable", "nope", "--from", DEMO], false, 2),
+        ("check: bad input", vec!["check", "-A", "--from", &bad], false, 1),
+        ("check: unreachable", vec!["check", "cli"], true, 1),
+        ("record: success", vec!["record", &r1, "-n", "openshift", "--from", DEMO], false, 0),
+        ("record: usage (not empty)", vec!["record", &full, "--from", DEMO], false, 2),
+        ("record: bad input", vec!["record", &r2, "--from", &bad], false, 1),
+        ("record: unreachable", vec!["record", &r3], true, 1),
+        ("serve: usage (no --from)", vec!["serve"], false, 2),
+        ("serve: usage (remote)", vec!["serve", "--address", "0.0.0.0:0", "--from", DEMO], false, 2),
+        ("serve: bad input", vec!["serve", "--from", &bad], false, 1),
+    ];
+    let mut wrong = Vec::new();
+    for (situation, args, cluster, expected) in &table {
+        let mut command = isctl();
+        command.args(args).env("HOME", dir.path());
+        if *cluster {
+            command.env("KUBECONFIG", &kubeconfig);
+        }
+        let result = command.output().unwrap();
+        let code = result.status.code().unwrap_or(-1);
+        if code != *expected {
+            wrong
+                .push(format!("{situation}: {code}, expected {expected}: {}", String::from_utf8_lossy(&result.stderr)));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
