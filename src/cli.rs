@@ -126,6 +126,16 @@ pub enum Command {
     #[command(display_order = 3)]
     Get(GetArgs),
 
+    /// Show one image stream or tag in detail: every history item, where pods and nodes pull
+    /// it from and why each source is or is not used, imports, policies and aliases.
+    #[command(
+        after_help = "Examples:\n  \
+        isctl describe is cli -n openshift --from must-gather/\n  \
+        isctl describe istag cli:latest -n openshift --from must-gather/",
+        display_order = 2
+    )]
+    Describe(DescribeArgs),
+
     /// Show where a node pulls an image from: the mirrors it tries, in order, and why.
     ///
     /// Answers as CRI-O does after the machine-config operator renders the cluster's
@@ -369,6 +379,22 @@ pub struct ResolveArgs {
     /// Leave out the header line of tables.
     #[arg(long)]
     pub no_headers: bool,
+}
+
+/// `isctl describe KIND NAME`.
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// imagestream (is) or imagestreamtag (istag).
+    #[arg(value_name = "KIND")]
+    pub kind: String,
+
+    /// The stream, or STREAM:TAG for a tag.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 /// `isctl mirrors PULLSPEC...`.

@@ -14,6 +14,10 @@ pub struct Printer {
     out: Box<dyn Write + Send>,
     err: Box<dyn Write + Send>,
     verbosity: u8,
+    /// Progress lines may be drawn (stderr is a terminal).
+    progress: bool,
+    /// A progress line is on screen and must be cleared before anything else is written.
+    drawn: bool,
 }
 
 impl Printer {
@@ -24,11 +28,34 @@ impl Printer {
 
     /// A printer over any writers (tests pass buffers).
     pub fn new(out: Box<dyn Write + Send>, err: Box<dyn Write + Send>, verbosity: u8) -> Printer {
-        Printer { out, err, verbosity }
+        Printer { out, err, verbosity, progress: false, drawn: false }
+    }
+
+    /// Allows progress lines (only when stderr is a terminal: they redraw one line in place).
+    pub fn enable_progress(&mut self, enabled: bool) {
+        self.progress = enabled;
+    }
+
+    /// Draws a progress line in place of the previous one; nothing unless enabled.
+    pub fn progress(&mut self, text: &str) {
+        if self.progress {
+            let _ = write!(self.err, "\r\u{1b}[K{}", terminal_safe(text));
+            let _ = self.err.flush();
+            self.drawn = true;
+        }
+    }
+
+    /// Clears the progress line, if one is drawn.
+    pub fn end_progress(&mut self) {
+        if std::mem::take(&mut self.drawn) {
+            let _ = write!(self.err, "\r\u{1b}[K");
+            let _ = self.err.flush();
+        }
     }
 
     /// Writes data to stdout. A closed pipe surfaces as `BrokenPipe` for `main` to end quietly.
     pub fn data(&mut self, text: &str) -> io::Result<()> {
+        self.end_progress();
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }
@@ -62,6 +89,7 @@ impl Printer {
     }
 
     fn line(&mut self, message: &str) {
+        self.end_progress();
         let _ = writeln!(self.err, "{}", terminal_safe(message));
     }
 }
@@ -96,6 +124,19 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn progress_is_drawn_in_place_and_cleared_only_when_enabled() {
+        let err = Shared::default();
+        let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 0);
+        printer.progress("reading: 1 file");
+        assert!(err.0.lock().unwrap().is_empty(), "not a terminal: nothing");
+        printer.enable_progress(true);
+        printer.progress("reading: 2 files");
+        printer.warning("then a warning");
+        let text = String::from_utf8(err.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "\r\u{1b}[Kreading: 2 files\r\u{1b}[Kwarning: then a warning\n");
     }
 
     #[test]

@@ -38,6 +38,16 @@ pub fn format_bytes(bytes: u64) -> String {
     format!("{bytes} bytes")
 }
 
+/// `bytes` for a person: `56 MB`, `1.2 GB` (decimal units, as file sizes are usually shown).
+pub fn format_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{} MB", b / 1_000_000),
+        b if b >= 1_000 => format!("{} kB", b / 1_000),
+        b => format!("{b} bytes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +64,7 @@ mod tests {
         assert_eq!(format_bytes(1 << 30), "1Gi");
         assert_eq!(format_bytes(64 << 20), "64Mi");
         assert_eq!(format_bytes(1000), "1000 bytes");
+        assert_eq!(format_size(56_000_000), "56 MB");
+        assert_eq!(format_size(1_234_000_000), "1.2 GB");
     }
 }

@@ -10,7 +10,9 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::check::{Rule, Severity};
-use crate::cli::{CheckArgs, Command, GetArgs, GlobalArgs, MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs};
+use crate::cli::{
+    CheckArgs, Command, DescribeArgs, GetArgs, GlobalArgs, MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
+};
 use crate::duration;
 use crate::model::ResourceKind;
 use crate::render::{OutputFormat, ReportFormat};
@@ -303,6 +305,8 @@ fn selections(arguments: &[String], scope: &ScopeRequest) -> Result<Vec<Selectio
 pub enum CommandSettings {
     /// `get`.
     Get(GetSettings),
+    /// `describe`.
+    Describe(DescribeSettings),
     /// `mirrors`.
     Mirrors(MirrorsSettings),
     /// `resolve`.
@@ -320,6 +324,7 @@ impl CommandSettings {
     pub fn resolve(command: &Command, global: &Settings) -> Result<CommandSettings, SettingsError> {
         Ok(match command {
             Command::Get(args) => CommandSettings::Get(GetSettings::resolve(args)?),
+            Command::Describe(args) => CommandSettings::Describe(DescribeSettings::resolve(args)?),
             Command::Mirrors(args) => CommandSettings::Mirrors(MirrorsSettings::resolve(args)?),
             Command::Resolve(args) => CommandSettings::Resolve(ResolveSettings::resolve(args)?),
             Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
@@ -381,6 +386,40 @@ impl GetSettings {
             no_headers: args.no_headers,
             selector,
         })
+    }
+}
+
+/// `isctl describe`.
+#[derive(Clone, Debug)]
+pub struct DescribeSettings {
+    /// The stream, and the tag for `istag`.
+    pub selection: Selection,
+    /// Namespaces (one).
+    pub scope: ScopeRequest,
+}
+
+impl DescribeSettings {
+    /// Checks and resolves `describe`'s arguments.
+    pub fn resolve(args: &DescribeArgs) -> Result<DescribeSettings, SettingsError> {
+        let kind = ResourceKind::from_cli_name(&args.kind)
+            .filter(|k| matches!(k, ResourceKind::ImageStream | ResourceKind::ImageStreamTag))
+            .ok_or_else(|| {
+                usage(format!("isctl describes imagestreams (is) and imagestreamtags (istag), not {:?}", args.kind))
+            })?;
+        let scope = ScopeRequest::from_args(&args.scope);
+        if scope == ScopeRequest::All {
+            return Err(usage("describe reads one namespace: give -n NAMESPACE, not -A"));
+        }
+        let selection = selections(std::slice::from_ref(&args.name), &scope)?.remove(0);
+        match (kind, &selection.tag) {
+            (ResourceKind::ImageStreamTag, None) => {
+                Err(usage(format!("{:?} is not a valid image stream tag name: must be <stream>:<tag>", args.name)))
+            }
+            (ResourceKind::ImageStream, Some(_)) => {
+                Err(usage(format!("{:?} names a tag: use describe istag {}", args.name, args.name)))
+            }
+            _ => Ok(DescribeSettings { selection, scope }),
+        }
     }
 }
 
@@ -722,6 +761,10 @@ mod tests {
             (&["serve"], "needs --from"),
             (&["serve", "--from", "x", "--token", "t", "--token-file", "f"], "not both"),
             (&["get", "is", "--max-file-size", "lots"], "--max-file-size"),
+            (&["describe", "pods", "x"], "describes imagestreams"),
+            (&["describe", "istag", "cli"], "must be <stream>:<tag>"),
+            (&["describe", "is", "cli:latest"], "use describe istag"),
+            (&["describe", "is", "cli", "-A"], "one namespace"),
         ] {
             let error = usage_error(args);
             assert!(error.contains(words), "{args:?}: {error}");

@@ -3,6 +3,7 @@
 //! `fn run(settings, ctx) -> CommandResult`; [`main`] is the one entry point `main.rs` calls.
 
 pub mod check;
+pub mod describe;
 pub mod get;
 pub mod mirrors;
 pub mod record;
@@ -62,6 +63,7 @@ pub fn main(
         Ok(opened) => opened,
         Err(error) => return report(Err(error.into()), |text| printer.error(text)),
     };
+    printer.enable_progress(settings.terminal.progress);
     let mut ctx = Ctx { settings, printer, source, default_namespace };
     let result = run(&command, &mut ctx);
     report(result, |text| ctx.printer.error(text))
@@ -84,6 +86,7 @@ fn open(input: &Input) -> Result<(Box<dyn Source>, String), SourceError> {
 pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     match command {
         CommandSettings::Get(settings) => get::run(settings, ctx),
+        CommandSettings::Describe(settings) => describe::run(settings, ctx),
         CommandSettings::Mirrors(settings) => mirrors::run(settings, ctx),
         CommandSettings::Resolve(settings) => resolve::run(settings, ctx),
         CommandSettings::Serve(settings) => serve::run(settings, ctx),
@@ -92,22 +95,49 @@ pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     }
 }
 
-/// Keeps the notes of a load, to report them once it is over, whether it succeeded or not.
-#[derive(Default)]
-struct Notes(RefCell<Vec<LoadNote>>);
+/// Keeps the notes of a load, to report them once it is over, whether it succeeded or not, and
+/// draws a progress line once the load has taken more than a second (on a terminal).
+struct Notes<'a> {
+    notes: RefCell<Vec<LoadNote>>,
+    printer: RefCell<&'a mut Printer>,
+    started: std::time::Instant,
+    drawn: std::cell::Cell<Option<std::time::Instant>>,
+}
 
-impl Observer for Notes {
+impl Observer for Notes<'_> {
     fn note(&self, note: LoadNote) {
-        self.0.borrow_mut().push(note);
+        self.notes.borrow_mut().push(note);
+    }
+
+    fn progress(&self, progress: crate::source::Progress) {
+        let now = std::time::Instant::now();
+        let due = now.duration_since(self.started) > std::time::Duration::from_secs(1)
+            && self.drawn.get().is_none_or(|last| now.duration_since(last) > std::time::Duration::from_millis(100));
+        if !due {
+            return;
+        }
+        self.drawn.set(Some(now));
+        let text = if progress.requests > 0 {
+            format!("reading the cluster: {} requests answered", progress.requests)
+        } else {
+            format!("reading: {} files, {}", progress.files, crate::quantity::format_size(progress.bytes))
+        };
+        self.printer.borrow_mut().progress(&text);
     }
 }
 
 /// Loads what `wants` describes and reports what the load noticed (warnings always, the rest
 /// with `-v`), also when the load fails: `-v` then shows the requests that led there.
 pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
-    let notes = Notes::default();
-    let loaded = ctx.source.load(wants, &notes);
-    let notes = notes.0.into_inner();
+    let observer = Notes {
+        notes: RefCell::new(Vec::new()),
+        printer: RefCell::new(&mut ctx.printer),
+        started: std::time::Instant::now(),
+        drawn: std::cell::Cell::new(None),
+    };
+    let loaded = ctx.source.load(wants, &observer);
+    let notes = observer.notes.into_inner();
+    ctx.printer.end_progress();
     report_notes(ctx, &notes);
     let loaded = loaded?;
     let skipped = notes.iter().filter(|n| matches!(n, LoadNote::Skipped { .. })).count();

@@ -36,6 +36,10 @@ pub struct PullThroughSource {
     /// The objects whose entries gave this mirror.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<ObjectRef>,
+    /// The mirror comes only from an earlier entry of the same IDMS/ITMS, carried over to this
+    /// entry's source (the registry's accumulation quirk).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub carried: bool,
 }
 
 /// Where the registry would fetch one image from.
@@ -48,12 +52,13 @@ pub struct PullThroughPlan {
     pub note: Option<String>,
 }
 
-/// One flattened rule: a source and the mirrors the registry tries for it.
+/// One flattened rule: a source and the mirrors the registry tries for it (each flagged when it
+/// was carried over from an earlier entry of the same object).
 #[derive(Clone, Debug)]
 struct Rule {
     object: ObjectRef,
     source: String,
-    mirrors: Vec<String>,
+    mirrors: Vec<(String, bool)>,
 }
 
 /// The registry's view of the cluster's mirror objects.
@@ -73,7 +78,7 @@ impl PullThrough {
         for icsp in catalog.content_source_policies() {
             let object = ObjectRef { kind: "ImageContentSourcePolicy".into(), name: icsp.metadata.name().into() };
             for entry in icsp.spec.as_ref().and_then(|s| s.repository_digest_mirrors.as_deref()).unwrap_or_default() {
-                let mirrors = entry.mirrors.clone().unwrap_or_default();
+                let mirrors = entry.mirrors.iter().flatten().map(|m| (m.clone(), false)).collect();
                 rules.push(Rule { object: object.clone(), source: entry.source.clone(), mirrors });
             }
         }
@@ -87,8 +92,11 @@ impl PullThrough {
             // carries the mirrors of the entries before it, for its own source.
             let mut accumulated: Vec<String> = Vec::new();
             for entry in set.entries() {
-                accumulated.extend(entry.mirrors.iter().flatten().cloned());
-                rules.push(Rule { object: object.clone(), source: entry.source.clone(), mirrors: accumulated.clone() });
+                let own: Vec<&String> = entry.mirrors.iter().flatten().collect();
+                let carried = accumulated.iter().map(|m| (m.clone(), !own.contains(&m)));
+                let mirrors = carried.chain(own.iter().map(|m| ((*m).clone(), false))).collect();
+                accumulated.extend(own.into_iter().cloned());
+                rules.push(Rule { object: object.clone(), source: entry.source.clone(), mirrors });
             }
         }
         let has = |kind| catalog.has_kind(kind);
@@ -111,8 +119,12 @@ impl PullThrough {
             (None, Some(tag)) => format!("{repo}:{tag}"),
             (None, None) => repo.to_owned(),
         };
-        let original =
-            PullThroughSource { reference: at(&repository), kind: super::plan::SourceKind::Source, from: Vec::new() };
+        let original = PullThroughSource {
+            reference: at(&repository),
+            kind: super::plan::SourceKind::Source,
+            from: Vec::new(),
+            carried: false,
+        };
         if self.mixed && self.release == Release::Early414 {
             return PullThroughPlan {
                 sources: vec![original],
@@ -129,7 +141,7 @@ impl PullThrough {
             if !rest.is_empty() && !rest.starts_with('/') {
                 continue;
             }
-            for mirror in &rule.mirrors {
+            for (mirror, carried) in &rule.mirrors {
                 let candidate = format!("{mirror}{rest}");
                 // One mirror that does not parse makes the registry drop every mirror.
                 let Ok(parsed_mirror) = Reference::parse_normalized(&candidate) else {
@@ -147,11 +159,13 @@ impl PullThrough {
                         if !existing.from.contains(&rule.object) {
                             existing.from.push(rule.object.clone());
                         }
+                        existing.carried &= *carried;
                     }
                     None => sources.push(PullThroughSource {
                         reference,
                         kind: super::plan::SourceKind::Mirror,
                         from: vec![rule.object.clone()],
+                        carried: *carried,
                     }),
                 }
             }

@@ -12,7 +12,7 @@ pub enum Shrink {
     /// Never shortened (flags, ages, digests).
     Never,
     /// Shortened with `…`: first down to `soft` (every column alike), then, once separators are
-    /// down to two spaces, to `min`, columns of stage 0 before stage 1 (the answer's column).
+    /// down to two spaces, to `min`, columns of stage 0 before stage 1, then all down to four.
     Shorten {
         /// A comfortable width, given up first.
         soft: usize,

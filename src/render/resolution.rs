@@ -81,8 +81,8 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
             }
         }
     }
-    let columns = columns(options);
     let cells: Vec<Vec<String>> = rows.iter().map(|(cells, _)| cells.clone()).collect();
+    let columns = columns(options, &cells);
     let lines = fit::layout(&columns, &cells, if options.wide { None } else { options.width }, options.no_headers);
     let header_lines = usize::from(!options.no_headers);
     let mut text = String::new();
@@ -100,15 +100,16 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
     Table { text, omitted }
 }
 
-fn columns(options: TableOptions) -> Vec<Column> {
-    // Names and notes give up width before the answer: where the image is pulled from.
+/// The columns, and how each gives up width on a narrow terminal: notes first, then names and
+/// where the image is pulled from, whose host stays whole as long as anything else can give.
+fn columns(options: TableOptions, rows: &[Vec<String>]) -> Vec<Column> {
     let first = |soft, min| Shrink::Shorten { soft, min, stage: 0, cut: Cut::End };
     let mut columns = Vec::new();
     if options.namespaces {
         columns.push(Column { header: "NAMESPACE", shrink: first(16, 9) });
     }
     columns.extend([
-        Column { header: "NAME", shrink: Shrink::Shorten { soft: 28, min: 12, stage: 0, cut: Cut::Name } },
+        Column { header: "NAME", shrink: Shrink::Shorten { soft: 28, min: 12, stage: 1, cut: Cut::Name } },
         Column { header: "CUR", shrink: Shrink::Never },
     ]);
     if options.wide {
@@ -127,7 +128,14 @@ fn columns(options: TableOptions) -> Vec<Column> {
             Column { header: "PULL-THROUGH SOURCES", shrink: Shrink::Never },
         ]);
     } else {
-        let answer = Shrink::Shorten { soft: 48, min: 20, stage: 1, cut: Cut::Reference };
+        // The widest host (with the `registry ← ` of Local rows) and the `/…` after it.
+        let column = usize::from(options.namespaces) + 4;
+        let hosts = rows.iter().filter_map(|r| r.get(column)).map(|cell| {
+            let start = cell.find("← ").map_or(0, |i| i + "← ".len());
+            cell[start..].find('/').map_or(fit::width(cell), |slash| fit::width(&cell[..start + slash]) + 2)
+        });
+        let answer =
+            Shrink::Shorten { soft: 48, min: hosts.max().unwrap_or(20).max(20), stage: 1, cut: Cut::Reference };
         columns.push(Column { header: "PULL FROM", shrink: answer });
     }
     columns.push(Column { header: "STATUS", shrink: first(24, 8) });

@@ -20,13 +20,16 @@ fn resolve_through_the_api_is_byte_identical_to_files() {
         vec!["resolve", "-n", "openshift", "-o", "yaml"],
         vec!["resolve", "-A", "-o", "json"],
         vec!["resolve", "cli:latest", "tools", "-n", "openshift"],
+        vec!["describe", "is", "cli", "-n", "openshift"],
     ] {
-        let (code, live, stderr) = server.isctl(&args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
+        let (code, live, live_stderr) = server.isctl(&args);
+        assert_eq!(code, 0, "{args:?}: {live_stderr}");
         let mut offline_args = args.clone();
         offline_args.extend(["--from", DEMO]);
-        let (_, offline, _) = output(&offline_args);
+        let (_, offline, offline_stderr) = output(&offline_args);
         assert_eq!(live, offline, "{args:?}");
+        // The same situation gets the same words, live or offline.
+        assert_eq!(live_stderr, offline_stderr, "{args:?}");
     }
     assert_read_only(&server);
 }

@@ -2,6 +2,7 @@
 //! prints with reviewed insta snapshots.
 //!
 //! - `check`: the CI rules, exit codes and reports.
+//! - `describe`: `isctl describe` for a failed import, a Local tag, an alias, a manifest list.
 //! - `exit_codes`: every command's exit code for every way it can end.
 //! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
@@ -15,6 +16,7 @@
 
 mod check;
 mod common;
+mod describe;
 mod exit_codes;
 mod fault_server;
 mod get;

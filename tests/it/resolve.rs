@@ -149,3 +149,107 @@ status:
     assert_eq!(tag("base")["importPending"], false, "the True condition observed generation 5");
     assert_eq!(tag("ist")["importPending"], true, "an ImageStreamTag source waits for generation 5");
 }
+
+/// The table at a width, forced with ISCTL_COLUMNS as a terminal's would be.
+fn at_width(width: usize, args: &[&str]) -> (i32, String, String) {
+    let result = crate::common::isctl().env("ISCTL_COLUMNS", width.to_string()).args(args).output().unwrap();
+    (
+        result.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&result.stdout).into_owned(),
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_table_fits_80_and_200_columns_and_shows_the_mirror_of_local_tags() {
+    for width in [80, 200] {
+        let (code, stdout, stderr) = at_width(width, &["resolve", "-n", "openshift", "--from", DEMO]);
+        assert_eq!(code, 0, "{stderr}");
+        for line in stdout.lines() {
+            assert!(isctl::render::fit::width(line) <= width, "{width}: {line:?}");
+        }
+        let local = stdout.lines().find(|l| l.starts_with("cli:latest")).unwrap();
+        assert!(local.contains("registry ← mirror.example.com:8443/"), "{width}: {local}");
+        let name = format!("table_at_{width}_columns");
+        insta::assert_snapshot!(name, format!("----- stdout -----\n{stdout}----- stderr -----\n{stderr}"));
+    }
+}
+
+#[test]
+fn no_headers_prints_exactly_one_line_per_row_shown() {
+    let (_, json, _) = output(&["resolve", "-A", "-o", "json", "--from", DEMO]);
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lengths: Vec<usize> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tags"].as_array().unwrap().iter().map(|t| t["history"].as_array().unwrap().len()))
+        .collect();
+    for (args, per_tag) in [
+        (vec!["--history", "0"], usize::MAX),
+        (vec![], isctl::settings::TABLE_HISTORY),
+        (vec!["--history", "2"], 2),
+        (vec!["--current"], 1),
+    ] {
+        let mut all = vec!["resolve", "-A", "--no-headers", "--from", DEMO];
+        all.extend(args.iter().copied());
+        let (code, stdout, _) = output(&all);
+        assert_eq!(code, 0);
+        let expected: usize = lengths.iter().map(|n| (*n).clamp(1, per_tag.max(1)).min((*n).max(1))).sum();
+        assert_eq!(stdout.lines().count(), expected, "{args:?}");
+        assert!(!stdout.contains("NAME"), "{args:?}");
+    }
+}
+
+#[test]
+fn history_is_limited_and_says_what_it_left_out() {
+    let (_, stdout, stderr) = output(&["resolve", "must-gather", "-n", "openshift", "--history", "1", "--from", DEMO]);
+    assert_eq!(stdout.lines().count(), 2, "header and the current item");
+    assert_eq!(stderr, "2 older history items not shown (--history N shows more, --history 0 all)\n");
+    let (_, stdout, stderr) =
+        output(&["resolve", "must-gather", "-n", "openshift", "--current", "-o", "yaml", "--from", DEMO]);
+    assert_eq!(stdout.matches("- current: ").count(), 1, "documents follow --current too");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn colour_marks_broken_rows_only_when_asked_or_on_a_terminal() {
+    let (_, plain, _) = output(&["resolve", "-n", "openshift", "--from", DEMO]);
+    assert!(!plain.contains('\u{1b}'), "a pipe gets no colour");
+    let (_, coloured, _) = output(&["resolve", "-n", "openshift", "--color", "always", "--from", DEMO]);
+    let red: Vec<&str> = coloured.lines().filter(|l| l.starts_with("\u{1b}[31m")).collect();
+    assert_eq!(red.len(), 2, "the two failed imports: {coloured}");
+    assert!(red.iter().all(|l| l.contains("import failed") && l.ends_with("\u{1b}[0m")));
+}
+
+#[test]
+fn a_stream_in_another_namespace_gets_a_hint_offline_and_live() {
+    let expected = "Error from server (NotFound): imagestreams.image.openshift.io \"cli\" not found\nhint: found in namespace openshift; use -n openshift\n";
+    let (code, _, stderr) = output(&["resolve", "cli", "-n", "demo", "--from", DEMO]);
+    assert_eq!((code, stderr.as_str()), (1, expected));
+    let server = crate::common::Server::start(&[]);
+    let (code, _, stderr) = server.isctl(&["resolve", "cli", "-n", "demo"]);
+    assert_eq!((code, stderr.as_str()), (1, expected));
+    let (code, _, stderr) = server.isctl(&["describe", "is", "nope", "-n", "demo"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (1, "Error from server (NotFound): imagestreams.image.openshift.io \"nope\" not found\n")
+    );
+}
+
+#[test]
+fn real_must_gather_with_oc_mirror_rules_shows_mirrors_at_120_columns() {
+    let real = "../shared/real/must-gather/must-gather-aws";
+    let rules = "../shared/real/mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml";
+    if !std::path::Path::new(real).exists() {
+        return; // ../shared is beside the checkout in CI and on team machines.
+    }
+    let (code, stdout, stderr) = at_width(120, &["resolve", "-n", "openshift", "--from", real, "--from", rules]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.lines().all(|l| isctl::render::fit::width(l) <= 120));
+    let local_rows: Vec<&str> = stdout.lines().filter(|l| l.contains("registry ← ")).collect();
+    assert_eq!(local_rows.len(), 347, "every Local tag shows where the registry pulls from");
+    let mirrored = local_rows.iter().filter(|l| l.contains("registry ← registry.ocp.lan:15443/")).count();
+    assert!(mirrored >= 20, "the oc-mirror mirror shows for the mirrored repositories ({mirrored})");
+    assert!(stderr.lines().count() <= 3, "a few summary lines: {stderr}");
+}

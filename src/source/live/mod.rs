@@ -167,7 +167,7 @@ impl Plan<'_> {
             for name in names {
                 match self.http.get(&object_path(kind, namespace, name)).await {
                     Ok(value) => values.push(value),
-                    Err(failure) if failure.code == 404 => {}
+                    Err(failure) if failure.code == 404 => values.extend(self.elsewhere(kind, namespace, name).await),
                     Err(failure) => return Err(failure.error),
                 }
             }
@@ -194,6 +194,25 @@ impl Plan<'_> {
             }
         }
         Ok(objects)
+    }
+
+    /// Objects named `name` in other namespaces, so a "not found" can say where it is (one list
+    /// with a field selector, only after a miss; a user who may not list cluster-wide gets no
+    /// hint, not an error).
+    async fn elsewhere(&self, kind: ResourceKind, namespace: Option<&str>, name: &str) -> Vec<Value> {
+        if namespace.is_none() || !kind.info().namespaced || kind != ResourceKind::ImageStream {
+            return Vec::new();
+        }
+        let selector = transport::query_value(&format!("metadata.name={name}"));
+        let path = format!("{}?fieldSelector={selector}", collection_path(kind, None));
+        match self.http.get(&path).await {
+            Ok(list) => {
+                let mut items = Vec::new();
+                transport::take_items(&list, &mut items);
+                items
+            }
+            Err(_) => Vec::new(),
+        }
     }
 
     /// ICSP, IDMS and ITMS lists and the cluster image config, in parallel. A 403 or 404 leaves a

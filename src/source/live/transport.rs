@@ -49,6 +49,11 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// Bytes escaped in a query value: as above, plus the query's own separators.
 const QUERY_VALUE: &AsciiSet = &SEGMENT.add(b'&').add(b'=').add(b'+').add(b';');
 
+/// One query value, percent-encoded.
+pub(super) fn query_value(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
 /// One path segment, percent-encoded.
 pub(super) fn segment(text: &str) -> String {
     utf8_percent_encode(text, SEGMENT).to_string()
@@ -280,7 +285,7 @@ impl Transport<'_> {
 
 /// The items of one list page; items of typed lists carry no apiVersion/kind, so they get the
 /// list's.
-fn take_items(page: &Value, items: &mut Vec<Value>) {
+pub(super) fn take_items(page: &Value, items: &mut Vec<Value>) {
     let kind = page.get("kind").and_then(Value::as_str).and_then(|k| k.strip_suffix("List")).unwrap_or_default();
     let api_version = page.get("apiVersion").cloned().unwrap_or(Value::Null);
     for mut item in page.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
