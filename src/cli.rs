@@ -159,8 +159,8 @@ pub enum Command {
     /// history item: generation, creation time, digest, whether and where the Image was found,
     /// the pull spec a pod gets (the integrated registry for referencePolicy Local), and the
     /// ordered pull sources after the cluster's mirror rules. Failed and pending imports stand
-    /// out. Tables show absolute times unless --now is given; YAML and JSON never depend on the
-    /// clock (schema: docs/resolution.md).
+    /// out. Tables show ages against --now (or ISCTL_NOW, else the clock) and -o wide adds the
+    /// creation times; YAML and JSON never depend on the clock (schema: docs/resolution.md).
     #[command(
         after_help = "Examples:\n  \
         # The main job: the must-gather stream of namespace openshift\n  \
@@ -367,14 +367,9 @@ pub struct ResolveArgs {
     #[arg(short = 'o', long, value_enum, default_value_t = ResolveFormat::Table)]
     pub output: ResolveFormat,
 
-    /// Show only the current image of each tag.
-    #[arg(long, conflicts_with = "history")]
-    pub current: bool,
-
-    /// Show the newest N history items of each tag (0 shows all). Tables show 5 by default and
-    /// say on stderr how many older items they left out; wide tables, YAML and JSON show all.
-    #[arg(long, value_name = "N")]
-    pub history: Option<usize>,
+    /// How much of each tag's history to show.
+    #[command(flatten)]
+    pub history: HistoryArgs,
 
     /// Leave out the header line of tables.
     #[arg(long)]
@@ -395,6 +390,23 @@ pub struct DescribeArgs {
     /// Namespace selection.
     #[command(flatten)]
     pub scope: ScopeArgs,
+
+    /// How much of each tag's history to show.
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+/// How much of each tag's history `resolve` and `describe` show.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Show only the current image of each tag.
+    #[arg(long, conflicts_with = "history")]
+    pub current: bool,
+
+    /// Show the newest N history items of each tag (0 shows all). Tables and describe show 5 by
+    /// default and say how many older items they left out; wide tables, YAML and JSON show all.
+    #[arg(long, value_name = "N")]
+    pub history: Option<usize>,
 }
 
 /// `isctl mirrors PULLSPEC...`.

@@ -100,19 +100,24 @@ impl CommandError {
         }
     }
 
-    /// The lines to print on stderr: server answers as kubectl prints them, everything else after
-    /// `error: ` with its chain (each cause once), then the hints. Empty for a broken pipe.
-    pub fn render(&self) -> String {
+    /// The error line: a server answer as kubectl prints it, anything else after `error: ` with
+    /// its chain (each cause once). `None` for a broken pipe, which is not reported.
+    pub fn message(&self) -> Option<String> {
         if self.kind == ErrorKind::BrokenPipe {
-            return String::new();
+            return None;
         }
         let server_worded = self.error.chain().next().is_some_and(|top| {
             top.downcast_ref::<SourceError>().is_some_and(SourceError::is_server_worded)
                 || top.downcast_ref::<NotFound>().is_some()
         });
-        let mut text = if server_worded { String::new() } else { "error: ".to_owned() };
-        text.push_str(&chain_text(&self.error));
-        text.push('\n');
+        let prefix = if server_worded { "" } else { "error: " };
+        Some(format!("{prefix}{}", chain_text(&self.error)))
+    }
+
+    /// The error line and its `hint:` lines, as one text (for tests and `Display`).
+    pub fn render(&self) -> String {
+        let Some(message) = self.message() else { return String::new() };
+        let mut text = format!("{message}\n");
         for hint in &self.hints {
             text.push_str(&format!("hint: {hint}\n"));
         }
@@ -205,15 +210,17 @@ impl From<std::io::Error> for CommandError {
     }
 }
 
-/// Prints an error (through `print`) and returns the exit status of a result: the only place
-/// outcomes become exit codes.
-pub fn report(result: CommandResult, mut print: impl FnMut(&str)) -> ExitStatus {
+/// Prints an error and its hints on `printer` and returns the exit status of a result: the only
+/// place outcomes become exit codes.
+pub fn report(result: CommandResult, printer: &mut crate::printer::Printer) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(error) => {
-            let text = error.render();
-            if !text.is_empty() {
-                print(text.trim_end_matches('\n'));
+            if let Some(message) = error.message() {
+                printer.error(&message);
+                for hint in &error.hints {
+                    printer.hint(hint);
+                }
             }
             error.exit_status()
         }

@@ -82,10 +82,14 @@ impl Printer {
         self.line(message);
     }
 
-    /// An error line on stderr, already worded (`error: ...`, `Error from server ...`); it may
-    /// span lines (`hint:` lines follow the error).
+    /// An error line on stderr, already worded (`error: ...`, `Error from server ...`).
     pub fn error(&mut self, message: &str) {
         self.line(message);
+    }
+
+    /// `hint: ...` on stderr, after the error it explains.
+    pub fn hint(&mut self, message: &str) {
+        self.line(&format!("hint: {message}"));
     }
 
     fn line(&mut self, message: &str) {
@@ -95,11 +99,12 @@ impl Printer {
 }
 
 /// `text` with every character that could drive a terminal escaped (`\u{1b}`): C0 and C1
-/// controls other than newline and tab, DEL, and the bidirectional overrides and isolates that
-/// reorder what a line seems to say.
+/// controls other than tab (a newline too: every stderr line is one message, and a name from the
+/// input must not start a line that looks like isctl's own `error:`), DEL, and the
+/// bidirectional overrides and isolates that reorder what a line seems to say.
 pub fn terminal_safe(text: &str) -> String {
     let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
+        (c.is_control() && c != '\t')
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
     };
     if !text.chars().any(unsafe_char) {
@@ -144,11 +149,12 @@ mod tests {
         let err = Shared::default();
         let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 1);
         printer.warning("tag \u{1b}[31mred\u{1b}[0m\rhidden \u{202E}txt");
-        printer.error("error: first\nhint: second\twith a tab");
+        printer.error("error: first\nerror: forged");
+        printer.hint("second\twith a tab");
         let text = String::from_utf8(err.0.lock().unwrap().clone()).unwrap();
         assert_eq!(
             text,
-            "warning: tag \\u{1b}[31mred\\u{1b}[0m\\u{d}hidden \\u{202e}txt\nerror: first\nhint: second\twith a tab\n"
+            "warning: tag \\u{1b}[31mred\\u{1b}[0m\\u{d}hidden \\u{202e}txt\nerror: first\\u{a}error: forged\nhint: second\twith a tab\n"
         );
         assert_eq!(terminal_safe("plain ünïcode"), "plain ünïcode");
     }

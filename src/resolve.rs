@@ -144,11 +144,43 @@ pub struct HistoryItem {
     /// simpler algorithm; docs/semantics.md §7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_through: Option<PullThroughPlan>,
-    /// For `Local`: where the two hops disagree, one sentence each.
+    /// For `Local`: where the two hops disagree, one entry per source.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub hops_disagree: Vec<String>,
+    pub hops_disagree: Vec<HopDifference>,
     /// Why pulling fails before any source is tried (an invalid rewrite or reference).
     pub errors: Vec<String>,
+}
+
+/// One way the two hops of a `Local` tag differ: what a node would do with the original
+/// reference against what the integrated registry's pull-through does (docs/semantics.md §7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HopDifference {
+    /// What differs.
+    pub kind: HopDifferenceKind,
+    /// The source concerned.
+    pub reference: String,
+}
+
+/// How the hops differ. The first two can change where an image comes from (a disconnected
+/// cluster's mirror is skipped, or a registry the cluster must never contact is contacted); the
+/// third only adds a fallback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HopDifferenceKind {
+    /// Nodes would use this mirror; the pull-through never tries it.
+    NodeMirrorSkipped,
+    /// Nodes may never contact this source; the pull-through contacts it.
+    BlockedSourceContacted,
+    /// The pull-through tries this mirror; nodes would not.
+    ExtraPullThroughMirror,
+}
+
+impl HopDifferenceKind {
+    /// Whether the difference can change where the image comes from (worth a warning).
+    pub fn matters(self) -> bool {
+        self != HopDifferenceKind::ExtraPullThroughMirror
+    }
 }
 
 /// Facts about one image.
@@ -239,7 +271,7 @@ impl<'a> TagTable<'a> {
 }
 
 /// What the loaded input lacks, for warnings that apply to every stream.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InputGaps {
     /// No Image objects of any kind were loaded.
     pub no_images: bool,
@@ -549,28 +581,23 @@ fn history_item(
 }
 
 /// Where a node's plan for the original reference and the registry's pull-through disagree.
-fn disagreements(node: &[PullSource], registry: &PullThroughPlan) -> Vec<String> {
+fn disagreements(node: &[PullSource], registry: &PullThroughPlan) -> Vec<HopDifference> {
     let tried = |reference: &str| registry.sources.iter().any(|s| s.reference == reference);
-    let mut out = Vec::new();
-    for source in node.iter().filter(|s| s.kind == SourceKind::Mirror && !s.blocked) {
-        if !tried(&source.reference) {
-            out.push(format!("nodes would use the mirror {}, the registry's pull-through does not", source.reference));
-        }
-    }
-    for source in node.iter().filter(|s| s.kind == SourceKind::Source && s.blocked) {
-        if tried(&source.reference) {
-            out.push(format!(
-                "the registry's pull-through contacts {}, which nodes may never contact",
-                source.reference
-            ));
-        }
-    }
-    for source in registry.sources.iter().filter(|s| s.kind == SourceKind::Mirror) {
-        if !node.iter().any(|n| n.reference == source.reference) {
-            out.push(format!("the registry's pull-through tries {}, which nodes do not", source.reference));
-        }
-    }
-    out
+    let difference = |kind, reference: &String| HopDifference { kind, reference: reference.clone() };
+    let skipped = node
+        .iter()
+        .filter(|s| s.kind == SourceKind::Mirror && !s.blocked && !tried(&s.reference))
+        .map(|s| difference(HopDifferenceKind::NodeMirrorSkipped, &s.reference));
+    let contacted = node
+        .iter()
+        .filter(|s| s.kind == SourceKind::Source && s.blocked && tried(&s.reference))
+        .map(|s| difference(HopDifferenceKind::BlockedSourceContacted, &s.reference));
+    let extra = registry
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Mirror && !node.iter().any(|n| n.reference == s.reference))
+        .map(|s| difference(HopDifferenceKind::ExtraPullThroughMirror, &s.reference));
+    skipped.chain(contacted).chain(extra).collect()
 }
 
 /// The facts a route offers about an image.

@@ -85,7 +85,7 @@ impl Environment {
         Environment {
             stdout_terminal,
             stderr_terminal: std::io::stderr().is_terminal(),
-            terminal_width: stdout_terminal
+            terminal_width: (stdout_terminal || std::io::stderr().is_terminal())
                 .then(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
                 .flatten(),
             columns: std::env::var("COLUMNS").ok(),
@@ -100,6 +100,8 @@ impl Environment {
 pub struct Terminal {
     /// Fit tables to this many columns; `None` never cuts (output that is not a terminal).
     pub width: Option<usize>,
+    /// Fit summary lines on stderr to this many columns; `None` never cuts (not a terminal).
+    pub stderr_width: Option<usize>,
     /// Colour rows that need attention.
     pub color: bool,
     /// Show a progress line on stderr during long loads.
@@ -117,24 +119,27 @@ impl Terminal {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| usage(format!("{name} must be a positive number, not {text:?}")))
         };
-        let width = match (&env.isctl_columns, env.stdout_terminal) {
-            (Some(text), _) => Some(number("ISCTL_COLUMNS", text)?),
-            (None, true) => Some(
-                env.columns
-                    .as_ref()
-                    .and_then(|c| c.trim().parse().ok())
-                    .filter(|n| *n > 0)
-                    .or(env.terminal_width)
-                    .unwrap_or(80),
-            ),
-            (None, false) => None,
+        let on_terminal = |terminal: bool| -> Result<Option<usize>, SettingsError> {
+            Ok(match (&env.isctl_columns, terminal) {
+                (Some(text), _) => Some(number("ISCTL_COLUMNS", text)?),
+                (None, true) => Some(
+                    env.columns
+                        .as_ref()
+                        .and_then(|c| c.trim().parse().ok())
+                        .filter(|n| *n > 0)
+                        .or(env.terminal_width)
+                        .unwrap_or(80),
+                ),
+                (None, false) => None,
+            })
         };
+        let (width, stderr_width) = (on_terminal(env.stdout_terminal)?, on_terminal(env.stderr_terminal)?);
         let color = match color {
             crate::cli::ColorChoice::Always => true,
             crate::cli::ColorChoice::Never => false,
             crate::cli::ColorChoice::Auto => env.stdout_terminal && !env.no_color,
         };
-        Ok(Terminal { width, color, progress: env.stderr_terminal })
+        Ok(Terminal { width, stderr_width, color, progress: env.stderr_terminal })
     }
 }
 
@@ -396,6 +401,8 @@ pub struct DescribeSettings {
     pub selection: Selection,
     /// Namespaces (one).
     pub scope: ScopeRequest,
+    /// History items shown per tag (`None`: all).
+    pub history: Option<usize>,
 }
 
 impl DescribeSettings {
@@ -418,7 +425,15 @@ impl DescribeSettings {
             (ResourceKind::ImageStream, Some(_)) => {
                 Err(usage(format!("{:?} names a tag: use describe istag {}", args.name, args.name)))
             }
-            _ => Ok(DescribeSettings { selection, scope }),
+            _ => {
+                let history = match (args.history.current, args.history.history) {
+                    (true, _) => Some(1),
+                    (false, Some(0)) => None,
+                    (false, Some(n)) => Some(n),
+                    (false, None) => Some(TABLE_HISTORY),
+                };
+                Ok(DescribeSettings { selection, scope, history })
+            }
         }
     }
 }
@@ -479,6 +494,8 @@ pub struct ResolveSettings {
     pub no_headers: bool,
     /// `--current` (1) or `--history N` (0 for all), when given.
     pub history: Option<usize>,
+    /// `--current` was given (so hints suggest leaving it out rather than `--history`).
+    pub current: bool,
 }
 
 /// History items a resolve table shows per tag unless asked otherwise.
@@ -488,13 +505,14 @@ impl ResolveSettings {
     /// Checks and resolves `resolve`'s arguments.
     pub fn resolve(args: &ResolveArgs) -> Result<ResolveSettings, SettingsError> {
         let scope = ScopeRequest::from_args(&args.scope);
-        let history = if args.current { Some(1) } else { args.history };
+        let history = if args.history.current { Some(1) } else { args.history.history };
         Ok(ResolveSettings {
             selections: selections(&args.streams, &scope)?,
             scope,
             output: args.output.into(),
             no_headers: args.no_headers,
             history,
+            current: args.history.current,
         })
     }
 }
@@ -717,8 +735,10 @@ mod tests {
         let terminal = Environment { stdout_terminal: true, terminal_width: Some(132), ..Environment::default() };
         assert_eq!(
             Terminal::resolve(Auto, &terminal).unwrap(),
-            Terminal { width: Some(132), color: true, progress: false }
+            Terminal { width: Some(132), stderr_width: None, color: true, progress: false }
         );
+        let both = Environment { stderr_terminal: true, ..terminal.clone() };
+        assert_eq!(Terminal::resolve(Auto, &both).unwrap().stderr_width, Some(132));
         let narrow = Environment { columns: Some("90".into()), ..terminal.clone() };
         assert_eq!(Terminal::resolve(Auto, &narrow).unwrap().width, Some(90));
         let no_color = Environment { no_color: true, ..terminal.clone() };
@@ -728,6 +748,7 @@ mod tests {
         assert_eq!(Terminal::resolve(Auto, &pipe).unwrap(), Terminal::default());
         let forced = Environment { isctl_columns: Some("80".into()), ..pipe };
         assert_eq!(Terminal::resolve(Never, &forced).unwrap().width, Some(80));
+        assert_eq!(Terminal::resolve(Never, &forced).unwrap().stderr_width, Some(80));
         assert!(
             Terminal::resolve(Auto, &Environment { isctl_columns: Some("wide".into()), ..Environment::default() })
                 .is_err()

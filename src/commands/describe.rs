@@ -2,7 +2,8 @@
 
 use super::Ctx;
 use crate::error::{CommandResult, ExitStatus};
-use crate::render::describe::describe;
+use crate::render::describe::{DescribeOptions, describe};
+use crate::resolve::InputGaps;
 use crate::settings::DescribeSettings;
 
 /// Runs `describe`.
@@ -15,11 +16,21 @@ pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
         return Ok(ExitStatus::Failure);
     }
     let namespace = scope.namespace().unwrap_or_default();
+    let gaps = InputGaps::of(&catalog);
+    let options = DescribeOptions {
+        tag: settings.selection.tag.as_deref(),
+        history: settings.history,
+        gaps,
+        now: ctx.settings.now,
+    };
     let mut text = String::new();
     for resolution in &resolutions {
         let Some(stream) = catalog.stream(namespace, &resolution.metadata.name) else { continue };
-        text.push_str(&describe(resolution, stream, settings.selection.tag.as_deref(), &resolver, ctx.settings.now));
+        text.push_str(&describe(resolution, stream, &resolver, options));
     }
     ctx.printer.data(&text)?;
+    for gap in gaps.warnings() {
+        ctx.printer.warning(&gap);
+    }
     Ok(ExitStatus::Success)
 }

@@ -31,6 +31,9 @@ pub struct Ctx {
     pub source: Box<dyn Source>,
     /// The namespace used when `-n` is not given.
     pub default_namespace: String,
+    /// Input files that could not be read: the rest was used and printed, but the command
+    /// exits 1, as `kubectl get -f DIR` does with one bad file.
+    pub unreadable: usize,
 }
 
 impl Ctx {
@@ -57,16 +60,25 @@ pub fn main(
         .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
     let (settings, command) = match settings {
         Ok(resolved) => resolved,
-        Err(error) => return report(Err(error.into()), |text| printer.error(text)),
+        Err(error) => return report(Err(error.into()), &mut printer),
     };
     let (source, default_namespace) = match open(&settings.input) {
         Ok(opened) => opened,
-        Err(error) => return report(Err(error.into()), |text| printer.error(text)),
+        Err(error) => return report(Err(error.into()), &mut printer),
     };
     printer.enable_progress(settings.terminal.progress);
-    let mut ctx = Ctx { settings, printer, source, default_namespace };
+    let mut ctx = Ctx { settings, printer, source, default_namespace, unreadable: 0 };
     let result = run(&command, &mut ctx);
-    report(result, |text| ctx.printer.error(text))
+    finish(result, &mut ctx)
+}
+
+/// Reports how a command ended; a command that did its job over input with unreadable files
+/// still exits 1.
+fn finish(result: CommandResult, ctx: &mut Ctx) -> ExitStatus {
+    match report(result, &mut ctx.printer) {
+        ExitStatus::Success | ExitStatus::Findings if ctx.unreadable > 0 => ExitStatus::Failure,
+        status => status,
+    }
 }
 
 /// Opens the input the settings name: files, or the cluster of the kubeconfig (no request is
@@ -138,20 +150,41 @@ pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
     ctx.printer.end_progress();
-    report_notes(ctx, &notes);
+    let unreadable: Vec<&LoadNote> = notes.iter().filter(|n| matches!(n, LoadNote::Unreadable { .. })).collect();
+    // When nothing else was read, the unreadable file is the answer: one error, not a note.
+    let fatal = match (&loaded, unreadable.first()) {
+        (Ok(loaded), Some(LoadNote::Unreadable { path, position, message })) if loaded.catalog.is_empty() => {
+            Some(SourceError::Decode { path: path.clone(), position: *position, message: message.clone() })
+        }
+        _ => None,
+    };
+    report_notes(ctx, &notes, fatal.is_none());
+    if let Some(error) = fatal {
+        return Err(error.into());
+    }
     let loaded = loaded?;
+    ctx.unreadable += unreadable.len();
     let skipped = notes.iter().filter(|n| matches!(n, LoadNote::Skipped { .. })).count();
-    let from = if ctx.offline() { format!("{} files", loaded.files_read) } else { "the cluster".to_owned() };
+    let from = if ctx.offline() { plural(loaded.files_read, "file") } else { "the cluster".to_owned() };
     ctx.printer.verbose(
         1,
-        &format!("read {} objects from {from}; skipped {skipped} objects of other kinds", loaded.catalog.len()),
+        &format!(
+            "read {} from {from}; skipped {} of other kinds",
+            plural(loaded.catalog.len(), "object"),
+            plural(skipped, "object")
+        ),
     );
     Ok(loaded.catalog)
 }
 
+/// `1 object`, `2 objects`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// Prints a load's notes: warnings always, the rest with `-v`; many identical duplicates (a
 /// tree and its archive, a file given twice) are summed up in one warning.
-fn report_notes(ctx: &mut Ctx, notes: &[LoadNote]) {
+fn report_notes(ctx: &mut Ctx, notes: &[LoadNote], unreadable: bool) {
     let identical: Vec<&Duplicate> = notes
         .iter()
         .filter_map(|n| match n {
@@ -169,6 +202,12 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote]) {
         ));
     }
     for note in notes {
+        if let LoadNote::Unreadable { .. } = note {
+            if unreadable {
+                ctx.printer.error(&format!("error: {note}"));
+            }
+            continue;
+        }
         let summed_up = summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs);
         if note.is_warning() && !summed_up {
             ctx.printer.warning(&note.to_string());
@@ -178,25 +217,61 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote]) {
     }
 }
 
-/// Prints each selection that named nothing as the API server would, with a hint when the
-/// stream is in another namespace of the input.
+/// Prints each selection that named nothing as the API server would, with a hint: the
+/// namespaces of the input that hold the stream, or the tags the stream has.
 pub fn report_missing(ctx: &mut Ctx, catalog: &Catalog, missing: &[crate::resolve::Missing]) {
+    use crate::resolve::Missing;
     for gap in missing {
-        let mut text = gap.not_found().to_string();
-        if let crate::resolve::Missing::Stream { name, namespace } = gap {
-            let elsewhere: Vec<String> =
-                crate::listing::namespaces_holding(catalog, crate::model::ResourceKind::ImageStream, name)
-                    .into_iter()
-                    .filter(|ns| ns != namespace)
-                    .collect();
-            if let Some(first) = elsewhere.first() {
-                let all =
-                    if elsewhere.len() > 1 { format!(" (and {})", elsewhere[1..].join(", ")) } else { String::new() };
-                text.push_str(&format!("\nhint: found in namespace {first}{all}; use -n {first}"));
+        ctx.printer.error(&gap.not_found().to_string());
+        match gap {
+            Missing::Stream { name, namespace } => {
+                let elsewhere: Vec<String> =
+                    crate::listing::namespaces_holding(catalog, crate::model::ResourceKind::ImageStream, name)
+                        .into_iter()
+                        .filter(|ns| ns != namespace)
+                        .collect();
+                if let Some(first) = elsewhere.first() {
+                    let all = if elsewhere.len() > 1 {
+                        format!(" (and {})", elsewhere[1..].join(", "))
+                    } else {
+                        String::new()
+                    };
+                    ctx.printer.hint(&format!("found in namespace {first}{all}; use -n {first}"));
+                }
+            }
+            Missing::Tag { namespace, stream, .. } => {
+                if let Some(found) = catalog.stream(namespace, stream) {
+                    let names = found.spec_tags().iter().map(|t| t.name.clone());
+                    let names = names.chain(found.status_tags().iter().map(|t| t.tag.clone()));
+                    let mut tags: Vec<String> = names.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+                    crate::tag_order::sort(&mut tags);
+                    let shown: Vec<&str> = tags.iter().take(10).map(String::as_str).collect();
+                    let more = if tags.len() > 10 { format!(" and {} more", tags.len() - 10) } else { String::new() };
+                    match shown.is_empty() {
+                        true => ctx.printer.hint(&format!("{namespace}/{stream} has no tags")),
+                        false => ctx.printer.hint(&format!("{namespace}/{stream} has tags {}{more}", shown.join(", "))),
+                    }
+                }
             }
         }
-        ctx.printer.error(&text);
     }
+}
+
+/// A hint for an answer that is empty because the namespace is: the namespaces of the input
+/// that hold image streams (offline; a cluster is not listed beyond what was asked).
+pub fn empty_namespace_hint(ctx: &mut Ctx, catalog: &Catalog) {
+    let namespaces: std::collections::BTreeSet<&str> =
+        catalog.streams_in(None).map(|s| s.metadata.namespace()).collect();
+    if namespaces.is_empty() {
+        return;
+    }
+    let list: Vec<&str> = namespaces.iter().take(5).copied().collect();
+    let more = if namespaces.len() > 5 { format!(" and {} more", namespaces.len() - 5) } else { String::new() };
+    ctx.printer.hint(&format!(
+        "the input has image streams in namespace{} {}{more}; use -n NAMESPACE or -A",
+        if namespaces.len() == 1 { "" } else { "s" },
+        list.join(", ")
+    ));
 }
 
 /// Streams named on the command line (`STREAM[:TAG]...`), loaded and resolved: what `resolve`
@@ -296,11 +371,17 @@ mod tests {
             Settings::resolve(&cli.global, &crate::settings::Environment::default(), || unreachable!("--now is given"))
                 .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
         let status = match resolved {
-            Err(error) => report(Err(error.into()), |text| printer.error(text)),
+            Err(error) => report(Err(error.into()), &mut printer),
             Ok((settings, command)) => {
-                let mut ctx = Ctx { settings, printer, source: Box::new(Memory(input)), default_namespace: "n".into() };
+                let mut ctx = Ctx {
+                    settings,
+                    printer,
+                    source: Box::new(Memory(input)),
+                    default_namespace: "n".into(),
+                    unreadable: 0,
+                };
                 let result = run(&command, &mut ctx);
-                report(result, |text| ctx.printer.error(text))
+                finish(result, &mut ctx)
             }
         };
         (status.code(), out.text(), err.text())

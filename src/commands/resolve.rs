@@ -3,8 +3,8 @@
 
 use super::Ctx;
 use crate::error::{CommandResult, ExitStatus};
-use crate::render::resolution::{History, TableOptions, findings};
-use crate::render::{self, OutputFormat};
+use crate::render::resolution::{FindingOptions, History, TableOptions, findings};
+use crate::render::{self, OutputFormat, fit};
 use crate::resolve::{InputGaps, StreamResolution};
 use crate::settings::{ResolveSettings, Scope, TABLE_HISTORY};
 
@@ -12,20 +12,26 @@ use crate::settings::{ResolveSettings, Scope, TABLE_HISTORY};
 pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
     let super::ResolvedStreams { scope, catalog, resolver, mut resolutions, missing } =
         super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+    let gaps = InputGaps::of(&catalog);
+    // Summaries follow the output (a long table must not scroll them away); they come from
+    // every history item, before any is left out.
+    let mut summary: Vec<(bool, String)> = Vec::new();
+    if !resolutions.is_empty() {
+        summary.extend(gaps.warnings().into_iter().map(|gap| (true, gap)));
+    }
     for conflict in &resolver.config().conflicts {
-        ctx.printer.warning(&format!(
-            "conflict: {}: {}; the operator would not render these mirror rules",
-            conflict.source, conflict.message
+        summary.push((
+            true,
+            format!(
+                "conflict: {}: {}; the operator would not render these mirror rules",
+                conflict.source, conflict.message
+            ),
         ));
     }
-    let gaps = InputGaps::of(&catalog);
-    if !resolutions.is_empty() {
-        for gap in gaps.warnings() {
-            ctx.printer.warning(&gap);
-        }
-    }
-    // Findings are told after the output, but from every history item, before any is left out.
-    let notes = findings(&resolutions, gaps.no_images, ctx.printer.is_verbose());
+    let brief = ctx.settings.terminal.stderr_width.is_some() && !ctx.printer.is_verbose();
+    let options = FindingOptions { verbose: ctx.printer.is_verbose(), brief, gaps };
+    summary.extend(findings(&resolutions, options).into_iter().map(|f| (f.warning, f.text)));
+    let empty = resolutions.is_empty();
     let text = match settings.output {
         OutputFormat::Yaml | OutputFormat::Json => {
             // Documents keep every history item unless asked otherwise.
@@ -35,52 +41,85 @@ pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
             let single = settings.selections.len() == 1 && resolutions.len() == 1;
             render::document(resolutions, settings.output == OutputFormat::Yaml, !single)
         }
-        _ if resolutions.is_empty() => {
-            if missing.is_empty() {
-                let message = match scope.namespace() {
-                    Some(ns) => format!("No resources found in {ns} namespace."),
-                    None => "No resources found".to_owned(),
-                };
-                ctx.printer.notice(&message);
-            }
-            String::new()
-        }
+        _ if empty => String::new(),
         format => {
-            let wide = format == OutputFormat::Wide;
-            let history = match settings.history {
-                Some(0) => History::All,
-                Some(n) => History::Newest(n),
-                None if wide => History::All,
-                None => History::Newest(TABLE_HISTORY),
-            };
-            let terminal = ctx.settings.terminal;
-            let table = render::resolution::render(
-                &resolutions,
-                TableOptions {
-                    wide,
-                    no_headers: settings.no_headers,
-                    namespaces: scope == Scope::All,
-                    now: ctx.settings.now,
-                    width: terminal.width,
-                    color: terminal.color,
-                    history,
-                },
-            );
+            let table = table(settings, ctx, &resolutions, format, gaps);
             if table.omitted > 0 {
-                ctx.printer.notice(&format!(
-                    "{} older history items not shown (--history N shows more, --history 0 all)",
-                    table.omitted
-                ));
+                let how = if settings.current {
+                    "omit --current, or use --history N to show more, --history 0 for all"
+                } else {
+                    "--history N shows more, --history 0 all"
+                };
+                summary.push((false, format!("{} older history items not shown ({how})", table.omitted)));
             }
             table.text
         }
     };
     ctx.printer.data(&text)?;
-    for note in notes {
-        ctx.printer.warning(&note);
+    if empty && missing.is_empty() {
+        let message = match scope.namespace() {
+            Some(ns) => format!("No resources found in {ns} namespace."),
+            None => "No resources found".to_owned(),
+        };
+        ctx.printer.notice(&message);
+        super::empty_namespace_hint(ctx, &catalog);
     }
+    print_summary(ctx, &summary, brief);
     super::report_missing(ctx, &catalog, &missing);
     Ok(if missing.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// The table, as the settings and the terminal ask.
+fn table(
+    settings: &ResolveSettings,
+    ctx: &Ctx,
+    resolutions: &[StreamResolution],
+    format: OutputFormat,
+    gaps: InputGaps,
+) -> render::resolution::Table {
+    let wide = format == OutputFormat::Wide;
+    let history = match settings.history {
+        Some(0) => History::All,
+        Some(n) => History::Newest(n),
+        None if wide => History::All,
+        None => History::Newest(TABLE_HISTORY),
+    };
+    let terminal = ctx.settings.terminal;
+    render::resolution::render(
+        resolutions,
+        TableOptions {
+            wide,
+            no_headers: settings.no_headers,
+            namespaces: ctx.scope(&settings.scope) == Scope::All,
+            now: ctx.settings.now,
+            width: terminal.width,
+            color: terminal.color,
+            history,
+            gaps,
+        },
+    )
+}
+
+/// The summary lines, `warning:` or `note:`; at a terminal each fits one screen row, and a last
+/// note says how to see them whole.
+fn print_summary(ctx: &mut Ctx, summary: &[(bool, String)], brief: bool) {
+    let width = ctx.settings.terminal.stderr_width.filter(|_| brief);
+    let mut cut = false;
+    for (warning, text) in summary {
+        let prefix = if *warning { "warning: " } else { "note: " };
+        let line = format!("{prefix}{text}");
+        let line = match width {
+            Some(width) if fit::width(&line) > width => {
+                cut = true;
+                fit::end(&line, width)
+            }
+            _ => line,
+        };
+        ctx.printer.notice(&line);
+    }
+    if cut {
+        ctx.printer.notice("note: lines above are cut to the terminal's width; -v prints them whole");
+    }
 }
 
 /// Keeps the newest `n` history items of every tag.

@@ -97,3 +97,114 @@ impl Object {
         value
     }
 }
+
+/// One page of a list as the API server sends it: its items (typed) and the continue token.
+#[derive(serde::Deserialize)]
+struct ListPage<T> {
+    #[serde(rename = "apiVersion", default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: ListMeta,
+    #[serde(default)]
+    items: Option<Vec<T>>,
+}
+
+#[derive(Default, serde::Deserialize)]
+struct ListMeta {
+    #[serde(rename = "continue", default)]
+    continue_token: Option<String>,
+}
+
+/// Decodes `bytes` as `T`, or as a page of `T`s, and wraps each into an [`Object`] with
+/// `apiVersion` and `kind` filled in where the server left them out.
+macro_rules! by_kind {
+    ($kind:expr, $body:ident) => {
+        match $kind {
+            ResourceKind::Image => $body!(Image, Object::Image),
+            ResourceKind::ImageStream => $body!(ImageStream, Object::ImageStream),
+            ResourceKind::ImageStreamTag => $body!(ImageStreamTag, Object::ImageStreamTag),
+            ResourceKind::ImageStreamImage => $body!(ImageStreamImage, Object::ImageStreamImage),
+            ResourceKind::ImageStreamLayers => $body!(ImageStreamLayers, Object::ImageStreamLayers),
+            ResourceKind::ImageContentSourcePolicy => {
+                $body!(ImageContentSourcePolicy, Object::ImageContentSourcePolicy)
+            }
+            ResourceKind::ImageDigestMirrorSet => $body!(MirrorSet, Object::ImageDigestMirrorSet),
+            ResourceKind::ImageTagMirrorSet => $body!(MirrorSet, Object::ImageTagMirrorSet),
+            ResourceKind::ClusterImageConfig => $body!(ClusterImageConfig, Object::ClusterImageConfig),
+        }
+    };
+}
+
+impl Object {
+    /// One object of `kind` from the JSON a server sent, straight into its type (no untyped
+    /// value in between); `apiVersion` and `kind` are filled in when absent.
+    pub fn from_json(kind: ResourceKind, bytes: &[u8]) -> Result<Object, serde_json::Error> {
+        macro_rules! one {
+            ($ty:ty, $variant:path) => {{
+                let mut object: $ty = serde_json::from_slice(bytes)?;
+                let info = kind.info();
+                object.api_version.get_or_insert_with(|| format!("{}/{}", info.group, info.version));
+                object.kind.get_or_insert_with(|| info.kind.to_owned());
+                $variant(Box::new(object))
+            }};
+        }
+        Ok(by_kind!(kind, one))
+    }
+
+    /// A page of a list of `kind`: its objects, each given the list's `apiVersion` and kind
+    /// when it has none (items of typed lists), and the continue token, if any.
+    pub fn list_page_from_json(
+        kind: ResourceKind,
+        bytes: &[u8],
+    ) -> Result<(Vec<Object>, Option<String>), serde_json::Error> {
+        macro_rules! page {
+            ($ty:ty, $variant:path) => {{
+                let page: ListPage<$ty> = serde_json::from_slice(bytes)?;
+                let item_kind = page.kind.as_deref().and_then(|k| k.strip_suffix("List")).filter(|k| !k.is_empty());
+                let objects = page
+                    .items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|mut item| {
+                        if item.api_version.is_none() {
+                            item.api_version = page.api_version.clone();
+                        }
+                        if item.kind.is_none() {
+                            item.kind = item_kind.map(str::to_owned);
+                        }
+                        $variant(Box::new(item))
+                    })
+                    .collect();
+                (objects, page.metadata.continue_token.filter(|t| !t.is_empty()))
+            }};
+        }
+        Ok(by_kind!(kind, page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_json_decodes_straight_into_types() {
+        let page = br#"{"apiVersion":"image.openshift.io/v1","kind":"ImageStreamList","metadata":{"continue":"next"},
+            "items":[{"metadata":{"name":"a","namespace":"n"}},{"apiVersion":"v1","kind":"ImageStream","metadata":{"name":"b"}}]}"#;
+        let (objects, token) = Object::list_page_from_json(ResourceKind::ImageStream, page).unwrap();
+        assert_eq!(token.as_deref(), Some("next"));
+        let json: Vec<serde_json::Value> = objects.iter().map(Object::to_json).collect();
+        assert_eq!(
+            (json[0]["apiVersion"].as_str(), json[0]["kind"].as_str()),
+            (Some("image.openshift.io/v1"), Some("ImageStream"))
+        );
+        assert_eq!(json[1]["apiVersion"], "v1", "an item's own apiVersion stays");
+        let one = Object::from_json(ResourceKind::Image, br#"{"metadata":{"name":"sha256:1"}}"#).unwrap();
+        assert_eq!(one.to_json()["kind"], "Image");
+        assert!(Object::from_json(ResourceKind::Image, b"[1, 2]").is_err());
+        let (empty, none) =
+            Object::list_page_from_json(ResourceKind::Image, br#"{"items":null,"metadata":{"continue":""}}"#).unwrap();
+        assert!(empty.is_empty() && none.is_none());
+    }
+}

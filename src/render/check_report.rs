@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::table;
+use super::{fit, table};
 use crate::check::{Finding, Severity};
 
 /// The `kind: CheckReport` document (docs/check.md).
@@ -61,7 +61,7 @@ pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> Strin
                 f.rule.to_string(),
                 f.object.clone(),
                 f.item.clone().unwrap_or_default(),
-                table::cell(&f.reason),
+                fit::cell(&f.reason),
             ]
         })
         .collect();
@@ -71,9 +71,9 @@ pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> Strin
     let summary = Summary::of(findings);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.push_str(&format!(
-        "{} errors, {} warnings, {} info: {} (--fail-on {})\n",
-        summary.error,
-        summary.warning,
+        "{}, {}, {} info: {} (--fail-on {})\n",
+        crate::commands::plural(summary.error, "error"),
+        crate::commands::plural(summary.warning, "warning"),
         summary.info,
         if failing { "FAIL" } else { "pass" },
         severity_word(fail_on)
@@ -161,7 +161,7 @@ mod tests {
             "SEVERITY   RULE             OBJECT   ITEM           REASON\n\
              error      import-failed    n/s:t                   NotFound: gone...\n\
              info       import-pending   n/s:u    generation 2   not imported yet\n\
-             1 errors, 0 warnings, 1 info: FAIL (--fail-on error)\n"
+             1 error, 0 warnings, 1 info: FAIL (--fail-on error)\n"
         );
         assert_eq!(table(&[], Severity::Error, false), "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n");
         let xml = junit(&findings, Severity::Error);

@@ -32,11 +32,11 @@ pub enum Cut {
     Middle,
     /// At the end: notes are read from the start.
     End,
-    /// A reference: the host is kept whole while it fits, the path loses its middle
+    /// A reference: the host is kept whole while it fits, the path loses whole components
     /// (`mirror.example.com:8443/…/openshift4`).
     Reference,
-    /// `stream:tag`: the tag is kept whole while it fits, the stream loses its end
-    /// (`must-ga…:latest`).
+    /// `stream:tag`: the tag is kept whole while it fits, the stream loses its middle
+    /// (`must…er:latest`).
     Name,
 }
 
@@ -53,34 +53,40 @@ pub fn shorten(text: &str, max: usize, cut: Cut) -> String {
     }
 }
 
-/// Keeps everything up to the end of the host (after an optional `… ← ` prefix), then `…`, then
-/// as much of the end as fits.
+/// The marker of a `Local` row's PULL FROM cell (pods pull from the integrated registry, which
+/// pulls from what follows), and its short form when space is tight.
+pub const VIA_REGISTRY: &str = "registry ← ";
+/// The short form of [`VIA_REGISTRY`].
+pub const VIA_REGISTRY_SHORT: &str = "⇐ ";
+
+/// A reference shortened by whole pieces, most information first: the full text; the marker
+/// shortened; the path's middle components folded (`host/…/name`); the path folded
+/// (`host/…`); and only then a cut in the middle.
 fn reference(text: &str, max: usize) -> String {
-    let host_start = text.find("← ").map_or(0, |i| i + "← ".len());
-    let Some(slash) = text[host_start..].find('/').map(|i| host_start + i + 1) else { return middle(text, max) };
-    let head = &text[..slash];
-    if width(head) + 1 > max {
-        return middle(text, max);
-    }
-    let room = max - width(head) - 1;
-    let mut tail: Vec<char> = Vec::new();
-    for c in text[slash..].chars().rev() {
-        let current: String = tail.iter().rev().collect();
-        if width(&current) + width(c.encode_utf8(&mut [0; 4])) > room {
-            break;
+    let (marker, rest) = match text.strip_prefix(VIA_REGISTRY) {
+        Some(rest) => (VIA_REGISTRY, rest),
+        None => ("", text),
+    };
+    let short = if marker.is_empty() { "" } else { VIA_REGISTRY_SHORT };
+    let mut candidates = vec![format!("{marker}{rest}"), format!("{short}{rest}")];
+    if let Some((host, path)) = rest.split_once('/') {
+        if let Some((_, last)) = path.rsplit_once('/') {
+            candidates.push(format!("{marker}{host}/…/{last}"));
+            candidates.push(format!("{short}{host}/…/{last}"));
         }
-        tail.push(c);
+        candidates.push(format!("{marker}{host}/…"));
+        candidates.push(format!("{short}{host}/…"));
     }
-    let tail: String = tail.into_iter().rev().collect();
-    format!("{head}…{tail}")
+    candidates.into_iter().find(|c| width(c) <= max).unwrap_or_else(|| middle(&format!("{short}{rest}"), max))
 }
 
-/// Keeps the `:tag` (and what follows it) whole while it fits; the stream name loses its end.
+/// Keeps the `:tag` whole while it fits; the stream name loses its middle, so names that
+/// differ at the end (`ubi8-openjdk-11`, `ubi8-openjdk-8`) stay apart.
 fn name(text: &str, max: usize) -> String {
-    match text.find(':') {
-        Some(colon) if width(&text[colon..]) + 2 <= max => {
+    match text.rfind(':') {
+        Some(colon) if width(&text[colon..]) + 3 <= max => {
             let room = max - width(&text[colon..]);
-            format!("{}{}", end(&text[..colon], room), &text[colon..])
+            format!("{}{}", middle(&text[..colon], room), &text[colon..])
         }
         _ => end(text, max),
     }
@@ -103,10 +109,10 @@ pub fn end(text: &str, max: usize) -> String {
 }
 
 /// A column: its header and how it shrinks.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Column {
     /// The header text.
-    pub header: &'static str,
+    pub header: String,
     /// How it shrinks.
     pub shrink: Shrink,
 }
@@ -147,38 +153,222 @@ pub fn middle(text: &str, max: usize) -> String {
     format!("{head}…{tail}")
 }
 
+/// One cell as a terminal may show it: cut at its first newline (with `...`, as kubectl does)
+/// and with control characters escaped, since cells carry text from the input (names,
+/// annotations, server messages) that must not drive the terminal. Every table cell passes
+/// here; so do the values `describe` prints.
+pub fn cell(text: &str) -> String {
+    let (first, cut) = match text.split_once('\n') {
+        Some((first, _)) => (first, true),
+        None => (text, false),
+    };
+    // A tab would break the columns.
+    let mut out = crate::printer::terminal_safe(first).replace('\t', "\\t");
+    if cut {
+        out.push_str("...");
+    }
+    out
+}
+
 /// Lays out `rows` under `columns` (headers left out with `no_headers`) within `limit` display
-/// columns. Returns the lines, each without trailing spaces.
+/// columns, kubectl's way (comfy-table without borders, three spaces between columns, two when
+/// space is tight). Every cell is escaped ([`cell`]). Returns the lines, without trailing spaces.
 pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no_headers: bool) -> Vec<String> {
-    let header: Vec<String> = columns.iter().map(|c| c.header.to_owned()).collect();
-    let mut all: Vec<&Vec<String>> = Vec::new();
-    if !no_headers {
-        all.push(&header);
-    }
-    all.extend(rows);
-    let mut widths: Vec<usize> =
-        (0..columns.len()).map(|i| all.iter().map(|r| r.get(i).map_or(0, |c| width(c))).max().unwrap_or(0)).collect();
-    let mut separator = 3;
-    if let Some(limit) = limit {
-        separator = shrink(columns, &mut widths, limit);
-    }
-    let last = columns.len().saturating_sub(1);
-    all.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate().take(columns.len()) {
-                let text = match columns[i].shrink {
-                    Shrink::Shorten { cut, .. } => shorten(cell, widths[i], cut),
-                    Shrink::Never => cell.clone(),
+    let header: Vec<String> = columns.iter().map(|c| cell(&c.header)).collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().take(columns.len()).map(|c| cell(c)).collect()).collect();
+    // Widths count the header even without it, so --no-headers never changes a cell.
+    let (widths, separator) = widths(columns, &header, &rows, limit);
+    // One marker per column: once any cell needs the short one, every cell gets it.
+    let short_marker: Vec<bool> = (0..columns.len())
+        .map(|i| {
+            matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Reference, .. })
+                && rows.iter().filter_map(|r| r.get(i)).any(|c| c.starts_with(VIA_REGISTRY) && width(c) > widths[i])
+        })
+        .collect();
+    let fitted = |row: &Vec<String>| -> Vec<String> {
+        row.iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let cell = match cell.strip_prefix(VIA_REGISTRY).filter(|_| short_marker[i]) {
+                    Some(rest) => format!("{VIA_REGISTRY_SHORT}{rest}"),
+                    None => cell.clone(),
                 };
-                line.push_str(&text);
-                if i < last {
-                    line.push_str(&" ".repeat(widths[i] - width(&text) + separator));
+                match columns[i].shrink {
+                    Shrink::Shorten { cut, .. } => shorten(&cell, widths[i], cut),
+                    Shrink::Never => cell,
+                }
+            })
+            .collect()
+    };
+    let mut cells: Vec<Vec<String>> = rows.iter().map(fitted).collect();
+    for (i, column) in columns.iter().enumerate() {
+        if let Shrink::Shorten { cut: Cut::Name, .. } = column.shrink {
+            let names: Vec<String> = rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect();
+            for (row, name) in cells.iter_mut().zip(cut_names(&names, widths[i])) {
+                if let Some(cell) = row.get_mut(i) {
+                    *cell = name;
                 }
             }
-            line.trim_end().to_owned()
+        }
+    }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .force_no_tty();
+    if !no_headers {
+        table.set_header(header.clone());
+    }
+    for row in cells {
+        table.add_row(row);
+    }
+    let count = table.column_count();
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if i + 1 == count { 0 } else { separator as u16 }));
+    }
+    if rows.is_empty() && no_headers {
+        return Vec::new();
+    }
+    table.trim_fmt().lines().map(str::to_owned).collect()
+}
+
+/// The width of every column and the separator: each column as wide as its widest cell (the
+/// header counted even without it, so --no-headers never changes a cell), then narrowed to fit
+/// `limit`.
+fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Option<usize>) -> (Vec<usize>, usize) {
+    let natural: Vec<usize> = (0..columns.len())
+        .map(|i| rows.iter().chain([&header.to_vec()]).map(|r| r.get(i).map_or(0, |c| width(c))).max().unwrap_or(0))
+        .collect();
+    let mut widths = natural.clone();
+    let Some(limit) = limit else { return (widths, 3) };
+    let mut columns = columns.to_vec();
+    let mut separator = shrink(&columns, &mut widths, limit);
+    // A name column gets wider, if it must, until no two names look alike: a table a little
+    // wider than the terminal beats two rows that seem to name the same thing.
+    for i in 0..columns.len() {
+        if !matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Name, .. }) {
+            continue;
+        }
+        let names: Vec<String> = rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect();
+        while widths[i] < natural[i] && !all_distinct(&names, &cut_names(&names, widths[i])) {
+            let wider = widths[i] + 1;
+            if let Shrink::Shorten { min, .. } = &mut columns[i].shrink {
+                *min = wider;
+            }
+            widths = natural.clone();
+            separator = shrink(&columns, &mut widths, limit);
+            widths[i] = widths[i].max(wider);
+        }
+    }
+    (widths, separator)
+}
+
+/// Cuts a column of `stream:tag` names to `max` so that different names stay different: the
+/// tag stays whole, and each stream is shortened to a form no other stream of the column gets,
+/// preferring forms that keep the point where it parts from the others (`ubi8-openjdk-1…:1.3`,
+/// `jbo…rid65-…:1.0`), since two rows must never seem to name the same thing.
+fn cut_names(cells: &[String], max: usize) -> Vec<String> {
+    let split = |name: &str| name.rfind(':').unwrap_or(name.len());
+    let mut streams: Vec<&str> = cells.iter().map(|c| &c[..split(c)]).collect();
+    streams.sort_unstable();
+    streams.dedup();
+    let common = |a: &str, b: &str| a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    // The length of the shortest prefix no other stream shares.
+    let unique = |stream: &str| {
+        let at = streams.binary_search(&stream).unwrap_or_else(|i| i);
+        let before = at.checked_sub(1).map_or(0, |b| common(streams[b], stream));
+        let after = streams.get(at + 1).map_or(0, |a| common(a, stream));
+        (before.max(after) + 1).min(stream.chars().count())
+    };
+    let room = |cell: &str| {
+        let tag = &cell[split(cell)..];
+        (width(cell) > max && !tag.is_empty() && width(tag) + 4 <= max).then(|| max - width(tag))
+    };
+    // Streams shown whole are taken; then each room (one per tag width) gets its own forms.
+    let whole: std::collections::HashSet<&str> =
+        cells.iter().filter(|c| width(c) <= max).map(|c| &c[..split(c)]).collect();
+    let mut forms: std::collections::HashMap<(usize, &str), String> = std::collections::HashMap::new();
+    let mut rooms: Vec<usize> = cells.iter().filter_map(|c| room(c)).collect();
+    rooms.sort_unstable();
+    rooms.dedup();
+    for room_width in rooms {
+        let mut used: std::collections::HashSet<String> = whole.iter().map(|s| (*s).to_owned()).collect();
+        let mut cut: Vec<&str> = cells.iter().filter(|c| room(c) == Some(room_width)).map(|c| &c[..split(c)]).collect();
+        cut.sort_unstable();
+        cut.dedup();
+        for stream in cut {
+            let candidates = shortened_forms(stream, room_width, unique(stream));
+            let form = candidates.iter().find(|c| !used.contains(*c)).unwrap_or(&candidates[0]).clone();
+            used.insert(form.clone());
+            forms.insert((room_width, stream), form);
+        }
+    }
+    cells
+        .iter()
+        .map(|cell| match room(cell) {
+            Some(room_width) => {
+                let at = split(cell);
+                format!("{}{}", forms[&(room_width, &cell[..at])], &cell[at..])
+            }
+            None if width(cell) > max => end(cell, max),
+            None => cell.clone(),
         })
         .collect()
+}
+
+/// Ways to show `stream` in `max` columns, best first, each keeping its first `keep` characters
+/// (the prefix no other stream shares) as far as it can.
+fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
+    let chars: Vec<char> = stream.chars().collect();
+    let collect = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    let mut forms = Vec::new();
+    if keep < max {
+        forms.push(end(stream, max));
+    }
+    forms.push(window(stream, max, keep.saturating_sub(1)));
+    // The start, `…`, and the characters up to the parting point.
+    for head in 1..=4.min(max.saturating_sub(3)) {
+        let tail = max - head - 1;
+        if keep > head + tail && keep <= chars.len() {
+            forms.push(format!("{}…{}", collect(0..head), collect(keep - tail..keep)));
+        }
+    }
+    forms.push(middle(stream, max));
+    forms.push(format!("…{}", collect(chars.len().saturating_sub(max - 1)..chars.len())));
+    // Last resort, when streams are many and alike: every window of the middle.
+    let head = (max / 4).max(1);
+    if max >= head + 3 {
+        let length = max - head - 2;
+        for start in head..chars.len().saturating_sub(length) {
+            forms.push(format!("{}…{}…", collect(0..head), collect(start..start + length)));
+        }
+    }
+    forms
+}
+
+/// Whether `cut` tells apart every pair of different texts in `full`.
+fn all_distinct(full: &[String], cut: &[String]) -> bool {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    full.iter().zip(cut).all(|(f, c)| *seen.entry(c).or_insert(f) == f.as_str())
+}
+
+/// `text` in `max` columns keeping the character at `at` (counted in characters): its start,
+/// `…`, and a window around `at`.
+fn window(text: &str, max: usize, at: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max || max < 6 || at + 2 <= max {
+        return end(text, max);
+    }
+    let head = (max / 4).max(1);
+    let collect = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    // The window reaches the end: `head…tail`.
+    let tail = max - head - 1;
+    if chars.len() - tail <= at {
+        return format!("{}…{}", collect(0..head), collect(chars.len() - tail..chars.len()));
+    }
+    let length = max - head - 2;
+    let start = at.saturating_sub(length / 2).max(head);
+    format!("{}…{}…", collect(0..head), collect(start..start + length))
 }
 
 /// Narrows shrinkable columns until the table fits `limit`: each down to its comfortable width
@@ -238,21 +428,77 @@ mod tests {
         assert_eq!(end("latest (stable)", 7), "latest…");
         let local = "registry ← mirror.example.com:8443/ocp4/openshift4";
         assert_eq!(shorten(local, 36, Cut::Reference), "registry ← mirror.example.com:8443/…");
-        assert_eq!(shorten(local, 44, Cut::Reference), "registry ← mirror.example.com:8443/…enshift4");
-        assert_eq!(
-            shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference),
-            "mirror.example.com:8443/…hift4"
-        );
-        assert_eq!(shorten("must-gather:latest (stable)", 20, Cut::Name), "mus…:latest (stable)");
-        assert_eq!(shorten("must-gather:latest", 14, Cut::Name), "must-g…:latest");
+        assert_eq!(shorten(local, 44, Cut::Reference), "⇐ mirror.example.com:8443/ocp4/openshift4");
+        let deep = "registry ← mirror.example.com:8443/ocp4/team/release/openshift4";
+        assert_eq!(shorten(deep, 48, Cut::Reference), "registry ← mirror.example.com:8443/…/openshift4");
+        assert_eq!(shorten(deep, 40, Cut::Reference), "⇐ mirror.example.com:8443/…/openshift4");
+        assert_eq!(shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference), "mirror.example.com:8443/…");
+        assert_eq!(shorten("ubi8-openjdk-11:latest", 18, Cut::Name), "ubi8-op…-11:latest");
+        assert_eq!(shorten("ubi8-openjdk-8:latest", 18, Cut::Name), "ubi8-op…k-8:latest");
+        assert_eq!(shorten("must-gather:latest", 14, Cut::Name), "must…er:latest");
+        assert_eq!(shorten("must-gather:a-very-long-tag-name", 14, Cut::Name), "must-gather:a…");
+    }
+
+    #[test]
+    fn names_cut_alike_are_told_apart() {
+        let columns =
+            [Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 10, min: 10, stage: 0, cut: Cut::Name } }];
+        let names = ["jboss-datagrid65-client-openshift:1.0", "jboss-datagrid71-client-openshift:1.0", "cli:1.0"];
+        let rows: Vec<Vec<String>> = names.iter().map(|n| vec![(*n).to_owned()]).collect();
+        let lines = layout(&columns, &rows, Some(16), true);
+        assert_eq!(lines.len(), 3);
+        assert_ne!(lines[0], lines[1], "{lines:?}");
+        assert!(lines[0].ends_with(":1.0") && lines[0].contains("65"), "{lines:?}");
+        assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
+        assert_eq!(lines[2], "cli:1.0");
+        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 12), "ab…jklmno…");
+        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 24), "ab…tuvwxyz");
+    }
+
+    #[test]
+    fn cut_names_never_merge_two_names() {
+        // Streams that share starts, middles and ends, as product images do.
+        let parts = ["jboss-", "eap7", "eap72-", "openjdk11-", "openjdk8-", "openshift", "openshift-rhel7", "runtime"];
+        let mut cells = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for tag in [":latest", ":1.0", ":7.3.0"] {
+                        cells.push(format!("{a}{b}{c}{tag}"));
+                    }
+                }
+            }
+        }
+        cells.sort();
+        cells.dedup();
+        for max in [24, 30] {
+            let cut = cut_names(&cells, max);
+            assert!(all_distinct(&cells, &cut), "{max}");
+            assert!(cut.iter().all(|c| width(c) <= max), "{max}");
+            assert!(cut.iter().zip(&cells).all(|(c, n)| n.ends_with(&c[c.rfind(':').unwrap()..])), "tags stay whole");
+        }
+        // However narrow the terminal, the layout widens the names rather than merge two.
+        let columns = [
+            Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 28, min: 12, stage: 1, cut: Cut::Name } },
+            Column { header: "NOTE".into(), shrink: Shrink::Shorten { soft: 10, min: 4, stage: 0, cut: Cut::End } },
+        ];
+        let rows: Vec<Vec<String>> = cells.iter().map(|c| vec![c.clone(), "some note".into()]).collect();
+        for limit in [20, 30, 40] {
+            let lines = layout(&columns, &rows, Some(limit), true);
+            let names: Vec<String> = lines.iter().map(|l| l.split("  ").next().unwrap().to_owned()).collect();
+            assert!(all_distinct(&cells, &names), "{limit}");
+        }
     }
 
     #[test]
     fn layouts_fit_or_stay_untouched() {
         let columns = [
-            Column { header: "NAME", shrink: Shrink::Shorten { soft: 10, min: 6, stage: 0, cut: Cut::End } },
-            Column { header: "FLAG", shrink: Shrink::Never },
-            Column { header: "WHERE", shrink: Shrink::Shorten { soft: 30, min: 10, stage: 1, cut: Cut::Middle } },
+            Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 10, min: 6, stage: 0, cut: Cut::End } },
+            Column { header: "FLAG".into(), shrink: Shrink::Never },
+            Column {
+                header: "WHERE".into(),
+                shrink: Shrink::Shorten { soft: 30, min: 10, stage: 1, cut: Cut::Middle },
+            },
         ];
         let rows =
             vec![vec!["a-rather-long-name".to_owned(), "*".into(), "mirror.example.com:8443/ocp4/openshift4".into()]];

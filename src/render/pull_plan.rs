@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::table;
+use super::{fit, table};
 use crate::mirror::plan::{PullPlan, PullSource, SourceKind, all_blocked};
 
 /// The versioned document of one plan, as `-o yaml|json` prints it (docs/pull-plan.md).
@@ -46,7 +46,7 @@ pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
         }
         let pull = plan.pull_type.map_or("invalid".to_owned(), |p| format!("{p:?}").to_lowercase());
         let scope = plan.scope.as_deref().map_or("no mirror rule matches".to_owned(), |s| format!("scope {s}"));
-        out.push_str(&format!("{} ({pull} pull, {scope})\n", table::cell(&plan.reference)));
+        out.push_str(&format!("{} ({pull} pull, {scope})\n", fit::cell(&plan.reference)));
         let rows: Vec<Vec<String>> = plan
             .sources
             .iter()
@@ -78,22 +78,22 @@ pub fn notes(plan: &PullPlan) -> String {
     if !plan.policy.allowed && plan.pull_type.is_some() {
         out.push_str(&format!(
             "! rejected by policy.json: {}\n",
-            plan.policy.reason.as_deref().unwrap_or("not allowed")
+            fit::cell(plan.policy.reason.as_deref().unwrap_or("not allowed"))
         ));
     }
     if all_blocked(&plan.sources) {
         out.push_str("! every pull source is blocked: this pull fails\n");
     }
     for error in &plan.errors {
-        out.push_str(&format!("! error: {}\n", table::cell(error)));
+        out.push_str(&format!("! error: {}\n", fit::cell(error)));
     }
     for conflict in &plan.conflicts {
         let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
         out.push_str(&format!(
             "! conflict: {}: {} ({}); the operator would not render these rules: nodes keep their previous registries.conf, and the sources above are only what these rules would give\n",
-            conflict.source,
-            conflict.message,
-            objects.join(", ")
+            fit::cell(&conflict.source),
+            fit::cell(&conflict.message),
+            fit::cell(&objects.join(", "))
         ));
     }
     out

@@ -4,7 +4,8 @@
 //! missing images) is summed up in [`findings`] for stderr, many alike in one line.
 //!
 //! For a `Local` tag a pod pulls from the integrated registry, which pulls the image through from
-//! elsewhere: the PULL FROM cell shows both hops, `registry ← <where the registry fetches it>`.
+//! elsewhere: the PULL FROM cell shows both hops, `registry ← <where the registry fetches it>`
+//! (`⇐ ` when space is short).
 
 use std::collections::BTreeMap;
 
@@ -12,10 +13,10 @@ use jiff::Timestamp;
 
 use super::fit::{self, Column, Cut, Shrink};
 use super::pull_plan::flags;
-use crate::mirror::plan::{PullSource, all_blocked};
+use crate::mirror::plan::{PullSource, SourceKind, all_blocked};
 use crate::model::meta::parse_time;
 use crate::render::age::kube_age;
-use crate::resolve::{HistoryItem, StreamResolution, TagResolution};
+use crate::resolve::{HistoryItem, HopDifferenceKind, InputGaps, StreamResolution, TagResolution};
 
 /// How many history items of each tag a table shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +44,9 @@ pub struct TableOptions {
     pub color: bool,
     /// Which history items to show.
     pub history: History,
+    /// What the input lacks: without Images, "Image missing" says nothing; without mirror
+    /// rules, neither does "no mirror".
+    pub gaps: InputGaps,
 }
 
 /// A rendered table, and how many older history items it left out.
@@ -103,42 +107,39 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
 /// The columns, and how each gives up width on a narrow terminal: notes first, then names and
 /// where the image is pulled from, whose host stays whole as long as anything else can give.
 fn columns(options: TableOptions, rows: &[Vec<String>]) -> Vec<Column> {
-    let first = |soft, min| Shrink::Shorten { soft, min, stage: 0, cut: Cut::End };
+    let column = |header: &str, shrink| Column { header: header.to_owned(), shrink };
+    let never = |header: &str| column(header, Shrink::Never);
     let mut columns = Vec::new();
     if options.namespaces {
-        columns.push(Column { header: "NAMESPACE", shrink: first(16, 9) });
+        columns.push(column("NAMESPACE", Shrink::Shorten { soft: 16, min: 9, stage: 0, cut: Cut::End }));
     }
-    columns.extend([
-        Column { header: "NAME", shrink: Shrink::Shorten { soft: 28, min: 12, stage: 1, cut: Cut::Name } },
-        Column { header: "CUR", shrink: Shrink::Never },
-    ]);
+    // The tag stays whole; the stream loses its middle.
+    let names = rows.iter().filter_map(|r| r.get(usize::from(options.namespaces)));
+    let tag_width = names.map(|n| n.rfind(':').map_or(0, |colon| fit::width(&n[colon..]))).max().unwrap_or(0);
+    columns.push(column("NAME", Shrink::Shorten { soft: 28, min: (tag_width + 5).max(12), stage: 1, cut: Cut::Name }));
+    columns.push(never("CUR"));
     if options.wide {
-        columns.extend([
-            Column { header: "GEN", shrink: Shrink::Never },
-            Column { header: "CREATED", shrink: Shrink::Never },
-        ]);
+        columns.extend([never("GEN"), never("CREATED")]);
     }
-    columns
-        .extend([Column { header: "AGE", shrink: Shrink::Never }, Column { header: "IMAGE", shrink: Shrink::Never }]);
+    columns.extend([never("AGE"), never("IMAGE")]);
     if options.wide {
-        columns.extend([
-            Column { header: "IMAGE FROM", shrink: Shrink::Never },
-            Column { header: "PULL SPEC", shrink: Shrink::Never },
-            Column { header: "PULL SOURCES", shrink: Shrink::Never },
-            Column { header: "PULL-THROUGH SOURCES", shrink: Shrink::Never },
-        ]);
+        for header in ["IMAGE FROM", "PULL SPEC", "PULL SOURCES", "PULL-THROUGH SOURCES", "UPSTREAM SOURCES"] {
+            columns.push(never(header));
+        }
     } else {
-        // The widest host (with the `registry ← ` of Local rows) and the `/…` after it.
-        let column = usize::from(options.namespaces) + 4;
-        let hosts = rows.iter().filter_map(|r| r.get(column)).map(|cell| {
-            let start = cell.find("← ").map_or(0, |i| i + "← ".len());
-            cell[start..].find('/').map_or(fit::width(cell), |slash| fit::width(&cell[..start + slash]) + 2)
+        // The widest host (after the short `⇐ ` marker of Local rows) and the `/…` after it.
+        let at = usize::from(options.namespaces) + 4;
+        let hosts = rows.iter().filter_map(|r| r.get(at)).map(|cell| {
+            let (marker, rest) = match cell.strip_prefix(fit::VIA_REGISTRY) {
+                Some(rest) => (fit::width(fit::VIA_REGISTRY_SHORT), rest),
+                None => (0, cell.as_str()),
+            };
+            marker + rest.find('/').map_or(fit::width(rest), |slash| fit::width(&rest[..slash]) + 2)
         });
-        let answer =
-            Shrink::Shorten { soft: 48, min: hosts.max().unwrap_or(20).max(20), stage: 1, cut: Cut::Reference };
-        columns.push(Column { header: "PULL FROM", shrink: answer });
+        let min = hosts.max().unwrap_or(20).max(20);
+        columns.push(column("PULL FROM", Shrink::Shorten { soft: 48, min, stage: 1, cut: Cut::Reference }));
     }
-    columns.push(Column { header: "STATUS", shrink: first(24, 8) });
+    columns.push(column("STATUS", Shrink::Shorten { soft: 24, min: 10, stage: 0, cut: Cut::End }));
     columns
 }
 
@@ -152,14 +153,17 @@ fn row(
     if options.namespaces {
         row.push(stream.metadata.namespace.clone());
     }
-    let name = format!("{}:{}", stream.metadata.name, tag.name);
-    row.push(if tag.aliases.is_empty() { name } else { format!("{name} ({})", tag.aliases.join(", ")) });
+    // Aliases are not listed here: the alias's own row says "alias of".
+    row.push(format!("{}:{}", stream.metadata.name, tag.name));
     let current = item.is_some_and(|i| i.current);
     row.push(if current { "*".into() } else { String::new() });
     let Some(item) = item else {
-        let blank = if options.wide { 9 } else { 3 };
-        row.extend(std::iter::repeat_n(String::new(), blank));
-        row.push(status(tag, None).join(", "));
+        if options.wide {
+            row.extend([String::new(), String::new()]);
+        }
+        row.extend([String::new(), "<none>".into()]);
+        row.extend(std::iter::repeat_n(String::new(), if options.wide { 5 } else { 1 }));
+        row.push(status(tag, None, options.gaps).join(", "));
         return row;
     };
     if options.wide {
@@ -184,10 +188,11 @@ fn row(
         let through =
             item.pull_through.as_ref().map(|p| p.sources.iter().map(|s| s.reference.clone()).collect::<Vec<_>>());
         row.push(through.map(|s| s.join(", ")).unwrap_or_default());
+        row.push(item.upstream_pull_sources.as_deref().map(all_sources).unwrap_or_default());
     } else {
         row.push(pull_from(item));
     }
-    row.push(status(tag, Some(item)).join(", "));
+    row.push(status(tag, Some(item), options.gaps).join(", "));
     row
 }
 
@@ -204,14 +209,14 @@ fn pull_from(item: &HistoryItem) -> String {
     match &item.pull_through {
         Some(through) => {
             let upstream = through.sources.first().map_or("<none>".to_owned(), |s| repository(&s.reference).to_owned());
-            format!("registry ← {upstream}")
+            format!("{}{upstream}", fit::VIA_REGISTRY)
         }
         None => repository(&first.reference).to_owned(),
     }
 }
 
 /// A pull spec without its tag or digest.
-fn repository(reference: &str) -> &str {
+pub fn repository(reference: &str) -> &str {
     let name = reference.split('@').next().unwrap_or(reference);
     match name.rfind(':') {
         Some(colon) if !name[colon..].contains('/') => &name[..colon],
@@ -232,86 +237,81 @@ fn tone(tag: &TagResolution, item: Option<&HistoryItem>) -> Tone {
     Tone::Plain
 }
 
-/// The STATUS notes: tag-level ones on the current row, item-level ones on every row.
-fn status(tag: &TagResolution, item: Option<&HistoryItem>) -> Vec<String> {
+/// The STATUS notes, the word that decides first (a cut cell keeps its start) and the most
+/// important note first: what is broken, then what is missing, then what the tag is.
+fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps) -> Vec<String> {
+    let current = item.is_none_or(|i| i.current);
     let mut notes = Vec::new();
-    if item.is_none_or(|i| i.current) {
-        notes.extend(tag_notes(tag));
+    if let Some(failure) = tag.import_failed.as_ref().filter(|_| current) {
+        notes.push(if failure.reason.is_empty() { "failed".to_owned() } else { format!("failed: {}", failure.reason) });
     }
     if let Some(item) = item {
-        notes.extend(item_notes(item));
+        if all_blocked(&item.pull_sources) {
+            notes.push("blocked".into());
+        }
+        if !item.errors.is_empty() {
+            notes.push("invalid rewrite".into());
+        }
+        if !item.policy.allowed {
+            notes.push("rejected".into());
+        }
+    }
+    if tag.import_pending && current {
+        notes.push("pending import".into());
+    }
+    if let Some(item) = item {
+        if item.hops_disagree.iter().any(|d| d.kind.matters()) {
+            notes.push("hops differ".into());
+        }
+        if !gaps.no_images && !item.image.is_empty() && !item.image_found {
+            notes.push("Image missing".into());
+        }
+        if !gaps.no_mirror_rules && item.errors.is_empty() && !mirrored(item) {
+            notes.push("no mirror".into());
+        }
+    }
+    if current {
+        notes.extend(what_the_tag_is(tag));
+    }
+    if let Some(count) = item.and_then(|i| i.image_info.as_ref()).map(|i| i.manifests.len()).filter(|n| *n > 0) {
+        notes.push(format!("manifest list ({count})"));
     }
     notes
 }
 
-/// Tag-level notes, most important first (a cut cell keeps its start).
-fn tag_notes(tag: &TagResolution) -> Vec<String> {
+/// Whether the image comes from a mirror: the pull-through's first source for a `Local` item,
+/// the first source a node may contact otherwise.
+fn mirrored(item: &HistoryItem) -> bool {
+    match &item.pull_through {
+        Some(through) => through.sources.first().is_some_and(|s| s.kind == SourceKind::Mirror),
+        None => item.pull_sources.iter().find(|s| !s.blocked).is_none_or(|s| s.kind == SourceKind::Mirror),
+    }
+}
+
+/// What the tag is: an alias, a reference, a tracker of another tag, or pushed.
+fn what_the_tag_is(tag: &TagResolution) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(failure) = &tag.import_failed {
-        notes.push(format!("import failed ({})", failure.reason));
-    }
-    if tag.import_pending {
-        notes.push("import pending".into());
-    }
     if let Some(target) = &tag.alias_of {
         notes.push(format!("alias of {target}"));
     }
-    if let Some(spec) = &tag.spec {
-        if spec.reference {
-            notes.push("reference".into());
+    match &tag.spec {
+        Some(spec) => {
+            if spec.reference {
+                notes.push("reference".into());
+            }
+            if let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag" && tag.alias_of.is_none()) {
+                let ns = from.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
+                notes.push(format!("tracks {ns}{}", from.name));
+            }
         }
-        if spec.reference_policy == "Local" {
-            notes.push("Local".into());
-        }
-        if let Some(from) = spec.from.as_ref().filter(|f| f.kind == "ImageStreamTag" && tag.alias_of.is_none()) {
-            let ns = from.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
-            notes.push(format!("tracks {ns}{}", from.name));
-        }
-    } else {
-        notes.push("no spec tag".into());
-    }
-    notes
-}
-
-fn item_notes(item: &HistoryItem) -> Vec<String> {
-    let mut notes = Vec::new();
-    if all_blocked(&item.pull_sources) {
-        notes.push("all sources blocked".into());
-    }
-    if !item.errors.is_empty() {
-        notes.push("invalid rewrite".into());
-    }
-    if !item.policy.allowed {
-        notes.push("rejected by policy".into());
-    }
-    if !item.hops_disagree.is_empty() {
-        notes.push("pull-through differs".into());
-    }
-    if let Some(info) = item.image_info.as_ref().filter(|i| !i.manifests.is_empty()) {
-        let platforms: Vec<String> = info
-            .manifests
-            .iter()
-            .map(|m| {
-                let mut p = format!("{}/{}", m.os.as_deref().unwrap_or("?"), m.architecture.as_deref().unwrap_or("?"));
-                if let Some(v) = &m.variant {
-                    p.push('/');
-                    p.push_str(v);
-                }
-                p
-            })
-            .collect();
-        if info.manifests.iter().all(|m| m.os.is_none() && m.architecture.is_none()) {
-            notes.push(format!("manifest list: {} manifests", info.manifests.len()));
-        } else {
-            notes.push(format!("manifest list: {}", platforms.join(" ")));
-        }
+        None => notes.push("no spec tag".into()),
     }
     notes
 }
 
 /// The first `n` hex digits of a sha256 digest (other algorithms keep their name): isctl's own
-/// shortening, used only in tables.
-fn short_digest(digest: &str, n: usize) -> String {
+/// shortening, used only for people.
+pub fn short_digest(digest: &str, n: usize) -> String {
     // By characters: a digest read from a file may hold anything.
     match digest.split_once(':') {
         Some(("sha256", hex)) if hex.chars().count() > n => hex.chars().take(n).collect(),
@@ -333,20 +333,52 @@ fn all_sources(sources: &[PullSource]) -> String {
         .join(", ")
 }
 
-/// What must stand out after the table, for stderr: each situation once, with how many tags it
-/// concerns and the first few; `verbose` names every one. Worded the same whatever the source.
-/// Missing images are not listed when the input holds no images at all (`no_images`): one
-/// warning says that already.
-pub fn findings(resolutions: &[StreamResolution], no_images: bool, verbose: bool) -> Vec<String> {
+/// How findings are worded.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FindingOptions {
+    /// Name every tag concerned, not the first three.
+    pub verbose: bool,
+    /// For a person at a terminal: 12-hex digests, repositories without digests, a registry's
+    /// message to its first line and without its timestamp. Scripts and `-v` get every word.
+    pub brief: bool,
+    /// What the input lacks (no "Image missing" lines when it holds no Images at all: one
+    /// warning says that already).
+    pub gaps: InputGaps,
+}
+
+/// One line for stderr after the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// A `warning:` (something is wrong or unknown) rather than a `note:`.
+    pub warning: bool,
+    /// The line, without its prefix.
+    pub text: String,
+}
+
+/// What must stand out after the table: each situation once, with how many tags it concerns and
+/// the first few (`verbose` names every one). Worded the same whatever the source.
+pub fn findings(resolutions: &[StreamResolution], options: FindingOptions) -> Vec<Finding> {
+    let digest = |d: &str| if options.brief { format!("sha256:{}", short_digest(d, 12)) } else { d.to_owned() };
+    let reference = |r: &str| if options.brief { repository(r).to_owned() } else { r.to_owned() };
     let mut groups: BTreeMap<(u8, String), Vec<String>> = BTreeMap::new();
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unmirrored = Vec::new();
     let mut add = |order: u8, what: String, who: String| groups.entry((order, what)).or_default().push(who);
     for stream in resolutions {
         for tag in &stream.tags {
             let name = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
             if let Some(failure) = &tag.import_failed {
-                let when = failure.last_transition_time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
+                let when = match (&failure.last_transition_time, options.brief) {
+                    (Some(t), false) => format!(" at {t}"),
+                    _ => String::new(),
+                };
                 let message = failure.message.lines().next().unwrap_or_default();
-                add(0, format!("import failed ({}){when}: {message}", failure.reason), name.clone());
+                let reason = if failure.reason.is_empty() { String::new() } else { format!(" ({})", failure.reason) };
+                add(0, format!("import failed{reason}{when}: {message}"), name.clone());
+            }
+            for item in tag.history.iter().filter(|i| !options.gaps.no_images && !i.image.is_empty() && !i.image_found)
+            {
+                missing.entry(item.image.clone()).or_default().push(name.clone());
             }
             let Some(current) = tag.history.first() else { continue };
             if all_blocked(&current.pull_sources) {
@@ -359,30 +391,62 @@ pub fn findings(resolutions: &[StreamResolution], no_images: bool, verbose: bool
                 let reason = current.policy.reason.as_deref().unwrap_or("not allowed");
                 add(3, format!("policy.json rejects the current image: {reason}"), name.clone());
             }
-            for disagreement in &current.hops_disagree {
-                add(4, disagreement.clone(), name.clone());
+            for kind in [HopDifferenceKind::NodeMirrorSkipped, HopDifferenceKind::BlockedSourceContacted] {
+                let sources: Vec<String> =
+                    current.hops_disagree.iter().filter(|d| d.kind == kind).map(|d| reference(&d.reference)).collect();
+                if !sources.is_empty() {
+                    add(4, hop_words(kind, &sources.join(", ")), name.clone());
+                }
             }
-            for item in tag.history.iter().filter(|i| !no_images && !i.image.is_empty() && !i.image_found) {
-                add(5, "history images are not in the input".into(), format!("{} ({name})", item.image));
+            if !options.gaps.no_mirror_rules && current.errors.is_empty() && !mirrored(current) {
+                unmirrored.push(name.clone());
             }
         }
     }
-    groups
+    let mut out: Vec<Finding> = groups
         .into_iter()
-        .map(|((order, what), who)| {
-            let unit = if order == 5 { "" } else { " tags" };
-            match (who.len(), verbose) {
-                (1, _) if order == 5 => format!("Image {} is not in the input", who[0]),
-                (1, _) => format!("{}: {what}", who[0]),
-                (n, true) => format!("{n}{unit} {what}: {}", who.join(", ")),
-                (n, false) if n <= 3 => format!("{n}{unit} {what}: {}", who.join(", ")),
-                (n, false) => {
-                    let first: Vec<&str> = who.iter().take(3).map(String::as_str).collect();
-                    format!("{n}{unit} {what}: {}, ... (-v names them all)", first.join(", "))
-                }
-            }
-        })
-        .collect()
+        .map(|((_, what), who)| Finding { warning: true, text: grouped(&who, " tags", &what, options.verbose) })
+        .collect();
+    // Missing Images: one line per digest, however many tags hold it.
+    if let [(image, tags)] = missing.iter().collect::<Vec<_>>().as_slice() {
+        let text = format!("{}: Image {} is not in the input", tags.join(", "), digest(image));
+        out.push(Finding { warning: true, text });
+    } else if !missing.is_empty() {
+        let missing: Vec<String> =
+            missing.iter().map(|(d, tags)| format!("{} ({})", digest(d), tags.join(", "))).collect();
+        let text = grouped(&missing, " history images", "are not in the input", options.verbose);
+        out.push(Finding { warning: true, text });
+    }
+    if !unmirrored.is_empty() {
+        let what = "no mirror rule covers the current image; it is pulled from its source";
+        out.push(Finding { warning: false, text: grouped(&unmirrored, " tags", what, options.verbose) });
+    }
+    out
+}
+
+/// `who: what` for one, `N<unit> what: a, b, c` for a few, the first three and a pointer to
+/// `-v` for more.
+fn grouped(who: &[String], unit: &str, what: &str, verbose: bool) -> String {
+    match who.len() {
+        1 => format!("{}: {what}", who[0]),
+        n if verbose || n <= 3 => format!("{n}{unit} {what}: {}", who.join(", ")),
+        n => format!("{n}{unit} {what}: {}, ... (-v names them all)", who[..3].join(", ")),
+    }
+}
+
+/// One sentence for a difference between the hops that can change where an image comes from.
+pub fn hop_words(kind: HopDifferenceKind, sources: &str) -> String {
+    match kind {
+        HopDifferenceKind::NodeMirrorSkipped => {
+            format!("the registry's pull-through skips {sources}, which nodes would use")
+        }
+        HopDifferenceKind::BlockedSourceContacted => {
+            format!("the registry's pull-through contacts {sources}, which nodes may never contact")
+        }
+        HopDifferenceKind::ExtraPullThroughMirror => {
+            format!("the registry's pull-through also tries {sources}, which nodes do not")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -402,5 +466,17 @@ mod tests {
             "45f06f4f16b2"
         );
         assert_eq!(short_digest("sha256:a€€€€€€€€€€€€€", 12), "a€€€€€€€€€€€");
+    }
+
+    #[test]
+    fn groups_name_three_and_point_at_verbose() {
+        let who: Vec<String> = (1..=5).map(|i| format!("n/s:{i}")).collect();
+        assert_eq!(grouped(&who[..1], " tags", "is odd", false), "n/s:1: is odd");
+        assert_eq!(grouped(&who[..2], " tags", "are odd", false), "2 tags are odd: n/s:1, n/s:2");
+        assert_eq!(
+            grouped(&who, " tags", "are odd", false),
+            "5 tags are odd: n/s:1, n/s:2, n/s:3, ... (-v names them all)"
+        );
+        assert!(grouped(&who, " tags", "are odd", true).ends_with("n/s:5"));
     }
 }

@@ -1,44 +1,24 @@
-//! kubectl's table layout: no borders, columns padded to their widest cell plus three spaces,
-//! a cell cut at its first newline with `...` (docs/semantics.md §9).
+//! kubectl's table layout for `get`, `check` and `mirrors`: no borders, columns padded to their
+//! widest cell plus three spaces, a cell cut at its first newline with `...` and its control
+//! characters escaped (docs/semantics.md §9). The one layout is [`super::fit::layout`]; these
+//! tables never shorten a cell.
 
-use comfy_table::{ContentArrangement, Table, presets::NOTHING};
+use super::fit::{self, Column, Shrink};
 
 /// Lays out `rows` under `header` (omitted with `--no-headers`) like kubectl.
 pub fn render(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
-    let mut table = Table::new();
-    table.load_style(NOTHING).set_content_arrangement(ContentArrangement::Disabled).force_no_tty();
-    if let Some(header) = header {
-        table.set_header(header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
-    }
-    for row in rows {
-        table.add_row(row.iter().map(|c| cell(c)).collect::<Vec<_>>());
-    }
-    let columns = table.column_count();
-    for (i, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, if i + 1 == columns { 0 } else { 3 }));
-    }
-    let mut text = table.trim_fmt();
+    let count = header.map_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0), <[&str]>::len);
+    let columns: Vec<Column> = (0..count)
+        .map(|i| Column {
+            header: header.and_then(|h| h.get(i)).map_or(String::new(), |h| (*h).to_owned()),
+            shrink: Shrink::Never,
+        })
+        .collect();
+    let mut text = fit::layout(&columns, rows, None, header.is_none()).join("\n");
     if !text.is_empty() {
         text.push('\n');
     }
     text
-}
-
-/// One cell: cut at the first newline (with `...`) and with control characters escaped, since
-/// cells carry text from the server (annotations, messages) that must not drive the terminal.
-pub fn cell(text: &str) -> String {
-    let (first, cut) = match text.split_once('\n') {
-        Some((first, _)) => (first, true),
-        None => (text, false),
-    };
-    let mut out: String = first
-        .chars()
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-        .collect();
-    if cut {
-        out.push_str("...");
-    }
-    out
 }
 
 #[cfg(test)]
@@ -56,12 +36,15 @@ mod tests {
             text,
             "NAME          IMAGE REPOSITORY   TAGS\ncli           quay.io/a          latest\nmust-gather   q\n"
         );
+        assert_eq!(render(None, &rows[1..]), "must-gather   q\n");
     }
 
     #[test]
     fn cuts_multiline_cells_and_escapes_controls() {
-        assert_eq!(cell("first\nsecond"), "first...");
-        assert_eq!(cell("bell\u{7}"), "bell\\u{7}");
+        assert_eq!(fit::cell("first\nsecond"), "first...");
+        assert_eq!(fit::cell("bell\u{7}"), "bell\\u{7}");
+        let text = render(None, &[vec!["\u{1b}]0;title\u{7}".to_owned()]]);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
     }
 
     #[test]

@@ -39,6 +39,18 @@ pub struct Request {
     pub authorization: Option<String>,
 }
 
+impl Request {
+    /// Whether the request lists a collection (its cost grows with the answer), rather than
+    /// getting one object or a discovery document.
+    pub fn is_list(&self) -> bool {
+        let segments: Vec<&str> = self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        matches!(
+            segments.as_slice(),
+            ["apis", _, _, _] | ["apis", _, _, "namespaces", _, _] | ["api", "v1", "namespaces"]
+        ) && !matches!(segments.as_slice(), ["apis", _, _, "namespaces"])
+    }
+}
+
 /// How the server behaves beyond serving objects.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -509,6 +521,16 @@ mod tests {
     use super::*;
     use crate::catalog::Origin;
     use crate::source::decode::decode;
+
+    #[test]
+    fn lists_are_told_from_gets_and_discovery() {
+        let request = |path: &str| Request { path: path.into(), ..Request::default() };
+        assert!(request(STREAMS).is_list());
+        assert!(request("/apis/image.openshift.io/v1/images").is_list());
+        assert!(!request(&format!("{STREAMS}/s1")).is_list());
+        assert!(!request("/apis/image.openshift.io/v1").is_list());
+        assert!(!request("/version").is_list());
+    }
 
     #[test]
     fn bearer_tokens_like_the_api_server() {

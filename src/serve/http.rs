@@ -94,7 +94,7 @@ struct Shared {
     registry: Mutex<Registry>,
     /// Response kibibytes that may wait for clients.
     bytes: Arc<Semaphore>,
-    /// Requests being answered at once.
+    /// List requests being answered at once.
     work: Arc<Semaphore>,
 }
 
@@ -198,7 +198,8 @@ where
         async move {
             let line = format!("{} {}", request.method(), request.uri());
             let request = api_request(&request);
-            let work = Arc::clone(&shared.work).acquire_owned().await;
+            // Lists take turns on a few workers; a GET never waits behind them.
+            let work = if request.is_list() { Some(Arc::clone(&shared.work).acquire_owned().await) } else { None };
             let api = Arc::clone(&shared.api);
             // The answer is computed off the reactor threads.
             let reply = tokio::task::spawn_blocking(move || api.handle(&request)).await;

@@ -362,7 +362,8 @@ impl Loader<'_> {
                 return Ok(None);
             }
             Err((position, message)) => {
-                return Err(SourceError::Decode { path: label.to_owned(), position, message });
+                self.observer.note(LoadNote::Unreadable { path: label.to_owned(), position, message });
+                return Ok(None);
             }
         };
         if decoded.objects.is_empty() {

@@ -120,6 +120,16 @@ pub enum LoadNote {
         /// The file.
         path: String,
     },
+    /// A file about image objects that cannot be decoded: the rest of the input is used, and
+    /// the command exits 1.
+    Unreadable {
+        /// The file (or `archive!member`).
+        path: String,
+        /// Where in the file.
+        position: Position,
+        /// What is wrong, in the parser's words.
+        message: String,
+    },
     /// A file in a directory was not read: not YAML/JSON by name, or not ours and unparsable.
     IgnoredFile {
         /// The file.
@@ -138,7 +148,7 @@ impl LoadNote {
         match self {
             LoadNote::Duplicate(_) => true,
             LoadNote::Skipped { .. } | LoadNote::Request { .. } => false,
-            LoadNote::Degraded(_) | LoadNote::Unread { .. } => true,
+            LoadNote::Degraded(_) | LoadNote::Unread { .. } | LoadNote::Unreadable { .. } => true,
             LoadNote::IgnoredFile { warn, .. } => *warn,
         }
     }
@@ -182,6 +192,7 @@ impl fmt::Display for LoadNote {
                 write!(f, "{method} {path} {status} in {millis} milliseconds")
             }
             LoadNote::Degraded(message) => f.write_str(message),
+            LoadNote::Unreadable { path, position, message } => write!(f, "{path}:{position}: {message}"),
         }
     }
 }

@@ -23,16 +23,23 @@ fn a_manifest_list() {
 }
 
 #[test]
-fn a_whole_stream_lists_aliases_under_their_target() {
+fn a_whole_stream_gives_every_tag_its_own_section() {
     let text = run(&["describe", "is", "cli", "-n", "openshift", "--from", DEMO]);
-    assert!(text.contains("\nlatest (stable)\n"), "{text}");
-    assert!(!text.contains("\nstable\n"), "an alias gets no block of its own: {text}");
+    assert!(text.contains("\nlatest\n  tagged from "), "{text}");
+    assert!(text.contains("\n  followed by stable\n"), "{text}");
+    // The alias has a policy of its own (Source, unlike latest's Local): it must say so.
+    assert!(text.contains("\nstable\n  follows latest of this stream\n  reference policy Source"), "{text}");
     assert!(text.contains("\n4.16\n"), "{text}");
 }
 
 #[test]
 fn a_blocked_source_says_why() {
     let text = run(&["describe", "is", "app", "-n", "demo", "--from", DEMO]);
-    assert!(text.contains("the source; blocked by Image/cluster: nodes never contact it"), "{text}");
+    assert!(
+        text.contains(
+            "the source; blocked by images.config.openshift.io/cluster (blockedRegistries): nodes never contact it"
+        ),
+        "{text}"
+    );
     assert!(text.contains("! policy.json rejects it: docker.io is in blockedRegistries"), "{text}");
 }

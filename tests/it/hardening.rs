@@ -458,21 +458,64 @@ fn item_10_digests_are_never_sliced_inside_a_character() {
 }
 
 #[test]
-fn item_11_terminal_controls_never_reach_stderr() {
+fn item_11_terminal_controls_never_reach_the_terminal() {
+    // Every string a person may see carries ESC, BEL or a newline that would forge a line.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.yaml");
     std::fs::write(
-        &path,
-        hostile_recording("n", &["sha256:\u{1b}]0;pwned\u{7}"]).replace("tag: t", "tag: \"t\\e[31m\""),
+        dir.path().join("s.yaml"),
+        r#"apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: "s\e[31mRED", namespace: n, labels: {a: "b\e]0;x\a"}}
+spec:
+  tags:
+  - {name: "t\e[2J", from: {kind: DockerImage, name: "quay.io/x/y\e[31m:1"}}
+  - {name: "u\nerror: forged line", from: {kind: DockerImage, name: "quay.io/x/y:2"}}
+status:
+  dockerImageRepository: "img\e[5m"
+  tags:
+  - tag: "t\e[2J"
+    items:
+    - {created: "2026-11-27T11:00:00Z", image: "sha256:\e[31mff", dockerImageReference: "quay.io/x/y@sha256:\e[1m1", generation: 1}
+  - tag: "u\nerror: forged line"
+    conditions: [{type: ImportSuccess, status: "False", reason: "R\e[2J", message: "boom\nerror: forged too"}]
+---
+apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata: {name: "p\e[31mX"}
+spec:
+  repositoryDigestMirrors:
+  - {source: quay.io/x, mirrors: ["m.local/x\e[5m"]}
+"#,
     )
     .unwrap();
     std::fs::write(dir.path().join("bad\u{1b}[2J.yaml"), "kind: ImageStream\nmetadata: [\n").unwrap();
-    let (_, stdout, stderr) = output(&["resolve", "-n", "n", "--from", &path.display().to_string()]);
-    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr:?}");
-    assert!(stderr.contains("\\u{1b}"), "{stderr:?}");
-    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
-    let (_, _, stderr) = output(&["get", "is", "--from", &dir.path().display().to_string()]);
-    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let from = dir.path().display().to_string();
+    let runs: [&[&str]; 9] = [
+        &["resolve", "-n", "n"],
+        &["resolve", "-n", "n", "-o", "wide"],
+        &["describe", "is", "s\u{1b}[31mRED", "-n", "n"],
+        &["describe", "istag", "s\u{1b}[31mRED:t\u{1b}[2J", "-n", "n"],
+        &["get", "is", "-n", "n"],
+        &["get", "istag", "-n", "n"],
+        &["check", "-n", "n"],
+        &["mirrors", "quay.io/x/y@sha256:45f06f4f16b234a6daa41a43404678ebe23c9e49e5dd23c54c6bd8d867e36642"],
+        &["mirrors", "--render"],
+    ];
+    for args in runs {
+        for columns in ["40", "200"] {
+            let mut command = isctl();
+            command.args(args).args(["--from", &from]).env("ISCTL_COLUMNS", columns);
+            let run = command.output().unwrap();
+            let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+            assert!(!stdout.is_empty(), "{args:?} printed something to check: {stderr}");
+            for (name, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+                assert!(!text.contains(['\u{1b}', '\u{7}']), "{args:?} {name}: {text:?}");
+                assert!(!text.lines().any(|l| l.starts_with("error: forged")), "{args:?} {name}: {text:?}");
+            }
+        }
+    }
+    let (_, stdout, _) = output(&["describe", "is", "s\u{1b}[31mRED", "-n", "n", "--from", &from]);
+    assert!(stdout.contains("a=b\\u{1b}]0;x\\u{7}"), "escaped, not dropped: {stdout}");
 }
 
 #[test]

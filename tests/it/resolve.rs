@@ -160,16 +160,54 @@ fn at_width(width: usize, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The NAME cells of a table's rows (after NAMESPACE with -A), and the rows' names in full.
+fn names(stdout: &str, json: &str, all_namespaces: bool) -> (Vec<String>, Vec<String>) {
+    let list: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut full = Vec::new();
+    for stream in list["items"].as_array().unwrap() {
+        for tag in stream["tags"].as_array().unwrap() {
+            let rows = tag["history"].as_array().unwrap().len().clamp(1, isctl::settings::TABLE_HISTORY);
+            let name = format!(
+                "{}/{}:{}",
+                stream["metadata"]["namespace"].as_str().unwrap(),
+                stream["metadata"]["name"].as_str().unwrap(),
+                tag["name"].as_str().unwrap()
+            );
+            full.extend(std::iter::repeat_n(name, rows));
+        }
+    }
+    let column = usize::from(all_namespaces);
+    let cells =
+        stdout.lines().skip(1).map(|l| l.split_whitespace().nth(column).unwrap_or_default().to_owned()).collect();
+    (cells, full)
+}
+
+/// Two different tags never share a NAME cell, however narrow the table.
+fn assert_names_tell_tags_apart(cells: &[String], full: &[String]) {
+    assert_eq!(cells.len(), full.len(), "one row per history item shown");
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (cell, name) in cells.iter().zip(full) {
+        let before = seen.insert(cell, name);
+        assert!(before.is_none_or(|b| b == name), "{cell:?} stands for {before:?} and {name:?}");
+    }
+}
+
 #[test]
 fn the_table_fits_80_and_200_columns_and_shows_the_mirror_of_local_tags() {
+    let (_, json, _) = output(&["resolve", "-n", "openshift", "-o", "json", "--from", DEMO]);
     for width in [80, 200] {
         let (code, stdout, stderr) = at_width(width, &["resolve", "-n", "openshift", "--from", DEMO]);
         assert_eq!(code, 0, "{stderr}");
-        for line in stdout.lines() {
+        for line in stdout.lines().chain(stderr.lines()) {
             assert!(isctl::render::fit::width(line) <= width, "{width}: {line:?}");
         }
         let local = stdout.lines().find(|l| l.starts_with("cli:latest")).unwrap();
-        assert!(local.contains("registry ← mirror.example.com:8443/"), "{width}: {local}");
+        assert!(
+            local.contains("registry ← mirror.example.com:8443/") || local.contains("⇐ mirror.example.com:8443/"),
+            "{width}: {local}"
+        );
+        let (cells, full) = names(&stdout, &json, false);
+        assert_names_tell_tags_apart(&cells, &full);
         let name = format!("table_at_{width}_columns");
         insta::assert_snapshot!(name, format!("----- stdout -----\n{stdout}----- stderr -----\n{stderr}"));
     }
@@ -205,7 +243,12 @@ fn no_headers_prints_exactly_one_line_per_row_shown() {
 fn history_is_limited_and_says_what_it_left_out() {
     let (_, stdout, stderr) = output(&["resolve", "must-gather", "-n", "openshift", "--history", "1", "--from", DEMO]);
     assert_eq!(stdout.lines().count(), 2, "header and the current item");
-    assert_eq!(stderr, "2 older history items not shown (--history N shows more, --history 0 all)\n");
+    assert_eq!(stderr, "note: 2 older history items not shown (--history N shows more, --history 0 all)\n");
+    let (_, _, stderr) = output(&["resolve", "must-gather", "-n", "openshift", "--current", "--from", DEMO]);
+    assert_eq!(
+        stderr,
+        "note: 2 older history items not shown (omit --current, or use --history N to show more, --history 0 for all)\n"
+    );
     let (_, stdout, stderr) =
         output(&["resolve", "must-gather", "-n", "openshift", "--current", "-o", "yaml", "--from", DEMO]);
     assert_eq!(stdout.matches("- current: ").count(), 1, "documents follow --current too");
@@ -219,7 +262,7 @@ fn colour_marks_broken_rows_only_when_asked_or_on_a_terminal() {
     let (_, coloured, _) = output(&["resolve", "-n", "openshift", "--color", "always", "--from", DEMO]);
     let red: Vec<&str> = coloured.lines().filter(|l| l.starts_with("\u{1b}[31m")).collect();
     assert_eq!(red.len(), 2, "the two failed imports: {coloured}");
-    assert!(red.iter().all(|l| l.contains("import failed") && l.ends_with("\u{1b}[0m")));
+    assert!(red.iter().all(|l| l.contains("failed: ") && l.ends_with("\u{1b}[0m")));
 }
 
 #[test]
@@ -246,10 +289,60 @@ fn real_must_gather_with_oc_mirror_rules_shows_mirrors_at_120_columns() {
     }
     let (code, stdout, stderr) = at_width(120, &["resolve", "-n", "openshift", "--from", real, "--from", rules]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.lines().all(|l| isctl::render::fit::width(l) <= 120));
-    let local_rows: Vec<&str> = stdout.lines().filter(|l| l.contains("registry ← ")).collect();
+    assert!(stdout.lines().chain(stderr.lines()).all(|l| isctl::render::fit::width(l) <= 120));
+    let local_rows: Vec<&str> = stdout.lines().filter(|l| l.contains("⇐ ") || l.contains("registry ← ")).collect();
     assert_eq!(local_rows.len(), 347, "every Local tag shows where the registry pulls from");
-    let mirrored = local_rows.iter().filter(|l| l.contains("registry ← registry.ocp.lan:15443/")).count();
+    let mirrored = local_rows.iter().filter(|l| l.contains(" registry.ocp.lan:15443/")).count();
     assert!(mirrored >= 20, "the oc-mirror mirror shows for the mirrored repositories ({mirrored})");
     assert!(stderr.lines().count() <= 3, "a few summary lines: {stderr}");
+    let (_, json, _) = output(&["resolve", "-n", "openshift", "-o", "json", "--from", real, "--from", rules]);
+    for width in [80, 120] {
+        let (_, stdout, _) = at_width(width, &["resolve", "-n", "openshift", "--from", real, "--from", rules]);
+        let (cells, full) = names(&stdout, &json, false);
+        assert_names_tell_tags_apart(&cells, &full);
+    }
+}
+
+#[test]
+fn the_readme_shows_what_an_80_column_terminal_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("In an 80-column terminal:\n\n```\n").expect("the README shows the table") + 31;
+    let shown = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    let (code, stdout, stderr) = at_width(80, &["resolve", "-n", "openshift", "--from", DEMO]);
+    assert_eq!(code, 0);
+    assert_eq!(shown, format!("{stdout}{stderr}"), "README.md's block must be the real output");
+}
+
+#[test]
+fn an_empty_namespace_and_a_missing_tag_get_hints() {
+    let (code, stdout, stderr) = output(&["resolve", "--from", DEMO]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert_eq!(
+        stderr,
+        "No resources found in default namespace.\nhint: the input has image streams in namespaces demo, openshift; use -n NAMESPACE or -A\n"
+    );
+    let (code, _, stderr) = output(&["resolve", "cli:nope", "-n", "openshift", "--from", DEMO]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.ends_with("\"cli:nope\" not found\nhint: openshift/cli has tags latest, 4.16, stable\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_file_beside_good_ones_loses_nothing_already_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    let copy = std::process::Command::new("cp").args(["-r", DEMO]).arg(&tree).status().unwrap();
+    assert!(copy.success());
+    std::fs::write(tree.join("broken.yaml"), "kind: ImageStream\nmetadata: [\n").unwrap();
+    let from = tree.display().to_string();
+    let (code, stdout, stderr) = output(&["resolve", "cli", "-n", "openshift", "--from", &from]);
+    assert_eq!(code, 1, "the command did its job, but part of the input was unreadable");
+    assert!(stdout.contains("cli:latest"), "what was read is still answered: {stdout}");
+    assert!(stderr.contains("broken.yaml:2:11: expected a mapping (key: value)"), "{stderr}");
+    // A bad file alone is the answer.
+    let (code, stdout, stderr) = output(&["resolve", "-A", "--from", &tree.join("broken.yaml").display().to_string()]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

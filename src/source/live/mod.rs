@@ -16,9 +16,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
-use serde_json::Value;
 
-use super::decode::{Position, decode};
 use super::{LoadNote, Loaded, Observer, Source, SourceError, Wants};
 use crate::catalog::{Catalog, Origin};
 use crate::model::{Object, ResourceKind};
@@ -152,65 +150,62 @@ impl Plan<'_> {
         self.observer.note(LoadNote::Degraded(message));
     }
 
-    /// Objects of a kind: a list, or one GET per name (a missing name is simply absent).
-    /// Objects whose namespace or name could not be a path segment are left out with a warning.
+    /// Whether the object's name and namespace could be path segments; a warning if not.
+    fn checked(&self, object: &Object) -> bool {
+        let meta = object.meta();
+        let kind = object.kind();
+        let problem = path_segment_problem(meta.name()).map(|p| format!("its name {p}")).or_else(|| {
+            (kind.info().namespaced && !meta.namespace().is_empty())
+                .then(|| path_segment_problem(meta.namespace()))
+                .flatten()
+                .map(|p| format!("its namespace {p}"))
+        });
+        if let Some(problem) = &problem {
+            self.warn(format!(
+                "the server sent {} {:?} in namespace {:?}, but {problem}; left out",
+                kind.info().kind,
+                meta.name(),
+                meta.namespace()
+            ));
+        }
+        problem.is_none()
+    }
+
+    /// Objects of a kind: a list, or one GET per name (a missing name is simply absent, and a
+    /// missing stream is looked for in other namespaces, for a hint).
     async fn objects(
         &self,
         kind: ResourceKind,
         namespace: Option<&str>,
         names: &[String],
     ) -> Result<Vec<Object>, SourceError> {
-        let values = if names.is_empty() {
-            self.http.list(&collection_path(kind, namespace)).await.map_err(|f| f.error)?
+        let objects = if names.is_empty() {
+            self.http.list_all(kind, &collection_path(kind, namespace)).await.map_err(|f| f.error)?
         } else {
-            let mut values = Vec::new();
+            let mut objects = Vec::new();
             for name in names {
-                match self.http.get(&object_path(kind, namespace, name)).await {
-                    Ok(value) => values.push(value),
-                    Err(failure) if failure.code == 404 => values.extend(self.elsewhere(kind, namespace, name).await),
+                match self.http.object(kind, &object_path(kind, namespace, name)).await {
+                    Ok(object) => objects.push(object),
+                    Err(failure) if failure.code == 404 => objects.extend(self.elsewhere(kind, namespace, name).await),
                     Err(failure) => return Err(failure.error),
                 }
             }
-            values
+            objects
         };
-        let mut objects = Vec::new();
-        for value in values {
-            let object = self.to_object(kind, value)?;
-            let meta = object.meta();
-            let problem = path_segment_problem(meta.name()).map(|p| format!("its name {p}")).or_else(|| {
-                (kind.info().namespaced && !meta.namespace().is_empty())
-                    .then(|| path_segment_problem(meta.namespace()))
-                    .flatten()
-                    .map(|p| format!("its namespace {p}"))
-            });
-            match problem {
-                Some(problem) => self.warn(format!(
-                    "the server sent {} {:?} in namespace {:?}, but {problem}; left out",
-                    kind.info().kind,
-                    meta.name(),
-                    meta.namespace()
-                )),
-                None => objects.push(object),
-            }
-        }
-        Ok(objects)
+        Ok(objects.into_iter().filter(|o| self.checked(o)).collect())
     }
 
     /// Objects named `name` in other namespaces, so a "not found" can say where it is (one list
     /// with a field selector, only after a miss; a user who may not list cluster-wide gets no
     /// hint, not an error).
-    async fn elsewhere(&self, kind: ResourceKind, namespace: Option<&str>, name: &str) -> Vec<Value> {
-        if namespace.is_none() || !kind.info().namespaced || kind != ResourceKind::ImageStream {
+    async fn elsewhere(&self, kind: ResourceKind, namespace: Option<&str>, name: &str) -> Vec<Object> {
+        if namespace.is_none() || kind != ResourceKind::ImageStream {
             return Vec::new();
         }
         let selector = transport::query_value(&format!("metadata.name={name}"));
         let path = format!("{}?fieldSelector={selector}", collection_path(kind, None));
         match self.http.get(&path).await {
-            Ok(list) => {
-                let mut items = Vec::new();
-                transport::take_items(&list, &mut items);
-                items
-            }
+            Ok(bytes) => Object::list_page_from_json(kind, &bytes).map(|(objects, _)| objects).unwrap_or_default(),
             Err(_) => Vec::new(),
         }
     }
@@ -224,17 +219,13 @@ impl Plan<'_> {
             ResourceKind::ImageTagMirrorSet,
         ];
         let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
-        let lists = futures::future::join_all(paths.iter().map(|p| self.http.list(p)));
+        let lists = futures::future::join_all(kinds.iter().zip(&paths).map(|(k, p)| self.http.list_all(*k, p)));
         let config_path = object_path(ResourceKind::ClusterImageConfig, None, "cluster");
-        let (lists, config) = tokio::join!(lists, self.http.get(&config_path));
+        let (lists, config) = tokio::join!(lists, self.http.object(ResourceKind::ClusterImageConfig, &config_path));
         let mut objects = Vec::new();
         for (kind, result) in kinds.iter().zip(lists) {
             match result {
-                Ok(values) => {
-                    for value in values {
-                        objects.push(self.to_object(*kind, value)?);
-                    }
-                }
+                Ok(found) => objects.extend(found),
                 Err(failure) if matches!(failure.code, 403 | 404) => self.warn(format!(
                     "cannot read {}: {}; pull plans assume there are none",
                     kind.qualified_plural(),
@@ -244,7 +235,7 @@ impl Plan<'_> {
             }
         }
         match config {
-            Ok(value) => objects.push(self.to_object(ResourceKind::ClusterImageConfig, value)?),
+            Ok(object) => objects.push(object),
             Err(failure) if failure.code == 404 => {}
             Err(failure) if failure.code == 403 => self.warn(format!(
                 "cannot read images.config.openshift.io \"cluster\": {}; plans assume no blocked, allowed or insecure registries",
@@ -286,10 +277,10 @@ impl Plan<'_> {
         let mut fetched = std::collections::BTreeSet::new();
         let mut round = wanted.clone();
         while !round.is_empty() {
-            let mut results: Vec<(String, Result<Value, Failure>)> = stream::iter(round.keys().cloned())
+            let mut results: Vec<(String, Result<Object, Failure>)> = stream::iter(round.keys().cloned())
                 .map(|digest| async move {
                     let path = object_path(ResourceKind::Image, None, &digest);
-                    (digest, self.http.get(&path).await)
+                    (digest, self.http.object(ResourceKind::Image, &path).await)
                 })
                 .buffer_unordered(CONCURRENCY)
                 .collect()
@@ -307,8 +298,7 @@ impl Plan<'_> {
             for (digest, result) in results {
                 fetched.insert(digest.clone());
                 match result {
-                    Ok(value) => {
-                        let object = self.to_object(ResourceKind::Image, value)?;
+                    Ok(object) => {
                         if let Object::Image(image) = &object {
                             for child in image.docker_image_manifests.as_deref().unwrap_or_default() {
                                 if fetched.contains(&child.digest) {
@@ -350,14 +340,8 @@ impl Plan<'_> {
                 "{}/layers",
                 object_path(ResourceKind::ImageStream, Some(stream.metadata.namespace()), stream.metadata.name())
             );
-            match self.http.get(&path).await {
-                Ok(mut value) => {
-                    if let Some(map) = value.as_object_mut() {
-                        map.entry("apiVersion").or_insert_with(|| "image.openshift.io/v1".into());
-                        map.entry("kind").or_insert_with(|| "ImageStreamLayers".into());
-                    }
-                    objects.push(self.to_object(ResourceKind::ImageStreamLayers, value)?);
-                }
+            match self.http.object(ResourceKind::ImageStreamLayers, &path).await {
+                Ok(layers) => objects.push(layers),
                 Err(failure) if failure.code == 403 => {
                     layers_forbidden = true;
                     break;
@@ -370,14 +354,14 @@ impl Plan<'_> {
             return Ok(objects);
         }
         self.warn("cannot read imagestreams/layers either; reading imagestreamimages one by one".into());
-        let results: Vec<Result<Value, Failure>> = stream::iter(wanted.iter())
+        let results: Vec<Result<Object, Failure>> = stream::iter(wanted.iter())
             .map(|(digest, (namespace, name))| async move {
                 let path = format!(
                     "{}/{}",
                     collection_path(ResourceKind::ImageStreamImage, Some(namespace)),
                     segment(&format!("{name}@{digest}"))
                 );
-                self.http.get(&path).await
+                self.http.object(ResourceKind::ImageStreamImage, &path).await
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -387,7 +371,7 @@ impl Plan<'_> {
         let mut refused = 0;
         for result in results {
             match result {
-                Ok(value) => images.push(self.to_object(ResourceKind::ImageStreamImage, value)?),
+                Ok(object) => images.push(object),
                 Err(failure) if failure.code == 404 => {}
                 Err(failure) if failure.code == 403 => refused += 1,
                 Err(failure) => return Err(failure.error),
@@ -398,41 +382,6 @@ impl Plan<'_> {
         }
         Ok(images)
     }
-
-    /// Decodes a server object through the same typed path as files, so both sources agree.
-    fn to_object(&self, kind: ResourceKind, mut value: Value) -> Result<Object, SourceError> {
-        let info = kind.info();
-        if !value.is_object() {
-            let message = format!("the server sent something that is not {} {}", article(info.kind), info.kind);
-            return Err(SourceError::Transport { server: self.http.server.to_owned(), message, source: None });
-        }
-        if let Some(map) = value.as_object_mut() {
-            map.entry("apiVersion").or_insert_with(|| format!("{}/{}", info.group, info.version).into());
-            map.entry("kind").or_insert_with(|| info.kind.into());
-        }
-        let server = self.http.server;
-        let malformed = |message: String| SourceError::Transport { server: server.to_owned(), message, source: None };
-        let text = serde_json::to_string(&value).map_err(|e| malformed(format!("cannot re-encode an answer: {e}")))?;
-        let decoded = decode(&text).map_err(|e| {
-            malformed(format!(
-                "the server sent a {} that does not fit its schema: {}",
-                info.kind,
-                describe(e.position, &e.message)
-            ))
-        })?;
-        decoded.objects.into_iter().next().map(|o| o.object).ok_or_else(|| {
-            malformed(format!("the server sent something that is not {} {}", article(info.kind), info.kind))
-        })
-    }
-}
-
-/// A decode message without a meaningless `0:0` position.
-fn describe(position: Position, message: &str) -> String {
-    if position.line == 0 { message.to_owned() } else { format!("{message} (at {position} of its JSON)") }
-}
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
 }
 
 #[cfg(test)]

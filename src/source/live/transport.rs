@@ -13,7 +13,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 
 use super::connect::auth_error_words;
-use crate::model::ResourceKind;
+use crate::model::{Object, ResourceKind};
 use crate::source::{LoadNote, Observer, Progress, SourceError};
 
 /// Attempts for one GET.
@@ -96,8 +96,8 @@ pub(super) struct Transport<'a> {
 }
 
 impl Transport<'_> {
-    /// One GET with retries, bounded by `--request-timeout`; the body as JSON.
-    pub async fn get(&self, path: &str) -> Result<Value, Failure> {
+    /// One GET with retries, bounded by `--request-timeout`; the body of a 2xx answer.
+    pub async fn get(&self, path: &str) -> Result<hyper::body::Bytes, Failure> {
         let started = Instant::now();
         let Some(timeout) = self.timeout else { return self.attempts(path).await };
         match tokio::time::timeout(timeout, self.attempts(path)).await {
@@ -126,7 +126,7 @@ impl Transport<'_> {
         });
     }
 
-    async fn attempts(&self, path: &str) -> Result<Value, Failure> {
+    async fn attempts(&self, path: &str) -> Result<hyper::body::Bytes, Failure> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -163,20 +163,30 @@ impl Transport<'_> {
             }
             let bytes = body.map_err(|error| Failure { code: status, error })?;
             if (200..300).contains(&status) {
-                return serde_json::from_slice(&bytes).map_err(|e| Failure {
-                    code: status,
-                    error: self.transport(format!("GET {path}: the answer is not JSON"), Some(Box::new(e))),
-                });
+                return Ok(bytes);
             }
             return Err(Failure { code: status, error: self.status_error(status, &bytes, path) });
         }
     }
 
-    /// A whole list, page by page (one request with chunk 0); restarts once on `410 Expired`.
-    pub async fn list(&self, base: &str) -> Result<Vec<Value>, Failure> {
+    /// One object of `kind`, decoded straight into its type.
+    pub async fn object(&self, kind: ResourceKind, path: &str) -> Result<Object, Failure> {
+        let bytes = self.get(path).await?;
+        Object::from_json(kind, &bytes).map_err(|e| self.malformed(kind, path, &bytes, &e))
+    }
+
+    /// A whole list of `kind`, page by page, each page's objects handed to `page` as it
+    /// arrives (one request with chunk 0). A `410 Expired` restarts the list once; objects
+    /// already handed over are not handed over again.
+    pub async fn list(
+        &self,
+        kind: ResourceKind,
+        base: &str,
+        page: &mut dyn FnMut(Vec<Object>) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
         let mut restarted = false;
+        let mut handed: BTreeSet<(String, String)> = BTreeSet::new();
         'restart: loop {
-            let mut items = Vec::new();
             let mut token: Option<String> = None;
             let mut tokens_seen = BTreeSet::new();
             let max_pages = MIN_PAGE_BOUND.max(MAX_ITEMS / self.chunk.max(1));
@@ -189,27 +199,29 @@ impl Transport<'_> {
                     query.push(format!("continue={}", utf8_percent_encode(token, QUERY_VALUE)));
                 }
                 let path = if query.is_empty() { base.to_owned() } else { format!("{base}?{}", query.join("&")) };
-                let page = match self.get(&path).await {
-                    Ok(page) => page,
+                let bytes = match self.get(&path).await {
+                    Ok(bytes) => bytes,
                     Err(failure) if failure.code == 410 && !restarted => {
                         restarted = true;
                         continue 'restart;
                     }
                     Err(failure) => return Err(failure),
                 };
-                take_items(&page, &mut items);
-                if items.len() > MAX_ITEMS {
+                let (objects, next) =
+                    Object::list_page_from_json(kind, &bytes).map_err(|e| self.malformed(kind, &path, &bytes, &e))?;
+                let fresh: Vec<Object> = objects
+                    .into_iter()
+                    .filter(|o| handed.insert((o.meta().namespace().to_owned(), o.meta().name().to_owned())))
+                    .collect();
+                if handed.len() > MAX_ITEMS {
                     return Err(self.stop(format!(
                         "listing {base}: more than {MAX_ITEMS} objects; stopping (is the server sending the same objects again?)"
                     )));
                 }
-                token = page
-                    .pointer("/metadata/continue")
-                    .and_then(Value::as_str)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned);
+                page(fresh)?;
+                token = next;
                 match &token {
-                    None => return Ok(items),
+                    None => return Ok(()),
                     Some(t) if !tokens_seen.insert(t.clone()) => {
                         return Err(self.stop(format!(
                             "listing {base}: the server sent the same continue token twice; stopping instead of looping"
@@ -222,6 +234,34 @@ impl Transport<'_> {
                 "listing {base}: the server still sent a continue token after {max_pages} pages; stopping (raise --chunk-size if the list is really that long)"
             )));
         }
+    }
+
+    /// A whole list of `kind`, collected.
+    pub async fn list_all(&self, kind: ResourceKind, base: &str) -> Result<Vec<Object>, Failure> {
+        let mut all = Vec::new();
+        self.list(kind, base, &mut |page| {
+            all.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    }
+
+    /// An answer that does not fit the kind's schema.
+    fn malformed(&self, kind: ResourceKind, path: &str, bytes: &[u8], error: &serde_json::Error) -> Failure {
+        let info = kind.info();
+        let article = if info.kind.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        let an_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let message = if error.is_syntax() || error.is_eof() {
+            format!("GET {path}: the answer is not JSON")
+        } else if !an_object {
+            format!("the server sent something that is not {article} {}", info.kind)
+        } else {
+            let words = error.to_string();
+            let words = words.rfind(" at line ").map_or(words.as_str(), |i| &words[..i]).to_owned();
+            format!("the server sent {article} {} that does not fit its schema: {words} (GET {path})", info.kind)
+        };
+        Failure { code: 0, error: self.transport(message, None) }
     }
 
     fn stop(&self, message: String) -> Failure {
@@ -280,24 +320,6 @@ impl Transport<'_> {
         let reason = field("reason").unwrap_or_else(|| generic_reason.to_owned());
         let message = field("message").unwrap_or_else(|| format!("{generic_message} (GET {path})"));
         SourceError::Api { code, reason, message }
-    }
-}
-
-/// The items of one list page; items of typed lists carry no apiVersion/kind, so they get the
-/// list's.
-pub(super) fn take_items(page: &Value, items: &mut Vec<Value>) {
-    let kind = page.get("kind").and_then(Value::as_str).and_then(|k| k.strip_suffix("List")).unwrap_or_default();
-    let api_version = page.get("apiVersion").cloned().unwrap_or(Value::Null);
-    for mut item in page.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
-        if let Some(map) = item.as_object_mut() {
-            if !api_version.is_null() {
-                map.entry("apiVersion").or_insert_with(|| api_version.clone());
-            }
-            if !kind.is_empty() {
-                map.entry("kind").or_insert_with(|| Value::String(kind.to_owned()));
-            }
-        }
-        items.push(item);
     }
 }
 
