@@ -59,6 +59,16 @@ macro_rules! typed_iter {
 }
 
 impl Catalog {
+    /// A catalog of the objects in YAML `text` (tests build their inputs this way).
+    #[cfg(test)]
+    pub fn from_yaml(text: &str) -> Catalog {
+        let mut catalog = Catalog::new();
+        for object in crate::source::decode::decode(text).expect("test YAML decodes").objects {
+            catalog.insert(object.object, Origin("test".into()));
+        }
+        catalog
+    }
+
     /// An empty catalog.
     pub fn new() -> Catalog {
         Catalog::default()

@@ -497,18 +497,14 @@ mod tests {
 #[cfg(test)]
 mod rule_tests {
     use super::*;
-    use crate::catalog::{Catalog, Origin};
+    use crate::catalog::Catalog;
     use crate::mirror::RegistriesConfig;
     use crate::resolve::{Request, resolve};
-    use crate::source::decode::decode;
 
     /// Resolves a fixture and checks it with every opt-in rule switched on.
     fn findings(path: &str, disabled: Vec<Rule>) -> Vec<Finding> {
         let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        let mut catalog = Catalog::new();
-        for object in decode(&text).unwrap().objects {
-            catalog.insert(object.object, Origin(path.into()));
-        }
+        let catalog = Catalog::from_yaml(&text);
         let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
         let (resolutions, _) = resolve(&catalog, &resolver, &Request { namespace: None, selections: Vec::new() });
         let baseline = parse_baseline(

@@ -85,9 +85,14 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "SIZE", default_value = "8Gi", global = true, hide_short_help = true)]
     pub max_archive_size: String,
 
-    /// The most bytes YAML aliases may add to one file (alias bombs stop here).
+    /// The most bytes YAML aliases may add to the input, all files together (alias bombs stop
+    /// here).
     #[arg(long, value_name = "SIZE", default_value = "64Mi", global = true, hide_short_help = true)]
     pub max_alias_expansion: String,
+
+    /// The largest answer isctl reads from the cluster for one request (one list page).
+    #[arg(long, value_name = "SIZE", default_value = "512Mi", global = true, hide_short_help = true)]
+    pub max_response_size: String,
 
     /// Read lists from the cluster in pages of this many objects; 0 reads each list in one
     /// request.
@@ -186,7 +191,9 @@ pub enum Command {
         isctl serve --from must-gather.local.123/ --address 127.0.0.1:8080 --write-kubeconfig /tmp/mg.kubeconfig\n  \
         kubectl --kubeconfig /tmp/mg.kubeconfig get is -n openshift\n\n  \
         # Play a project-only user who may not read Images or mirror rules\n  \
-        isctl serve --from fixtures/must-gather --deny images --deny imagecontentsourcepolicies --token secret",
+        isctl serve --from fixtures/must-gather --deny images --deny imagecontentsourcepolicies\n\n  \
+        # Require a token (kubectl sends it over TLS only)\n  \
+        isctl serve --from fixtures/must-gather --token-file token.txt --tls-cert cert.pem --tls-key key.pem",
         display_order = 4
     )]
     Serve(ServeArgs),

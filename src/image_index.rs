@@ -112,31 +112,44 @@ impl<'a> ImageIndex<'a> {
 
     /// The digests of a manifest list's children, from its Image (empty when unknown).
     pub fn children(&self, digest: &str) -> Vec<String> {
-        self.catalog
-            .image(digest)
-            .map(|i| i.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
-            .unwrap_or_default()
+        manifest_children(self.catalog, digest)
     }
+}
+
+/// The digests of a manifest list's children, from its Image in `catalog` (empty when unknown).
+pub fn manifest_children(catalog: &Catalog, digest: &str) -> Vec<String> {
+    catalog
+        .image(digest)
+        .map(|i| i.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// Every digest a stream's history references, each manifest list followed by its children
 /// (from `children`), in history order, without repeats.
 pub fn referenced_digests(stream: &ImageStream, children: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+    referenced_digests_by_tag(stream, children).into_iter().map(|(digest, _)| digest).collect()
+}
+
+/// [`referenced_digests`], each with the first tag whose history references it (for messages).
+/// The one walk of a stream's images.
+pub fn referenced_digests_by_tag(stream: &ImageStream, children: impl Fn(&str) -> Vec<String>) -> Vec<(String, &str)> {
     let mut seen = BTreeSet::new();
     let mut digests = Vec::new();
-    for event in stream.status_tags().iter().flat_map(|t| t.history()) {
-        if event.image.is_empty() || !seen.insert(event.image.clone()) {
-            continue;
-        }
-        digests.push(event.image.clone());
-        let mut pending = children(&event.image);
-        pending.reverse();
-        while let Some(child) = pending.pop() {
-            if seen.insert(child.clone()) {
-                digests.push(child.clone());
-                let mut grandchildren = children(&child);
-                grandchildren.reverse();
-                pending.extend(grandchildren);
+    for tag in stream.status_tags() {
+        for event in tag.history() {
+            if event.image.is_empty() || !seen.insert(event.image.clone()) {
+                continue;
+            }
+            digests.push((event.image.clone(), tag.tag.as_str()));
+            let mut pending = children(&event.image);
+            pending.reverse();
+            while let Some(child) = pending.pop() {
+                if seen.insert(child.clone()) {
+                    digests.push((child.clone(), tag.tag.as_str()));
+                    let mut grandchildren = children(&child);
+                    grandchildren.reverse();
+                    pending.extend(grandchildren);
+                }
             }
         }
     }
@@ -146,15 +159,9 @@ pub fn referenced_digests(stream: &ImageStream, children: impl Fn(&str) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Origin;
-    use crate::source::decode::decode;
 
     fn catalog(text: &str) -> Catalog {
-        let mut catalog = Catalog::new();
-        for object in decode(text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        catalog
+        Catalog::from_yaml(text)
     }
 
     const STREAM: &str = "\

@@ -81,7 +81,9 @@ pub fn find<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: &str, name:
     }
     let (stream_name, tag) = name.split_once(':')?;
     match catalog.stream(namespace, stream_name) {
-        Some(stream) => stream_tags::synthesize(stream, tag, catalog).map(|t| Listed::Tag(Box::new(Cow::Owned(t)))),
+        Some(stream) => {
+            stream_tags::synthesize(&stream.tag_index(), tag, catalog).map(|t| Listed::Tag(Box::new(Cow::Owned(t))))
+        }
         None => catalog
             .stream_tags()
             .find(|t| t.metadata.namespace() == namespace && t.metadata.name() == name)
@@ -140,8 +142,9 @@ pub fn namespaces_holding(catalog: &Catalog, kind: ResourceKind, name: &str) -> 
 fn stream_tags_in<'a>(catalog: &'a Catalog, namespace: Option<&str>) -> BTreeMap<(String, String), Listed<'a>> {
     let mut tags = BTreeMap::new();
     for stream in catalog.streams_in(namespace) {
+        let index = stream.tag_index();
         for status in stream.status_tags() {
-            if let Some(tag) = stream_tags::synthesize(stream, &status.tag, catalog) {
+            if let Some(tag) = stream_tags::synthesize(&index, &status.tag, catalog) {
                 let key = (tag.metadata.namespace().to_owned(), tag.metadata.name().to_owned());
                 tags.insert(key, Listed::Tag(Box::new(Cow::Owned(tag))));
             }
@@ -157,8 +160,6 @@ fn stream_tags_in<'a>(catalog: &'a Catalog, namespace: Option<&str>) -> BTreeMap
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Origin;
-    use crate::source::decode::decode;
 
     fn catalog() -> Catalog {
         let text = "\
@@ -184,11 +185,7 @@ apiVersion: image.openshift.io/v1
 kind: Image
 metadata: {name: 'sha256:1'}
 ";
-        let mut catalog = Catalog::new();
-        for object in decode(text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        catalog
+        Catalog::from_yaml(text)
     }
 
     fn names(listed: &[Listed<'_>]) -> Vec<String> {

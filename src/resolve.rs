@@ -2,7 +2,7 @@
 //! objects and to the places a node pulls each digest from. The result is the versioned
 //! `ImageStreamResolution` document (docs/resolution.md); renderers only format it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use crate::catalog::Catalog;
 use crate::image_index::{Found, ImageIndex};
 use crate::mirror::plan::{PolicyVerdict, PullSource, Resolver, SourceKind};
 use crate::mirror::pull_through::{PullThrough, PullThroughPlan, Release};
-use crate::model::imagestream::{NamedTagEventList, TagEvent, TagEventCondition, TagReference};
+use crate::model::imagestream::{TagEvent, TagEventCondition, TagIndex, TagReference};
 use crate::model::{Image, ImageStream};
 use crate::reference::Reference;
 use crate::stream_tags::pull_spec;
@@ -243,33 +243,6 @@ pub struct Request {
     pub selections: Vec<Selection>,
 }
 
-/// A stream's spec and status tags by name: lookups are not linear in the number of tags.
-struct TagTable<'a> {
-    stream: &'a ImageStream,
-    spec: HashMap<&'a str, &'a TagReference>,
-    status: HashMap<&'a str, &'a NamedTagEventList>,
-}
-
-impl<'a> TagTable<'a> {
-    fn new(stream: &'a ImageStream) -> TagTable<'a> {
-        // The first entry of a name wins, as a linear search finds it.
-        let mut spec = HashMap::new();
-        for tag in stream.spec_tags() {
-            spec.entry(tag.name.as_str()).or_insert(tag);
-        }
-        let mut status = HashMap::new();
-        for tag in stream.status_tags() {
-            status.entry(tag.tag.as_str()).or_insert(tag);
-        }
-        TagTable { stream, spec, status }
-    }
-
-    /// Spec and status tag names, sorted and without repeats.
-    fn names(&self) -> BTreeSet<&'a str> {
-        self.spec.keys().chain(self.status.keys()).copied().collect()
-    }
-}
-
 /// What the loaded input lacks, for warnings that apply to every stream.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InputGaps {
@@ -364,7 +337,7 @@ pub fn resolve(catalog: &Catalog, resolver: &Resolver, request: &Request) -> (Ve
                 None => {
                     chosen.insert(key, None);
                 }
-                Some(tag) if TagTable::new(stream).names().contains(tag.as_str()) => {
+                Some(tag) if TagIndex::new(stream).names().contains(tag.as_str()) => {
                     // A whole-stream selection (None) already covers every tag.
                     if let Some(tags) = chosen.entry(key).or_insert_with(|| Some(BTreeSet::new())) {
                         tags.insert(tag.clone());
@@ -398,7 +371,7 @@ struct Context<'a> {
 /// and ends at a spec tag that is not itself a reference to another tag. A chain that loops,
 /// leaves the stream or namespace, or ends at a tag without a spec entry (a pushed tag) makes
 /// no alias.
-fn alias_target(table: &TagTable<'_>, tag: &str) -> Option<String> {
+fn alias_target(table: &TagIndex<'_>, tag: &str) -> Option<String> {
     let stream = table.stream;
     let mut current = tag.to_owned();
     let mut seen = BTreeSet::new();
@@ -431,7 +404,7 @@ fn alias_target(table: &TagTable<'_>, tag: &str) -> Option<String> {
 }
 
 fn resolve_stream(stream: &ImageStream, only: Option<&BTreeSet<String>>, context: &Context<'_>) -> StreamResolution {
-    let table = TagTable::new(stream);
+    let table = TagIndex::new(stream);
     let all_names = table.names();
     let mut names: Vec<String> =
         all_names.iter().filter(|t| only.is_none_or(|o| o.contains(**t))).map(|t| (*t).to_owned()).collect();
@@ -478,7 +451,7 @@ fn resolve_stream(stream: &ImageStream, only: Option<&BTreeSet<String>>, context
     }
 }
 
-fn resolve_tag(table: &TagTable<'_>, name: &str, context: &Context<'_>) -> TagResolution {
+fn resolve_tag(table: &TagIndex<'_>, name: &str, context: &Context<'_>) -> TagResolution {
     let spec_tag = table.spec.get(name).copied();
     let status = table.status.get(name).copied();
     let history: &[TagEvent] = status.map(|s| s.history()).unwrap_or_default();
@@ -669,19 +642,14 @@ fn with_children(mut info: ImageInfo, list_pull_spec: &str, context: &Context<'_
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Origin;
+
     use crate::mirror::RegistriesConfig;
-    use crate::source::decode::decode;
 
     const D1: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
     const D2: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
     fn catalog(text: &str) -> Catalog {
-        let mut catalog = Catalog::new();
-        for object in decode(text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        catalog
+        Catalog::from_yaml(text)
     }
 
     fn run(text: &str, selections: &[(&str, Option<&str>)]) -> (Vec<StreamResolution>, Vec<Missing>) {

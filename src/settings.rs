@@ -204,6 +204,7 @@ impl Settings {
                 insecure_skip_tls_verify: global.insecure_skip_tls_verify,
                 request_timeout,
                 chunk_size: global.chunk_size as usize,
+                max_response_size: size("--max-response-size", &global.max_response_size)?,
             })
         } else {
             Input::Files(global.from.clone(), limits)
@@ -265,12 +266,15 @@ pub enum ScopeRequest {
 
 impl ScopeRequest {
     /// From the flags.
-    pub fn from_args(args: &ScopeArgs) -> ScopeRequest {
-        match (&args.namespace, args.all_namespaces) {
+    pub fn from_args(args: &ScopeArgs) -> Result<ScopeRequest, SettingsError> {
+        Ok(match (&args.namespace, args.all_namespaces) {
             (_, true) => ScopeRequest::All,
-            (Some(ns), false) => ScopeRequest::Namespace(ns.clone()),
+            (Some(ns), false) => {
+                checked_name("namespace", ns)?;
+                ScopeRequest::Namespace(ns.clone())
+            }
             (None, false) => ScopeRequest::Default,
-        }
+        })
     }
 
     /// The scope, given the input's default namespace.
@@ -284,6 +288,16 @@ impl ScopeRequest {
 }
 
 pub use crate::resolve::Selection;
+
+/// Refuses a name or namespace the API server would refuse as a path segment (empty, `.`, `..`,
+/// `/`, `%`), before it becomes part of a request, as kubectl does.
+fn checked_name(what: &str, name: &str) -> Result<(), SettingsError> {
+    match crate::names::path_segment_problem(name) {
+        None => Ok(()),
+        Some(_) if name.is_empty() => Err(usage(format!("{what} may not be empty"))),
+        Some(problem) => Err(usage(format!("invalid {what} {name:?}: {problem}"))),
+    }
+}
 
 /// Parses `STREAM[:TAG]` arguments; names with `-A` are refused as kubectl refuses them.
 fn selections(arguments: &[String], scope: &ScopeRequest) -> Result<Vec<Selection>, SettingsError> {
@@ -299,6 +313,10 @@ fn selections(arguments: &[String], scope: &ScopeRequest) -> Result<Vec<Selectio
             };
             if stream.is_empty() || tag == Some("") || argument.contains('@') || tag.is_some_and(|t| t.contains(':')) {
                 return Err(usage(format!("{argument:?} is not STREAM or STREAM:TAG")));
+            }
+            checked_name("resource name", stream)?;
+            if let Some(tag) = tag {
+                checked_name("tag", tag)?;
             }
             Ok(Selection { stream: stream.to_owned(), tag: tag.map(str::to_owned) })
         })
@@ -333,7 +351,7 @@ impl CommandSettings {
             Command::Mirrors(args) => CommandSettings::Mirrors(MirrorsSettings::resolve(args)?),
             Command::Resolve(args) => CommandSettings::Resolve(ResolveSettings::resolve(args)?),
             Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
-            Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)),
+            Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)?),
             Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args)?),
         })
     }
@@ -369,9 +387,12 @@ impl GetSettings {
                     args.kind
                 ))
             })?;
-        let scope = ScopeRequest::from_args(&args.scope);
+        let scope = ScopeRequest::from_args(&args.scope)?;
         if scope == ScopeRequest::All && !args.names.is_empty() {
             return Err(usage("a resource cannot be retrieved by name across all namespaces"));
+        }
+        for name in &args.names {
+            checked_name("resource name", name)?;
         }
         if kind == ResourceKind::ImageStreamTag
             && let Some(bad) =
@@ -413,7 +434,7 @@ impl DescribeSettings {
             .ok_or_else(|| {
                 usage(format!("isctl describes imagestreams (is) and imagestreamtags (istag), not {:?}", args.kind))
             })?;
-        let scope = ScopeRequest::from_args(&args.scope);
+        let scope = ScopeRequest::from_args(&args.scope)?;
         if scope == ScopeRequest::All {
             return Err(usage("describe reads one namespace: give -n NAMESPACE, not -A"));
         }
@@ -504,7 +525,7 @@ pub const TABLE_HISTORY: usize = 5;
 impl ResolveSettings {
     /// Checks and resolves `resolve`'s arguments.
     pub fn resolve(args: &ResolveArgs) -> Result<ResolveSettings, SettingsError> {
-        let scope = ScopeRequest::from_args(&args.scope);
+        let scope = ScopeRequest::from_args(&args.scope)?;
         let history = if args.history.current { Some(1) } else { args.history.history };
         Ok(ResolveSettings {
             selections: selections(&args.streams, &scope)?,
@@ -545,7 +566,7 @@ pub struct CheckSettings {
 impl CheckSettings {
     /// Checks and resolves `check`'s arguments.
     pub fn resolve(args: &CheckArgs) -> Result<CheckSettings, SettingsError> {
-        let scope = ScopeRequest::from_args(&args.scope);
+        let scope = ScopeRequest::from_args(&args.scope)?;
         let max_age = match &args.max_age {
             Some(text) => Some(duration::parse(text, duration::AGE).map_err(|reason| SettingsError::Duration {
                 flag: "--max-age",
@@ -581,8 +602,12 @@ pub struct RecordSettings {
 
 impl RecordSettings {
     /// Resolves `record`'s arguments.
-    pub fn resolve(args: &RecordArgs) -> RecordSettings {
-        RecordSettings { dir: args.dir.clone(), scope: ScopeRequest::from_args(&args.scope) }
+    pub fn resolve(args: &RecordArgs) -> Result<RecordSettings, SettingsError> {
+        let dir = &args.dir;
+        if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+            return Err(usage(format!("{} exists and is not empty; record into a new directory", dir.display())));
+        }
+        Ok(RecordSettings { dir: dir.clone(), scope: ScopeRequest::from_args(&args.scope)? })
     }
 }
 
@@ -704,13 +729,16 @@ mod tests {
     #[test]
     fn scope_defaults_like_kubectl_and_all_namespaces_wins() {
         let args = |ns: Option<&str>, all| ScopeArgs { namespace: ns.map(str::to_owned), all_namespaces: all };
-        assert_eq!(ScopeRequest::from_args(&args(None, false)).resolve("team"), Scope::Namespace("team".into()));
         assert_eq!(
-            ScopeRequest::from_args(&args(Some("openshift"), false)).resolve("team"),
+            ScopeRequest::from_args(&args(None, false)).unwrap().resolve("team"),
+            Scope::Namespace("team".into())
+        );
+        assert_eq!(
+            ScopeRequest::from_args(&args(Some("openshift"), false)).unwrap().resolve("team"),
             Scope::Namespace("openshift".into())
         );
-        assert_eq!(ScopeRequest::from_args(&args(None, true)).resolve("team"), Scope::All);
-        assert_eq!(ScopeRequest::from_args(&args(Some("x"), true)), ScopeRequest::All);
+        assert_eq!(ScopeRequest::from_args(&args(None, true)).unwrap().resolve("team"), Scope::All);
+        assert_eq!(ScopeRequest::from_args(&args(Some("x"), true)).unwrap(), ScopeRequest::All);
         assert!(Scope::All.contains("x"));
     }
 

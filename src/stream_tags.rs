@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::Catalog;
-use crate::model::imagestream::{TagEvent, TagReference};
+use crate::model::imagestream::{TagEvent, TagIndex, TagReference};
 use crate::model::{Image, ImageStream, ImageStreamTag, ObjectMeta};
 
 /// The pull spec for a history item after the tag's reference policy: with `Local` and an
@@ -20,10 +20,12 @@ pub fn pull_spec(stream: &ImageStream, spec_tag: Option<&TagReference>, event: &
 /// Builds the ImageStreamTag `stream:tag` as a GET would return it, or `None` when the tag has
 /// no current image (the server answers NotFound then). When the Image is not in the input, the
 /// embedded image holds just its name and pull spec, as in a server LIST.
-pub fn synthesize(stream: &ImageStream, tag: &str, catalog: &Catalog) -> Option<ImageStreamTag> {
-    let status = stream.status_tag(tag)?;
+/// `tags` is the stream's [`TagIndex`]: listing every tag of a stream stays linear.
+pub fn synthesize(tags: &TagIndex<'_>, tag: &str, catalog: &Catalog) -> Option<ImageStreamTag> {
+    let stream = tags.stream;
+    let status = *tags.status.get(tag)?;
     let current = status.history().first().filter(|e| !e.image.is_empty())?;
-    let spec_tag = stream.spec_tag(tag);
+    let spec_tag = tags.spec.get(tag).copied();
     let mut image = match catalog.image(&current.image) {
         Some(found) => {
             let mut image = found.clone();
@@ -74,12 +76,7 @@ pub fn synthesize(stream: &ImageStream, tag: &str, catalog: &Catalog) -> Option<
 
 /// Every digest a stream's history references, manifest-list children after their list.
 fn referenced_digests(stream: &ImageStream, catalog: &Catalog) -> Vec<String> {
-    crate::image_index::referenced_digests(stream, |digest| {
-        catalog
-            .image(digest)
-            .map(|i| i.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
-            .unwrap_or_default()
-    })
+    crate::image_index::referenced_digests(stream, |digest| crate::image_index::manifest_children(catalog, digest))
 }
 
 /// The `imagestreams/{name}/layers` subresource as the server builds it: every blob of every
@@ -221,16 +218,16 @@ mod tests {
         .unwrap();
         catalog.insert(Object::Image(Box::new(image)), Origin("t".into()));
         let s = stream();
-        let tag = synthesize(&s, "latest", &catalog).unwrap();
+        let tag = synthesize(&s.tag_index(), "latest", &catalog).unwrap();
         assert_eq!(tag.metadata.name(), "cli:latest");
         assert_eq!(tag.metadata.creation_timestamp.as_deref(), Some("2026-01-01T00:00:00Z"));
         assert_eq!(tag.generation, Some(2));
         assert!(!tag.image.extra.contains_key("dockerImageManifest"));
         assert_eq!(tag.image.metadata.annotations.as_ref().unwrap()["description"], "d");
         assert!(tag.image.docker_image_reference.unwrap().starts_with("image-registry."));
-        assert!(synthesize(&s, "broken", &catalog).is_none());
+        assert!(synthesize(&s.tag_index(), "broken", &catalog).is_none());
         // Without the Image object, a minimal image still names the digest.
-        let old = synthesize(&s, "old", &catalog).unwrap();
+        let old = synthesize(&s.tag_index(), "old", &catalog).unwrap();
         assert_eq!(old.image.metadata.name(), "sha256:bb");
     }
 }

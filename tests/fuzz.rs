@@ -82,6 +82,7 @@ const TOKENS: &[&[u8]] = &[
     b"..",
     b"\\u0000",
     "\u{1b}[31m".as_bytes(),
+    b"\"t\\e[31m\\a\\r\\n\"",
     "€".as_bytes(),
     b"\xff\xfe",
     b"sha256:",
@@ -292,5 +293,67 @@ fn mirror_engine() {
                 assert_eq!(plan.sources.last().map(|s| s.kind), Some(SourceKind::Source), "{reference}");
             }
         }
+    });
+}
+
+/// The renderers over whatever the decoder accepts: tables at any width, describe and plans never
+/// panic, and no control character from the input reaches what a person sees.
+#[test]
+fn renderers() {
+    use isctl::render::describe::{DescribeOptions, describe};
+    use isctl::render::resolution::{FindingOptions, History, TableOptions, findings, render};
+    use isctl::resolve::{InputGaps, Request, resolve};
+    let corpus: Vec<Vec<u8>> = corpus()
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("ImageStream"))
+        .map(|(_, bytes)| bytes)
+        .collect();
+    assert!(!corpus.is_empty());
+    let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+    let mut rng = Rng::new(5);
+    let inputs = (0..iterations()).map(|i| {
+        let seed = &corpus[i % corpus.len()];
+        let other = &corpus[rng.below(corpus.len())];
+        mutate(&mut rng, seed, other)
+    });
+    let limits = Limits { alias_expansion: 1 << 20 };
+    let widths = std::cell::Cell::new(7u64);
+    run("renderers", inputs, |input| {
+        let Ok(text) = std::str::from_utf8(input) else { return };
+        let Ok(decoded) = decode_with(text, &limits) else { return };
+        let mut catalog = Catalog::new();
+        for object in decoded.objects {
+            catalog.insert(object.object, Origin("fuzz".into()));
+        }
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let (resolutions, _) = resolve(&catalog, &resolver, &Request { namespace: None, selections: Vec::new() });
+        let gaps = InputGaps::of(&catalog);
+        widths.set(widths.get().wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
+        let width = (widths.get() >> 33) as usize % 200;
+        let mut seen = String::new();
+        for wide in [false, true] {
+            let options = TableOptions {
+                wide,
+                no_headers: false,
+                namespaces: true,
+                now,
+                width: Some(width),
+                color: false,
+                history: History::All,
+                gaps,
+            };
+            seen.push_str(&render(&resolutions, options).text);
+        }
+        for finding in findings(&resolutions, FindingOptions { verbose: true, brief: true, gaps }) {
+            seen.push_str(&isctl::printer::terminal_safe(&finding.text));
+        }
+        for resolution in &resolutions {
+            let Some(stream) = catalog.stream(&resolution.metadata.namespace, &resolution.metadata.name) else {
+                continue;
+            };
+            let options = DescribeOptions { tag: None, history: Some(3), gaps, now };
+            seen.push_str(&describe(resolution, stream, &resolver, options));
+        }
+        assert!(!seen.contains(['\u{1b}', '\u{7}', '\r']), "a control character reached the output");
     });
 }

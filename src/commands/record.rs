@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::catalog::Catalog;
-use crate::error::{CommandError, CommandResult, ExitStatus};
+use crate::error::{CommandResult, ExitStatus};
 use crate::image_index::ImageIndex;
 use crate::listing;
 use crate::model::ResourceKind;
@@ -22,19 +22,10 @@ use crate::source::Wants;
 fn referenced_images(catalog: &Catalog, index: &ImageIndex<'_>, scope: &Scope) -> BTreeMap<String, String> {
     let mut referenced = BTreeMap::new();
     for stream in catalog.streams_in(scope.namespace()) {
-        for tag in stream.status_tags() {
-            let label = format!("{}/{}:{}", stream.metadata.namespace(), stream.metadata.name(), tag.tag);
-            // The stream's own walk, narrowed to this tag's history for the label.
-            for event in tag.history().iter().filter(|e| !e.image.is_empty()) {
-                let mut pending = vec![event.image.clone()];
-                while let Some(digest) = pending.pop() {
-                    if referenced.contains_key(&digest) {
-                        continue;
-                    }
-                    pending.extend(index.children(&digest));
-                    referenced.insert(digest, label.clone());
-                }
-            }
+        let meta = &stream.metadata;
+        for (digest, tag) in crate::image_index::referenced_digests_by_tag(stream, |d| index.children(d)) {
+            let label = || format!("{}/{}:{tag}", meta.namespace(), meta.name());
+            referenced.entry(digest).or_insert_with(label);
         }
     }
     referenced
@@ -153,12 +144,6 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
 
 /// Runs `record`.
 pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
-    if args.dir.exists() && std::fs::read_dir(&args.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(CommandError::usage(format!(
-            "{} exists and is not empty; record into a new directory",
-            args.dir.display()
-        )));
-    }
     let scope = ctx.scope(&args.scope);
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),

@@ -21,6 +21,12 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
         Some(TokenSource::File(path)) => Some(read_token(path)?),
         None => None,
     };
+    if token.is_some() && settings.tls.is_none() {
+        ctx.printer.warning(
+            "a token over plain http: kubectl never sends credentials over http, so it will be refused (401); \
+             add --tls-cert and --tls-key for kubectl, or keep http for clients that send the token anyway",
+        );
+    }
     let catalog = super::load(ctx, &Wants::default())?;
     let objects = catalog.len();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -128,7 +134,16 @@ fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> S
     )
 }
 
-#[cfg(test)]
+/// Elsewhere there is no file mode to make a file private: refuse rather than leak a token.
+#[cfg(not(unix))]
+fn write_private(_path: &Path, _text: &str) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "writing a kubeconfig only its owner can read needs a Unix system",
+    ))
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -178,17 +178,11 @@ impl PullThrough {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Origin;
-    use crate::source::decode::decode;
 
     const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     fn pull_through(text: &str, release: Release) -> PullThrough {
-        let mut catalog = Catalog::new();
-        for object in decode(text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        PullThrough::from_catalog(&catalog, release)
+        PullThrough::from_catalog(&Catalog::from_yaml(text), release)
     }
 
     fn order(plan: &PullThroughPlan) -> Vec<&str> {

@@ -3,17 +3,12 @@
 
 use super::config::RegistriesConfig;
 use super::plan::{PullType, Resolver, SourceKind};
-use crate::catalog::{Catalog, Origin};
-use crate::source::decode::decode;
+use crate::catalog::Catalog;
 
 const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 fn catalog(yaml: &str) -> Catalog {
-    let mut catalog = Catalog::new();
-    for object in decode(yaml).expect("test YAML decodes").objects {
-        catalog.insert(object.object, Origin("test".into()));
-    }
-    catalog
+    Catalog::from_yaml(yaml)
 }
 
 fn resolver(yaml: &str) -> Resolver {

@@ -228,6 +228,11 @@ impl ImageStream {
         self.status_tags().iter().find(|t| t.tag == tag)
     }
 
+    /// The spec and status tags by name, for many lookups (each of the two above is linear).
+    pub fn tag_index(&self) -> TagIndex<'_> {
+        TagIndex::new(self)
+    }
+
     /// `status.dockerImageRepository`, the internal registry location.
     pub fn internal_repository(&self) -> Option<&str> {
         self.status.as_ref()?.docker_image_repository.as_deref().filter(|s| !s.is_empty())
@@ -250,6 +255,37 @@ impl NamedTagEventList {
     /// The failed `ImportSuccess` condition, if the last import failed.
     pub fn failed_import(&self) -> Option<&TagEventCondition> {
         self.conditions.as_deref().unwrap_or_default().iter().find(|c| c.kind == "ImportSuccess" && c.status == "False")
+    }
+}
+
+/// A stream's spec and status tags by name: lookups are not linear in the number of tags, so
+/// walking every tag of a stream of thousands stays linear too.
+pub struct TagIndex<'a> {
+    /// The stream.
+    pub stream: &'a ImageStream,
+    /// Spec tags by name.
+    pub spec: std::collections::HashMap<&'a str, &'a TagReference>,
+    /// Status tags by name.
+    pub status: std::collections::HashMap<&'a str, &'a NamedTagEventList>,
+}
+
+impl<'a> TagIndex<'a> {
+    /// Indexes `stream`'s tags; the first entry of a name wins, as a linear search finds it.
+    pub fn new(stream: &'a ImageStream) -> TagIndex<'a> {
+        let mut spec = std::collections::HashMap::new();
+        for tag in stream.spec_tags() {
+            spec.entry(tag.name.as_str()).or_insert(tag);
+        }
+        let mut status = std::collections::HashMap::new();
+        for tag in stream.status_tags() {
+            status.entry(tag.tag.as_str()).or_insert(tag);
+        }
+        TagIndex { stream, spec, status }
+    }
+
+    /// Spec and status tag names, sorted and without repeats.
+    pub fn names(&self) -> std::collections::BTreeSet<&'a str> {
+        self.spec.keys().chain(self.status.keys()).copied().collect()
     }
 }
 

@@ -98,10 +98,13 @@ pub fn end(text: &str, max: usize) -> String {
         return text.to_owned();
     }
     let mut out = String::new();
+    let mut taken = 0;
     for c in text.chars() {
-        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > max {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if taken + w + 1 > max {
             break;
         }
+        taken += w;
         out.push(c);
     }
     out.push('…');
@@ -135,18 +138,23 @@ pub fn middle(text: &str, max: usize) -> String {
     let head_width = (keep * 2).div_ceil(3);
     let tail_width = keep - head_width;
     let mut head = String::new();
+    let mut taken = 0;
     for c in text.chars() {
-        if width(&head) + width(c.encode_utf8(&mut [0; 4])) > head_width {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if taken + w > head_width {
             break;
         }
+        taken += w;
         head.push(c);
     }
     let mut tail: Vec<char> = Vec::new();
+    let mut taken = 0;
     for c in text.chars().rev() {
-        let current: String = tail.iter().rev().collect();
-        if width(&current) + width(c.encode_utf8(&mut [0; 4])) > tail_width {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if taken + w > tail_width {
             break;
         }
+        taken += w;
         tail.push(c);
     }
     let tail: String = tail.into_iter().rev().collect();

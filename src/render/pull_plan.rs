@@ -102,16 +102,11 @@ pub fn notes(plan: &PullPlan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Catalog, Origin};
+    use crate::catalog::Catalog;
     use crate::mirror::{RegistriesConfig, Resolver};
-    use crate::source::decode::decode;
 
     fn resolver(text: &str) -> Resolver {
-        let mut catalog = Catalog::new();
-        for object in decode(text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        Resolver::new(RegistriesConfig::from_catalog(&catalog))
+        Resolver::new(RegistriesConfig::from_catalog(&Catalog::from_yaml(text)))
     }
 
     const RULES: &str = "apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nmetadata: {name: tags}\nspec:\n  imageTagMirrors:\n  - {source: quay.io/x, mirrors: [m.local/x], mirrorSourcePolicy: NeverContactSource}\n";

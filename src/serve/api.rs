@@ -519,8 +519,6 @@ fn parse_field_selector(text: &str) -> Result<Vec<(String, String, bool)>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Origin;
-    use crate::source::decode::decode;
 
     #[test]
     fn lists_are_told_from_gets_and_discovery() {
@@ -561,7 +559,6 @@ mod tests {
     }
 
     fn api(options: Options) -> Api {
-        let mut catalog = Catalog::new();
         let text = (0..5)
             .map(|i| {
                 format!(
@@ -570,10 +567,7 @@ mod tests {
                 )
             })
             .collect::<String>();
-        for object in decode(&text).unwrap().objects {
-            catalog.insert(object.object, Origin("t".into()));
-        }
-        Api::new(catalog, Options { user: "u".into(), ..options }, Timestamp::UNIX_EPOCH)
+        Api::new(Catalog::from_yaml(&text), Options { user: "u".into(), ..options }, Timestamp::UNIX_EPOCH)
     }
 
     fn get(api: &Api, path: &str, query: &[(&str, &str)]) -> Reply {

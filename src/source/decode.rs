@@ -69,6 +69,8 @@ pub struct Decoded {
     pub objects: Vec<DecodedObject>,
     /// Objects of other kinds.
     pub skipped: Vec<SkippedObject>,
+    /// Bytes YAML aliases added to the file's scalars (counted against the load's budget).
+    pub alias_expansion: u64,
 }
 
 /// Bounds on what one file may cost beyond its own size.
@@ -101,8 +103,9 @@ pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> 
         }
     }
     // Aliases are the one way a small YAML file can make a huge answer: measure first.
+    let mut alias_expansion = 0;
     if text.contains('&') && text.contains('*') {
-        measure(text, limits.alias_expansion)?;
+        alias_expansion = measure(text, limits.alias_expansion)?;
     }
     let untagged;
     let text = if text.contains("!!timestamp") {
@@ -112,8 +115,8 @@ pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> 
         text
     };
     let envelopes: Vec<Option<Envelope>> =
-        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert_error)?;
-    let mut decoded = Decoded::default();
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(|e| yaml_error(&e))?;
+    let mut decoded = Decoded { alias_expansion, ..Decoded::default() };
     let mut plans = VecDeque::new();
     for envelope in envelopes.into_iter() {
         let Some(envelope) = envelope else {
@@ -127,7 +130,7 @@ pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> 
     }
     let _guard = PlanGuard::install(plans, true);
     let documents: Vec<PlannedDocument> =
-        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert_error)?;
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(|e| yaml_error(&e))?;
     decoded.objects = documents.into_iter().flat_map(|d| d.0).collect();
     Ok(decoded)
 }
@@ -159,13 +162,13 @@ thread_local! {
 
 /// Walks every document, aliases expanded, adding up scalar bytes; fails once they exceed the
 /// file's size by more than `expansion`. Nothing is kept, so an alias bomb costs a bounded amount
-/// of counting.
-fn measure(text: &str, expansion: u64) -> Result<(), DecodeError> {
+/// of counting. Returns the bytes the aliases added.
+fn measure(text: &str, expansion: u64) -> Result<u64, DecodeError> {
     MEASURED.with(|m| m.set((0, (text.len() as u64).saturating_add(expansion), expansion)));
     let result = serde_saphyr::from_multiple_with_options::<Measure>(text, options());
     match result {
-        Ok(_) => Ok(()),
-        Err(error) => Err(convert_error(error)),
+        Ok(_) => Ok(MEASURED.with(|m| m.get().0).saturating_sub(text.len() as u64)),
+        Err(error) => Err(yaml_error(&error)),
     }
 }
 
@@ -188,7 +191,7 @@ impl MeasureVisitor {
             m.set((seen, limit, expansion));
             if seen > limit {
                 return Err(E::custom(format!(
-                    "YAML aliases make this file more than {} larger than it is (raise --max-alias-expansion to read it)",
+                    "YAML aliases expand the input by more than {} (raise --max-alias-expansion to read it)",
                     crate::quantity::format_bytes(expansion)
                 )));
             }
@@ -295,7 +298,10 @@ fn options() -> serde_saphyr::Options {
     options
 }
 
-fn convert_error(error: serde_saphyr::Error) -> DecodeError {
+/// A YAML parser error in isctl's words: its position apart, its message without the parser's
+/// own position notes, library advice or jargon. The one place parser errors are worded (input
+/// files here; kubeconfig files redact the message further).
+pub(crate) fn yaml_error(error: &serde_saphyr::Error) -> DecodeError {
     let position = error.location().map(|l| Position { line: l.line(), column: l.column() }).unwrap_or_default();
     let rendered = error.without_snippet().to_string();
     let first = rendered.lines().next().unwrap_or_default();
@@ -307,6 +313,7 @@ fn convert_error(error: serde_saphyr::Error) -> DecodeError {
     };
     // Library advice is not for our users.
     let mut message = message.split(", set DuplicateKeyPolicy").next().unwrap_or(message);
+    message = message.split("; use Option<").next().unwrap_or(message);
     // The positions some messages end with (" at line L, column C", "(defined at line L, column
     // C)", "(used at line L, column C)"): the caller prints the position once.
     while let Some(cut) = trailing_position(message) {
@@ -710,7 +717,7 @@ mod tests {
         let error = decode_with(&text, &Limits { alias_expansion: 1 << 20 }).unwrap_err();
         assert_eq!(
             error.message,
-            "YAML aliases make this file more than 1Mi larger than it is (raise --max-alias-expansion to read it)"
+            "YAML aliases expand the input by more than 1Mi (raise --max-alias-expansion to read it)"
         );
         // A few honest aliases are fine.
         let honest = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: a, labels: &l {x: y}}\nspec: {tags: [{name: t, annotations: *l}]}\n";

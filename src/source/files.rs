@@ -61,6 +61,8 @@ impl Source for FileSource {
             seen_files: BTreeSet::new(),
             seen_dirs: BTreeSet::new(),
             progress: Progress::default(),
+            alias_budget: self.limits.decode.alias_expansion,
+            roots: Vec::new(),
         };
         for path in &self.paths {
             if path.as_os_str() == "-" {
@@ -85,6 +87,10 @@ struct Loader<'a> {
     seen_dirs: BTreeSet<PathBuf>,
     namespace_for_unset: Option<String>,
     progress: Progress,
+    /// Bytes YAML aliases may still add, over every file of the load (`--max-alias-expansion`).
+    alias_budget: u64,
+    /// The directories named with --from, canonical: the walk stays inside them.
+    roots: Vec<PathBuf>,
 }
 
 /// The file's name ends with one of `extensions`, in any case (`.YAML` is YAML too).
@@ -244,7 +250,23 @@ impl Loader<'_> {
     }
 
     fn directory(&mut self, path: &Path, explicit: bool) -> Result<(), SourceError> {
-        let canonical = fs::canonicalize(path).map_err(|e| read_error(path, e))?;
+        let canonical = match fs::canonicalize(path) {
+            Ok(canonical) => canonical,
+            Err(e) if !explicit => {
+                let words = read_error(path, e).to_string();
+                self.ignore(path, format!("cannot be read: {}", words.rsplit(": ").next().unwrap_or("")));
+                return Ok(());
+            }
+            Err(e) => return Err(read_error(path, e)),
+        };
+        if explicit {
+            self.roots.push(canonical.clone());
+        } else if !self.roots.iter().any(|root| canonical.starts_with(root)) {
+            // As kubectl -R: a link out of the tree is not followed (a link to / would walk
+            // the whole machine).
+            self.pass(path, "a symbolic link out of the --from directory: not followed");
+            return Ok(());
+        }
         if !self.seen_dirs.insert(canonical) {
             match explicit {
                 true => self.ignore(path, "given more than once; read once".into()),
@@ -350,7 +372,12 @@ impl Loader<'_> {
             let column = (valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)) as u64 + 1;
             (Position { line, column }, "not UTF-8 text (a binary file?)".to_owned())
         });
-        let decoded = text.and_then(|text| decode_with(text, &self.limits.decode).map_err(|e| (e.position, e.message)));
+        // One alias budget for the whole load: many files may not each spend all of it.
+        let limits = decode::Limits { alias_expansion: self.alias_budget };
+        let decoded = text.and_then(|text| decode_with(text, &limits).map_err(|e| (e.position, e.message)));
+        if let Ok(decoded) = &decoded {
+            self.alias_budget = self.alias_budget.saturating_sub(decoded.alias_expansion);
+        }
         let decoded = match decoded {
             Ok(decoded) => decoded,
             Err((position, message)) if !explicit && !mentions_our_kinds(bytes) => {

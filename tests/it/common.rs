@@ -160,3 +160,21 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A child process killed (and reaped) when the guard goes out of scope, so a failing assert
+/// never leaves a server running.
+pub struct KillOnDrop(pub Child);
+
+impl KillOnDrop {
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.0.try_wait().map(|status| status.is_none()).unwrap_or(false)
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{DEMO, Server, isctl, output};
+use crate::common::{DEMO, KillOnDrop, Server, isctl, output};
 use crate::fault_server::{FaultServer, Reply, empty_list, not_found, stream_list};
 
 const HEX: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -260,7 +260,7 @@ fn item_05_serve_secrets_stay_private() {
 }
 
 /// Starts `isctl serve` on the demo under `ulimit -n limit`; returns the child and its address.
-fn serve_limited(limit: u32, extra: &str) -> (std::process::Child, String) {
+fn serve_limited(limit: u32, extra: &str) -> (KillOnDrop, String) {
     let binary = env!("CARGO_BIN_EXE_isctl");
     let mut child = Command::new("sh")
         .arg("-c")
@@ -274,7 +274,7 @@ fn serve_limited(limit: u32, extra: &str) -> (std::process::Child, String) {
     let mut banner = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut banner).unwrap();
     let address = banner.split("://").nth(1).unwrap().trim().to_owned();
-    (child, address)
+    (KillOnDrop(child), address)
 }
 
 /// One GET on a fresh connection; the status line.
@@ -290,7 +290,7 @@ fn status_line(address: &str, path: &str) -> String {
 #[test]
 fn item_06_serve_survives_descriptor_exhaustion_and_idle_clients() {
     // 400 idle and slow-header connections against a server allowed 128 descriptors.
-    let (mut child, address) = serve_limited(128, "--header-timeout 2s");
+    let (mut server, address) = serve_limited(128, "--header-timeout 2s");
     let mut idle = Vec::new();
     for i in 0..400 {
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
@@ -300,7 +300,7 @@ fn item_06_serve_survives_descriptor_exhaustion_and_idle_clients() {
         idle.push(stream);
     }
     assert_eq!(status_line(&address, "/version"), "HTTP/1.1 200 OK");
-    assert!(child.try_wait().unwrap().is_none(), "serve is still running");
+    assert!(server.running(), "serve is still running");
     // Idle connections are closed after the header timeout, slow ones too.
     std::thread::sleep(Duration::from_secs(3));
     let mut last = idle.pop().unwrap();
@@ -308,11 +308,10 @@ fn item_06_serve_survives_descriptor_exhaustion_and_idle_clients() {
     let mut buffer = [0u8; 16];
     assert!(matches!(last.read(&mut buffer), Ok(0) | Err(_)), "an idle connection was closed");
     assert_eq!(status_line(&address, "/version"), "HTTP/1.1 200 OK");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
 
     // A TLS client that never starts its handshake is dropped after the same bound.
-    let (mut child, address) = serve_limited(
+    let (_server, address) = serve_limited(
         1024,
         "--header-timeout 1s --tls-cert fixtures/tls/server.pem --tls-key fixtures/tls/server-key.pem",
     );
@@ -321,8 +320,6 @@ fn item_06_serve_survives_descriptor_exhaustion_and_idle_clients() {
     let started = Instant::now();
     assert!(matches!(silent.read(&mut buffer), Ok(0) | Err(_)));
     assert!(started.elapsed() < Duration::from_secs(5));
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]
@@ -349,6 +346,7 @@ fn item_07_serve_drops_clients_that_never_read() {
         .unwrap();
     let mut banner = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut banner).unwrap();
+    let _server = KillOnDrop(child);
     let address = banner.split("://").nth(1).unwrap().trim().to_owned();
     let mut greedy = Vec::new();
     for _ in 0..10 {
@@ -370,8 +368,6 @@ fn item_07_serve_drops_clients_that_never_read() {
     let _ = stalled.read_to_end(&mut received);
     assert!(received.len() < 30_000_000, "the response was cut off ({} bytes)", received.len());
     assert_eq!(status_line(&address, "/version"), "HTTP/1.1 200 OK");
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]
@@ -389,6 +385,46 @@ fn item_08_input_memory_is_bounded() {
     assert_eq!(code, 1);
     assert!(stderr.contains("bomb.yaml:10:"), "{stderr}");
     assert!(stderr.contains(": YAML aliases make this file "), "{stderr}");
+
+    // A bomb the parser lets through is stopped by --max-alias-expansion.
+    let wide = |copies: usize, bytes: usize| {
+        format!(
+            "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {{name: w, namespace: n, annotations: {{a: &a '{}'}}}}\nspec:\n  tags: [{}]\n",
+            "x".repeat(bytes),
+            vec!["{name: t, annotations: {b: *a}}"; copies].join(", ")
+        )
+    };
+    std::fs::write(dir.path().join("wide.yaml"), wide(1000, 60_000)).unwrap();
+    let (code, _, stderr) = output(&[
+        "get",
+        "is",
+        "-n",
+        "n",
+        "--max-alias-expansion",
+        "1Mi",
+        "--from",
+        &dir.path().join("wide.yaml").display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("wide.yaml:"), "{stderr}");
+    assert!(
+        stderr.contains(": YAML aliases expand the input by more than 1Mi (raise --max-alias-expansion to read it)"),
+        "{stderr}"
+    );
+    // The budget is one for the whole input: files each under it cannot add up past it.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    for i in 0..5 {
+        std::fs::write(tree.join(format!("w{i}.yaml")), wide(5, 120_000).replace("name: w,", &format!("name: w{i},")))
+            .unwrap();
+    }
+    let from = tree.display().to_string();
+    let (code, _, stderr) = output(&["get", "is", "-n", "n", "--max-alias-expansion", "3Mi", "--from", &from]);
+    assert_eq!(code, 0, "one file spends 600K: {stderr}");
+    let (code, stdout, stderr) = output(&["get", "is", "-n", "n", "--max-alias-expansion", "2Mi", "--from", &from]);
+    assert_eq!(code, 1, "five files spend 3M: {stderr}");
+    assert!(stderr.contains("raise --max-alias-expansion"), "{stderr}");
+    assert!(stdout.contains("w0"), "what fits the budget is still read: {stdout}");
 
     // A gzip bomb: members far larger than the archive, read with limits set low.
     let archive = dir.path().join("bomb.tar.gz");
@@ -435,7 +471,7 @@ fn item_09_hostile_trees_never_hang() {
     assert!(Command::new("mkfifo").arg(root.join("d3/blocks.yaml")).status().unwrap().success());
     std::os::unix::fs::symlink("/dev/zero", root.join("d4/endless.yaml")).unwrap();
     let mut command = isctl();
-    command.args(["get", "is", "-n", "n", "-o", "name", "--from"]).arg(root.join("d0"));
+    command.args(["get", "is", "-n", "n", "-o", "name", "--from"]).arg(&root);
     let (code, stdout, stderr, _) = bounded(command, Duration::from_secs(30));
     assert_eq!((code, stdout.as_str()), (0, "imagestream.image.openshift.io/s\n"), "{stderr}");
     assert!(stderr.contains("blocks.yaml: not a regular file"), "{stderr}");
@@ -465,11 +501,12 @@ fn item_11_terminal_controls_never_reach_the_terminal() {
         dir.path().join("s.yaml"),
         r#"apiVersion: image.openshift.io/v1
 kind: ImageStream
-metadata: {name: "s\e[31mRED", namespace: n, labels: {a: "b\e]0;x\a"}}
+metadata: {name: "s", namespace: n, labels: {a: "b\e]0;x\a"}}
 spec:
   tags:
   - {name: "t\e[2J", from: {kind: DockerImage, name: "quay.io/x/y\e[31m:1"}}
   - {name: "u\nerror: forged line", from: {kind: DockerImage, name: "quay.io/x/y:2"}}
+  - {name: plain, from: {kind: DockerImage, name: "quay.io/x/y\e[5m:3"}}
 status:
   dockerImageRepository: "img\e[5m"
   tags:
@@ -478,6 +515,13 @@ status:
     - {created: "2026-11-27T11:00:00Z", image: "sha256:\e[31mff", dockerImageReference: "quay.io/x/y@sha256:\e[1m1", generation: 1}
   - tag: "u\nerror: forged line"
     conditions: [{type: ImportSuccess, status: "False", reason: "R\e[2J", message: "boom\nerror: forged too"}]
+  - tag: plain
+    items:
+    - {created: "2026-11-27T11:00:00Z", image: "sha256:\e[31mee", dockerImageReference: "quay.io/x/y@sha256:\e[1m2", generation: 1}
+---
+apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: "s\e[31mRED", namespace: n}
 ---
 apiVersion: operator.openshift.io/v1alpha1
 kind: ImageContentSourcePolicy
@@ -490,11 +534,14 @@ spec:
     .unwrap();
     std::fs::write(dir.path().join("bad\u{1b}[2J.yaml"), "kind: ImageStream\nmetadata: [\n").unwrap();
     let from = dir.path().display().to_string();
+    let (code, _, stderr) = output(&["describe", "is", "s\u{1b}[31mRED", "-n", "n", "--from", &from]);
+    assert_eq!(code, 2, "a name with a control character is refused before any request");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     let runs: [&[&str]; 9] = [
         &["resolve", "-n", "n"],
         &["resolve", "-n", "n", "-o", "wide"],
-        &["describe", "is", "s\u{1b}[31mRED", "-n", "n"],
-        &["describe", "istag", "s\u{1b}[31mRED:t\u{1b}[2J", "-n", "n"],
+        &["describe", "is", "s", "-n", "n"],
+        &["describe", "istag", "s:plain", "-n", "n"],
         &["get", "is", "-n", "n"],
         &["get", "istag", "-n", "n"],
         &["check", "-n", "n"],
@@ -514,7 +561,7 @@ spec:
             }
         }
     }
-    let (_, stdout, _) = output(&["describe", "is", "s\u{1b}[31mRED", "-n", "n", "--from", &from]);
+    let (_, stdout, _) = output(&["describe", "is", "s", "-n", "n", "--from", &from]);
     assert!(stdout.contains("a=b\\u{1b}]0;x\\u{7}"), "escaped, not dropped: {stdout}");
 }
 
@@ -724,4 +771,73 @@ fn item_19_kubectl_parity() {
     let (code, _, stderr) = live(&kubeconfig, &["get", "is", "--chunk-size", "0"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(server.seen()[0].path(), "/apis/image.openshift.io/v1/namespaces/x/imagestreams");
+}
+
+#[test]
+fn item_09_links_out_of_the_tree_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("stream.yaml"), hostile_recording("n", &["x"])).unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("other.yaml"), hostile_recording("elsewhere", &["y"])).unwrap();
+    std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
+    std::os::unix::fs::symlink("/", tree.join("root")).unwrap();
+    let from = tree.display().to_string();
+    let (code, stdout, stderr) = output(&["get", "is", "-A", "-o", "name", "-v", "--from", &from]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imagestream.image.openshift.io/s\n", "only the tree is read");
+    assert!(stderr.contains("link: a symbolic link out of the --from directory: not followed"), "{stderr}");
+    // Named with --from, the other directory is read.
+    let (_, stdout, _) =
+        output(&["get", "is", "-A", "-o", "name", "--from", &from, "--from", &outside.display().to_string()]);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
+
+#[test]
+fn item_20_hostile_servers_and_kubeconfigs_end_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // An answer larger than --max-response-size is refused while it streams in.
+    let big: Vec<String> = (0..2000)
+        .map(|i| format!(r#"{{"metadata":{{"name":"s{i}","namespace":"x","labels":{{"pad":"{}"}}}}}}"#, "p".repeat(60)))
+        .collect();
+    let body = stream_list(&big, None);
+    let server = FaultServer::start(move |_, _| Reply::ok(body.clone()));
+    let kubeconfig = server.kubeconfig(dir.path(), "{}");
+    let (code, _, stderr) = live(&kubeconfig, &["get", "is", "--max-response-size", "64Ki"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is larger than 64Ki (raise --max-response-size)"), "{stderr}");
+    let (code, stdout, _) = live(&kubeconfig, &["get", "is", "-o", "name"]);
+    assert_eq!((code, stdout.lines().count()), (0, 2000), "the default reads it");
+    // A server URL without a scheme is read as client-go reads it, never a panic.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let bare = dir.path().join("bare");
+    std::fs::write(
+        &bare,
+        format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: '127.0.0.1:{port}'}}\ncontexts:\n- name: c\n  context: {{cluster: c, user: u}}\ncurrent-context: c\nusers:\n- name: u\n  user: {{}}\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = live(&bare, &["get", "is"]);
+    assert_eq!(code, 1);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("127.0.0.1:{port} was refused")), "{stderr}");
+    // TLS against a plain-HTTP server: the cause in one line, no client wrapper levels.
+    let plain = FaultServer::start(|_, _| Reply::ok(stream_list(&[], None)));
+    let tls = dir.path().join("tls");
+    std::fs::write(
+        &tls,
+        std::fs::read_to_string(plain.kubeconfig(dir.path(), "{}"))
+            .unwrap()
+            .replace("http://", "https://")
+            .replace("cluster:\n", "cluster:\n    insecure-skip-tls-verify: true\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = live(&tls, &["get", "is"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("ServiceError") && !stderr.contains("client error"), "{stderr}");
 }

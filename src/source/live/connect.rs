@@ -16,7 +16,7 @@ use kube::config::{AuthInfo, KubeConfigOptions, Kubeconfig, KubeconfigError};
 use crate::source::SourceError;
 
 /// How to reach the cluster, from the command line.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ConnectOptions {
     /// `--kubeconfig`.
     pub kubeconfig: Option<PathBuf>,
@@ -28,6 +28,21 @@ pub struct ConnectOptions {
     pub request_timeout: Option<Duration>,
     /// `--chunk-size`: objects per list page; 0 lists in one request.
     pub chunk_size: usize,
+    /// `--max-response-size`: the largest body read for one request.
+    pub max_response_size: u64,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> ConnectOptions {
+        ConnectOptions {
+            kubeconfig: None,
+            context: None,
+            insecure_skip_tls_verify: false,
+            request_timeout: None,
+            chunk_size: 500,
+            max_response_size: 512 << 20,
+        }
+    }
 }
 
 /// A kube-rs configuration, and whether credentials were withheld from a plain-HTTP server.
@@ -68,8 +83,29 @@ pub(super) async fn resolve(options: &ConnectOptions) -> Result<Resolved, Source
         config.connect_timeout = Some(timeout);
         config.read_timeout = Some(timeout);
     }
+    config.cluster_url = with_scheme(&config)?;
     let credentials_withheld = config.cluster_url.scheme_str() == Some("http") && withhold(&mut config.auth_info);
     Ok(Resolved { config, credentials_withheld })
+}
+
+/// The server URL with a scheme: a kubeconfig may name a bare `host:port`, which client-go reads
+/// as `https://` when TLS is configured (a CA, a client certificate, or skipping verification)
+/// and as `http://` otherwise (`DefaultServerURL`). Other schemes are refused.
+fn with_scheme(config: &kube::Config) -> Result<http::Uri, SourceError> {
+    let url = &config.cluster_url;
+    match url.scheme_str() {
+        Some("http" | "https") => return Ok(url.clone()),
+        Some(other) => {
+            return Err(config_error(&format!("the server URL must start with https:// or http://, not {other}://")));
+        }
+        None => {}
+    }
+    let tls = config.root_cert.is_some()
+        || config.accept_invalid_certs
+        || config.auth_info.client_certificate.is_some()
+        || config.auth_info.client_certificate_data.is_some();
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{url}").parse().map_err(|_| config_error("the server URL of the kubeconfig is not a URL"))
 }
 
 /// The kubeconfig files kubectl would read, in merge order: `--kubeconfig` alone, else every
@@ -144,21 +180,11 @@ fn safe_kubeconfig_words(error: &KubeconfigError) -> String {
 
 /// `yaml: line L, column C: description`, with nothing copied from the document.
 pub(super) fn yaml_error_words(error: &serde_saphyr::Error) -> String {
-    let text = first_line(&error.without_snippet().to_string());
-    let text = text.strip_prefix("error: ").unwrap_or(&text);
-    // Drop the position the parser puts in front: it is printed below, in one shape.
-    let text = match text.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
-        _ => text,
-    };
-    let text = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => text,
-    };
-    let description = redact_quoted(text);
-    match error.location() {
-        Some(at) => format!("yaml: line {}, column {}: {description}", at.line(), at.column()),
-        None => format!("yaml: {description}"),
+    let worded = crate::source::decode::yaml_error(error);
+    let description = redact_quoted(&worded.message);
+    match worded.position {
+        at if at.line > 0 => format!("yaml: line {}, column {}: {description}", at.line, at.column),
+        _ => format!("yaml: {description}"),
     }
 }
 
@@ -170,21 +196,25 @@ fn first_line(text: &str) -> String {
 /// it choked on, and in a credential file that value may be a token.
 pub(super) fn redact_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if matches!(c, '"' | '`' | '\'') {
-            // Only a closed span is a quotation; a lone apostrophe stays.
-            let rest: String = chars.clone().collect();
-            if let Some(end) = rest.find(c) {
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(['"', '`', '\'']) {
+        let start = at + offset;
+        out.push_str(&text[at..start]);
+        let quote = text[start..].chars().next().unwrap_or('"');
+        let after = start + quote.len_utf8();
+        // Only a closed span is a quotation; a lone apostrophe stays.
+        match text[after..].find(quote) {
+            Some(end) => {
                 out.push_str("\"…\"");
-                for _ in 0..rest[..end].chars().count() + 1 {
-                    chars.next();
-                }
-                continue;
+                at = after + end + quote.len_utf8();
+            }
+            None => {
+                out.push(quote);
+                at = after;
             }
         }
-        out.push(c);
     }
+    out.push_str(&text[at..]);
     out
 }
 

@@ -103,6 +103,7 @@ impl Source for LiveSource {
                     client: &self.client,
                     server: &self.server,
                     chunk: self.options.chunk_size,
+                    max_body: self.options.max_response_size,
                     timeout: self.options.request_timeout,
                     credentials_withheld: self.credentials_withheld,
                     observer,

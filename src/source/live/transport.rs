@@ -87,6 +87,8 @@ pub(super) struct Transport<'a> {
     pub server: &'a str,
     /// Objects per page; 0 lists in one request.
     pub chunk: usize,
+    /// The largest body read for one request (`--max-response-size`).
+    pub max_body: u64,
     /// `--request-timeout`, retries included.
     pub timeout: Option<Duration>,
     /// Credentials were left out (plain HTTP): a 401 says why.
@@ -140,12 +142,21 @@ impl Transport<'_> {
                     let status = response.status().as_u16();
                     let retry_after =
                         response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(retry_after);
-                    match response.into_body().collect_bytes().await {
-                        Ok(bytes) => (status, retry_after, Ok(bytes)),
-                        Err(e) => (status, retry_after, Err(self.failure_words(e))),
+                    let limit = usize::try_from(self.max_body).unwrap_or(usize::MAX);
+                    match http_body_util::BodyExt::collect(http_body_util::Limited::new(response.into_body(), limit))
+                        .await
+                    {
+                        Ok(collected) => (status, retry_after, Ok(collected.to_bytes())),
+                        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                            let size = crate::quantity::format_bytes(self.max_body);
+                            let message =
+                                format!("the answer to GET {path} is larger than {size} (raise --max-response-size)");
+                            return Err(Failure { code: status, error: self.transport(message, None) });
+                        }
+                        Err(e) => (status, retry_after, Err(self.failure_words(e.as_ref()))),
                     }
                 }
-                Err(e) => (0, None, Err(self.failure_words(e))),
+                Err(e) => (0, None, Err(self.failure_words(&e))),
             };
             let outcome = match &body {
                 Err(SourceError::Unreachable { .. }) => "connection refused",
@@ -272,9 +283,12 @@ impl Transport<'_> {
         SourceError::Transport { server: self.server.to_owned(), message, source }
     }
 
-    /// A request that got no usable answer, in words that never echo a credential.
-    fn failure_words(&self, error: kube::Error) -> SourceError {
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    /// A request that got no usable answer, in words that never echo a credential: the deepest
+    /// cause, which says what happened (`failed to lookup address information: ...`), without
+    /// the client's wrapper levels (`ServiceError: client error (Connect)`).
+    fn failure_words(&self, error: &(dyn std::error::Error + 'static)) -> SourceError {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        let mut deepest = String::new();
         while let Some(e) = cause {
             if let Some(io) = e.downcast_ref::<std::io::Error>()
                 && io.kind() == std::io::ErrorKind::ConnectionRefused
@@ -284,20 +298,14 @@ impl Transport<'_> {
             if let Some(auth) = e.downcast_ref::<kube::client::AuthError>() {
                 return self.transport(auth_error_words(auth), None);
             }
-            cause = e.source();
-        }
-        // The chain, each distinct cause once (hyper repeats its own words at every level).
-        let mut words: Vec<String> = Vec::new();
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
-        while let Some(e) = cause {
             let text = e.to_string();
-            if !text.is_empty() && !words.iter().any(|w| w.contains(&text)) {
-                words.push(text);
+            if !text.is_empty() {
+                deepest = text;
             }
             cause = e.source();
         }
-        let message = words.last().cloned().unwrap_or_else(|| "the request failed".into());
-        self.transport(message, Some(Box::new(error)))
+        let message = if deepest.is_empty() { "the request failed".to_owned() } else { deepest };
+        self.transport(message, None)
     }
 
     /// A non-2xx answer as kubectl reports it: the Status when there is one, else client-go's
