@@ -279,8 +279,9 @@ impl InputGaps {
     }
 }
 
-const NO_IMAGES: &str = "the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects: image details are unknown";
-const NO_MIRROR_RULES: &str = "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: pull sources assume no mirrors";
+const NO_IMAGES: &str =
+    "image details unknown: the input holds no Image, ImageStreamTag, ImageStreamImage or ImageStreamLayers objects";
+const NO_MIRROR_RULES: &str = "pull sources assume no mirrors: the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet";
 
 /// A selection that names nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]

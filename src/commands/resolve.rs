@@ -44,13 +44,15 @@ pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
         _ if empty => String::new(),
         format => {
             let table = table(settings, ctx, &resolutions, format, gaps);
+            if table.text.contains(fit::VIA_REGISTRY_SHORT) {
+                summary.push((
+                    false,
+                    "⇐: pods pull via the integrated registry (Local), which pulls from there".to_owned(),
+                ));
+            }
             if table.omitted > 0 {
-                let how = if settings.current {
-                    "omit --current, or use --history N to show more, --history 0 for all"
-                } else {
-                    "--history N shows more, --history 0 all"
-                };
-                summary.push((false, format!("{} older history items not shown ({how})", table.omitted)));
+                let how = if settings.current { "omit --current to see them" } else { "--history N shows more, 0 all" };
+                summary.push((false, format!("{} older history items hidden ({how})", table.omitted)));
             }
             table.text
         }
@@ -118,7 +120,7 @@ fn print_summary(ctx: &mut Ctx, summary: &[(bool, String)], brief: bool) {
         ctx.printer.notice(&line);
     }
     if cut {
-        ctx.printer.notice("note: lines above are cut to the terminal's width; -v prints them whole");
+        ctx.printer.notice("note: lines above are cut to the width; -v prints them whole");
     }
 }
 

@@ -142,7 +142,12 @@ fn describe_tag(out: &mut String, tag: &TagResolution, resolver: &Resolver, opti
     }
     if shown < tag.history.len() {
         let older = tag.history.len() - shown;
-        let _ = writeln!(out, "\n  ... {older} older history items not shown (--history 0 shows all)");
+        let how = if options.history == Some(1) {
+            "--history 0 shows all, without --current"
+        } else {
+            "--history 0 shows all"
+        };
+        let _ = writeln!(out, "\n  ... {older} older history items not shown ({how})");
     }
 }
 

@@ -12,13 +12,14 @@ pub enum Shrink {
     /// Never shortened (flags, ages, digests).
     Never,
     /// Shortened with `…`: first down to `soft` (every column alike), then, once separators are
-    /// down to two spaces, to `min`, columns of stage 0 before stage 1, then all down to four.
+    /// down to two spaces, to `min`, stage by stage; then with one space; then below `min` down
+    /// to four, stage by stage.
     Shorten {
         /// A comfortable width, given up first.
         soft: usize,
         /// The narrowest the column gets.
         min: usize,
-        /// 0 gives way before 1.
+        /// 0 gives way before 1, 1 before 2.
         stage: u8,
         /// Where the `…` goes.
         cut: Cut,
@@ -185,7 +186,10 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
     let header: Vec<String> = columns.iter().map(|c| cell(&c.header)).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().take(columns.len()).map(|c| cell(c)).collect()).collect();
     // Widths count the header even without it, so --no-headers never changes a cell.
-    let (widths, separator) = widths(columns, &header, &rows, limit);
+    let (mut widths, separator) = widths(columns, &header, &rows, limit);
+    if limit.is_some() {
+        give_back_slack(columns, &header, &rows, &mut widths);
+    }
     // One marker per column: once any cell needs the short one, every cell gets it.
     let short_marker: Vec<bool> = (0..columns.len())
         .map(|i| {
@@ -225,7 +229,8 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
         .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
         .force_no_tty();
     if !no_headers {
-        table.set_header(header.clone());
+        // A header gives way too, once its column is narrower than it.
+        table.set_header(header.iter().zip(&widths).map(|(h, w)| end(h, *w)).collect::<Vec<_>>());
     }
     for row in cells {
         table.add_row(row);
@@ -251,8 +256,8 @@ fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Op
     let Some(limit) = limit else { return (widths, 3) };
     let mut columns = columns.to_vec();
     let mut separator = shrink(&columns, &mut widths, limit);
-    // A name column gets wider, if it must, until no two names look alike: a table a little
-    // wider than the terminal beats two rows that seem to name the same thing.
+    // A name column gets wider, if it must, until no two names look alike, as long as the
+    // other columns can give the room: the table never gets wider than the terminal.
     for i in 0..columns.len() {
         if !matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Name, .. }) {
             continue;
@@ -263,18 +268,21 @@ fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Op
             if let Shrink::Shorten { min, .. } = &mut columns[i].shrink {
                 *min = wider;
             }
-            widths = natural.clone();
-            separator = shrink(&columns, &mut widths, limit);
-            widths[i] = widths[i].max(wider);
+            let mut trial = natural.clone();
+            let trial_separator = shrink(&columns, &mut trial, limit);
+            if trial[i] < wider {
+                break;
+            }
+            (widths, separator) = (trial, trial_separator);
         }
     }
     (widths, separator)
 }
 
-/// Cuts a column of `stream:tag` names to `max` so that different names stay different: the
-/// tag stays whole, and each stream is shortened to a form no other stream of the column gets,
-/// preferring forms that keep the point where it parts from the others (`ubi8-openjdk-1…:1.3`,
-/// `jbo…rid65-…:1.0`), since two rows must never seem to name the same thing.
+/// Cuts a column of `stream:tag` names to `max` so that different names stay different and one
+/// stream always reads the same: the tag stays whole, and each stream that does not fit beside
+/// its longest tag gets one shortened form, used on all its rows, that no other stream gets
+/// (preferring forms that keep where it parts from the others: `ubi8-openjdk-1…:1.3`).
 fn cut_names(cells: &[String], max: usize) -> Vec<String> {
     let split = |name: &str| name.rfind(':').unwrap_or(name.len());
     let mut streams: Vec<&str> = cells.iter().map(|c| &c[..split(c)]).collect();
@@ -288,38 +296,40 @@ fn cut_names(cells: &[String], max: usize) -> Vec<String> {
         let after = streams.get(at + 1).map_or(0, |a| common(a, stream));
         (before.max(after) + 1).min(stream.chars().count())
     };
-    let room = |cell: &str| {
-        let tag = &cell[split(cell)..];
-        (width(cell) > max && !tag.is_empty() && width(tag) + 4 <= max).then(|| max - width(tag))
-    };
-    // Streams shown whole are taken; then each room (one per tag width) gets its own forms.
-    let whole: std::collections::HashSet<&str> =
-        cells.iter().filter(|c| width(c) <= max).map(|c| &c[..split(c)]).collect();
-    let mut forms: std::collections::HashMap<(usize, &str), String> = std::collections::HashMap::new();
-    let mut rooms: Vec<usize> = cells.iter().filter_map(|c| room(c)).collect();
-    rooms.sort_unstable();
-    rooms.dedup();
-    for room_width in rooms {
-        let mut used: std::collections::HashSet<String> = whole.iter().map(|s| (*s).to_owned()).collect();
-        let mut cut: Vec<&str> = cells.iter().filter(|c| room(c) == Some(room_width)).map(|c| &c[..split(c)]).collect();
-        cut.sort_unstable();
-        cut.dedup();
-        for stream in cut {
-            let candidates = shortened_forms(stream, room_width, unique(stream));
-            let form = candidates.iter().find(|c| !used.contains(*c)).unwrap_or(&candidates[0]).clone();
-            used.insert(form.clone());
-            forms.insert((room_width, stream), form);
+    // The room each stream has beside its longest tag (None: a tag too long to keep whole).
+    let mut room: std::collections::BTreeMap<&str, Option<usize>> = std::collections::BTreeMap::new();
+    for cell in cells {
+        let (stream, tag) = cell.split_at(split(cell));
+        let here = (!tag.is_empty() && width(tag) + 4 <= max).then(|| max - width(tag));
+        let entry = room.entry(stream).or_insert(here);
+        *entry = match (*entry, here) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            _ => None,
+        };
+    }
+    let mut used: std::collections::HashSet<String> =
+        room.iter().filter(|(s, r)| r.is_some_and(|r| width(s) <= r)).map(|(s, _)| (*s).to_owned()).collect();
+    let mut forms: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (stream, room) in &room {
+        let Some(room) = *room else { continue };
+        if width(stream) <= room {
+            forms.insert(stream, (*stream).to_owned());
+            continue;
         }
+        let candidates = shortened_forms(stream, room, unique(stream));
+        let form = candidates.iter().find(|c| !used.contains(*c)).unwrap_or(&candidates[0]).clone();
+        used.insert(form.clone());
+        forms.insert(stream, form);
     }
     cells
         .iter()
-        .map(|cell| match room(cell) {
-            Some(room_width) => {
-                let at = split(cell);
-                format!("{}{}", forms[&(room_width, &cell[..at])], &cell[at..])
+        .map(|cell| {
+            let at = split(cell);
+            match forms.get(&cell[..at]) {
+                Some(form) => format!("{form}{}", &cell[at..]),
+                None if width(cell) > max => end(cell, max),
+                None => cell.clone(),
             }
-            None if width(cell) > max => end(cell, max),
-            None => cell.clone(),
         })
         .collect()
 }
@@ -333,9 +343,8 @@ fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
     if keep < max {
         forms.push(end(stream, max));
     }
-    forms.push(window(stream, max, keep.saturating_sub(1)));
     // The start, `…`, and the characters up to the parting point.
-    for head in 1..=4.min(max.saturating_sub(3)) {
+    for head in (1..=4.min(max.saturating_sub(3))).rev() {
         let tail = max - head - 1;
         if keep > head + tail && keep <= chars.len() {
             forms.push(format!("{}…{}", collect(0..head), collect(keep - tail..keep)));
@@ -343,6 +352,7 @@ fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
     }
     forms.push(middle(stream, max));
     forms.push(format!("…{}", collect(chars.len().saturating_sub(max - 1)..chars.len())));
+    forms.push(window(stream, max, keep.saturating_sub(1)));
     // Last resort, when streams are many and alike: every window of the middle.
     let head = (max / 4).max(1);
     if max >= head + 3 {
@@ -352,6 +362,45 @@ fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
         }
     }
     forms
+}
+
+/// A reference column cut by whole pieces may use less than its width (`host/…` is all that fit):
+/// the room it does not use goes to the name columns, up to their full width.
+fn give_back_slack(columns: &[Column], header: &[String], rows: &[Vec<String>], widths: &mut [usize]) {
+    for i in 0..columns.len() {
+        if !matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Reference, .. }) {
+            continue;
+        }
+        let shown = |w: usize| {
+            let short = rows.iter().filter_map(|r| r.get(i)).any(|c| c.starts_with(VIA_REGISTRY) && width(c) > w);
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| {
+                    let c = match c.strip_prefix(VIA_REGISTRY).filter(|_| short) {
+                        Some(rest) => format!("{VIA_REGISTRY_SHORT}{rest}"),
+                        None => c.clone(),
+                    };
+                    width(&shorten(&c, w, Cut::Reference))
+                })
+                .chain([width(&header[i])])
+                .max()
+                .unwrap_or(0)
+        };
+        let mut slack = widths[i].saturating_sub(shown(widths[i]));
+        if slack == 0 {
+            continue;
+        }
+        for j in 0..columns.len() {
+            if !matches!(columns[j].shrink, Shrink::Shorten { cut: Cut::Name, .. }) {
+                continue;
+            }
+            let natural = rows.iter().filter_map(|r| r.get(j)).map(|c| width(c)).max().unwrap_or(0);
+            let more = natural.saturating_sub(widths[j]).min(slack);
+            widths[j] += more;
+            widths[i] -= more;
+            slack -= more;
+        }
+    }
 }
 
 /// Whether `cut` tells apart every pair of different texts in `full`.
@@ -402,9 +451,10 @@ fn shrink(columns: &[Column], widths: &mut [usize], limit: usize) -> usize {
         Shrink::Shorten { soft, min, .. } => Some((*soft).max(*min)),
         Shrink::Never => None,
     };
-    let min_at = |stage: u8| {
+    // Columns of `stage` and earlier down to `floor(min)`, the others to their comfortable width.
+    let down_to = |stage: u8, floor: fn(usize) -> usize| {
         move |s: &Shrink| match s {
-            Shrink::Shorten { min, stage: at, .. } if *at <= stage => Some(*min),
+            Shrink::Shorten { min, stage: at, .. } if *at <= stage => Some(floor(*min)),
             Shrink::Shorten { soft, min, .. } => Some((*soft).max(*min)),
             Shrink::Never => None,
         }
@@ -413,14 +463,31 @@ fn shrink(columns: &[Column], widths: &mut [usize], limit: usize) -> usize {
     if total(widths, 3) <= limit {
         return 3;
     }
-    for floor in [min_at(0), min_at(1)] {
-        narrow(widths, 2, &floor);
+    for stage in 0..=2 {
+        narrow(widths, 2, &down_to(stage, |min| min));
     }
     if total(widths, 2) <= limit {
         return 2;
     }
-    narrow(widths, 2, &|s| matches!(s, Shrink::Shorten { .. }).then_some(4));
-    2
+    // Still too wide: one space between columns, then below the minimums, stage by stage, so
+    // the column that answers the question gives last.
+    for stage in 0..=2 {
+        narrow(widths, 1, &down_to(stage, |min| min));
+    }
+    // Names last: two rows must not seem to name the same thing while anything else can give.
+    let not_names = |stage: u8| {
+        move |s: &Shrink| match s {
+            Shrink::Shorten { cut: Cut::Name, min, .. } => Some(*min),
+            Shrink::Shorten { stage: at, .. } if *at <= stage => Some(4),
+            Shrink::Shorten { min, .. } => Some(*min),
+            Shrink::Never => None,
+        }
+    };
+    for stage in 0..=2 {
+        narrow(widths, 1, &not_names(stage));
+    }
+    narrow(widths, 1, &|s| matches!(s, Shrink::Shorten { .. }).then_some(4));
+    1
 }
 
 #[cfg(test)]
@@ -456,7 +523,7 @@ mod tests {
         let lines = layout(&columns, &rows, Some(16), true);
         assert_eq!(lines.len(), 3);
         assert_ne!(lines[0], lines[1], "{lines:?}");
-        assert!(lines[0].ends_with(":1.0") && lines[0].contains("65"), "{lines:?}");
+        assert!(lines[0].ends_with(":1.0") && lines[0].contains("grid6") && lines[1].contains("grid7"), "{lines:?}");
         assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
         assert_eq!(lines[2], "cli:1.0");
         assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 12), "ab…jklmno…");
@@ -485,14 +552,15 @@ mod tests {
             assert!(cut.iter().all(|c| width(c) <= max), "{max}");
             assert!(cut.iter().zip(&cells).all(|(c, n)| n.ends_with(&c[c.rfind(':').unwrap()..])), "tags stay whole");
         }
-        // However narrow the terminal, the layout widens the names rather than merge two.
+        // The names take room from other columns rather than merge two.
         let columns = [
             Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 28, min: 12, stage: 1, cut: Cut::Name } },
             Column { header: "NOTE".into(), shrink: Shrink::Shorten { soft: 10, min: 4, stage: 0, cut: Cut::End } },
         ];
         let rows: Vec<Vec<String>> = cells.iter().map(|c| vec![c.clone(), "some note".into()]).collect();
-        for limit in [20, 30, 40] {
+        for limit in [30, 40, 60] {
             let lines = layout(&columns, &rows, Some(limit), true);
+            assert!(lines.iter().all(|l| width(l) <= limit), "never wider than the terminal");
             let names: Vec<String> = lines.iter().map(|l| l.split("  ").next().unwrap().to_owned()).collect();
             assert!(all_distinct(&cells, &names), "{limit}");
         }

@@ -137,7 +137,7 @@ fn columns(options: TableOptions, rows: &[Vec<String>]) -> Vec<Column> {
             marker + rest.find('/').map_or(fit::width(rest), |slash| fit::width(&rest[..slash]) + 2)
         });
         let min = hosts.max().unwrap_or(20).max(20);
-        columns.push(column("PULL FROM", Shrink::Shorten { soft: 48, min, stage: 1, cut: Cut::Reference }));
+        columns.push(column("PULL FROM", Shrink::Shorten { soft: 48, min, stage: 2, cut: Cut::Reference }));
     }
     columns.push(column("STATUS", Shrink::Shorten { soft: 24, min: 10, stage: 0, cut: Cut::End }));
     columns
@@ -358,70 +358,120 @@ pub struct Finding {
 /// What must stand out after the table: each situation once, with how many tags it concerns and
 /// the first few (`verbose` names every one). Worded the same whatever the source.
 pub fn findings(resolutions: &[StreamResolution], options: FindingOptions) -> Vec<Finding> {
-    let digest = |d: &str| if options.brief { format!("sha256:{}", short_digest(d, 12)) } else { d.to_owned() };
-    let reference = |r: &str| if options.brief { repository(r).to_owned() } else { r.to_owned() };
-    let mut groups: BTreeMap<(u8, String), Vec<String>> = BTreeMap::new();
-    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut unmirrored = Vec::new();
-    let mut add = |order: u8, what: String, who: String| groups.entry((order, what)).or_default().push(who);
+    let mut gathered = Gathered::default();
     for stream in resolutions {
         for tag in &stream.tags {
-            let name = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
-            if let Some(failure) = &tag.import_failed {
-                let when = match (&failure.last_transition_time, options.brief) {
-                    (Some(t), false) => format!(" at {t}"),
-                    _ => String::new(),
-                };
-                let message = failure.message.lines().next().unwrap_or_default();
-                let reason = if failure.reason.is_empty() { String::new() } else { format!(" ({})", failure.reason) };
-                add(0, format!("import failed{reason}{when}: {message}"), name.clone());
-            }
-            for item in tag.history.iter().filter(|i| !options.gaps.no_images && !i.image.is_empty() && !i.image_found)
-            {
-                missing.entry(item.image.clone()).or_default().push(name.clone());
-            }
-            let Some(current) = tag.history.first() else { continue };
-            if all_blocked(&current.pull_sources) {
-                add(1, "every pull source of the current image is blocked".into(), name.clone());
-            }
-            for error in &current.errors {
-                add(2, error.clone(), name.clone());
-            }
-            if !current.policy.allowed {
-                let reason = current.policy.reason.as_deref().unwrap_or("not allowed");
-                add(3, format!("policy.json rejects the current image: {reason}"), name.clone());
-            }
-            for kind in [HopDifferenceKind::NodeMirrorSkipped, HopDifferenceKind::BlockedSourceContacted] {
-                let sources: Vec<String> =
-                    current.hops_disagree.iter().filter(|d| d.kind == kind).map(|d| reference(&d.reference)).collect();
-                if !sources.is_empty() {
-                    add(4, hop_words(kind, &sources.join(", ")), name.clone());
-                }
-            }
-            if !options.gaps.no_mirror_rules && current.errors.is_empty() && !mirrored(current) {
-                unmirrored.push(name.clone());
-            }
+            gathered.tag(&format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name), tag, options);
         }
     }
-    let mut out: Vec<Finding> = groups
-        .into_iter()
-        .map(|((_, what), who)| Finding { warning: true, text: grouped(&who, " tags", &what, options.verbose) })
-        .collect();
-    // Missing Images: one line per digest, however many tags hold it.
-    if let [(image, tags)] = missing.iter().collect::<Vec<_>>().as_slice() {
-        let text = format!("{}: Image {} is not in the input", tags.join(", "), digest(image));
-        out.push(Finding { warning: true, text });
-    } else if !missing.is_empty() {
-        let missing: Vec<String> =
-            missing.iter().map(|(d, tags)| format!("{} ({})", digest(d), tags.join(", "))).collect();
-        let text = grouped(&missing, " history images", "are not in the input", options.verbose);
-        out.push(Finding { warning: true, text });
+    gathered.lines(options)
+}
+
+/// What the findings say, gathered tag by tag before it is worded.
+#[derive(Default)]
+struct Gathered {
+    /// Situations (in the order they are told) and the tags in each.
+    groups: BTreeMap<(u8, String), Vec<String>>,
+    /// Failed imports by reason (registries name the image in their messages, so messages
+    /// differ): the tag, and its own line.
+    failed: BTreeMap<String, Vec<(String, String)>>,
+    /// Missing Images and the tags whose history holds each.
+    missing: BTreeMap<String, Vec<String>>,
+    pending: Vec<String>,
+    unmirrored: Vec<String>,
+}
+
+impl Gathered {
+    fn tag(&mut self, name: &str, tag: &TagResolution, options: FindingOptions) {
+        let reference = |r: &str| if options.brief { repository(r).to_owned() } else { r.to_owned() };
+        if let Some(failure) = &tag.import_failed {
+            let when = match (&failure.last_transition_time, options.brief) {
+                (Some(t), false) => format!(" at {t}"),
+                _ => String::new(),
+            };
+            let message = failure.message.lines().next().unwrap_or_default();
+            let line = format!("{name}: import failed{}{when}: {message}", reason_words(&failure.reason));
+            self.failed.entry(failure.reason.clone()).or_default().push((name.to_owned(), line));
+        }
+        if tag.import_pending {
+            self.pending.push(name.to_owned());
+        }
+        for item in tag.history.iter().filter(|i| !options.gaps.no_images && !i.image.is_empty() && !i.image_found) {
+            self.missing.entry(item.image.clone()).or_default().push(name.to_owned());
+        }
+        let Some(current) = tag.history.first() else { return };
+        let mut add = |order: u8, what: String| self.groups.entry((order, what)).or_default().push(name.to_owned());
+        if all_blocked(&current.pull_sources) {
+            add(1, "every pull source of the current image is blocked".into());
+        }
+        for error in &current.errors {
+            add(2, error.clone());
+        }
+        if !current.policy.allowed {
+            let reason = current.policy.reason.as_deref().unwrap_or("not allowed");
+            add(3, format!("policy.json rejects the current image: {reason}"));
+        }
+        for kind in [HopDifferenceKind::NodeMirrorSkipped, HopDifferenceKind::BlockedSourceContacted] {
+            let sources: Vec<String> =
+                current.hops_disagree.iter().filter(|d| d.kind == kind).map(|d| reference(&d.reference)).collect();
+            if !sources.is_empty() {
+                add(4, hop_words(kind, &sources.join(", ")));
+            }
+        }
+        if !options.gaps.no_mirror_rules && current.errors.is_empty() && !mirrored(current) {
+            self.unmirrored.push(name.to_owned());
+        }
     }
-    if !unmirrored.is_empty() {
-        let what = "no mirror rule covers the current image; it is pulled from its source";
-        out.push(Finding { warning: false, text: grouped(&unmirrored, " tags", what, options.verbose) });
+
+    fn lines(self, options: FindingOptions) -> Vec<Finding> {
+        let warning = |text: String| Finding { warning: true, text };
+        let note = |text: String| Finding { warning: false, text };
+        let mut out = Vec::new();
+        for (reason, tags) in self.failed {
+            if tags.len() == 1 || options.verbose {
+                out.extend(tags.into_iter().map(|(_, line)| warning(line)));
+            } else {
+                let names: Vec<&str> = tags.iter().map(|(name, _)| name.as_str()).collect();
+                let more = if names.len() > 3 { ", ..." } else { "" };
+                out.push(warning(format!(
+                    "{} tags failed to import{}: {}{more} (-v shows every message)",
+                    names.len(),
+                    reason_words(&reason),
+                    names[..names.len().min(3)].join(", ")
+                )));
+            }
+        }
+        for ((_, what), who) in self.groups {
+            out.push(warning(grouped(&who, " tags", &what, options.verbose)));
+        }
+        // Missing Images: one line per digest, however many tags hold it.
+        let digest = |d: &str| if options.brief { format!("sha256:{}", short_digest(d, 12)) } else { d.to_owned() };
+        if let [(image, tags)] = self.missing.iter().collect::<Vec<_>>().as_slice() {
+            out.push(warning(format!("{}: Image {} is not in the input", tags.join(", "), digest(image))));
+        } else if !self.missing.is_empty() {
+            let missing: Vec<String> =
+                self.missing.iter().map(|(d, tags)| format!("{} ({})", digest(d), tags.join(", "))).collect();
+            out.push(warning(grouped(&missing, " history images", "are not in the input", options.verbose)));
+        }
+        if !self.pending.is_empty() {
+            let what = "wait for an import (the spec is newer than the last one)";
+            out.push(note(grouped(&self.pending, " tags", what, options.verbose)));
+        }
+        match self.unmirrored.as_slice() {
+            [] => {}
+            [one] => out.push(note(format!("{one}: no mirror rule for its image (pulled from the source)"))),
+            many => {
+                let what = "have no mirror rule for their image (pulled from the source)";
+                out.push(note(grouped(many, " tags", what, options.verbose)));
+            }
+        }
+        out
     }
-    out
+}
+
+/// ` (Reason)`, or nothing when the condition gave no reason.
+fn reason_words(reason: &str) -> String {
+    if reason.is_empty() { String::new() } else { format!(" ({reason})") }
 }
 
 /// `who: what` for one, `N<unit> what: a, b, c` for a few, the first three and a pointer to
@@ -437,15 +487,11 @@ fn grouped(who: &[String], unit: &str, what: &str, verbose: bool) -> String {
 /// One sentence for a difference between the hops that can change where an image comes from.
 pub fn hop_words(kind: HopDifferenceKind, sources: &str) -> String {
     match kind {
-        HopDifferenceKind::NodeMirrorSkipped => {
-            format!("the registry's pull-through skips {sources}, which nodes would use")
-        }
+        HopDifferenceKind::NodeMirrorSkipped => format!("the pull-through skips {sources}, which nodes would use"),
         HopDifferenceKind::BlockedSourceContacted => {
-            format!("the registry's pull-through contacts {sources}, which nodes may never contact")
+            format!("the pull-through contacts {sources}, which nodes never contact")
         }
-        HopDifferenceKind::ExtraPullThroughMirror => {
-            format!("the registry's pull-through also tries {sources}, which nodes do not")
-        }
+        HopDifferenceKind::ExtraPullThroughMirror => format!("the pull-through also tries {sources}; nodes do not"),
     }
 }
 

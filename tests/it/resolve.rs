@@ -243,12 +243,9 @@ fn no_headers_prints_exactly_one_line_per_row_shown() {
 fn history_is_limited_and_says_what_it_left_out() {
     let (_, stdout, stderr) = output(&["resolve", "must-gather", "-n", "openshift", "--history", "1", "--from", DEMO]);
     assert_eq!(stdout.lines().count(), 2, "header and the current item");
-    assert_eq!(stderr, "note: 2 older history items not shown (--history N shows more, --history 0 all)\n");
+    assert_eq!(stderr, "note: 2 older history items hidden (--history N shows more, 0 all)\n");
     let (_, _, stderr) = output(&["resolve", "must-gather", "-n", "openshift", "--current", "--from", DEMO]);
-    assert_eq!(
-        stderr,
-        "note: 2 older history items not shown (omit --current, or use --history N to show more, --history 0 for all)\n"
-    );
+    assert_eq!(stderr, "note: 2 older history items hidden (omit --current to see them)\n");
     let (_, stdout, stderr) =
         output(&["resolve", "must-gather", "-n", "openshift", "--current", "-o", "yaml", "--from", DEMO]);
     assert_eq!(stdout.matches("- current: ").count(), 1, "documents follow --current too");
@@ -294,7 +291,7 @@ fn real_must_gather_with_oc_mirror_rules_shows_mirrors_at_120_columns() {
     assert_eq!(local_rows.len(), 347, "every Local tag shows where the registry pulls from");
     let mirrored = local_rows.iter().filter(|l| l.contains(" registry.ocp.lan:15443/")).count();
     assert!(mirrored >= 20, "the oc-mirror mirror shows for the mirrored repositories ({mirrored})");
-    assert!(stderr.lines().count() <= 3, "a few summary lines: {stderr}");
+    assert!(stderr.lines().count() <= 4, "a few summary lines: {stderr}");
     let (_, json, _) = output(&["resolve", "-n", "openshift", "-o", "json", "--from", real, "--from", rules]);
     for width in [80, 120] {
         let (_, stdout, _) = at_width(width, &["resolve", "-n", "openshift", "--from", real, "--from", rules]);
@@ -345,4 +342,51 @@ fn a_bad_file_beside_good_ones_loses_nothing_already_read() {
     let (code, stdout, stderr) = output(&["resolve", "-A", "--from", &tree.join("broken.yaml").display().to_string()]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn the_table_never_gets_wider_than_the_terminal() {
+    let real = "../shared/real/must-gather/must-gather-aws";
+    let rules = "../shared/real/mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml";
+    let mut inputs = vec![vec!["--from", DEMO]];
+    if std::path::Path::new(real).exists() {
+        inputs.push(vec!["--from", real, "--from", rules]);
+    }
+    for input in &inputs {
+        for flags in [&["-A"][..], &["-n", "openshift"], &["-A", "--current"]] {
+            for width in [60, 65, 72, 80, 90, 100, 120, 150, 200] {
+                let mut args = vec!["resolve"];
+                args.extend(flags);
+                args.extend(input.iter().copied());
+                let (code, stdout, stderr) = at_width(width, &args);
+                assert_eq!(code, 0, "{stderr}");
+                for line in stdout.lines().chain(stderr.lines()) {
+                    assert!(isctl::render::fit::width(line) <= width, "{width} {flags:?}: {line:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn failed_imports_are_summed_up_by_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags: String = (0..5)
+        .map(|i| format!("  - tag: t{i}\n    conditions:\n    - {{type: ImportSuccess, status: \"False\", reason: Unauthorized, message: 'Get \"https://registry.redhat.io/v2/r{i}/manifests/latest\": unauthorized'}}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        format!("apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {{name: s, namespace: n}}\nstatus:\n  tags:\n{tags}"),
+    )
+    .unwrap();
+    let from = dir.path().display().to_string();
+    let (_, _, stderr) = output(&["resolve", "-n", "n", "--from", &from]);
+    assert!(
+        stderr.ends_with(
+            "warning: 5 tags failed to import (Unauthorized): n/s:t0, n/s:t1, n/s:t2, ... (-v shows every message)\n"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = output(&["resolve", "-n", "n", "-v", "--from", &from]);
+    assert_eq!(stderr.matches(": import failed (Unauthorized): Get ").count(), 5, "{stderr}");
 }
