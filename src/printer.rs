@@ -23,7 +23,8 @@ pub struct Printer {
 impl Printer {
     /// A printer over the process's stdout and stderr.
     pub fn stdio(verbosity: u8) -> Printer {
-        Printer::new(Box::new(io::stdout()), Box::new(io::stderr()), verbosity)
+        // Buffered: data written piece by piece goes out in large writes.
+        Printer::new(Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout())), Box::new(io::stderr()), verbosity)
     }
 
     /// A printer over any writers (tests pass buffers).
@@ -57,6 +58,18 @@ impl Printer {
     pub fn data(&mut self, text: &str) -> io::Result<()> {
         self.end_progress();
         self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+
+    /// Writes part of the data to stdout, flushed by [`Printer::flush_data`] or the next
+    /// [`Printer::data`]: a long answer goes out piece by piece without a system call each.
+    pub fn data_part(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.end_progress();
+        self.out.write_all(bytes)
+    }
+
+    /// Flushes what [`Printer::data_part`] wrote.
+    pub fn flush_data(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 

@@ -8,6 +8,7 @@ use crate::error::{CommandResult, ExitStatus, NotFound};
 use crate::listing::{self, Listed};
 use crate::model::ResourceKind;
 use crate::render::columns::{cells, columns};
+use crate::render::list_writer::{Format, ListWriter};
 use crate::render::{self, OutputFormat, table};
 use crate::settings::{GetSettings, Scope};
 use crate::source::{ObjectsWanted, Wants};
@@ -33,6 +34,9 @@ pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
             ..Wants::default()
         }
     };
+    if settings.names.is_empty() && kind != ResourceKind::ImageStreamTag && settings.output.is_streamable() {
+        return stream(settings, ctx, &scope);
+    }
     let catalog = super::load(ctx, &wants)?;
     let selected = listing::select(&catalog, kind, scope.namespace(), &settings.names, &settings.selector);
     // As kubectl: what was found is printed, then each missing name is an error.
@@ -43,6 +47,36 @@ pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
         ctx.printer.error(&NotFound { resource: kind.qualified_plural(), name: name.clone() }.to_string());
     }
     Ok(if selected.missing.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// A whole list as YAML, JSON or names, written item by item as the source hands them over:
+/// a cluster's list is never held whole (the output is byte for byte what [`print`] writes).
+fn stream(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope) -> CommandResult {
+    let kind = settings.kind;
+    let format = match settings.output {
+        OutputFormat::Yaml => Some(Format::Yaml),
+        OutputFormat::Json => Some(Format::Json),
+        _ => None,
+    };
+    let mut writer: Option<ListWriter<Vec<u8>>> = format.map(|f| ListWriter::new(Vec::new(), f));
+    let selector = &settings.selector;
+    super::each(ctx, kind, scope.namespace(), &mut |object, printer| {
+        if !selector.matches(object.meta().labels.as_ref()) {
+            return Ok(());
+        }
+        match &mut writer {
+            Some(writer) => {
+                writer.item(&object.to_json())?;
+                printer.data_part(&std::mem::take(writer.output()))
+            }
+            None => printer.data_part(format!("{}/{}\n", kind.qualified_singular(), object.meta().name()).as_bytes()),
+        }
+    })?;
+    if let Some(writer) = writer {
+        ctx.printer.data_part(&writer.finish()?)?;
+    }
+    ctx.printer.flush_data()?;
+    Ok(ExitStatus::Success)
 }
 
 fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'_>]) -> std::io::Result<()> {

@@ -116,6 +116,17 @@ struct Notes<'a> {
     drawn: std::cell::Cell<Option<std::time::Instant>>,
 }
 
+impl<'a> Notes<'a> {
+    fn new(printer: &'a mut Printer) -> Notes<'a> {
+        Notes {
+            notes: RefCell::new(Vec::new()),
+            printer: RefCell::new(printer),
+            started: std::time::Instant::now(),
+            drawn: std::cell::Cell::new(None),
+        }
+    }
+}
+
 impl Observer for Notes<'_> {
     fn note(&self, note: LoadNote) {
         self.notes.borrow_mut().push(note);
@@ -141,40 +152,79 @@ impl Observer for Notes<'_> {
 /// Loads what `wants` describes and reports what the load noticed (warnings always, the rest
 /// with `-v`), also when the load fails: `-v` then shows the requests that led there.
 pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
-    let observer = Notes {
-        notes: RefCell::new(Vec::new()),
-        printer: RefCell::new(&mut ctx.printer),
-        started: std::time::Instant::now(),
-        drawn: std::cell::Cell::new(None),
-    };
+    let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
+    let counts = loaded.as_ref().map(|l| (l.catalog.len(), l.files_read)).map_err(|_| ());
+    match loaded {
+        Ok(loaded) => {
+            finish_load(ctx, &notes, counts.ok())?;
+            Ok(loaded.catalog)
+        }
+        Err(error) => {
+            finish_load(ctx, &notes, None)?;
+            Err(error.into())
+        }
+    }
+}
+
+/// Hands every object of `kind` in `namespace` to `sink` as the source delivers them (a
+/// cluster's list page by page), with the printer to write them: `get` prints a long list
+/// without holding it. Reports the load's notes as [`load`] does. Returns how many objects.
+pub fn each(
+    ctx: &mut Ctx,
+    kind: crate::model::ResourceKind,
+    namespace: Option<&str>,
+    sink: &mut dyn FnMut(&crate::model::Object, &mut Printer) -> std::io::Result<()>,
+) -> Result<usize, CommandError> {
+    let observer = Notes::new(&mut ctx.printer);
+    let printer = &observer.printer;
+    let outcome = ctx.source.each(kind, namespace, &observer, &mut |object| sink(object, &mut printer.borrow_mut()));
+    let notes = observer.notes.into_inner();
+    match outcome {
+        Ok((count, files)) => {
+            finish_load(ctx, &notes, Some((count, files)))?;
+            Ok(count)
+        }
+        Err(crate::source::EachError::Sink(error)) => Err(error.into()),
+        Err(crate::source::EachError::Source(error)) => {
+            finish_load(ctx, &notes, None)?;
+            Err(error.into())
+        }
+    }
+}
+
+/// What follows a load: its notes reported, unreadable files counted (or, when nothing else
+/// was read, the first of them made the error), and with `-v` what was read. `counts` is
+/// (objects, files) of a load that succeeded.
+fn finish_load(ctx: &mut Ctx, notes: &[LoadNote], counts: Option<(usize, usize)>) -> Result<(), CommandError> {
     ctx.printer.end_progress();
     let unreadable: Vec<&LoadNote> = notes.iter().filter(|n| matches!(n, LoadNote::Unreadable { .. })).collect();
     // When nothing else was read, the unreadable file is the answer: one error, not a note.
-    let fatal = match (&loaded, unreadable.first()) {
-        (Ok(loaded), Some(LoadNote::Unreadable { path, position, message })) if loaded.catalog.is_empty() => {
-            Some(SourceError::Decode { path: path.clone(), position: *position, message: message.clone() })
-        }
+    let fatal = match (counts, unreadable.first()) {
+        (Some((0, _)), Some(LoadNote::Unreadable { path, position, message })) => Some(match position.line {
+            0 => SourceError::Refused { path: path.clone(), reason: message.clone() },
+            _ => SourceError::Decode { path: path.clone(), position: *position, message: message.clone() },
+        }),
         _ => None,
     };
-    report_notes(ctx, &notes, fatal.is_none());
+    report_notes(ctx, notes, fatal.is_none());
     if let Some(error) = fatal {
         return Err(error.into());
     }
-    let loaded = loaded?;
+    let Some((objects, files)) = counts else { return Ok(()) };
     ctx.unreadable += unreadable.len();
     let skipped = notes.iter().filter(|n| matches!(n, LoadNote::Skipped { .. })).count();
-    let from = if ctx.offline() { plural(loaded.files_read, "file") } else { "the cluster".to_owned() };
+    let from = if ctx.offline() { plural(files, "file") } else { "the cluster".to_owned() };
     ctx.printer.verbose(
         1,
         &format!(
             "read {} from {from}; skipped {} of other kinds",
-            plural(loaded.catalog.len(), "object"),
+            plural(objects, "object"),
             plural(skipped, "object")
         ),
     );
-    Ok(loaded.catalog)
+    Ok(())
 }
 
 /// `1 object`, `2 objects`.

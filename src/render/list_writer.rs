@@ -75,6 +75,11 @@ impl<W: Write> ListWriter<W> {
         }
     }
 
+    /// What has been written so far (a caller may take it and pass it on piece by piece).
+    pub fn output(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// Ends the List and flushes.
     pub fn finish(mut self) -> io::Result<W> {
         let tail: &[u8] = match (self.format, self.items) {

@@ -33,6 +33,11 @@ impl OutputFormat {
     pub fn is_document(self) -> bool {
         matches!(self, OutputFormat::Yaml | OutputFormat::Json)
     }
+
+    /// Whether a list can be written item by item (a table needs every row for its widths).
+    pub fn is_streamable(self) -> bool {
+        matches!(self, OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
+    }
 }
 
 /// Output formats of `resolve`: everything `get` has but names.

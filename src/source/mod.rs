@@ -18,6 +18,37 @@ pub trait Source {
     /// Loads at least the objects `wants` describes. Files hold what they hold and load it all;
     /// a cluster is asked for exactly what is wanted. Notes and progress go to `observer`.
     fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError>;
+
+    /// Hands every object of `kind` in `namespace` (all when `None`) to `sink`, one by one, in
+    /// namespace and name order, and returns how many, and from how many files. A cluster's list goes page by page, so
+    /// memory holds one page however long the list; files are loaded first, then walked.
+    fn each(
+        &self,
+        kind: crate::model::ResourceKind,
+        namespace: Option<&str>,
+        observer: &dyn Observer,
+        sink: &mut dyn FnMut(&crate::model::Object) -> std::io::Result<()>,
+    ) -> Result<(usize, usize), EachError> {
+        let wanted = ObjectsWanted { kind, namespace: namespace.map(str::to_owned), names: Vec::new() };
+        let wants =
+            Wants { objects: Some(wanted), namespace_for_unset: namespace.map(str::to_owned), ..Wants::default() };
+        let loaded = self.load(&wants, observer).map_err(EachError::Source)?;
+        let mut count = 0;
+        for object in loaded.catalog.in_namespace(kind, namespace.filter(|_| kind.info().namespaced)) {
+            sink(object).map_err(EachError::Sink)?;
+            count += 1;
+        }
+        Ok((count, loaded.files_read))
+    }
+}
+
+/// What stopped [`Source::each`]: the source, or the sink (a closed pipe).
+#[derive(Debug)]
+pub enum EachError {
+    /// The source could not go on.
+    Source(SourceError),
+    /// The sink could not take an object.
+    Sink(std::io::Error),
 }
 
 /// Where a source reports what it notices while loading.
@@ -192,6 +223,7 @@ impl fmt::Display for LoadNote {
                 write!(f, "{method} {path} {status} in {millis} milliseconds")
             }
             LoadNote::Degraded(message) => f.write_str(message),
+            LoadNote::Unreadable { path, position, message } if position.line == 0 => write!(f, "{path}: {message}"),
             LoadNote::Unreadable { path, position, message } => write!(f, "{path}:{position}: {message}"),
         }
     }

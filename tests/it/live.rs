@@ -78,6 +78,17 @@ fn lists_page_with_limit_and_continue() {
         ]
     );
     assert!(stderr.contains("GET /apis/image.openshift.io/v1/images?limit=5 200 in "), "-v logs requests: {stderr}");
+    // Written page by page, the documents are byte for byte the offline ones, whatever the page.
+    for format in ["yaml", "json"] {
+        let offline = output(&["get", "images", "-o", format, "--from", DEMO]).1;
+        for chunk in ["5", "0"] {
+            let (code, live, stderr) = server.isctl(&["get", "images", "-o", format, "--chunk-size", chunk]);
+            assert_eq!((code, live.as_str()), (0, offline.as_str()), "{format} {chunk}: {stderr}");
+        }
+        let offline = output(&["get", "is", "-A", "-o", format, "-l", "app=demo", "--from", DEMO]).1;
+        let (_, live, _) = server.isctl(&["get", "is", "-A", "-o", format, "-l", "app=demo", "--chunk-size", "1"]);
+        assert_eq!(live, offline, "{format} with a selector");
+    }
 }
 
 #[test]

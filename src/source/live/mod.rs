@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
 
-use super::{LoadNote, Loaded, Observer, Source, SourceError, Wants};
+use super::{EachError, LoadNote, Loaded, Observer, Source, SourceError, Wants};
 use crate::catalog::{Catalog, Origin};
 use crate::model::{Object, ResourceKind};
 use crate::names::path_segment_problem;
@@ -95,22 +95,60 @@ fn runtime() -> Result<tokio::runtime::Runtime, SourceError> {
     })
 }
 
+impl LiveSource {
+    fn plan<'a>(&'a self, observer: &'a dyn Observer) -> Plan<'a> {
+        Plan {
+            http: Transport {
+                client: &self.client,
+                server: &self.server,
+                chunk: self.options.chunk_size,
+                max_body: self.options.max_response_size,
+                timeout: self.options.request_timeout,
+                credentials_withheld: self.credentials_withheld,
+                observer,
+                answered: Cell::new(0),
+            },
+            observer,
+        }
+    }
+}
+
 impl Source for LiveSource {
+    fn each(
+        &self,
+        kind: ResourceKind,
+        namespace: Option<&str>,
+        observer: &dyn Observer,
+        sink: &mut dyn FnMut(&Object) -> std::io::Result<()>,
+    ) -> Result<(usize, usize), EachError> {
+        self.runtime.block_on(async {
+            let plan = self.plan(observer);
+            let mut stopped = None;
+            let mut count = 0;
+            let listed = plan
+                .http
+                .list(kind, &collection_path(kind, namespace), &mut |page| {
+                    for object in page.iter().filter(|o| plan.checked(o)) {
+                        if let Err(error) = sink(object) {
+                            stopped = Some(error);
+                            return Err(Failure { code: 0, error: SourceError::Config { message: String::new() } });
+                        }
+                        count += 1;
+                    }
+                    Ok(())
+                })
+                .await;
+            match (stopped, listed) {
+                (Some(error), _) => Err(EachError::Sink(error)),
+                (None, Err(failure)) => Err(EachError::Source(failure.error)),
+                (None, Ok(())) => Ok((count, 0)),
+            }
+        })
+    }
+
     fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError> {
         self.runtime.block_on(async {
-            let plan = Plan {
-                http: Transport {
-                    client: &self.client,
-                    server: &self.server,
-                    chunk: self.options.chunk_size,
-                    max_body: self.options.max_response_size,
-                    timeout: self.options.request_timeout,
-                    credentials_withheld: self.credentials_withheld,
-                    observer,
-                    answered: Cell::new(0),
-                },
-                observer,
-            };
+            let plan = self.plan(observer);
             let objects = async {
                 match &wants.objects {
                     Some(w) => plan.objects(w.kind, w.namespace.as_deref(), &w.names).await,

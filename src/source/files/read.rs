@@ -1,0 +1,290 @@
+//! Reading one file found by the walk: its bytes within the limits, an archive's members, and
+//! each decoded, or set aside when the bytes show it cannot hold an object isctl reads. Pure
+//! apart from reading the file: what it notices comes back as notes, so files can be read on
+//! several threads and still be reported, and added to the catalog, in the walk's order.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::InputLimits;
+use crate::quantity::format_bytes;
+use crate::source::decode::{Decoded, Position, decode_with};
+use crate::source::{LoadNote, SourceError};
+
+/// A file (or standard input) the walk found, to be read.
+#[derive(Clone, Debug)]
+pub(super) struct Job {
+    /// The file; `None` is standard input.
+    pub path: Option<PathBuf>,
+    /// The name messages use.
+    pub label: String,
+    /// Named by the user: read whatever it holds, and report what it does not.
+    pub explicit: bool,
+}
+
+/// One file or archive member, read and decoded.
+#[derive(Debug)]
+pub(super) struct Unit {
+    /// The file, or `archive!member`.
+    pub label: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Its objects, when it was parsed and could be.
+    pub decoded: Option<Decoded>,
+    /// What reading it noticed, in order.
+    pub notes: Vec<LoadNote>,
+}
+
+/// Reads a job: one unit, or one per archive member in name order. An error (a file that cannot
+/// be read, a limit reached) ends the load.
+pub(super) fn read_job(job: &Job, limits: &InputLimits) -> Result<Vec<Unit>, SourceError> {
+    let Some(path) = &job.path else {
+        let bytes = read_capped(std::io::stdin().lock(), &job.label, limits.file)?;
+        return Ok(vec![examine(&job.label, &bytes, true, limits)]);
+    };
+    let label = &job.label;
+    if let Ok(metadata) = fs::metadata(path)
+        && metadata.is_file()
+        && metadata.len() > limits.file
+    {
+        return Err(too_large(label, limits.file));
+    }
+    let file = fs::File::open(path).map_err(|e| read_error(path, e))?;
+    let bytes = read_capped(file, label, limits.file)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if name.ends_with(".xz") || name.ends_with(".txz") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Err(SourceError::Refused {
+            path: label.clone(),
+            reason: "xz-compressed archives are not supported; extract it first (tar -xJf FILE) and pass the directory"
+                .into(),
+        });
+    }
+    if is_archive_name(&name) {
+        return archive(label, &bytes, limits);
+    }
+    Ok(vec![examine(label, &bytes, job.explicit, limits)])
+}
+
+/// Reads a tar archive, plain or gzip-compressed, member by member; members are decoded as
+/// they come, and returned in name order.
+fn archive(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<Vec<Unit>, SourceError> {
+    let gz = bytes.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn Read + '_> = if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
+    let mut archive = tar::Archive::new(Capped { inner: reader, read: 0, limit: limits.archive });
+    let archive_error = |e: std::io::Error| {
+        let too_large = e.get_ref().is_some_and(|inner| inner.is::<ArchiveTooLarge>());
+        let reason = if too_large {
+            format!("decompresses to more than {} (raise --max-archive-size to read it)", format_bytes(limits.archive))
+        } else {
+            format!("not a readable tar archive: {e}")
+        };
+        SourceError::Refused { path: label.to_owned(), reason }
+    };
+    let mut members = Vec::new();
+    for entry in archive.entries().map_err(archive_error)? {
+        let entry = entry.map_err(archive_error)?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let member = entry.path().map_err(archive_error)?.display().to_string();
+        if !is_manifest_name(&member) {
+            continue;
+        }
+        let member_label = format!("{label}!{member}");
+        if entry.header().size().unwrap_or(0) > limits.file {
+            return Err(too_large(&member_label, limits.file));
+        }
+        let mut content = Vec::new();
+        entry.take(limits.file.saturating_add(1)).read_to_end(&mut content).map_err(archive_error)?;
+        if content.len() as u64 > limits.file {
+            return Err(too_large(&member_label, limits.file));
+        }
+        members.push(examine(&member_label, &content, false, limits));
+    }
+    members.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(members)
+}
+
+/// Decodes one file's bytes, or sets them aside: inside a directory, a file whose bytes cannot
+/// hold one of isctl's objects is not parsed, and an unparsable file that is not about image
+/// objects is ignored with a warning.
+pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputLimits) -> Unit {
+    let mut unit = Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new() };
+    if !explicit && !may_hold_our_objects(bytes) {
+        let reason = "names no image kind or group; not parsed".into();
+        unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: false });
+        return unit;
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let column = (valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)) as u64 + 1;
+        (Position { line, column }, "not UTF-8 text (a binary file?)".to_owned())
+    });
+    let decoded = match text.and_then(|text| decode_with(text, &limits.decode).map_err(|e| (e.position, e.message))) {
+        Ok(decoded) => decoded,
+        Err((position, message)) if !explicit && !mentions_our_kinds(bytes) => {
+            let reason = format!("not valid YAML or JSON ({position}: {message})");
+            unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: true });
+            return unit;
+        }
+        Err((position, message)) => {
+            unit.notes.push(LoadNote::Unreadable { path: label.to_owned(), position, message });
+            return unit;
+        }
+    };
+    if decoded.objects.is_empty() {
+        if explicit && decoded.skipped.is_empty() {
+            let reason = "holds no objects".into();
+            unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: true });
+        }
+        if declares_our_kind(&String::from_utf8_lossy(bytes)) {
+            unit.notes.push(LoadNote::Unread { path: label.to_owned() });
+        }
+    }
+    unit.decoded = Some(decoded);
+    unit
+}
+
+/// The file's name ends with one of `extensions`, in any case (`.YAML` is YAML too).
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    extensions.iter().any(|e| lower.ends_with(e))
+}
+
+/// File names read inside directories; anything else there is left alone.
+pub(super) fn is_manifest_name(name: &str) -> bool {
+    has_extension(name, &[".yaml", ".yml", ".json"])
+}
+
+/// Archive names read inside directories.
+pub(super) fn is_archive_name(name: &str) -> bool {
+    has_extension(name, &[".tar", ".tar.gz", ".tgz"])
+}
+
+/// Whether `bytes` may hold an object isctl reads: every such object names a kind containing
+/// `Image` and, in plain text, either an API group of OpenShift's image, operator or config APIs
+/// or (the legacy `apiVersion: v1` form) a kind starting with `Image`. A must-gather is mostly
+/// Pods, Events and ConfigMaps that hold neither, and are never parsed.
+fn may_hold_our_objects(bytes: &[u8]) -> bool {
+    use memchr::memmem::find;
+    const MARKS: [&[u8]; 6] = [
+        b"image.openshift.io",
+        b"operator.openshift.io",
+        b"config.openshift.io",
+        b"kind: Image",
+        b"\"kind\":\"Image",
+        b"\"kind\": \"Image",
+    ];
+    find(bytes, b"Image").is_some() && MARKS.iter().any(|mark| find(bytes, mark).is_some())
+}
+
+/// A heuristic for "this file was meant for us": an unparsable file that mentions our groups or
+/// kinds is an error; any other unparsable file inside a directory is ignored with a warning.
+fn mentions_our_kinds(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    ["image.openshift.io", "ImageStream", "ImageContentSourcePolicy", "MirrorSet", "config.openshift.io"]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+/// Whether the text declares an object of one of our kinds (`kind: ImageStream`,
+/// `"kind":"ImageContentSourcePolicy"`, not a `*List`): such a file must not load as nothing
+/// without a word.
+pub(super) fn declares_our_kind(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("kind") {
+        let after = &rest[at + 4..];
+        rest = after;
+        let value = after.trim_start_matches('"').trim_start().strip_prefix(':').map(str::trim_start);
+        let Some(value) = value else { continue };
+        let word: String =
+            value.trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if word.starts_with("Image") && !word.ends_with("List") {
+            return true;
+        }
+    }
+    false
+}
+
+/// A path that could not be read, with what the operating system said.
+pub(super) fn read_error(path: &Path, error: std::io::Error) -> SourceError {
+    SourceError::Read { path: path.display().to_string(), source: error }
+}
+
+/// Reads at most `limit` bytes; more is an error that says which flag raises the limit.
+fn read_capped(reader: impl Read, label: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| SourceError::Read { path: label.to_owned(), source: e })?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(label, limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(label: &str, limit: u64) -> SourceError {
+    SourceError::Refused {
+        path: label.to_owned(),
+        reason: format!("larger than {} (raise --max-file-size to read it)", format_bytes(limit)),
+    }
+}
+
+/// A reader that fails once more than `limit` bytes came through: an archive's decompressed
+/// size is bounded however its members are declared.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+/// The error a [`Capped`] reader gives, recognised when reporting.
+#[derive(Debug, thiserror::Error)]
+#[error("decompresses to more than the limit")]
+struct ArchiveTooLarge;
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(ArchiveTooLarge));
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_matched_in_any_case() {
+        assert!(is_manifest_name("a.YAML") && is_manifest_name("b.Json") && is_archive_name("c.TAR.GZ"));
+        assert!(!is_manifest_name("yaml") && !is_archive_name("x.tar.xz"));
+    }
+
+    #[test]
+    fn declared_kinds_are_found_in_yaml_and_json() {
+        assert!(declares_our_kind("kind: ImageStreamTag\n"));
+        assert!(declares_our_kind("{\"kind\":\"ImageContentSourcePolicy\"}"));
+        assert!(declares_our_kind("{\"kind\": \"Image\"}"));
+        assert!(!declares_our_kind("kind: ImageStreamList\nitems: []\n"));
+        assert!(!declares_our_kind("kind: ClusterOperator\nresource: imagestreams\n"));
+    }
+
+    #[test]
+    fn bytes_that_cannot_hold_our_objects_are_not_parsed() {
+        assert!(may_hold_our_objects(b"apiVersion: image.openshift.io/v1\nkind: ImageStream\n"));
+        assert!(may_hold_our_objects(b"{\"apiVersion\":\"config.openshift.io/v1\",\"kind\":\"Image\"}"));
+        // A Pod that failed to pull names images, but no image API group.
+        assert!(!may_hold_our_objects(b"kind: Pod\nstatus: {reason: ImagePullBackOff}\nimage: quay.io/x\n"));
+        // A Deployment with an image trigger names the group, but no kind of ours.
+        assert!(!may_hold_our_objects(b"kind: Deployment\nannotations: {image.openshift.io/triggers: '[]'}\n"));
+        // The legacy group-less API.
+        assert!(may_hold_our_objects(b"apiVersion: v1\nkind: ImageStream\n"));
+    }
+}
