@@ -96,6 +96,15 @@ impl Object {
         }
         value
     }
+
+    /// [`Object::to_json`] as compact JSON text, written straight from the typed object when it
+    /// names its `apiVersion` and `kind` (fields in the model's order, as an API server writes
+    /// them), without an intermediate value: what `serve` sends.
+    pub fn to_json_text(&self) -> String {
+        let direct = with_object!(self, o => (o.api_version.is_some() && o.kind.is_some())
+            .then(|| serde_json::to_string(o).expect("model types serialise to JSON")));
+        direct.unwrap_or_else(|| self.to_json().to_string())
+    }
 }
 
 /// One page of a list as the API server sends it: its items (typed) and the continue token.

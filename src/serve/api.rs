@@ -7,6 +7,7 @@
 //! of its answer; [`Api::serialised`] counts them, so tests can pin that.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
@@ -77,6 +78,9 @@ pub struct Api {
     options: Options,
     now: Timestamp,
     serialised: AtomicU64,
+    /// Each stored object's JSON, written the first time an answer needs it: recorded objects
+    /// never change, so a page of a list is then a concatenation.
+    json: HashMap<(ResourceKind, Key), OnceLock<String>>,
 }
 
 /// One page of a list, before it becomes JSON or a Table.
@@ -103,7 +107,20 @@ impl Api {
             .flat_map(|k| catalog.of_kind(k).map(|o| o.meta().namespace().to_owned()).collect::<Vec<_>>())
             .filter(|ns| !ns.is_empty())
             .collect();
-        Api { catalog, keys, namespaces: namespaces.into_iter().collect(), options, now, serialised: AtomicU64::new(0) }
+        let json = keys
+            .iter()
+            .filter(|(kind, _)| **kind != ResourceKind::ImageStreamTag)
+            .flat_map(|(kind, keys)| keys.iter().map(|key| ((*kind, key.clone()), OnceLock::new())))
+            .collect();
+        Api {
+            catalog,
+            keys,
+            namespaces: namespaces.into_iter().collect(),
+            options,
+            now,
+            serialised: AtomicU64::new(0),
+            json,
+        }
     }
 
     /// How many objects requests have turned into JSON, cells or metadata so far: each request
@@ -279,12 +296,34 @@ impl Api {
             return Reply::ok(table(Served::Kind(kind), rows, metadata));
         }
         let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
-        Reply::ok(json!({
-            "apiVersion": api_version,
-            "items": page.objects.iter().map(Listed::to_json).collect::<Vec<_>>(),
-            "kind": format!("{}List", kind.info().kind),
-            "metadata": metadata,
-        }))
+        let items: Vec<String> = page.objects.iter().map(|o| self.object_json(o)).collect();
+        let mut text = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 256);
+        text.push_str(r#"{"apiVersion":"#);
+        text.push_str(&Value::from(api_version).to_string());
+        text.push_str(r#","items":["#);
+        text.push_str(&items.join(","));
+        text.push_str(r#"],"kind":"#);
+        text.push_str(&Value::from(format!("{}List", kind.info().kind)).to_string());
+        text.push_str(r#","metadata":"#);
+        text.push_str(&metadata.to_string());
+        text.push('}');
+        Reply::ok_raw(text)
+    }
+
+    /// An object's JSON: a stored object's from the cache (written on first use), a built one's
+    /// (ImageStreamTags, ImageStreamImages) fresh.
+    fn object_json(&self, object: &Listed<'_>) -> String {
+        match object {
+            Listed::Stored(stored) => {
+                let key = (stored.kind(), (stored.meta().namespace().to_owned(), stored.meta().name().to_owned()));
+                match self.json.get(&key) {
+                    Some(cached) => cached.get_or_init(|| stored.to_json_text()).clone(),
+                    None => stored.to_json_text(),
+                }
+            }
+            Listed::Built(built) => built.to_json_text(),
+            Listed::Tag(_) => object.to_json().to_string(),
+        }
     }
 
     /// The namespaces that hold objects, as core Namespaces.
@@ -361,7 +400,7 @@ impl Api {
             let rows = vec![self.row(&found)];
             return Reply::ok(table(served, rows, json!({"resourceVersion": LIST_RESOURCE_VERSION})));
         }
-        Reply::ok(found.to_json())
+        Reply::ok_raw(self.object_json(&found))
     }
 
     /// One Table row: oc's cells and the object's metadata.
@@ -580,7 +619,7 @@ mod tests {
     }
 
     fn names(reply: &Reply) -> Vec<String> {
-        reply.body["items"]
+        reply.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -595,14 +634,14 @@ mod tests {
         let api = api(Options::default());
         let first = get(&api, STREAMS, &[("limit", "2")]);
         assert_eq!(names(&first), ["s0", "s1"]);
-        assert_eq!(first.body["kind"], "ImageStreamList");
-        assert_eq!(first.body["metadata"]["remainingItemCount"], 3);
-        let token = first.body["metadata"]["continue"].as_str().unwrap().to_owned();
+        assert_eq!(first.json()["kind"], "ImageStreamList");
+        assert_eq!(first.json()["metadata"]["remainingItemCount"], 3);
+        let token = first.json()["metadata"]["continue"].as_str().unwrap().to_owned();
         let second = get(&api, STREAMS, &[("limit", "2"), ("continue", &token)]);
         assert_eq!(names(&second), ["s2", "s3"]);
-        assert_eq!(second.body["metadata"]["resourceVersion"], first.body["metadata"]["resourceVersion"]);
+        assert_eq!(second.json()["metadata"]["resourceVersion"], first.json()["metadata"]["resourceVersion"]);
         let expired = get(&api, STREAMS, &[("limit", "2"), ("continue", "bogus")]);
-        assert_eq!((expired.code, expired.body["reason"].as_str()), (410, Some("Expired")));
+        assert_eq!((expired.code, expired.json()["reason"].as_str()), (410, Some("Expired")));
         // A token is only good for the list it came from.
         let elsewhere = get(&api, "/apis/image.openshift.io/v1/imagestreams", &[("limit", "2"), ("continue", &token)]);
         assert_eq!(elsewhere.code, 410);
@@ -628,8 +667,8 @@ mod tests {
         let api = api(Options::default());
         let missing = get(&api, &format!("{STREAMS}/nope"), &[]);
         assert_eq!(missing.code, 404);
-        assert_eq!(missing.body["message"], "imagestreams.image.openshift.io \"nope\" not found");
-        assert_eq!(get(&api, "/apis/nothing.example.com/v1/things", &[]).body["reason"], "NotFound");
+        assert_eq!(missing.json()["message"], "imagestreams.image.openshift.io \"nope\" not found");
+        assert_eq!(get(&api, "/apis/nothing.example.com/v1/things", &[]).json()["reason"], "NotFound");
         let write =
             api.handle(&Request { method: "DELETE".into(), path: format!("{STREAMS}/s1"), ..Request::default() });
         assert_eq!(write.code, 405);
@@ -643,7 +682,7 @@ mod tests {
         let reply = get(&denied, STREAMS, &[]);
         assert_eq!(reply.code, 403);
         assert_eq!(
-            reply.body["message"],
+            reply.json()["message"],
             "imagestreams.image.openshift.io is forbidden: User \"u\" cannot list resource \"imagestreams\" in API group \"image.openshift.io\" in the namespace \"ns\""
         );
         let guarded = api(Options { token: Some("t".into()), ..Options::default() });
@@ -666,11 +705,11 @@ mod tests {
             accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json".into(),
             ..Request::default()
         });
-        assert_eq!(table.body["kind"], "Table");
-        assert_eq!(table.body["columnDefinitions"][1]["name"], "Image Repository");
-        assert_eq!(table.body["rows"].as_array().unwrap().len(), 5);
+        assert_eq!(table.json()["kind"], "Table");
+        assert_eq!(table.json()["columnDefinitions"][1]["name"], "Image Repository");
+        assert_eq!(table.json()["rows"].as_array().unwrap().len(), 5);
         let resources = get(&api, "/apis/image.openshift.io/v1", &[]);
-        let streams = resources.body["resources"]
+        let streams = resources.json()["resources"]
             .as_array()
             .unwrap()
             .iter()
@@ -679,6 +718,6 @@ mod tests {
             .clone();
         assert_eq!(streams["shortNames"], serde_json::json!(["is"]));
         assert_eq!(streams["namespaced"], true);
-        assert_eq!(get(&api, "/api/v1/namespaces", &[]).body["items"][0]["metadata"]["name"], "ns");
+        assert_eq!(get(&api, "/api/v1/namespaces", &[]).json()["items"][0]["metadata"]["name"], "ns");
     }
 }

@@ -204,7 +204,7 @@ where
             // The answer is computed off the reactor threads.
             let reply = tokio::task::spawn_blocking(move || api.handle(&request)).await;
             let (status, body) = match reply {
-                Ok(reply) => (reply.code, serde_json::to_vec(&reply.body).unwrap_or_default()),
+                Ok(reply) => (reply.code, reply.text().into_bytes()),
                 Err(_) => (
                     500,
                     br#"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"InternalError","code":500}"#

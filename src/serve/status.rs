@@ -10,12 +10,32 @@ pub struct Reply {
     pub code: u16,
     /// The JSON body.
     pub body: Value,
+    /// The body already as JSON text (a list assembled from cached objects); `body` is then null.
+    pub raw: Option<String>,
 }
 
 impl Reply {
     /// 200 with a body.
     pub fn ok(body: Value) -> Reply {
-        Reply { code: 200, body }
+        Reply { code: 200, body, raw: None }
+    }
+
+    /// 200 with a body already written as JSON.
+    pub fn ok_raw(text: String) -> Reply {
+        Reply { code: 200, body: Value::Null, raw: Some(text) }
+    }
+
+    /// The body as JSON text.
+    pub fn text(&self) -> String {
+        self.raw.clone().unwrap_or_else(|| serde_json::to_string(&self.body).unwrap_or_default())
+    }
+
+    /// The body as a JSON value (tests read replies this way).
+    pub fn json(&self) -> Value {
+        match &self.raw {
+            Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            None => self.body.clone(),
+        }
     }
 }
 
@@ -32,7 +52,7 @@ fn status(code: u16, reason: &str, message: String, details: Value) -> Reply {
     if !details.is_null() {
         body["details"] = details;
     }
-    Reply { code, body }
+    Reply { code, body, raw: None }
 }
 
 /// `group` for messages: `plural.group`, or just `plural` for the core group.
