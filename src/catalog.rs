@@ -43,6 +43,8 @@ pub struct Duplicate {
 #[derive(Debug, Default)]
 pub struct Catalog {
     objects: BTreeMap<ObjectKey, (Object, Origin)>,
+    /// Kinds the input holds although the load left their objects out (not needed).
+    present: std::collections::BTreeSet<ResourceKind>,
 }
 
 /// Typed accessors generated per kind.
@@ -160,9 +162,15 @@ impl Catalog {
         }
     }
 
-    /// Whether any object of `kind` was loaded: tells "absent from the input" from "not found".
+    /// Whether the input holds objects of `kind` (loaded, or left out as not needed): tells
+    /// "absent from the input" from "not found".
     pub fn has_kind(&self, kind: ResourceKind) -> bool {
-        self.of_kind(kind).next().is_some()
+        self.present.contains(&kind) || self.of_kind(kind).next().is_some()
+    }
+
+    /// Records that the input holds objects of `kind` that the load left out.
+    pub fn note_kind(&mut self, kind: ResourceKind) {
+        self.present.insert(kind);
     }
 
     typed_iter!(

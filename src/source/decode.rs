@@ -71,6 +71,8 @@ pub struct Decoded {
     pub skipped: Vec<SkippedObject>,
     /// Bytes YAML aliases added to the file's scalars (counted against the load's budget).
     pub alias_expansion: u64,
+    /// Objects of isctl's kinds that the selection left out (never deserialised).
+    pub left_out: Vec<ResourceKind>,
 }
 
 /// Bounds on what one file may cost beyond its own size.
@@ -93,10 +95,20 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
 
 /// Decodes a file's text.
 pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> {
+    decode_selected(text, limits, &|_, _, _| true)
+}
+
+/// Which objects to deserialise, by kind, namespace and name (as the first pass reads them):
+/// a load that knows what a command needs skips the rest at the cost of a glance.
+pub type Selection<'a> = &'a (dyn Fn(ResourceKind, &str, &str) -> bool + Sync);
+
+/// Decodes a file's text, deserialising only the objects `keep` selects; the others are listed
+/// in [`Decoded::left_out`].
+pub fn decode_selected(text: &str, limits: &Limits, keep: Selection<'_>) -> Result<Decoded, DecodeError> {
     if text.trim_start().starts_with(['{', '[']) {
         // JSON (what `oc get -o json` and the API write) is read by serde_json, several times
         // faster than a YAML parser; text that is not valid JSON falls back to YAML below.
-        match decode_json(text) {
+        match decode_json(text, keep) {
             Ok(decoded) => return Ok(decoded),
             Err(JsonFailure::Data(error)) => return Err(error),
             Err(JsonFailure::Syntax) => {}
@@ -123,7 +135,7 @@ pub fn decode_with(text: &str, limits: &Limits) -> Result<Decoded, DecodeError> 
             plans.push_back(DocPlan::Skip);
             continue;
         };
-        plans.push_back(envelope.plan(&mut decoded.skipped));
+        plans.push_back(envelope.plan(&mut decoded, keep));
     }
     if plans.iter().all(|p| matches!(p, DocPlan::Skip)) {
         return Ok(decoded);
@@ -253,7 +265,7 @@ enum JsonFailure {
 
 /// The same two passes as for YAML, with serde_json on one JSON document or a stream of them
 /// (`{...}{...}`, one per line, as exporters write them).
-fn decode_json(text: &str) -> Result<Decoded, JsonFailure> {
+fn decode_json(text: &str, keep: Selection<'_>) -> Result<Decoded, JsonFailure> {
     let json_error = |e: serde_json::Error| {
         if e.is_syntax() || e.is_eof() {
             return JsonFailure::Syntax;
@@ -269,7 +281,7 @@ fn decode_json(text: &str) -> Result<Decoded, JsonFailure> {
     let mut plans = VecDeque::new();
     for envelope in serde_json::Deserializer::from_str(text).into_iter::<Option<Envelope>>() {
         plans.push_back(match envelope.map_err(json_error)? {
-            Some(envelope) => envelope.plan(&mut decoded.skipped),
+            Some(envelope) => envelope.plan(&mut decoded, keep),
             None => DocPlan::Skip,
         });
     }
@@ -380,6 +392,8 @@ struct Envelope {
 struct EnvelopeMeta {
     #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
 }
 
 impl Envelope {
@@ -389,14 +403,11 @@ impl Envelope {
         self.items.is_some() && self.kind.as_deref().is_none_or(|k| k.ends_with("List"))
     }
 
-    fn plan(self, skipped: &mut Vec<SkippedObject>) -> DocPlan {
+    fn plan(self, decoded: &mut Decoded, keep: Selection<'_>) -> DocPlan {
         if !self.is_list() {
-            return match self.resource_kind(None) {
+            return match self.selected(None, decoded, keep) {
                 Some(kind) => DocPlan::Object(kind),
-                None => {
-                    skipped.push(self.skipped());
-                    DocPlan::Skip
-                }
+                None => DocPlan::Skip,
             };
         }
         // Items of a typed list (`ImageStreamList`) may omit apiVersion and kind.
@@ -406,16 +417,32 @@ impl Envelope {
             .items
             .unwrap_or_default()
             .into_iter()
-            .map(|item| {
-                let item = item?;
-                let kind = item.resource_kind(Some(list_type));
-                if kind.is_none() {
-                    skipped.push(item.skipped());
-                }
-                kind
-            })
+            .map(|item| item?.selected(Some(list_type), decoded, keep))
             .collect::<Vec<_>>();
         if items.iter().all(Option::is_none) { DocPlan::Skip } else { DocPlan::List(items) }
+    }
+
+    /// The kind to deserialise this object as, or `None` when it is not one of isctl's kinds
+    /// (recorded as skipped) or the selection leaves it out (recorded as left out).
+    fn selected(
+        &self,
+        list_type: Option<(&str, Option<&str>)>,
+        decoded: &mut Decoded,
+        keep: Selection<'_>,
+    ) -> Option<ResourceKind> {
+        let Some(kind) = self.resource_kind(list_type) else {
+            decoded.skipped.push(self.skipped());
+            return None;
+        };
+        let meta = self.metadata.as_ref();
+        let name = meta.and_then(|m| m.name.as_deref()).unwrap_or_default();
+        let namespace = meta.and_then(|m| m.namespace.as_deref()).unwrap_or_default();
+        if keep(kind, namespace, name) {
+            Some(kind)
+        } else {
+            decoded.left_out.push(kind);
+            None
+        }
     }
 
     fn resource_kind(&self, list_type: Option<(&str, Option<&str>)>) -> Option<ResourceKind> {

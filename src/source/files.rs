@@ -26,8 +26,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::catalog::Origin;
 use crate::quantity::format_bytes;
 
-use super::decode;
+use super::decode::{self, Selection};
 use super::{LoadNote, Loaded, Observer, Progress, Source, SourceError, Wants};
+use crate::model::ResourceKind;
 use read::{Job, Unit, is_archive_name, is_manifest_name, read_error, read_job};
 
 /// What one load may read.
@@ -74,6 +75,7 @@ impl Source for FileSource {
             alias_budget: self.limits.decode.alias_expansion,
             roots: Vec::new(),
             jobs: Vec::new(),
+            holding_images: Vec::new(),
         };
         for path in &self.paths {
             if path.as_os_str() == "-" {
@@ -83,8 +85,62 @@ impl Source for FileSource {
             }
         }
         let jobs = std::mem::take(&mut loader.jobs);
-        loader.read_all(&jobs)?;
+        let keep = Keep::of(wants);
+        loader.read_all(&jobs, &|kind, namespace, name| keep.first(kind, namespace, name), false)?;
+        if let Keep::Streams { namespace, names } = &keep {
+            loader.stream_images(&jobs, namespace.as_deref(), names)?;
+        }
         Ok(loader.loaded)
+    }
+}
+
+/// Where an object was read: the file, and the line when known.
+fn origin(label: &str, line: u64) -> Origin {
+    match line {
+        0 => Origin(label.to_owned()),
+        line => Origin(format!("{label}:{line}")),
+    }
+}
+
+/// What a load keeps of what the files hold: files are read whole either way, but objects a
+/// command will not use are never deserialised (a must-gather's Images of other namespaces).
+enum Keep {
+    /// Everything (`serve`, and loads that name nothing in particular).
+    All,
+    /// One kind (`get`): in a namespace (or cluster-scoped, or all), by name when given.
+    Kind { kind: ResourceKind, namespace: Option<String>, names: BTreeSet<String> },
+    /// Streams and what resolving them needs: everything but Images first, then the Images
+    /// the streams in scope reference.
+    Streams { namespace: Option<String>, names: Vec<String> },
+}
+
+impl Keep {
+    fn of(wants: &Wants) -> Keep {
+        match (&wants.objects, &wants.streams) {
+            (Some(objects), None) => Keep::Kind {
+                kind: objects.kind,
+                namespace: objects.namespace.clone().filter(|_| objects.kind.info().namespaced),
+                names: objects.names.iter().cloned().collect(),
+            },
+            (None, Some((namespace, names))) if wants.stream_images => {
+                Keep::Streams { namespace: namespace.clone(), names: names.clone() }
+            }
+            _ => Keep::All,
+        }
+    }
+
+    /// Whether the first reading keeps this object. An object without a namespace may be placed
+    /// in the command's namespace, so it is kept for any.
+    fn first(&self, kind: ResourceKind, namespace: &str, name: &str) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Kind { kind: wanted, namespace: scope, names } => {
+                kind == *wanted
+                    && scope.as_deref().is_none_or(|s| namespace.is_empty() || namespace == s)
+                    && (names.is_empty() || names.contains(name))
+            }
+            Keep::Streams { .. } => kind != ResourceKind::Image,
+        }
     }
 }
 
@@ -105,6 +161,8 @@ struct Loader<'a> {
     roots: Vec<PathBuf>,
     /// The files found, in walk order.
     jobs: Vec<Job>,
+    /// The jobs whose files held Images the first reading left out.
+    holding_images: Vec<usize>,
 }
 
 impl Loader<'_> {
@@ -186,14 +244,44 @@ impl Loader<'_> {
         children.iter().try_for_each(|child| self.path(child, false))
     }
 
+    /// The Images the streams in scope reference, read from the files that held Images the
+    /// first reading left out; then the children of the manifest lists among them.
+    fn stream_images(&mut self, jobs: &[Job], namespace: Option<&str>, names: &[String]) -> Result<(), SourceError> {
+        let catalog = &self.loaded.catalog;
+        let in_scope =
+            catalog.streams_in(namespace).filter(|s| names.is_empty() || names.iter().any(|n| n == s.metadata.name()));
+        let mut wanted: BTreeSet<String> = in_scope
+            .flat_map(|s| s.status_tags().iter().flat_map(|t| t.history().iter().map(|e| e.image.clone())))
+            .filter(|digest| !digest.is_empty() && catalog.image(digest).is_none())
+            .collect();
+        let holding: Vec<Job> = std::mem::take(&mut self.holding_images).into_iter().map(|i| jobs[i].clone()).collect();
+        // Manifest lists name their children: at most a few rounds (a list of lists is rare).
+        for _ in 0..3 {
+            if wanted.is_empty() || holding.is_empty() {
+                break;
+            }
+            let keep = |kind: ResourceKind, _: &str, name: &str| kind == ResourceKind::Image && wanted.contains(name);
+            self.read_all(&holding, &keep, true)?;
+            let catalog = &self.loaded.catalog;
+            wanted = wanted
+                .iter()
+                .filter_map(|digest| catalog.image(digest))
+                .flat_map(|image| image.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()))
+                .filter(|child| catalog.image(child).is_none())
+                .collect();
+        }
+        Ok(())
+    }
+
     /// Reads every job on as many threads as there are cores (up to four), and takes the
-    /// results in job order as they arrive. The first error ends the load.
-    fn read_all(&mut self, jobs: &[Job]) -> Result<(), SourceError> {
+    /// results in job order as they arrive. The first error ends the load. `again` marks a
+    /// second reading of files already reported: only the objects it adds are new.
+    fn read_all(&mut self, jobs: &[Job], keep: Selection<'_>, again: bool) -> Result<(), SourceError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(jobs.len());
         let limits = self.limits;
         if threads <= 1 {
-            for job in jobs {
-                read_job(job, &limits)?.into_iter().for_each(|unit| self.take(unit));
+            for (i, job) in jobs.iter().enumerate() {
+                read_job(job, &limits, keep)?.into_iter().for_each(|unit| self.take(i, unit, again));
             }
             return Ok(());
         }
@@ -208,7 +296,7 @@ impl Loader<'_> {
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        if sender.send((i, read_job(job, &limits))).is_err() {
+                        if sender.send((i, read_job(job, &limits, keep))).is_err() {
                             break;
                         }
                     }
@@ -222,7 +310,7 @@ impl Loader<'_> {
                 while let Some(outcome) = early.remove(&wanted) {
                     wanted += 1;
                     match outcome {
-                        Ok(units) => units.into_iter().for_each(|unit| self.take(unit)),
+                        Ok(units) => units.into_iter().for_each(|unit| self.take(wanted - 1, unit, again)),
                         Err(error) => {
                             stop.store(true, Ordering::Relaxed);
                             return Err(error);
@@ -234,9 +322,19 @@ impl Loader<'_> {
         })
     }
 
-    /// Takes one read file: counts it, passes on its notes, spends the alias budget, and adds
-    /// its objects to the catalog in file order.
-    fn take(&mut self, unit: Unit) {
+    /// Takes one read file (of job `job`): counts it, passes on its notes, spends the alias
+    /// budget, and adds its objects to the catalog in file order. Read `again`, only its new
+    /// objects count (and a duplicate among them).
+    fn take(&mut self, job: usize, unit: Unit, again: bool) {
+        if again {
+            for object in unit.decoded.into_iter().flat_map(|d| d.objects) {
+                let origin = origin(&unit.label, object.position.line);
+                if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
+                    self.observer.note(LoadNote::Duplicate(duplicate));
+                }
+            }
+            return;
+        }
         self.loaded.files_read += 1;
         self.progress.files += 1;
         self.progress.bytes += unit.bytes;
@@ -245,6 +343,12 @@ impl Loader<'_> {
             self.observer.note(note);
         }
         let Some(decoded) = unit.decoded else { return };
+        for kind in &decoded.left_out {
+            self.loaded.catalog.note_kind(*kind);
+        }
+        if decoded.left_out.contains(&ResourceKind::Image) && self.holding_images.last() != Some(&job) {
+            self.holding_images.push(job);
+        }
         // One alias budget for the whole load: many files may not each spend all of it.
         if decoded.alias_expansion > self.alias_budget {
             let message = format!(
@@ -266,10 +370,7 @@ impl Loader<'_> {
             {
                 object.object.meta_mut().namespace = Some(namespace.clone());
             }
-            let origin = match object.position.line {
-                0 => Origin(unit.label.clone()),
-                line => Origin(format!("{}:{line}", unit.label)),
-            };
+            let origin = origin(&unit.label, object.position.line);
             if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
                 self.observer.note(LoadNote::Duplicate(duplicate));
             }
@@ -288,5 +389,50 @@ impl Loader<'_> {
             reason: reason.to_owned(),
             warn: false,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Collect, ObjectsWanted};
+
+    fn load(wants: &Wants) -> Loaded {
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/must-gather");
+        FileSource::new(vec![demo], InputLimits::default()).load(wants, &Collect::default()).unwrap()
+    }
+
+    #[test]
+    fn a_load_deserialises_only_what_the_command_needs() {
+        let everything = load(&Wants::default());
+        let images = everything.catalog.images().count();
+        // The streams of `demo` reference two Images: only those are read, with the streams.
+        let wants = Wants {
+            streams: Some((Some("demo".into()), Vec::new())),
+            stream_images: true,
+            mirror_rules: true,
+            ..Wants::default()
+        };
+        let demo = load(&wants);
+        let mut digests: Vec<&str> = demo.catalog.images().map(|i| i.metadata.name()).collect();
+        digests.sort_unstable();
+        let referenced: BTreeSet<&str> = demo
+            .catalog
+            .streams_in(Some("demo"))
+            .flat_map(|s| s.status_tags().iter().flat_map(|t| t.history().iter().map(|e| e.image.as_str())))
+            .collect();
+        assert_eq!(digests, referenced.into_iter().collect::<Vec<_>>());
+        assert!(digests.len() < images, "{} of {images}", digests.len());
+        assert!(demo.catalog.has_kind(ResourceKind::Image), "the input still holds Images");
+        // A manifest list's children follow it.
+        let openshift = load(&Wants { streams: Some((Some("openshift".into()), vec!["must-gather".into()])), ..wants });
+        let list = openshift.catalog.images().find(|i| i.docker_image_manifests.is_some()).expect("a manifest list");
+        for child in list.docker_image_manifests.iter().flatten() {
+            assert!(openshift.catalog.image(&child.digest).is_some(), "{}", child.digest);
+        }
+        // One kind: nothing else is kept.
+        let wanted = ObjectsWanted { kind: ResourceKind::ImageStream, namespace: None, names: Vec::new() };
+        let streams = load(&Wants { objects: Some(wanted), ..Wants::default() });
+        assert_eq!(streams.catalog.len(), everything.catalog.streams_in(None).count());
     }
 }

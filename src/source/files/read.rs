@@ -8,8 +8,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::InputLimits;
+use crate::model::ResourceKind;
 use crate::quantity::format_bytes;
-use crate::source::decode::{Decoded, Position, decode_with};
+use crate::source::decode::{Decoded, Position, Selection, decode_selected};
 use crate::source::{LoadNote, SourceError};
 
 /// A file (or standard input) the walk found, to be read.
@@ -38,10 +39,13 @@ pub(super) struct Unit {
 
 /// Reads a job: one unit, or one per archive member in name order. An error (a file that cannot
 /// be read, a limit reached) ends the load.
-pub(super) fn read_job(job: &Job, limits: &InputLimits) -> Result<Vec<Unit>, SourceError> {
+/// A file the user named is read whole: every object in it is checked, whatever the command needs.
+pub(super) fn read_job(job: &Job, limits: &InputLimits, keep: Selection<'_>) -> Result<Vec<Unit>, SourceError> {
+    let everything = |_: ResourceKind, _: &str, _: &str| true;
+    let keep: Selection<'_> = if job.explicit { &everything } else { keep };
     let Some(path) = &job.path else {
         let bytes = read_capped(std::io::stdin().lock(), &job.label, limits.file)?;
-        return Ok(vec![examine(&job.label, &bytes, true, limits)]);
+        return Ok(vec![examine(&job.label, &bytes, true, limits, keep)]);
     };
     let label = &job.label;
     if let Ok(metadata) = fs::metadata(path)
@@ -61,14 +65,14 @@ pub(super) fn read_job(job: &Job, limits: &InputLimits) -> Result<Vec<Unit>, Sou
         });
     }
     if is_archive_name(&name) {
-        return archive(label, &bytes, limits);
+        return archive(label, &bytes, limits, keep);
     }
-    Ok(vec![examine(label, &bytes, job.explicit, limits)])
+    Ok(vec![examine(label, &bytes, job.explicit, limits, keep)])
 }
 
 /// Reads a tar archive, plain or gzip-compressed, member by member; members are decoded as
 /// they come, and returned in name order.
-fn archive(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<Vec<Unit>, SourceError> {
+fn archive(label: &str, bytes: &[u8], limits: &InputLimits, keep: Selection<'_>) -> Result<Vec<Unit>, SourceError> {
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read + '_> = if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
     let mut archive = tar::Archive::new(Capped { inner: reader, read: 0, limit: limits.archive });
@@ -100,7 +104,7 @@ fn archive(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<Vec<Unit>,
         if content.len() as u64 > limits.file {
             return Err(too_large(&member_label, limits.file));
         }
-        members.push(examine(&member_label, &content, false, limits));
+        members.push(examine(&member_label, &content, false, limits, keep));
     }
     members.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(members)
@@ -109,7 +113,7 @@ fn archive(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<Vec<Unit>,
 /// Decodes one file's bytes, or sets them aside: inside a directory, a file whose bytes cannot
 /// hold one of isctl's objects is not parsed, and an unparsable file that is not about image
 /// objects is ignored with a warning.
-pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputLimits) -> Unit {
+pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputLimits, keep: Selection<'_>) -> Unit {
     let mut unit = Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new() };
     if !explicit && !may_hold_our_objects(bytes) {
         let reason = "names no image kind or group; not parsed".into();
@@ -122,19 +126,20 @@ pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputL
         let column = (valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)) as u64 + 1;
         (Position { line, column }, "not UTF-8 text (a binary file?)".to_owned())
     });
-    let decoded = match text.and_then(|text| decode_with(text, &limits.decode).map_err(|e| (e.position, e.message))) {
-        Ok(decoded) => decoded,
-        Err((position, message)) if !explicit && !mentions_our_kinds(bytes) => {
-            let reason = format!("not valid YAML or JSON ({position}: {message})");
-            unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: true });
-            return unit;
-        }
-        Err((position, message)) => {
-            unit.notes.push(LoadNote::Unreadable { path: label.to_owned(), position, message });
-            return unit;
-        }
-    };
-    if decoded.objects.is_empty() {
+    let decoded =
+        match text.and_then(|text| decode_selected(text, &limits.decode, keep).map_err(|e| (e.position, e.message))) {
+            Ok(decoded) => decoded,
+            Err((position, message)) if !explicit && !mentions_our_kinds(bytes) => {
+                let reason = format!("not valid YAML or JSON ({position}: {message})");
+                unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: true });
+                return unit;
+            }
+            Err((position, message)) => {
+                unit.notes.push(LoadNote::Unreadable { path: label.to_owned(), position, message });
+                return unit;
+            }
+        };
+    if decoded.objects.is_empty() && decoded.left_out.is_empty() {
         if explicit && decoded.skipped.is_empty() {
             let reason = "holds no objects".into();
             unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: true });
