@@ -296,8 +296,10 @@ impl Bench {
 /// time, CPU time (user and system) and peak resident memory in MB.
 fn measure_child(args: &[String]) {
     let stdout = std::fs::File::create(&args[0]).expect("the output file");
+    let errors = format!("{}.stderr", args[0]);
+    let stderr = std::fs::File::create(&errors).expect("the error file");
     let started = Instant::now();
-    let status = Command::new(&args[1]).args(&args[2..]).stdout(stdout).stderr(Stdio::inherit()).status();
+    let status = Command::new(&args[1]).args(&args[2..]).stdout(stdout).stderr(stderr).status();
     let wall = started.elapsed().as_secs_f64();
     let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).expect("getrusage");
     let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
@@ -306,7 +308,10 @@ fn measure_child(args: &[String]) {
     let peak_mb = usage.max_rss() as f64 / 1024.0;
     match status {
         Ok(status) if status.success() => println!("{wall:.4} {cpu:.4} {peak_mb:.1}"),
-        Ok(status) => println!("failed with {status}"),
+        Ok(status) => {
+            println!("failed with {status}");
+            eprint!("{}", std::fs::read_to_string(&errors).unwrap_or_default());
+        }
         Err(error) => println!("failed to start: {error}"),
     }
 }

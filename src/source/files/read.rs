@@ -54,7 +54,16 @@ pub(super) fn read_job(job: &Job, limits: &InputLimits, keep: Selection<'_>) -> 
     {
         return Err(too_large(label, limits.file));
     }
-    let file = fs::File::open(path).map_err(|e| read_error(path, e))?;
+    let mut file = fs::File::open(path).map_err(|e| read_error(path, e))?;
+    if !job.explicit && !is_archive_name(&path.to_string_lossy()) {
+        // Most of a must-gather holds none of isctl's objects: tell from a scan in small pieces,
+        // without holding the file.
+        let (hold, size) = scan(&mut file).map_err(|e| read_error(path, e))?;
+        if !hold {
+            return Ok(vec![set_aside(label, size)]);
+        }
+        std::io::Seek::rewind(&mut file).map_err(|e| read_error(path, e))?;
+    }
     let bytes = read_capped(file, label, limits.file)?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if name.ends_with(".xz") || name.ends_with(".txz") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
@@ -114,12 +123,10 @@ fn archive(label: &str, bytes: &[u8], limits: &InputLimits, keep: Selection<'_>)
 /// hold one of isctl's objects is not parsed, and an unparsable file that is not about image
 /// objects is ignored with a warning.
 pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputLimits, keep: Selection<'_>) -> Unit {
-    let mut unit = Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new() };
     if !explicit && !may_hold_our_objects(bytes) {
-        let reason = "names no image kind or group; not parsed".into();
-        unit.notes.push(LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: false });
-        return unit;
+        return set_aside(label, bytes.len() as u64);
     }
+    let mut unit = Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new() };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -152,6 +159,39 @@ pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputL
     unit
 }
 
+/// A file whose bytes hold none of isctl's objects: not parsed (said with `-v`).
+fn set_aside(label: &str, size: u64) -> Unit {
+    let reason = "names no image kind or group; not parsed".into();
+    let notes = vec![LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: false }];
+    Unit { label: label.to_owned(), bytes: size, decoded: None, notes }
+}
+
+/// Reads a file in pieces, keeping only the last few bytes of each for marks that span two,
+/// and says whether it may hold one of isctl's objects ([`may_hold_our_objects`]), and its size.
+fn scan(file: &mut impl Read) -> std::io::Result<(bool, u64)> {
+    const PIECE: usize = 256 << 10;
+    const OVERLAP: usize = 32;
+    let mut buffer = vec![0u8; PIECE + OVERLAP];
+    let (mut kept, mut size) = (0, 0u64);
+    let (mut image, mut mark) = (false, false);
+    loop {
+        let n = file.read(&mut buffer[kept..])?;
+        if n == 0 {
+            return Ok((false, size));
+        }
+        size += n as u64;
+        let window = &buffer[..kept + n];
+        image |= memchr::memmem::find(window, b"Image").is_some();
+        mark |= MARKS.iter().any(|m| memchr::memmem::find(window, m).is_some());
+        if image && mark {
+            return Ok((true, size));
+        }
+        let end = kept + n;
+        kept = end.min(OVERLAP);
+        buffer.copy_within(end - kept..end, 0);
+    }
+}
+
 /// The file's name ends with one of `extensions`, in any case (`.YAML` is YAML too).
 fn has_extension(name: &str, extensions: &[&str]) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -174,16 +214,18 @@ pub(super) fn is_archive_name(name: &str) -> bool {
 /// Pods, Events and ConfigMaps that hold neither, and are never parsed.
 fn may_hold_our_objects(bytes: &[u8]) -> bool {
     use memchr::memmem::find;
-    const MARKS: [&[u8]; 6] = [
-        b"image.openshift.io",
-        b"operator.openshift.io",
-        b"config.openshift.io",
-        b"kind: Image",
-        b"\"kind\":\"Image",
-        b"\"kind\": \"Image",
-    ];
     find(bytes, b"Image").is_some() && MARKS.iter().any(|mark| find(bytes, mark).is_some())
 }
+
+/// What, beside `Image`, shows a file may hold one of isctl's objects.
+const MARKS: [&[u8]; 6] = [
+    b"image.openshift.io",
+    b"operator.openshift.io",
+    b"config.openshift.io",
+    b"kind: Image",
+    b"\"kind\":\"Image",
+    b"\"kind\": \"Image",
+];
 
 /// A heuristic for "this file was meant for us": an unparsable file that mentions our groups or
 /// kinds is an error; any other unparsable file inside a directory is ignored with a warning.
@@ -279,6 +321,19 @@ mod tests {
         assert!(declares_our_kind("{\"kind\": \"Image\"}"));
         assert!(!declares_our_kind("kind: ImageStreamList\nitems: []\n"));
         assert!(!declares_our_kind("kind: ClusterOperator\nresource: imagestreams\n"));
+    }
+
+    #[test]
+    fn a_scan_finds_marks_across_its_pieces() {
+        // The mark straddles the end of the first piece read (256 KiB and the overlap).
+        let mut text = "x".repeat((256 << 10) + 32 - 5).into_bytes();
+        text.extend_from_slice(b"kind: Image");
+        text.extend("y".repeat(1000).bytes());
+        assert!(scan(&mut text.as_slice()).unwrap().0);
+        text.truncate((256 << 10) + 32 - 5 + 7);
+        assert_eq!(scan(&mut text.as_slice()).unwrap(), (false, text.len() as u64), "a cut mark is no mark");
+        let noise = "ImagePullBackOff ".repeat(50_000);
+        assert_eq!(scan(&mut noise.as_bytes()).unwrap(), (false, noise.len() as u64));
     }
 
     #[test]
