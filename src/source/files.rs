@@ -4,7 +4,7 @@
 //! files) and any hand-made tree load the same way.
 //!
 //! A load walks the paths first, then reads and decodes the files it found on every core
-//! ([`read`]), and adds their objects to the catalog in the walk's order, so the answer (which
+//! (`files/read.rs`), and adds their objects to the catalog in the walk's order, so the answer (which
 //! copy of a duplicate is kept, the order of notes) never depends on which thread was faster.
 //! Bytes that cannot hold one of isctl's objects are not parsed: a must-gather is mostly
 //! Pods, Events and ConfigMaps.
