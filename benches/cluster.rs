@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Options: `--runs N` (median of N, default 3; 1 for smoke), `--must-gather-mb N` (noise added
-//! to the must-gather), `--keep DIR` (write the data there and keep it).
+//! to the must-gather), `--keep DIR` (write the data there and keep it), `--write DIR` (only
+//! write the cluster and must-gather there, to profile or try by hand).
 
 // A benchmark is its own program whose output is the report.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -49,6 +50,12 @@ fn main() {
         "small" => 100,
         _ => 1_000,
     });
+    if let Some(dir) = option("--write") {
+        let dir = PathBuf::from(dir);
+        let bytes = synthetic::write_cluster(&dir, &size) + synthetic::write_noise(&dir, &size, noise_mb << 20);
+        eprintln!("wrote {} Images and {} MB to {}", size.images(), bytes / 1_000_000, dir.display());
+        return;
+    }
     let temporary = tempfile::tempdir().expect("a temporary directory");
     let root = option("--keep").map(PathBuf::from).unwrap_or_else(|| temporary.path().to_path_buf());
     let bench = Bench { isctl: PathBuf::from(env!("CARGO_BIN_EXE_isctl")), root: root.clone(), runs, rows: Vec::new() };

@@ -64,7 +64,10 @@ impl FileSource {
 
 impl Source for FileSource {
     fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError> {
+        let keep = Keep::of(wants);
         let mut loader = Loader {
+            only_namespace: keep.namespace().map(str::to_owned),
+            other_namespaces: Vec::new(),
             namespace_for_unset: wants.namespace_for_unset.clone(),
             observer,
             limits: self.limits,
@@ -76,6 +79,7 @@ impl Source for FileSource {
             roots: Vec::new(),
             jobs: Vec::new(),
             holding_images: Vec::new(),
+            deferred: Vec::new(),
         };
         for path in &self.paths {
             if path.as_os_str() == "-" {
@@ -85,10 +89,12 @@ impl Source for FileSource {
             }
         }
         let jobs = std::mem::take(&mut loader.jobs);
-        let keep = Keep::of(wants);
-        loader.read_all(&jobs, &|kind, namespace, name| keep.first(kind, namespace, name), false)?;
+        // Streams come first: a file that can hold nothing but Images waits until they say which.
+        let pass = Pass::First { defer_images: matches!(keep, Keep::Streams { .. }) };
+        loader.read_all(&jobs, &|kind, namespace, name| keep.first(kind, namespace, name), pass)?;
         if let Keep::Streams { namespace, names } = &keep {
-            loader.stream_images(&jobs, namespace.as_deref(), names)?;
+            loader.look_elsewhere(namespace.as_deref(), names)?;
+            loader.stream_images(namespace.as_deref(), names)?;
         }
         Ok(loader.loaded)
     }
@@ -129,6 +135,14 @@ impl Keep {
         }
     }
 
+    /// The one namespace the command reads, when it reads one.
+    fn namespace(&self) -> Option<&str> {
+        match self {
+            Keep::Kind { namespace, .. } | Keep::Streams { namespace, .. } => namespace.as_deref(),
+            Keep::All => None,
+        }
+    }
+
     /// Whether the first reading keeps this object. An object without a namespace may be placed
     /// in the command's namespace, so it is kept for any.
     fn first(&self, kind: ResourceKind, namespace: &str, name: &str) -> bool {
@@ -161,8 +175,25 @@ struct Loader<'a> {
     roots: Vec<PathBuf>,
     /// The files found, in walk order.
     jobs: Vec<Job>,
-    /// The jobs whose files held Images the first reading left out.
-    holding_images: Vec<usize>,
+    /// The one namespace the command reads: a must-gather's other `namespaces/NAME/`
+    /// directories are not walked.
+    only_namespace: Option<String>,
+    /// The directories of other namespaces the walk passed by.
+    other_namespaces: Vec<PathBuf>,
+    /// The files that held Images the first reading left out.
+    holding_images: Vec<Job>,
+    /// The files that can hold nothing but Images, not read until the streams say which.
+    deferred: Vec<Job>,
+}
+
+/// Which reading of the files a [`Loader::read_all`] is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Files read for the first time; with `defer_images`, files that can hold only Images are
+    /// set aside for [`Loader::stream_images`].
+    First { defer_images: bool },
+    /// Files read again: only the objects the reading adds are new.
+    Again,
 }
 
 impl Loader<'_> {
@@ -221,6 +252,12 @@ impl Loader<'_> {
             self.pass(path, "a symbolic link out of the --from directory: not followed");
             return Ok(());
         }
+        if !explicit && let Some(wanted) = self.other_namespace(path) {
+            // oc adm inspect writes each namespace's objects under namespaces/NAME/ (as omc reads them).
+            self.pass(path, &format!("a must-gather directory of another namespace than {wanted}: not read"));
+            self.other_namespaces.push(path.to_path_buf());
+            return Ok(());
+        }
         if !self.seen_dirs.insert(canonical) {
             match explicit {
                 true => self.ignore(path, "given more than once; read once".into()),
@@ -244,9 +281,44 @@ impl Loader<'_> {
         children.iter().try_for_each(|child| self.path(child, false))
     }
 
-    /// The Images the streams in scope reference, read from the files that held Images the
-    /// first reading left out; then the children of the manifest lists among them.
-    fn stream_images(&mut self, jobs: &[Job], namespace: Option<&str>, names: &[String]) -> Result<(), SourceError> {
+    /// The namespace the command reads, when `path` is a must-gather's directory of another
+    /// one (`namespaces/NAME/`).
+    fn other_namespace(&self, path: &Path) -> Option<String> {
+        let wanted = self.only_namespace.as_deref()?;
+        let parent = path.parent()?.file_name()?;
+        let name = path.file_name()?;
+        (parent == "namespaces" && name != wanted).then(|| wanted.to_owned())
+    }
+
+    /// When the namespace holds none of the streams asked for, reads the streams of that name
+    /// (or, when none was named, every stream) in the directories of other namespaces, as a
+    /// cluster is asked across namespaces: so "found in namespace X" can be said.
+    fn look_elsewhere(&mut self, namespace: Option<&str>, names: &[String]) -> Result<(), SourceError> {
+        let catalog = &self.loaded.catalog;
+        let absent = match names.is_empty() {
+            true => catalog.streams_in(namespace).next().is_none(),
+            false => names.iter().any(|name| namespace.is_some_and(|ns| catalog.stream(ns, name).is_none())),
+        };
+        let directories = std::mem::take(&mut self.other_namespaces);
+        if !absent || directories.is_empty() {
+            return Ok(());
+        }
+        let only = self.only_namespace.take();
+        for directory in &directories {
+            self.directory(directory, false)?;
+        }
+        self.only_namespace = only;
+        let jobs = std::mem::take(&mut self.jobs);
+        let keep = |kind: ResourceKind, _: &str, name: &str| {
+            kind == ResourceKind::ImageStream && (names.is_empty() || names.iter().any(|n| n == name))
+        };
+        self.read_all(&jobs, &keep, Pass::First { defer_images: false })
+    }
+
+    /// The Images the streams in scope reference, read from the files set aside for holding only
+    /// Images and from the files that held Images the first reading left out; then the children
+    /// of the manifest lists among them.
+    fn stream_images(&mut self, namespace: Option<&str>, names: &[String]) -> Result<(), SourceError> {
         let catalog = &self.loaded.catalog;
         let in_scope =
             catalog.streams_in(namespace).filter(|s| names.is_empty() || names.iter().any(|n| n == s.metadata.name()));
@@ -254,14 +326,23 @@ impl Loader<'_> {
             .flat_map(|s| s.status_tags().iter().flat_map(|t| t.history().iter().map(|e| e.image.clone())))
             .filter(|digest| !digest.is_empty() && catalog.image(digest).is_none())
             .collect();
-        let holding: Vec<Job> = std::mem::take(&mut self.holding_images).into_iter().map(|i| jobs[i].clone()).collect();
+        let mut deferred = std::mem::take(&mut self.deferred);
+        let mut holding = std::mem::take(&mut self.holding_images);
         // Manifest lists name their children: at most a few rounds (a list of lists is rare).
+        // Set-aside files are read in the first round even when no Image is wanted: their
+        // errors and kinds are reported as for any file.
         for _ in 0..3 {
-            if wanted.is_empty() || holding.is_empty() {
+            if deferred.is_empty() && (wanted.is_empty() || holding.is_empty()) {
                 break;
             }
             let keep = |kind: ResourceKind, _: &str, name: &str| kind == ResourceKind::Image && wanted.contains(name);
-            self.read_all(&holding, &keep, true)?;
+            if !holding.is_empty() && !wanted.is_empty() {
+                self.read_all(&holding, &keep, Pass::Again)?;
+            }
+            if !deferred.is_empty() {
+                self.read_all(&std::mem::take(&mut deferred), &keep, Pass::First { defer_images: false })?;
+                holding.append(&mut self.holding_images);
+            }
             let catalog = &self.loaded.catalog;
             wanted = wanted
                 .iter()
@@ -274,14 +355,14 @@ impl Loader<'_> {
     }
 
     /// Reads every job on as many threads as there are cores (up to four), and takes the
-    /// results in job order as they arrive. The first error ends the load. `again` marks a
-    /// second reading of files already reported: only the objects it adds are new.
-    fn read_all(&mut self, jobs: &[Job], keep: Selection<'_>, again: bool) -> Result<(), SourceError> {
+    /// results in job order as they arrive. The first error ends the load.
+    fn read_all(&mut self, jobs: &[Job], keep: Selection<'_>, pass: Pass) -> Result<(), SourceError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(jobs.len());
         let limits = self.limits;
+        let defer_images = pass == Pass::First { defer_images: true };
         if threads <= 1 {
-            for (i, job) in jobs.iter().enumerate() {
-                read_job(job, &limits, keep)?.into_iter().for_each(|unit| self.take(i, unit, again));
+            for job in jobs {
+                read_job(job, &limits, keep, defer_images)?.into_iter().for_each(|unit| self.take(job, unit, pass));
             }
             return Ok(());
         }
@@ -296,7 +377,7 @@ impl Loader<'_> {
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        if sender.send((i, read_job(job, &limits, keep))).is_err() {
+                        if sender.send((i, read_job(job, &limits, keep, defer_images))).is_err() {
                             break;
                         }
                     }
@@ -310,7 +391,7 @@ impl Loader<'_> {
                 while let Some(outcome) = early.remove(&wanted) {
                     wanted += 1;
                     match outcome {
-                        Ok(units) => units.into_iter().for_each(|unit| self.take(wanted - 1, unit, again)),
+                        Ok(units) => units.into_iter().for_each(|unit| self.take(&jobs[wanted - 1], unit, pass)),
                         Err(error) => {
                             stop.store(true, Ordering::Relaxed);
                             return Err(error);
@@ -322,11 +403,15 @@ impl Loader<'_> {
         })
     }
 
-    /// Takes one read file (of job `job`): counts it, passes on its notes, spends the alias
-    /// budget, and adds its objects to the catalog in file order. Read `again`, only its new
-    /// objects count (and a duplicate among them).
-    fn take(&mut self, job: usize, unit: Unit, again: bool) {
-        if again {
+    /// Takes one read file (of `job`): counts it, passes on its notes, spends the alias
+    /// budget, and adds its objects to the catalog in file order. Read again, only its new
+    /// objects count (and a duplicate among them); set aside, it waits.
+    fn take(&mut self, job: &Job, unit: Unit, pass: Pass) {
+        if unit.deferred {
+            self.deferred.push(job.clone());
+            return;
+        }
+        if pass == Pass::Again {
             for object in unit.decoded.into_iter().flat_map(|d| d.objects) {
                 let origin = origin(&unit.label, object.position.line);
                 if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
@@ -346,8 +431,10 @@ impl Loader<'_> {
         for kind in &decoded.left_out {
             self.loaded.catalog.note_kind(*kind);
         }
-        if decoded.left_out.contains(&ResourceKind::Image) && self.holding_images.last() != Some(&job) {
-            self.holding_images.push(job);
+        if decoded.left_out.contains(&ResourceKind::Image)
+            && self.holding_images.last().is_none_or(|last| last.label != job.label)
+        {
+            self.holding_images.push(job.clone());
         }
         // One alias budget for the whole load: many files may not each spend all of it.
         if decoded.alias_expansion > self.alias_budget {
@@ -397,6 +484,19 @@ mod tests {
     use super::*;
     use crate::source::{Collect, ObjectsWanted};
 
+    fn walk_files(dir: &Path) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(walk_files(&path))
+            } else if is_manifest_name(&path.to_string_lossy()) {
+                files.push(path)
+            }
+        }
+        files
+    }
+
     fn load(wants: &Wants) -> Loaded {
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/must-gather");
         FileSource::new(vec![demo], InputLimits::default()).load(wants, &Collect::default()).unwrap()
@@ -424,6 +524,16 @@ mod tests {
         assert_eq!(digests, referenced.into_iter().collect::<Vec<_>>());
         assert!(digests.len() < images, "{} of {images}", digests.len());
         assert!(demo.catalog.has_kind(ResourceKind::Image), "the input still holds Images");
+        // Files that hold only Images wait for the streams, and are counted once; a must-gather's
+        // directory of another namespace is not read at all.
+        let all_streams = load(&Wants { streams: Some((None, Vec::new())), ..wants.clone() });
+        assert_eq!(all_streams.files_read, everything.files_read);
+        assert_eq!(all_streams.catalog.images().count(), images, "every stream's Images");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/must-gather");
+        let elsewhere =
+            walk_files(&root).iter().filter(|p| p.to_string_lossy().contains("/namespaces/openshift/")).count();
+        assert!(elsewhere > 0);
+        assert_eq!(demo.files_read, everything.files_read - elsewhere);
         // A manifest list's children follow it.
         let openshift = load(&Wants { streams: Some((Some("openshift".into()), vec!["must-gather".into()])), ..wants });
         let list = openshift.catalog.images().find(|i| i.docker_image_manifests.is_some()).expect("a manifest list");

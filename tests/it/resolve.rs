@@ -390,3 +390,26 @@ fn failed_imports_are_summed_up_by_reason() {
     let (_, _, stderr) = output(&["resolve", "-n", "n", "-v", "--from", &from]);
     assert_eq!(stderr.matches(": import failed (Unauthorized): Get ").count(), 5, "{stderr}");
 }
+
+#[test]
+fn a_namespaced_answer_reads_only_that_namespace_of_a_must_gather() {
+    // A broken file in another namespace's directory is not read for -n openshift (oc adm
+    // inspect writes each namespace under namespaces/NAME/), and is for that namespace and -A.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("must-gather");
+    assert!(std::process::Command::new("cp").args(["-r", DEMO]).arg(&copy).status().unwrap().success());
+    let release = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let broken = release.join("namespaces/demo/image.openshift.io/broken.yaml");
+    std::fs::write(&broken, "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: [\n").unwrap();
+    let from = copy.to_str().unwrap();
+    let (code, clean, stderr) = output(&["resolve", "-n", "openshift", "--from", from]);
+    assert_eq!((code, clean, stderr), output(&["resolve", "-n", "openshift", "--from", DEMO]), "the same answer");
+    for scope in [["-n", "demo"], ["-A", "--current"]] {
+        let (code, _, stderr) = output(&["resolve", scope[0], scope[1], "--from", from]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("broken.yaml:3"), "{stderr}");
+    }
+    // A stream asked for in the wrong namespace is still found elsewhere, for the hint.
+    let (code, _, stderr) = output(&["resolve", "cli", "-n", "demo", "--from", DEMO]);
+    assert_eq!((code, stderr.lines().last()), (1, Some("hint: found in namespace openshift; use -n openshift")));
+}

@@ -35,12 +35,21 @@ pub(super) struct Unit {
     pub decoded: Option<Decoded>,
     /// What reading it noticed, in order.
     pub notes: Vec<LoadNote>,
+    /// Set aside unread: it can hold only Images, and the streams have not said which yet.
+    pub deferred: bool,
 }
 
 /// Reads a job: one unit, or one per archive member in name order. An error (a file that cannot
 /// be read, a limit reached) ends the load.
 /// A file the user named is read whole: every object in it is checked, whatever the command needs.
-pub(super) fn read_job(job: &Job, limits: &InputLimits, keep: Selection<'_>) -> Result<Vec<Unit>, SourceError> {
+/// With `defer_images`, a file found in a directory whose bytes can hold nothing but Images is
+/// set aside unparsed ([`Unit::deferred`]).
+pub(super) fn read_job(
+    job: &Job,
+    limits: &InputLimits,
+    keep: Selection<'_>,
+    defer_images: bool,
+) -> Result<Vec<Unit>, SourceError> {
     let everything = |_: ResourceKind, _: &str, _: &str| true;
     let keep: Selection<'_> = if job.explicit { &everything } else { keep };
     let Some(path) = &job.path else {
@@ -75,6 +84,10 @@ pub(super) fn read_job(job: &Job, limits: &InputLimits, keep: Selection<'_>) -> 
     }
     if is_archive_name(&name) {
         return archive(label, &bytes, limits, keep);
+    }
+    if defer_images && !job.explicit && !may_hold_more_than_images(&bytes) {
+        let size = bytes.len() as u64;
+        return Ok(vec![Unit { label: label.clone(), bytes: size, decoded: None, notes: Vec::new(), deferred: true }]);
     }
     Ok(vec![examine(label, &bytes, job.explicit, limits, keep)])
 }
@@ -126,7 +139,8 @@ pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputL
     if !explicit && !may_hold_our_objects(bytes) {
         return set_aside(label, bytes.len() as u64);
     }
-    let mut unit = Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new() };
+    let mut unit =
+        Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new(), deferred: false };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -163,7 +177,7 @@ pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputL
 fn set_aside(label: &str, size: u64) -> Unit {
     let reason = "names no image kind or group; not parsed".into();
     let notes = vec![LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: false }];
-    Unit { label: label.to_owned(), bytes: size, decoded: None, notes }
+    Unit { label: label.to_owned(), bytes: size, decoded: None, notes, deferred: false }
 }
 
 /// Reads a file in pieces, keeping only the last few bytes of each for marks that span two,
@@ -215,6 +229,15 @@ pub(super) fn is_archive_name(name: &str) -> bool {
 fn may_hold_our_objects(bytes: &[u8]) -> bool {
     use memchr::memmem::find;
     find(bytes, b"Image").is_some() && MARKS.iter().any(|mark| find(bytes, mark).is_some())
+}
+
+/// Whether `bytes` may hold one of isctl's objects other than an Image: every other kind is
+/// spelled with one of these words (the cluster image config, kind `Image`, by its group).
+/// A file without them holds Images at most, and a load that wants only some Images can wait
+/// to read it until it knows which.
+fn may_hold_more_than_images(bytes: &[u8]) -> bool {
+    const OTHERS: [&[u8]; 4] = [b"ImageStream", b"ImageContentSourcePolicy", b"MirrorSet", b"config.openshift.io"];
+    OTHERS.iter().any(|word| memchr::memmem::find(bytes, word).is_some())
 }
 
 /// What, beside `Image`, shows a file may hold one of isctl's objects.
