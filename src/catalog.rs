@@ -39,10 +39,35 @@ pub struct Duplicate {
     pub differs: bool,
 }
 
+/// An object read from a later `--from` that replaced the same object from an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    /// Kind of the object.
+    pub kind: ResourceKind,
+    /// Namespace (empty for cluster-scoped kinds).
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// Where the replaced copy was read.
+    pub replaced: Origin,
+    /// Where the copy kept was read.
+    pub by: Origin,
+}
+
+/// What adding an object did, when it did more than add it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlap {
+    /// The same object in the same input: the first copy is kept.
+    Duplicate(Duplicate),
+    /// The same object from a later input: the later copy is kept (an overlay).
+    Replaced(Replacement),
+}
+
 /// All loaded objects.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    objects: BTreeMap<ObjectKey, (Object, Origin)>,
+    /// Each object with where it was read and its layer (the `--from` it came from).
+    objects: BTreeMap<ObjectKey, (Object, Origin, usize)>,
     /// Kinds the input holds although the load left their objects out (not needed).
     present: std::collections::BTreeSet<ResourceKind>,
 }
@@ -78,23 +103,80 @@ impl Catalog {
 
     /// Adds an object; if the same object is already present, keeps the first and reports it.
     pub fn insert(&mut self, object: Object, origin: Origin) -> Option<Duplicate> {
+        match self.insert_layered(object, origin, 0) {
+            Some(Overlap::Duplicate(duplicate)) => Some(duplicate),
+            _ => None,
+        }
+    }
+
+    /// Adds an object read from input `layer` (the position of its `--from`). The same object
+    /// from the same layer is a duplicate (the first copy is kept); from another layer, the
+    /// copy of the later layer is kept, whichever was read first: a later input overlays an
+    /// earlier one.
+    pub fn insert_layered(&mut self, object: Object, origin: Origin, layer: usize) -> Option<Overlap> {
         let kind = object.kind();
         let namespace = if kind.info().namespaced { object.meta().namespace().to_owned() } else { String::new() };
         let key = (kind, namespace, object.meta().name().to_owned());
-        match self.objects.get(&key) {
-            Some((kept, kept_origin)) => Some(Duplicate {
+        let Some((kept, kept_origin, kept_layer)) = self.objects.get_mut(&key) else {
+            self.objects.insert(key, (object, origin, layer));
+            return None;
+        };
+        let (kind, namespace, name) = key;
+        if *kept_layer == layer {
+            let differs = *kept != object;
+            return Some(Overlap::Duplicate(Duplicate {
                 kind,
-                namespace: key.1,
-                name: key.2,
+                namespace,
+                name,
                 kept: kept_origin.clone(),
                 dropped: origin,
-                differs: *kept != object,
-            }),
-            None => {
-                self.objects.insert(key, (object, origin));
-                None
+                differs,
+            }));
+        }
+        let (replaced, by) = if layer > *kept_layer {
+            let replaced = std::mem::replace(kept_origin, origin.clone());
+            *kept = object;
+            *kept_layer = layer;
+            (replaced, origin)
+        } else {
+            (origin, kept_origin.clone())
+        };
+        Some(Overlap::Replaced(Replacement { kind, namespace, name, replaced, by }))
+    }
+
+    /// Removes an object (`--without`); returns whether it was there.
+    pub fn remove(&mut self, kind: ResourceKind, namespace: &str, name: &str) -> bool {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        self.objects.remove(&(kind, namespace.to_owned(), name.to_owned())).is_some()
+    }
+
+    /// Lays `other` over this catalog: its objects replace the same objects here, and are
+    /// added otherwise. Returns the replacements.
+    pub fn overlay(&mut self, other: Catalog) -> Vec<Replacement> {
+        let layer = self.objects.values().map(|(_, _, l)| *l).max().unwrap_or(0) + 1;
+        let mut replaced = Vec::new();
+        for (object, origin, _) in other.objects.into_values() {
+            if let Some(Overlap::Replaced(r)) = self.insert_layered(object, origin, layer) {
+                replaced.push(r);
             }
         }
+        self.present.extend(other.present);
+        replaced
+    }
+
+    /// Adds one object over everything already here (a layer of its own).
+    pub fn overlay_one(&mut self, object: Object, origin: Origin) -> Option<Replacement> {
+        let layer = self.objects.values().map(|(_, _, l)| *l).max().unwrap_or(0) + 1;
+        match self.insert_layered(object, origin, layer) {
+            Some(Overlap::Replaced(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Where an object was read.
+    pub fn origin(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Origin> {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(_, o, _)| o)
     }
 
     /// Number of objects.
@@ -110,7 +192,7 @@ impl Catalog {
     /// All objects of one kind, ordered by namespace then name.
     pub fn of_kind(&self, kind: ResourceKind) -> impl Iterator<Item = &Object> + '_ {
         let start = (kind, String::new(), String::new());
-        self.objects.range(start..).take_while(move |(k, _)| k.0 == kind).map(|(_, (o, _))| o)
+        self.objects.range(start..).take_while(move |(k, _)| k.0 == kind).map(|(_, (o, _, _))| o)
     }
 
     /// Objects of one kind in one namespace (every namespace when `None`), ordered by namespace
@@ -126,7 +208,10 @@ impl Catalog {
                 let ns = ns.to_owned();
                 let start = (kind, ns.clone(), String::new());
                 Box::new(
-                    self.objects.range(start..).take_while(move |(k, _)| k.0 == kind && k.1 == ns).map(|(_, (o, _))| o),
+                    self.objects
+                        .range(start..)
+                        .take_while(move |(k, _)| k.0 == kind && k.1 == ns)
+                        .map(|(_, (o, _, _))| o),
                 )
             }
         }
@@ -143,7 +228,7 @@ impl Catalog {
     /// One object by kind, namespace (ignored for cluster-scoped kinds) and name.
     pub fn get(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Object> {
         let namespace = if kind.info().namespaced { namespace } else { "" };
-        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(o, _)| o)
+        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(o, _, _)| o)
     }
 
     /// The Image with this digest.
@@ -221,5 +306,26 @@ mod tests {
         assert_eq!(catalog.streams().count(), 2);
         assert!(catalog.stream("b", "x").is_some());
         assert!(!catalog.has_kind(ResourceKind::Image));
+    }
+
+    #[test]
+    fn a_later_layer_replaces_whichever_was_read_first() {
+        let mut catalog = Catalog::new();
+        assert!(catalog.insert_layered(stream("a", "x"), Origin("base.yaml".into()), 0).is_none());
+        let Some(Overlap::Replaced(r)) = catalog.insert_layered(stream("a", "x"), Origin("over.yaml".into()), 1) else {
+            panic!("replaced")
+        };
+        assert_eq!((r.replaced.0.as_str(), r.by.0.as_str()), ("base.yaml", "over.yaml"));
+        // Read out of order (a file read late in an earlier layer): the later layer still wins.
+        let Some(Overlap::Replaced(r)) = catalog.insert_layered(stream("a", "x"), Origin("late.yaml".into()), 0) else {
+            panic!("replaced")
+        };
+        assert_eq!((r.replaced.0.as_str(), r.by.0.as_str()), ("late.yaml", "over.yaml"));
+        assert_eq!(catalog.origin(ResourceKind::ImageStream, "a", "x").unwrap().0, "over.yaml");
+        assert!(matches!(
+            catalog.insert_layered(stream("a", "x"), Origin("again.yaml".into()), 1),
+            Some(Overlap::Duplicate(_))
+        ));
+        assert!(catalog.remove(ResourceKind::ImageStream, "a", "x") && catalog.is_empty());
     }
 }

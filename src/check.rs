@@ -57,11 +57,15 @@ pub enum Rule {
     TagAppeared,
     /// --baseline: a baseline tag is gone.
     TagVanished,
+    /// --proposed: the proposed mirror rules make a current image (or an import) unpullable.
+    ProposedUnpullable,
+    /// --proposed: the machine-config operator would refuse the proposed mirror rules.
+    ProposedRefused,
 }
 
 impl Rule {
     /// Every rule, in the order docs/check.md lists them.
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 17] = [
         Rule::ImportFailed,
         Rule::ImportPending,
         Rule::TagWithoutHistory,
@@ -77,6 +81,8 @@ impl Rule {
         Rule::DigestMoved,
         Rule::TagAppeared,
         Rule::TagVanished,
+        Rule::ProposedUnpullable,
+        Rule::ProposedRefused,
     ];
 
     /// The stable id.
@@ -97,6 +103,8 @@ impl Rule {
             Rule::DigestMoved => "digest-moved",
             Rule::TagAppeared => "tag-appeared",
             Rule::TagVanished => "tag-vanished",
+            Rule::ProposedUnpullable => "proposed-unpullable",
+            Rule::ProposedRefused => "proposed-refused",
         }
     }
 
@@ -116,7 +124,9 @@ impl Rule {
             | Rule::Unpullable
             | Rule::PolicyRejected
             | Rule::NotMirrored
-            | Rule::TagNotMirrored => Severity::Error,
+            | Rule::TagNotMirrored
+            | Rule::ProposedUnpullable
+            | Rule::ProposedRefused => Severity::Error,
         }
     }
 }
@@ -246,6 +256,35 @@ pub fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
         Some(other) => Err(format!("holds a {:?}, not an ImageStreamResolution", other.kind)),
         None => Ok(streams),
     }
+}
+
+/// The findings of a proposed mirror change (`--proposed`): each tag whose current image or
+/// import it makes unpullable, and each conflict that would make the operator refuse it.
+pub fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rule]) -> Vec<Finding> {
+    let mut findings = Findings(Vec::new());
+    for change in diff.changes.iter().filter(|c| c.changes.contains(&crate::what_if::Change::Unpullable)) {
+        let why = change.proposed.fails.as_deref().unwrap_or("no source can serve it");
+        for user in &change.used_by {
+            let (tag, what) = match user.strip_suffix(" (import)") {
+                Some(tag) => (tag, "its import"),
+                None => (user.as_str(), "its current image"),
+            };
+            let reason = format!("the proposed rules make {what} {} unpullable: {why}", change.reference);
+            findings.add(Rule::ProposedUnpullable, tag, None, reason);
+        }
+    }
+    for conflict in &diff.refused {
+        let objects: Vec<String> = conflict.objects.iter().map(|o| o.to_string()).collect();
+        let reason = format!(
+            "{} ({}); the operator would refuse the proposed rules and nodes keep their current ones",
+            conflict.message,
+            objects.join(", ")
+        );
+        findings.add(Rule::ProposedRefused, &conflict.source, None, reason);
+    }
+    let mut findings: Vec<Finding> = findings.0.into_iter().filter(|f| !disabled.contains(&f.rule)).collect();
+    findings.sort();
+    findings
 }
 
 /// Collects findings, each with its rule's severity.
@@ -530,7 +569,10 @@ mod rule_tests {
             findings("fixtures/check/rules.yaml", vec![]).iter().map(|f| f.rule).collect();
         let on_clean: std::collections::BTreeSet<Rule> =
             findings("fixtures/check/clean.yaml", vec![]).iter().map(|f| f.rule).collect();
-        let all: std::collections::BTreeSet<Rule> = Rule::ALL.into_iter().collect();
+        // The proposal rules need a second state: tests/it/what_if.rs fires them.
+        let proposal_rules = [Rule::ProposedUnpullable, Rule::ProposedRefused];
+        let all: std::collections::BTreeSet<Rule> =
+            Rule::ALL.into_iter().filter(|r| !proposal_rules.contains(r)).collect();
         let fired: std::collections::BTreeSet<Rule> = on_rules.union(&on_clean).copied().collect();
         assert_eq!(fired, all, "missing: {:?}", all.difference(&fired).collect::<Vec<_>>());
         assert!(on_clean.iter().all(|r| baseline_rules.contains(r)), "the clean stream only moved: {on_clean:?}");

@@ -40,7 +40,10 @@ pub struct GlobalArgs {
     /// Read objects from PATH instead of a cluster (without --from, isctl reads the cluster of
     /// the current kubeconfig context, like kubectl): a YAML or JSON file (one object, several
     /// documents or a List), a directory (read recursively, must-gather trees included), a
-    /// .tar or .tar.gz archive, or - for standard input. Repeat to combine inputs.
+    /// .tar or .tar.gz archive, or - for standard input. Repeat to combine inputs: an object
+    /// in a later --from replaces the same object (kind, namespace, name) from an earlier one,
+    /// and a line on stderr says so, so a proposed change can be laid over a recording; inside
+    /// one --from, the first copy in name order is kept, with a warning.
     #[arg(long = "from", value_name = "PATH", global = true)]
     pub from: Vec<PathBuf>,
 
@@ -93,6 +96,12 @@ pub struct GlobalArgs {
     /// The largest answer isctl reads from the cluster for one request (one list page).
     #[arg(long, value_name = "SIZE", default_value = "512Mi", global = true, hide_short_help = true)]
     pub max_response_size: String,
+
+    /// Leave this object out of the input, as if it were deleted: KIND/NAME, or
+    /// KIND/NAMESPACE/NAME for namespaced kinds (e.g. icsp/release-0). Repeatable. With diff,
+    /// it is left out of the proposed state only.
+    #[arg(long, value_name = "KIND/NAME", global = true)]
+    pub without: Vec<String>,
 
     /// Read lists from the cluster in pages of this many objects; 0 reads each list in one
     /// request.
@@ -226,15 +235,42 @@ pub enum Command {
         unpullable (error), policy-rejected (error), digest-mirrors-only (warning),\n  \
         not-mirrored and tag-not-mirrored (error, with --require-mirror),\n  \
         too-old (warning, with --max-age), digest-moved, tag-vanished (warning) and\n  \
-        tag-appeared (info, with --baseline)\n\n\
+        tag-appeared (info, with --baseline), proposed-unpullable and proposed-refused (error,\n  \
+        with --proposed)\n\n\
         Examples:\n  \
         isctl check -n openshift --from must-gather/ --junit report.xml\n  \
         isctl check -A --require-mirror --fail-on warning --from recorded/\n  \
-        isctl check -n openshift --baseline last-week.yaml --disable import-pending\n\n\
+        isctl check -n openshift --baseline last-week.yaml --disable import-pending\n  \
+        isctl check -A --proposed new-mirrors/ --from must-gather/\n\n\
         Exit codes: 0 pass, 1 isctl could not run, 2 usage error, 3 findings at or above --fail-on.",
         display_order = 6
     )]
     Check(CheckArgs),
+
+    /// Show which pulls a mirror change would change, before it is applied.
+    ///
+    /// Compares the current state (the cluster, or --from) with a proposed one: the current
+    /// state with --proposed files laid over it (an object there replaces the same object),
+    /// with every ImageContentSourcePolicy migrated to the ImageDigestMirrorSet `oc adm migrate
+    /// icsp` writes (--migrate-icsp), and without the objects --without names. For every image
+    /// the streams in scope use (the current image of each tag, or all history with --history,
+    /// and the tag each spec imports from) and every reference in --images, it lists the pulls
+    /// whose plan changes: sources added, removed or reordered, newly blocked, and pulls that
+    /// become impossible. It also says which conflicts would make the machine-config operator
+    /// refuse the proposed rules (nodes would then keep their current registries.conf).
+    #[command(
+        after_help = "Examples:\n  \
+        # Adding oc-mirror's results to a recorded cluster\n  \
+        isctl diff mirrors -A --from must-gather/ --proposed oc-mirror-workspace/results-*/\n  \
+        # Proving that the ICSP to IDMS migration changes no pull\n  \
+        isctl diff mirrors -A --migrate-icsp\n  \
+        # Removing an ICSP, as the release's images see it\n  \
+        isctl diff mirrors --without icsp/release-0 --images image-references --from must-gather/\n\n\
+        Exit codes: 0 no pull changes, 1 isctl could not run, 2 usage error, 3 pulls change or the\n\
+        proposed rules would be refused (as check's findings).",
+        display_order = 7
+    )]
+    Diff(DiffArgs),
 }
 
 /// `isctl check [STREAM[:TAG]...]`.
@@ -270,11 +306,76 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// A proposed mirror change laid over the input (repeatable; as for diff mirrors): report
+    /// the tags whose current image or import it makes unpullable (proposed-unpullable) and
+    /// the conflicts that would make the operator refuse it (proposed-refused).
+    #[arg(long, value_name = "PATH")]
+    pub proposed: Vec<PathBuf>,
+
     /// Also write the findings as JUnit XML to FILE, one test case each.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
     /// Output format: table, yaml or json (kind: CheckReport).
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
+
+    /// Leave out the header line of the table.
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+/// `isctl diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// What to compare.
+    #[command(subcommand)]
+    pub what: DiffCommand,
+}
+
+/// What `isctl diff` compares.
+#[derive(Debug, Subcommand)]
+pub enum DiffCommand {
+    /// Pull plans under the current and the proposed mirror rules.
+    Mirrors(DiffMirrorsArgs),
+}
+
+/// `isctl diff mirrors`.
+#[derive(Debug, Args)]
+pub struct DiffMirrorsArgs {
+    /// Streams whose images to compare, optionally one tag each; every stream in the namespace
+    /// when none.
+    #[arg(value_name = "STREAM[:TAG]")]
+    pub streams: Vec<String>,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Files or directories laid over the current state (repeatable, later ones win): an
+    /// object there replaces the object of the same kind and name; new objects are added.
+    #[arg(long, value_name = "PATH")]
+    pub proposed: Vec<PathBuf>,
+
+    /// Replace every ImageContentSourcePolicy with the ImageDigestMirrorSet of the same name
+    /// and rules that `oc adm migrate icsp` writes.
+    #[arg(long)]
+    pub migrate_icsp: bool,
+
+    /// Also compare these references: one per line (# starts a comment), or a release's
+    /// image-references (an ImageStream).
+    #[arg(long, value_name = "FILE")]
+    pub images: Option<PathBuf>,
+
+    /// Compare every history image, not only the current one of each tag.
+    #[arg(long)]
+    pub history: bool,
+
+    /// Print the difference of the rendered registries.conf (diff -u) instead of the table.
+    #[arg(long)]
+    pub render: bool,
+
+    /// Output format: table for people, yaml or json (kind: PlanDiff, docs/what-if.md).
     #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
     pub output: ReportFormat,
 

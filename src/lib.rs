@@ -29,3 +29,4 @@ pub mod settings;
 pub mod source;
 pub mod stream_tags;
 pub mod tag_order;
+pub mod what_if;

@@ -11,7 +11,8 @@ use jiff::Timestamp;
 
 use crate::check::{Rule, Severity};
 use crate::cli::{
-    CheckArgs, Command, DescribeArgs, GetArgs, GlobalArgs, MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
+    CheckArgs, Command, DescribeArgs, DiffArgs, DiffCommand, DiffMirrorsArgs, GetArgs, GlobalArgs, MirrorsArgs,
+    RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
 };
 use crate::duration;
 use crate::model::ResourceKind;
@@ -157,6 +158,53 @@ pub struct Settings {
     pub verbosity: u8,
     /// Terminal width, colour and progress.
     pub terminal: Terminal,
+    /// Objects to leave out of the input (`--without`).
+    pub without: Vec<Without>,
+}
+
+/// An object `--without` leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Without {
+    /// Its kind.
+    pub kind: ResourceKind,
+    /// Its namespace; empty for cluster-scoped kinds.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl Without {
+    /// Parses `KIND/NAME` or, for namespaced kinds, `KIND/NAMESPACE/NAME`.
+    pub fn parse(text: &str) -> Result<Without, SettingsError> {
+        let bad = |why: &str| usage(format!("--without {text:?}: {why}"));
+        let (kind, rest) = text.split_once('/').ok_or_else(|| bad("expected KIND/NAME, e.g. icsp/release-0"))?;
+        let kind = ResourceKind::from_cli_name(kind)
+            .filter(|k| {
+                !matches!(
+                    k,
+                    ResourceKind::ImageStreamTag | ResourceKind::ImageStreamImage | ResourceKind::ImageStreamLayers
+                )
+            })
+            .ok_or_else(|| bad("not a kind isctl reads (images, is, icsp, idms, itms, images.config.openshift.io)"))?;
+        let (namespace, name) = match (kind.info().namespaced, rest.split_once('/')) {
+            (true, Some((namespace, name))) => (namespace, name),
+            (true, None) => return Err(bad("a namespaced kind needs KIND/NAMESPACE/NAME")),
+            (false, Some(_)) => return Err(bad("a cluster-scoped kind takes KIND/NAME")),
+            (false, None) => ("", rest),
+        };
+        if kind.info().namespaced {
+            checked_name("namespace", namespace)?;
+        }
+        checked_name("resource name", name)?;
+        Ok(Without { kind, namespace: namespace.to_owned(), name: name.to_owned() })
+    }
+
+    /// `kind/name` as messages say it.
+    pub fn describe(&self) -> String {
+        let name =
+            if self.namespace.is_empty() { self.name.clone() } else { format!("{}/{}", self.namespace, self.name) };
+        format!("{}/{name}", self.kind.qualified_plural())
+    }
 }
 
 impl Settings {
@@ -210,7 +258,8 @@ impl Settings {
             Input::Files(global.from.clone(), limits)
         };
         let terminal = Terminal::resolve(global.color, env)?;
-        Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose, terminal })
+        let without = global.without.iter().map(|w| Without::parse(w)).collect::<Result<_, _>>()?;
+        Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose, terminal, without })
     }
 
     /// Whether objects come from files.
@@ -340,6 +389,8 @@ pub enum CommandSettings {
     Record(RecordSettings),
     /// `check`.
     Check(CheckSettings),
+    /// `diff mirrors`.
+    DiffMirrors(DiffMirrorsSettings),
 }
 
 impl CommandSettings {
@@ -353,6 +404,56 @@ impl CommandSettings {
             Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
             Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)?),
             Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args)?),
+            Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
+                CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
+            }
+        })
+    }
+}
+
+/// `isctl diff mirrors`.
+#[derive(Clone, Debug)]
+pub struct DiffMirrorsSettings {
+    /// Namespace selection.
+    pub scope: ScopeRequest,
+    /// Streams and tags named.
+    pub selections: Vec<Selection>,
+    /// Files laid over the current state.
+    pub proposed: Vec<PathBuf>,
+    /// `--migrate-icsp`.
+    pub migrate_icsp: bool,
+    /// `--images`.
+    pub images: Option<PathBuf>,
+    /// `--history`.
+    pub history: bool,
+    /// `--render`.
+    pub render: bool,
+    /// Output format.
+    pub output: ReportFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+impl DiffMirrorsSettings {
+    /// Checks that something is proposed.
+    pub fn resolve(args: &DiffMirrorsArgs, global: &Settings) -> Result<DiffMirrorsSettings, SettingsError> {
+        if args.proposed.is_empty() && !args.migrate_icsp && global.without.is_empty() {
+            return Err(usage("nothing is proposed: give --proposed PATH, --migrate-icsp or --without KIND/NAME"));
+        }
+        if args.render && args.output != ReportFormat::Table {
+            return Err(usage("--render prints the registries.conf difference; it takes no -o"));
+        }
+        let scope = ScopeRequest::from_args(&args.scope)?;
+        Ok(DiffMirrorsSettings {
+            selections: selections(&args.streams, &scope)?,
+            scope,
+            proposed: args.proposed.clone(),
+            migrate_icsp: args.migrate_icsp,
+            images: args.images.clone(),
+            history: args.history,
+            render: args.render,
+            output: args.output,
+            no_headers: args.no_headers,
         })
     }
 }
@@ -557,6 +658,8 @@ pub struct CheckSettings {
     pub baseline: Option<PathBuf>,
     /// `--junit`.
     pub junit: Option<PathBuf>,
+    /// `--proposed`.
+    pub proposed: Vec<PathBuf>,
     /// `-o`.
     pub output: ReportFormat,
     /// `--no-headers`.
@@ -585,6 +688,7 @@ impl CheckSettings {
             max_age,
             baseline: args.baseline.clone(),
             junit: args.junit.clone(),
+            proposed: args.proposed.clone(),
             output: args.output,
             no_headers: args.no_headers,
         })

@@ -23,6 +23,11 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         }
         None => None,
     };
+    // With --proposed, --without shapes the proposed state only (as for diff).
+    let without = match settings.proposed.is_empty() {
+        true => Vec::new(),
+        false => std::mem::take(&mut ctx.settings.without),
+    };
     let super::ResolvedStreams { scope, catalog, resolver, resolutions, missing } =
         super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     if resolutions.is_empty() && missing.is_empty() {
@@ -54,7 +59,14 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         disabled: settings.disabled.clone(),
         partial_streams,
     };
-    let findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
+    let mut findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
+    if !settings.proposed.is_empty() {
+        let proposed = super::diff::proposed_state(ctx, &catalog, &settings.proposed, false, &without)?;
+        let asked = crate::what_if::stream_references(&resolutions, false);
+        let diff = crate::what_if::diff_plans(&resolver, &super::diff::resolver(&proposed), &asked);
+        findings.extend(check::proposal_findings(&diff, &settings.disabled));
+        findings.sort();
+    }
     let failing = findings.iter().any(|f| f.severity >= settings.fail_on);
     if let Some(path) = &settings.junit {
         std::fs::write(path, check_report::junit(&findings, settings.fail_on))

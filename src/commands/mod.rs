@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod describe;
+pub mod diff;
 pub mod get;
 pub mod mirrors;
 pub mod record;
@@ -104,6 +105,7 @@ pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
         CommandSettings::Serve(settings) => serve::run(settings, ctx),
         CommandSettings::Record(settings) => record::run(settings, ctx),
         CommandSettings::Check(settings) => check::run(settings, ctx),
+        CommandSettings::DiffMirrors(settings) => diff::run(settings, ctx),
     }
 }
 
@@ -155,14 +157,48 @@ pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
-    let counts = loaded.as_ref().map(|l| (l.catalog.len(), l.files_read)).map_err(|_| ());
+    let mut catalog = conclude_load(ctx, loaded, &notes)?;
+    let without = ctx.settings.without.clone();
+    leave_out(&mut catalog, &without)?;
+    Ok(catalog)
+}
+
+/// Removes the objects `--without` names; naming one the input does not hold is an error (a
+/// typo would otherwise leave the answer unchanged without a word).
+pub fn leave_out(catalog: &mut Catalog, without: &[crate::settings::Without]) -> Result<(), CommandError> {
+    for object in without {
+        if !catalog.remove(object.kind, &object.namespace, &object.name) {
+            return Err(CommandError::from(anyhow::anyhow!(
+                "--without {}: the input holds no such object",
+                object.describe()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Loads from another source than the command's (the proposed state of `diff`), reporting its
+/// notes the same way.
+pub fn load_from(ctx: &mut Ctx, source: &dyn Source, wants: &Wants) -> Result<Catalog, CommandError> {
+    let observer = Notes::new(&mut ctx.printer);
+    let loaded = source.load(wants, &observer);
+    let notes = observer.notes.into_inner();
+    conclude_load(ctx, loaded, &notes)
+}
+
+/// Ends a load: its notes reported, then its catalog or its error.
+fn conclude_load(
+    ctx: &mut Ctx,
+    loaded: Result<crate::source::Loaded, SourceError>,
+    notes: &[LoadNote],
+) -> Result<Catalog, CommandError> {
     match loaded {
         Ok(loaded) => {
-            finish_load(ctx, &notes, counts.ok())?;
+            finish_load(ctx, notes, Some((loaded.catalog.len(), loaded.files_read)))?;
             Ok(loaded.catalog)
         }
         Err(error) => {
-            finish_load(ctx, &notes, None)?;
+            finish_load(ctx, notes, None)?;
             Err(error.into())
         }
     }
@@ -177,14 +213,38 @@ pub fn each(
     namespace: Option<&str>,
     sink: &mut dyn FnMut(&crate::model::Object, &mut Printer) -> std::io::Result<()>,
 ) -> Result<usize, CommandError> {
+    let without: Vec<crate::settings::Without> =
+        ctx.settings.without.iter().filter(|w| w.kind == kind).cloned().collect();
+    let mut left_out = vec![false; without.len()];
     let observer = Notes::new(&mut ctx.printer);
     let printer = &observer.printer;
-    let outcome = ctx.source.each(kind, namespace, &observer, &mut |object| sink(object, &mut printer.borrow_mut()));
+    let outcome = ctx.source.each(kind, namespace, &observer, &mut |object| {
+        let meta = object.meta();
+        let named = without.iter().position(|w| w.name == meta.name() && w.namespace == meta.namespace());
+        match named {
+            Some(i) => {
+                left_out[i] = true;
+                Ok(())
+            }
+            None => sink(object, &mut printer.borrow_mut()),
+        }
+    });
     let notes = observer.notes.into_inner();
     match outcome {
         Ok((count, files)) => {
             finish_load(ctx, &notes, Some((count, files)))?;
-            Ok(count)
+            // An object of another namespace than the one listed was not looked for.
+            let missed = without
+                .iter()
+                .zip(&left_out)
+                .find(|(w, seen)| !**seen && namespace.is_none_or(|ns| w.namespace.is_empty() || w.namespace == ns));
+            if let Some((object, _)) = missed {
+                return Err(CommandError::from(anyhow::anyhow!(
+                    "--without {}: the input holds no such object",
+                    object.describe()
+                )));
+            }
+            Ok(count - left_out.iter().filter(|seen| **seen).count())
         }
         Err(crate::source::EachError::Sink(error)) => Err(error.into()),
         Err(crate::source::EachError::Source(error)) => {
@@ -259,7 +319,10 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote], unreadable: bool) {
             continue;
         }
         let summed_up = summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs);
-        if note.is_warning() && !summed_up {
+        if let LoadNote::Replaced(_) = note {
+            // Asked for (an overlay), so said plainly, not as a warning.
+            ctx.printer.notice(&note.to_string());
+        } else if note.is_warning() && !summed_up {
             ctx.printer.warning(&note.to_string());
         } else {
             ctx.printer.verbose(1, &note.to_string());

@@ -9,6 +9,7 @@ pub mod list_writer;
 pub mod pull_plan;
 pub mod resolution;
 pub mod table;
+pub mod what_if;
 pub mod yaml;
 
 use serde_json::Value;

@@ -23,7 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::catalog::Origin;
+use crate::catalog::{Origin, Overlap};
 use crate::quantity::format_bytes;
 
 use super::decode::{self, Selection};
@@ -68,6 +68,7 @@ impl Source for FileSource {
         let mut loader = Loader {
             only_namespace: keep.namespace().map(str::to_owned),
             other_namespaces: Vec::new(),
+            layer: 0,
             namespace_for_unset: wants.namespace_for_unset.clone(),
             observer,
             limits: self.limits,
@@ -81,9 +82,10 @@ impl Source for FileSource {
             holding_images: Vec::new(),
             deferred: Vec::new(),
         };
-        for path in &self.paths {
+        for (layer, path) in self.paths.iter().enumerate() {
+            loader.layer = layer;
             if path.as_os_str() == "-" {
-                loader.jobs.push(Job { path: None, label: "<stdin>".into(), explicit: true });
+                loader.jobs.push(Job { path: None, label: "<stdin>".into(), explicit: true, layer });
             } else {
                 loader.path(path, true)?;
             }
@@ -178,8 +180,10 @@ struct Loader<'a> {
     /// The one namespace the command reads: a must-gather's other `namespaces/NAME/`
     /// directories are not walked.
     only_namespace: Option<String>,
-    /// The directories of other namespaces the walk passed by.
-    other_namespaces: Vec<PathBuf>,
+    /// The directories of other namespaces the walk passed by, with their layer.
+    other_namespaces: Vec<(PathBuf, usize)>,
+    /// The `--from` being walked.
+    layer: usize,
     /// The files that held Images the first reading left out.
     holding_images: Vec<Job>,
     /// The files that can hold nothing but Images, not read until the streams say which.
@@ -230,7 +234,8 @@ impl Loader<'_> {
             }
             return Ok(());
         }
-        self.jobs.push(Job { path: Some(path.to_path_buf()), label: path.display().to_string(), explicit });
+        let label = path.display().to_string();
+        self.jobs.push(Job { path: Some(path.to_path_buf()), label, explicit, layer: self.layer });
         Ok(())
     }
 
@@ -255,7 +260,7 @@ impl Loader<'_> {
         if !explicit && let Some(wanted) = self.other_namespace(path) {
             // oc adm inspect writes each namespace's objects under namespaces/NAME/ (as omc reads them).
             self.pass(path, &format!("a must-gather directory of another namespace than {wanted}: not read"));
-            self.other_namespaces.push(path.to_path_buf());
+            self.other_namespaces.push((path.to_path_buf(), self.layer));
             return Ok(());
         }
         if !self.seen_dirs.insert(canonical) {
@@ -304,7 +309,8 @@ impl Loader<'_> {
             return Ok(());
         }
         let only = self.only_namespace.take();
-        for directory in &directories {
+        for (directory, layer) in &directories {
+            self.layer = *layer;
             self.directory(directory, false)?;
         }
         self.only_namespace = only;
@@ -413,10 +419,7 @@ impl Loader<'_> {
         }
         if pass == Pass::Again {
             for object in unit.decoded.into_iter().flat_map(|d| d.objects) {
-                let origin = origin(&unit.label, object.position.line);
-                if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
-                    self.observer.note(LoadNote::Duplicate(duplicate));
-                }
+                self.add(object.object, origin(&unit.label, object.position.line), job.layer);
             }
             return;
         }
@@ -457,10 +460,16 @@ impl Loader<'_> {
             {
                 object.object.meta_mut().namespace = Some(namespace.clone());
             }
-            let origin = origin(&unit.label, object.position.line);
-            if let Some(duplicate) = self.loaded.catalog.insert(object.object, origin) {
-                self.observer.note(LoadNote::Duplicate(duplicate));
-            }
+            self.add(object.object, origin(&unit.label, object.position.line), job.layer);
+        }
+    }
+
+    /// Adds an object to the catalog, saying what it duplicates or replaces.
+    fn add(&mut self, object: crate::model::Object, origin: Origin, layer: usize) {
+        match self.loaded.catalog.insert_layered(object, origin, layer) {
+            Some(Overlap::Duplicate(duplicate)) => self.observer.note(LoadNote::Duplicate(duplicate)),
+            Some(Overlap::Replaced(replacement)) => self.observer.note(LoadNote::Replaced(replacement)),
+            None => {}
         }
     }
 

@@ -10,7 +10,7 @@ pub mod live;
 use std::cell::RefCell;
 use std::fmt;
 
-use crate::catalog::{Catalog, Duplicate, Origin};
+use crate::catalog::{Catalog, Duplicate, Origin, Replacement};
 use decode::{Position, SkippedObject};
 
 /// Something that can produce the objects a command needs.
@@ -124,6 +124,8 @@ pub struct Loaded {
 pub enum LoadNote {
     /// The same object was read twice; the first copy is kept.
     Duplicate(Duplicate),
+    /// The same object came from a later `--from`, which overlays the earlier one.
+    Replaced(Replacement),
     /// An object of a kind isctl does not read.
     Skipped {
         /// Where it was.
@@ -177,7 +179,7 @@ impl LoadNote {
     /// True for notes a user must see even without `-v`.
     pub fn is_warning(&self) -> bool {
         match self {
-            LoadNote::Duplicate(_) => true,
+            LoadNote::Duplicate(_) | LoadNote::Replaced(_) => true,
             LoadNote::Skipped { .. } | LoadNote::Request { .. } => false,
             LoadNote::Degraded(_) | LoadNote::Unread { .. } | LoadNote::Unreadable { .. } => true,
             LoadNote::IgnoredFile { warn, .. } => *warn,
@@ -199,6 +201,17 @@ impl fmt::Display for LoadNote {
                     how,
                     d.dropped,
                     d.kept
+                )
+            }
+            LoadNote::Replaced(r) => {
+                let name = if r.namespace.is_empty() { r.name.clone() } else { format!("{}/{}", r.namespace, r.name) };
+                write!(
+                    f,
+                    "{} \"{}\" from {} replaces the one from {} (a later --from overlays an earlier one)",
+                    r.kind.qualified_plural(),
+                    name,
+                    r.by,
+                    r.replaced
                 )
             }
             LoadNote::Skipped { origin, object } => {

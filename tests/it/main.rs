@@ -27,3 +27,4 @@ mod live;
 mod mirrors;
 mod resolve;
 mod serve;
+mod what_if;

@@ -22,6 +22,8 @@ pub(super) struct Job {
     pub label: String,
     /// Named by the user: read whatever it holds, and report what it does not.
     pub explicit: bool,
+    /// Which `--from` it was found under: a later one overlays an earlier one.
+    pub layer: usize,
 }
 
 /// One file or archive member, read and decoded.

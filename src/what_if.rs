@@ -1,0 +1,392 @@
+//! What-if: how a mirror change changes where nodes pull from, before it is applied
+//! (docs/what-if.md). Pure: two rendered configurations and the references to ask about come
+//! in; the changed pull plans, the refused conflicts and the `registries.conf` difference come
+//! out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Origin};
+use crate::mirror::config::{Conflict, PullFrom};
+use crate::mirror::plan::{PullPlan, PullType, Resolver, SourceKind, all_blocked};
+use crate::model::mirror::{MirrorEntry, MirrorSetSpec};
+use crate::model::{ImageContentSourcePolicy, MirrorSet, Object, ResourceKind};
+use crate::resolve::StreamResolution;
+
+/// One reference to compare, with what uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asked {
+    /// The reference as the stream or the images file wrote it.
+    pub reference: String,
+    /// What uses it: `namespace/stream:tag`, `namespace/stream:tag (import)`, or `FILE:LINE`.
+    pub used_by: Vec<String>,
+}
+
+/// The references the streams use: the current image of every tag (every history item with
+/// `history`), and the tag a spec imports from, each with the tags that use it, in first-use
+/// order.
+pub fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
+    let mut asked: Vec<Asked> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add = |reference: &str, user: String| {
+        if reference.is_empty() {
+            return;
+        }
+        let at = *index.entry(reference.to_owned()).or_insert_with(|| {
+            asked.push(Asked { reference: reference.to_owned(), used_by: Vec::new() });
+            asked.len() - 1
+        });
+        if !asked[at].used_by.contains(&user) {
+            asked[at].used_by.push(user);
+        }
+    };
+    for stream in resolutions {
+        let prefix = format!("{}/{}", stream.metadata.namespace, stream.metadata.name);
+        for tag in &stream.tags {
+            let user = format!("{prefix}:{}", tag.name);
+            let items = tag.history.iter().take(if history { usize::MAX } else { 1 });
+            for item in items {
+                add(&item.docker_image_reference, user.clone());
+            }
+            if let Some(from) = tag.spec.as_ref().and_then(|s| s.from.as_ref()).filter(|f| f.kind == "DockerImage") {
+                add(&from.name, format!("{user} (import)"));
+            }
+        }
+    }
+    asked
+}
+
+/// How one reference's pull changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Change {
+    /// It could be pulled, and no longer can: every source blocked, rejected by policy, or an
+    /// invalid rewrite.
+    Unpullable,
+    /// It could not be pulled, and now can.
+    Pullable,
+    /// A source a node tried is now blocked.
+    NewlyBlocked,
+    /// A blocked source is no longer blocked.
+    Unblocked,
+    /// Sources a node will try that it did not.
+    SourcesAdded,
+    /// Sources a node tried that it will not.
+    SourcesRemoved,
+    /// The same sources, in another order.
+    Reordered,
+    /// A tag pull whose scope gains mirrors that serve digests only: it still needs the source
+    /// (the disconnected-upgrade trap).
+    DigestMirrorsOnly,
+}
+
+impl Change {
+    /// The words a table shows.
+    pub fn words(self) -> &'static str {
+        match self {
+            Change::Unpullable => "unpullable",
+            Change::Pullable => "pullable again",
+            Change::NewlyBlocked => "newly blocked",
+            Change::Unblocked => "unblocked",
+            Change::SourcesAdded => "sources added",
+            Change::SourcesRemoved => "sources removed",
+            Change::Reordered => "reordered",
+            Change::DigestMirrorsOnly => "tag pull not mirrored",
+        }
+    }
+}
+
+/// A side of the comparison: where a node goes, in short.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSide {
+    /// The sources in the node's order, with `blocked` and `insecure`.
+    pub sources: Vec<SideSource>,
+    /// The first source a node contacts, or `null` when it contacts none.
+    pub pulls_from: Option<String>,
+    /// Why the pull fails, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fails: Option<String>,
+}
+
+/// One source of a [`PlanSide`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SideSource {
+    /// The rewritten reference.
+    pub reference: String,
+    /// A node never contacts it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blocked: bool,
+    /// Reached without TLS verification.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
+}
+
+impl PlanSide {
+    fn of(plan: &PullPlan) -> PlanSide {
+        let sources: Vec<SideSource> = plan
+            .sources
+            .iter()
+            .map(|s| SideSource { reference: s.reference.clone(), blocked: s.blocked, insecure: s.insecure })
+            .collect();
+        PlanSide { pulls_from: first_contacted(plan), fails: failure(plan), sources }
+    }
+}
+
+/// The first source a node contacts, when the pull can happen at all.
+fn first_contacted(plan: &PullPlan) -> Option<String> {
+    if failure(plan).is_some() {
+        return None;
+    }
+    plan.sources.iter().find(|s| !s.blocked).map(|s| s.reference.clone())
+}
+
+/// Why a pull fails before or instead of contacting any source.
+fn failure(plan: &PullPlan) -> Option<String> {
+    if let Some(error) = plan.errors.first() {
+        return Some(error.clone());
+    }
+    if !plan.policy.allowed {
+        return Some(format!("rejected by policy: {}", plan.policy.reason.as_deref().unwrap_or("not allowed")));
+    }
+    all_blocked(&plan.sources).then(|| "every source is blocked".to_owned())
+}
+
+/// One reference whose pull changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanChange {
+    /// The normalised reference.
+    pub reference: String,
+    /// Digest or tag pull.
+    pub pull_type: Option<PullType>,
+    /// What uses it.
+    pub used_by: Vec<String>,
+    /// How it changes, most serious first.
+    pub changes: Vec<Change>,
+    /// The pull today.
+    pub current: PlanSide,
+    /// The pull with the change applied.
+    pub proposed: PlanSide,
+}
+
+/// The answer of `isctl diff mirrors` (`kind: PlanDiff`, docs/what-if.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanDiff {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `PlanDiff`.
+    pub kind: &'static str,
+    /// How many references were compared.
+    pub compared: usize,
+    /// The references whose pull changes, most serious first.
+    pub changes: Vec<PlanChange>,
+    /// Conflicts the operator would refuse in the proposed rules that the current ones do not
+    /// have. Any refusal means nodes keep their current registries.conf: the changes above
+    /// would not happen until it is fixed.
+    pub refused: Vec<Conflict>,
+    /// Whether the current rules are themselves refused (nodes run an older configuration).
+    pub current_refused: bool,
+    /// The unified diff of the rendered registries.conf, empty when it does not change.
+    pub registries_conf: String,
+}
+
+impl PlanDiff {
+    /// Whether anything changes, or would be refused.
+    pub fn differs(&self) -> bool {
+        !self.changes.is_empty() || !self.refused.is_empty() || !self.registries_conf.is_empty()
+    }
+}
+
+/// Compares the pulls of `asked` under the current and the proposed rules.
+pub fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked]) -> PlanDiff {
+    let mut changes: Vec<PlanChange> = asked
+        .iter()
+        .filter_map(|a| {
+            let (now, then) = (current.plan(&a.reference), proposed.plan(&a.reference));
+            let kinds = classify(current, proposed, &now, &then);
+            (!kinds.is_empty()).then(|| PlanChange {
+                reference: then.reference.clone(),
+                pull_type: then.pull_type,
+                used_by: a.used_by.clone(),
+                changes: kinds,
+                current: PlanSide::of(&now),
+                proposed: PlanSide::of(&then),
+            })
+        })
+        .collect();
+    changes.sort_by(|a, b| a.changes.cmp(&b.changes).then_with(|| a.reference.cmp(&b.reference)));
+    let known: BTreeSet<&Conflict> = current.config().conflicts.iter().collect();
+    let refused: Vec<Conflict> = proposed.config().conflicts.iter().filter(|c| !known.contains(c)).cloned().collect();
+    PlanDiff {
+        api_version: "isctl/v1alpha1",
+        kind: "PlanDiff",
+        compared: asked.len(),
+        changes,
+        refused,
+        current_refused: !current.config().conflicts.is_empty(),
+        registries_conf: unified(
+            &crate::mirror::toml::render(current.config()),
+            &crate::mirror::toml::render(proposed.config()),
+        ),
+    }
+}
+
+/// The kinds of change between two plans of one reference, most serious first.
+fn classify(current: &Resolver, proposed: &Resolver, now: &PullPlan, then: &PullPlan) -> Vec<Change> {
+    let mut changes = Vec::new();
+    match (failure(now).is_none(), failure(then).is_none()) {
+        (true, false) => changes.push(Change::Unpullable),
+        (false, true) => changes.push(Change::Pullable),
+        _ => {}
+    }
+    let blocked = |plan: &PullPlan| -> BTreeSet<String> {
+        plan.sources.iter().filter(|s| s.blocked).map(|s| s.reference.clone()).collect()
+    };
+    let names = |plan: &PullPlan| -> Vec<String> { plan.sources.iter().map(|s| s.reference.clone()).collect() };
+    let (before, after) = (names(now), names(then));
+    let (blocked_before, blocked_after) = (blocked(now), blocked(then));
+    if blocked_after.iter().any(|s| !blocked_before.contains(s) && before.contains(s)) {
+        changes.push(Change::NewlyBlocked);
+    }
+    if blocked_before.iter().any(|s| !blocked_after.contains(s) && after.contains(s)) {
+        changes.push(Change::Unblocked);
+    }
+    if after.iter().any(|s| !before.contains(s)) {
+        changes.push(Change::SourcesAdded);
+    }
+    if before.iter().any(|s| !after.contains(s)) {
+        changes.push(Change::SourcesRemoved);
+    }
+    let common = |from: &[String], other: &[String]| -> Vec<String> {
+        from.iter().filter(|s| other.contains(s)).cloned().collect()
+    };
+    if common(&before, &after) != common(&after, &before) {
+        changes.push(Change::Reordered);
+    }
+    if digest_mirrors_only(proposed, then) && !digest_mirrors_only(current, now) {
+        changes.push(Change::DigestMirrorsOnly);
+    }
+    changes
+}
+
+/// A tag pull that goes to its source only, although its scope has mirrors: for digests only.
+fn digest_mirrors_only(resolver: &Resolver, plan: &PullPlan) -> bool {
+    if plan.pull_type != Some(PullType::Tag) || plan.sources.iter().any(|s| s.kind == SourceKind::Mirror) {
+        return false;
+    }
+    let name = plan.reference.rsplit_once(':').map_or(plan.reference.as_str(), |(name, _)| name);
+    resolver.find(name).is_some_and(|(entry, _)| entry.mirrors.iter().any(|m| m.pull_from == PullFrom::DigestOnly))
+}
+
+/// `diff -u` of two texts, labelled current and proposed; empty when they are equal.
+fn unified(current: &str, proposed: &str) -> String {
+    if current == proposed {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(current, proposed)
+        .unified_diff()
+        .context_radius(3)
+        .header("current/registries.conf", "proposed/registries.conf")
+        .to_string()
+}
+
+/// The ImageDigestMirrorSets `oc adm migrate icsp` writes for these ICSPs: the same names and
+/// the same entries, in order, with no `mirrorSourcePolicy` (oc's `generateIDMS`).
+pub fn migrate_icsp(policies: &[&ImageContentSourcePolicy]) -> Vec<MirrorSet> {
+    policies
+        .iter()
+        .map(|icsp| {
+            let entries = icsp.spec.as_ref().and_then(|s| s.repository_digest_mirrors.as_deref()).unwrap_or_default();
+            let entries = entries
+                .iter()
+                .map(|e| MirrorEntry { source: e.source.clone(), mirrors: e.mirrors.clone(), ..MirrorEntry::default() })
+                .collect();
+            let metadata = crate::model::ObjectMeta { name: icsp.metadata.name.clone(), ..Default::default() };
+            MirrorSet {
+                api_version: Some("config.openshift.io/v1".into()),
+                kind: Some("ImageDigestMirrorSet".into()),
+                metadata,
+                spec: Some(MirrorSetSpec { image_digest_mirrors: Some(entries), ..MirrorSetSpec::default() }),
+                ..MirrorSet::default()
+            }
+        })
+        .collect()
+}
+
+/// The catalog after the migration: every ICSP replaced by its IDMS. Returns the names
+/// migrated.
+pub fn apply_icsp_migration(catalog: &mut Catalog) -> Vec<String> {
+    let policies: Vec<ImageContentSourcePolicy> = catalog.content_source_policies().cloned().collect();
+    let sets = migrate_icsp(&policies.iter().collect::<Vec<_>>());
+    let mut names = Vec::new();
+    for (icsp, set) in policies.iter().zip(sets) {
+        let name = icsp.metadata.name().to_owned();
+        catalog.remove(ResourceKind::ImageContentSourcePolicy, "", &name);
+        let origin = Origin(format!("migrated from ImageContentSourcePolicy/{name}"));
+        catalog.overlay_one(Object::ImageDigestMirrorSet(Box::new(set)), origin);
+        names.push(name);
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mirror::RegistriesConfig;
+
+    fn resolver(yaml: &str) -> Resolver {
+        Resolver::new(RegistriesConfig::from_catalog(&Catalog::from_yaml(yaml)))
+    }
+
+    const ICSP: &str = "apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: release}\nspec:\n  repositoryDigestMirrors:\n  - source: quay.io/openshift-release-dev/ocp-release\n    mirrors: [mirror.example.com/ocp/release]\n";
+
+    fn asked(reference: &str) -> Asked {
+        Asked { reference: reference.into(), used_by: vec!["ns/s:t".into()] }
+    }
+
+    #[test]
+    fn a_migration_to_idms_changes_no_plan() {
+        let mut catalog = Catalog::from_yaml(ICSP);
+        let current = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        assert_eq!(apply_icsp_migration(&mut catalog), ["release"]);
+        assert_eq!(catalog.content_source_policies().count(), 0);
+        assert_eq!(catalog.digest_mirror_sets().count(), 1);
+        let proposed = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let digest = format!("quay.io/openshift-release-dev/ocp-release@sha256:{}", "a".repeat(64));
+        let diff = diff_plans(&current, &proposed, &[asked(&digest)]);
+        assert!(!diff.differs(), "{diff:?}");
+    }
+
+    #[test]
+    fn blocking_the_source_and_digest_only_mirrors_are_told_apart() {
+        let current = resolver(ICSP);
+        let blocked = format!(
+            "{ICSP}---\napiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {{name: cluster}}\nspec:\n  registrySources:\n    blockedRegistries: [quay.io]\n"
+        );
+        let proposed = resolver(&blocked);
+        let digest = format!("quay.io/openshift-release-dev/ocp-release@sha256:{}", "a".repeat(64));
+        let tag = "quay.io/openshift-release-dev/ocp-release:4.18.1";
+        let diff = diff_plans(&current, &proposed, &[asked(&digest), asked(tag)]);
+        let kinds: Vec<_> = diff.changes.iter().map(|c| (c.reference.as_str(), c.changes.clone())).collect();
+        // blockedRegistries reach policy.json (the logical name is rejected, whatever the
+        // mirror) and registries.conf (the source is blocked).
+        let both = vec![Change::Unpullable, Change::NewlyBlocked];
+        assert_eq!(kinds, [(tag, both.clone()), (digest.as_str(), both)]);
+        assert_eq!(
+            diff.changes[1].current.pulls_from.as_deref(),
+            Some(&*digest.replace("quay.io/openshift-release-dev/ocp-release", "mirror.example.com/ocp/release"))
+        );
+        assert_eq!(
+            diff.changes[1].proposed.fails.as_deref(),
+            Some("rejected by policy: quay.io is in blockedRegistries")
+        );
+        // From no rules to the ICSP: digests gain a mirror; the tag still needs the source.
+        let diff = diff_plans(&resolver(""), &current, &[asked(&digest), asked(tag)]);
+        let kinds: Vec<_> = diff.changes.iter().map(|c| c.changes.clone()).collect();
+        assert_eq!(kinds, [vec![Change::SourcesAdded], vec![Change::DigestMirrorsOnly]]);
+        assert!(diff.registries_conf.contains("+  location = \"quay.io/openshift-release-dev/ocp-release\""));
+    }
+}
