@@ -338,6 +338,42 @@ pub struct DiffArgs {
 pub enum DiffCommand {
     /// Pull plans under the current and the proposed mirror rules.
     Mirrors(DiffMirrorsArgs),
+
+    /// Tags under two states of the streams: the input, and --to (a recording, or another
+    /// must-gather): tags added or removed, moved to another image, imports newly failing or
+    /// recovered.
+    #[command(after_help = "Examples:\n  \
+        # What changed in the cluster since last week's recording\n  \
+        isctl diff streams -n openshift --to recorded-last-week/\n  \
+        # Two must-gathers\n  \
+        isctl diff streams -A --from must-gather-before/ --to must-gather-after/\n\n\
+        Exit codes: 0 no tag differs, 1 isctl could not run, 2 usage error, 3 tags differ.")]
+    Streams(DiffStreamsArgs),
+}
+
+/// `isctl diff streams`.
+#[derive(Debug, Args)]
+pub struct DiffStreamsArgs {
+    /// Streams to compare, optionally one tag each; every stream in the namespace when none.
+    #[arg(value_name = "STREAM[:TAG]")]
+    pub streams: Vec<String>,
+
+    /// Namespace selection.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The other state: files or directories, read as --from reads them (repeatable, later
+    /// ones win).
+    #[arg(long, value_name = "PATH", required = true)]
+    pub to: Vec<PathBuf>,
+
+    /// Output format: table for people, yaml or json (kind: StreamDiff, docs/what-if.md).
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
+
+    /// Leave out the header line of the table.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `isctl diff mirrors`.

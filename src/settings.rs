@@ -391,6 +391,8 @@ pub enum CommandSettings {
     Check(CheckSettings),
     /// `diff mirrors`.
     DiffMirrors(DiffMirrorsSettings),
+    /// `diff streams`.
+    DiffStreams(DiffStreamsSettings),
 }
 
 impl CommandSettings {
@@ -407,8 +409,33 @@ impl CommandSettings {
             Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
+            Command::Diff(DiffArgs { what: DiffCommand::Streams(args) }) => {
+                let scope = ScopeRequest::from_args(&args.scope)?;
+                CommandSettings::DiffStreams(DiffStreamsSettings {
+                    selections: selections(&args.streams, &scope)?,
+                    scope,
+                    to: args.to.clone(),
+                    output: args.output,
+                    no_headers: args.no_headers,
+                })
+            }
         })
     }
+}
+
+/// `isctl diff streams`.
+#[derive(Clone, Debug)]
+pub struct DiffStreamsSettings {
+    /// Namespace selection.
+    pub scope: ScopeRequest,
+    /// Streams and tags named.
+    pub selections: Vec<Selection>,
+    /// The other state.
+    pub to: Vec<PathBuf>,
+    /// Output format.
+    pub output: ReportFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
 }
 
 /// `isctl diff mirrors`.

@@ -332,6 +332,114 @@ pub fn apply_icsp_migration(catalog: &mut Catalog) -> Vec<String> {
     names
 }
 
+/// How a tag differs between two states of the streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TagChange {
+    /// The tag is only in the other state.
+    Added,
+    /// The tag is only in the current state.
+    Removed,
+    /// The tag points at another image.
+    Moved,
+    /// Its last import succeeded in the current state and failed in the other.
+    ImportFailing,
+    /// Its last import failed in the current state and succeeded in the other.
+    ImportRecovered,
+}
+
+impl TagChange {
+    /// The words a table shows.
+    pub fn words(self) -> &'static str {
+        match self {
+            TagChange::Added => "added",
+            TagChange::Removed => "removed",
+            TagChange::Moved => "moved",
+            TagChange::ImportFailing => "import failing",
+            TagChange::ImportRecovered => "import recovered",
+        }
+    }
+}
+
+/// One tag that differs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagDifference {
+    /// `namespace/stream:tag`.
+    pub tag: String,
+    /// How it differs.
+    pub change: TagChange,
+    /// Its current image in the current state (`null` when absent or without history).
+    pub current: Option<String>,
+    /// Its current image in the other state.
+    pub other: Option<String>,
+    /// The failed import's reason and message, for `importFailing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The answer of `isctl diff streams` (`kind: StreamDiff`, docs/what-if.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamDiff {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `StreamDiff`.
+    pub kind: &'static str,
+    /// Tags compared (in either state).
+    pub compared: usize,
+    /// The tags that differ, by tag.
+    pub changes: Vec<TagDifference>,
+}
+
+/// A tag's current image and failed import, if any.
+type TagState<'a> = (Option<&'a str>, Option<&'a crate::resolve::ImportFailure>);
+
+/// Every tag of the resolutions by `namespace/stream:tag`.
+fn tag_states(resolutions: &[StreamResolution]) -> BTreeMap<String, TagState<'_>> {
+    let mut tags = BTreeMap::new();
+    for stream in resolutions {
+        for tag in &stream.tags {
+            let key = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
+            let image = tag.history.first().map(|i| i.image.as_str()).filter(|i| !i.is_empty());
+            tags.insert(key, (image, tag.import_failed.as_ref()));
+        }
+    }
+    tags
+}
+
+/// Compares two states of the same streams tag by tag.
+pub fn diff_streams(current: &[StreamResolution], other: &[StreamResolution]) -> StreamDiff {
+    let (before, after) = (tag_states(current), tag_states(other));
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for key in &keys {
+        let (now, then) = (before.get(*key), after.get(*key));
+        let image = |state: Option<&TagState<'_>>| state.and_then(|s| s.0.map(str::to_owned));
+        let mut push = |change: TagChange, reason: Option<String>| {
+            changes.push(TagDifference { tag: (*key).clone(), change, current: image(now), other: image(then), reason })
+        };
+        match (now, then) {
+            (None, Some(_)) => push(TagChange::Added, None),
+            (Some(_), None) => push(TagChange::Removed, None),
+            (Some(a), Some(b)) => {
+                if a.0 != b.0 {
+                    push(TagChange::Moved, None);
+                }
+                match (a.1, b.1) {
+                    (None, Some(failure)) => {
+                        push(TagChange::ImportFailing, Some(format!("{}: {}", failure.reason, failure.message)))
+                    }
+                    (Some(_), None) => push(TagChange::ImportRecovered, None),
+                    _ => {}
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    StreamDiff { api_version: "isctl/v1alpha1", kind: "StreamDiff", compared: keys.len(), changes }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +453,47 @@ mod tests {
 
     fn asked(reference: &str) -> Asked {
         Asked { reference: reference.into(), used_by: vec!["ns/s:t".into()] }
+    }
+
+    #[test]
+    fn stream_states_differ_by_tag() {
+        let stream = |tags: &str| {
+            format!(
+                "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {{name: s, namespace: n}}\nstatus:\n  tags:\n{tags}"
+            )
+        };
+        let tag = |name: &str, image: &str, failed: bool| {
+            let condition = if failed {
+                "    conditions: [{type: ImportSuccess, status: 'False', reason: NotFound, message: gone}]\n"
+            } else {
+                ""
+            };
+            format!(
+                "  - tag: {name}\n    items: [{{image: 'sha256:{image}', dockerImageReference: 'q/s@sha256:{image}'}}]\n{condition}"
+            )
+        };
+        let resolved = |yaml: String| {
+            let catalog = Catalog::from_yaml(&yaml);
+            let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+            let request = crate::resolve::Request { namespace: None, selections: Vec::new() };
+            crate::resolve::resolve(&catalog, &resolver, &request).0
+        };
+        let before = resolved(stream(&[tag("a", "1", false), tag("b", "2", false), tag("c", "3", true)].concat()));
+        let after = resolved(stream(&[tag("a", "9", true), tag("c", "3", false), tag("d", "4", false)].concat()));
+        let diff = diff_streams(&before, &after);
+        let seen: Vec<(&str, TagChange)> = diff.changes.iter().map(|c| (c.tag.as_str(), c.change)).collect();
+        assert_eq!(
+            seen,
+            [
+                ("n/s:a", TagChange::Moved),
+                ("n/s:a", TagChange::ImportFailing),
+                ("n/s:b", TagChange::Removed),
+                ("n/s:c", TagChange::ImportRecovered),
+                ("n/s:d", TagChange::Added)
+            ]
+        );
+        assert_eq!((diff.compared, diff.changes[1].reason.as_deref()), (4, Some("NotFound: gone")));
+        assert!(diff_streams(&before, &before).changes.is_empty());
     }
 
     #[test]

@@ -6,10 +6,53 @@ use crate::error::{CommandError, CommandResult, ExitStatus};
 use crate::mirror::{RegistriesConfig, Resolver};
 use crate::render::what_if::{changes_table, summary};
 use crate::render::{self, OutputFormat};
-use crate::settings::{DiffMirrorsSettings, Input};
+use crate::settings::{DiffMirrorsSettings, DiffStreamsSettings, Input};
 use crate::source::Wants;
 use crate::source::files::{FileSource, InputLimits};
-use crate::what_if::{Asked, apply_icsp_migration, diff_plans, stream_references};
+use crate::what_if::{Asked, apply_icsp_migration, diff_plans, diff_streams, stream_references};
+
+/// Runs `diff streams`: the input against `--to`, tag by tag.
+pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
+    // --without shapes the other state only, as for diff mirrors.
+    let without = std::mem::take(&mut ctx.settings.without);
+    let current = super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+    let limits = match &ctx.settings.input {
+        Input::Files(_, limits) => *limits,
+        Input::Cluster(_) => InputLimits::default(),
+    };
+    let source = FileSource::new(settings.to.clone(), limits);
+    let mut other = super::resolve_streams_from(ctx, Some(&source), &settings.scope, &settings.selections)?;
+    if !without.is_empty() {
+        super::leave_out(&mut other.catalog, &without)?;
+        let request = crate::resolve::Request {
+            namespace: other.scope.namespace().map(str::to_owned),
+            selections: settings.selections.clone(),
+        };
+        (other.resolutions, other.missing) = crate::resolve::resolve(&other.catalog, &other.resolver, &request);
+    }
+    let diff = diff_streams(&current.resolutions, &other.resolutions);
+    let text = match OutputFormat::from(settings.output) {
+        format @ (OutputFormat::Yaml | OutputFormat::Json) => {
+            render::document(vec![&diff], format == OutputFormat::Yaml, false)
+        }
+        _ if diff.changes.is_empty() => String::new(),
+        _ => crate::render::what_if::streams_table(&diff, ctx.settings.terminal.width, settings.no_headers),
+    };
+    ctx.printer.data(&text)?;
+    ctx.printer.notice(&format!(
+        "{} of {} tags differ",
+        diff.changes.iter().map(|c| &c.tag).collect::<std::collections::BTreeSet<_>>().len(),
+        diff.compared
+    ));
+    // A stream named but in neither state is an error, as for resolve; in one only, a change.
+    let nowhere: Vec<_> = current.missing.iter().filter(|m| other.missing.contains(m)).cloned().collect();
+    super::report_missing(ctx, &current.catalog, &nowhere);
+    Ok(match (nowhere.is_empty(), diff.changes.is_empty()) {
+        (false, _) => ExitStatus::Failure,
+        (true, false) => ExitStatus::Findings,
+        (true, true) => ExitStatus::Success,
+    })
+}
 
 /// Runs `diff mirrors`.
 pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {

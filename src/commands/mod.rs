@@ -106,6 +106,7 @@ pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
         CommandSettings::Record(settings) => record::run(settings, ctx),
         CommandSettings::Check(settings) => check::run(settings, ctx),
         CommandSettings::DiffMirrors(settings) => diff::run(settings, ctx),
+        CommandSettings::DiffStreams(settings) => diff::streams(settings, ctx),
     }
 }
 
@@ -408,6 +409,16 @@ pub fn resolve_streams(
     scope: &ScopeRequest,
     selections: &[Selection],
 ) -> Result<ResolvedStreams, CommandError> {
+    resolve_streams_from(ctx, None, scope, selections)
+}
+
+/// [`resolve_streams`] from another source than the command's (`diff streams --to`).
+pub fn resolve_streams_from(
+    ctx: &mut Ctx,
+    source: Option<&dyn Source>,
+    scope: &ScopeRequest,
+    selections: &[Selection],
+) -> Result<ResolvedStreams, CommandError> {
     let scope = ctx.scope(scope);
     let names: std::collections::BTreeSet<String> = selections.iter().map(|s| s.stream.clone()).collect();
     let wants = Wants {
@@ -417,7 +428,10 @@ pub fn resolve_streams(
         namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };
-    let catalog = load(ctx, &wants)?;
+    let catalog = match source {
+        None => load(ctx, &wants)?,
+        Some(source) => load_from(ctx, source, &wants)?,
+    };
     let resolver = crate::mirror::Resolver::new(crate::mirror::RegistriesConfig::from_catalog(&catalog));
     let request =
         crate::resolve::Request { namespace: scope.namespace().map(str::to_owned), selections: selections.to_vec() };

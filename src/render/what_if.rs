@@ -2,7 +2,7 @@
 //! terminal, then the refused conflicts and the registries.conf difference.
 
 use super::fit::{Column, Cut, Shrink, layout};
-use crate::what_if::{PlanDiff, PlanSide};
+use crate::what_if::{PlanDiff, PlanSide, StreamDiff};
 
 /// The repository a node goes to first (the digest or tag is the reference's own), or in a
 /// few words why it goes nowhere; `-o yaml` has every source and the full reason.
@@ -64,6 +64,30 @@ pub fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool) ->
         out.push('\n');
     }
     out
+}
+
+/// The stream changes table: one row per change of a tag, digests shortened as `resolve` shows
+/// them.
+pub fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool) -> String {
+    let short = |digest: &Option<String>| {
+        digest.as_deref().map_or("<none>".to_owned(), |d| d.trim_start_matches("sha256:").chars().take(12).collect())
+    };
+    let columns = [
+        Column { header: "TAG".into(), shrink: Shrink::Shorten { soft: 40, min: 16, stage: 1, cut: Cut::Name } },
+        Column { header: "CHANGE".into(), shrink: Shrink::Never },
+        Column { header: "CURRENT".into(), shrink: Shrink::Never },
+        Column { header: "TO".into(), shrink: Shrink::Never },
+        Column { header: "REASON".into(), shrink: Shrink::Shorten { soft: 30, min: 8, stage: 0, cut: Cut::End } },
+    ];
+    let rows: Vec<Vec<String>> = diff
+        .changes
+        .iter()
+        .map(|c| {
+            let reason = c.reason.clone().unwrap_or_default();
+            vec![c.tag.clone(), c.change.words().to_owned(), short(&c.current), short(&c.other), reason]
+        })
+        .collect();
+    layout(&columns, &rows, limit, no_headers).into_iter().map(|line| line + "\n").collect()
 }
 
 /// The lines said after the table (on stderr): refusals first, then a count.

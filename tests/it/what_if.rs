@@ -264,3 +264,30 @@ fn check_refuses_a_change_that_breaks_pulls_or_would_be_refused() {
     // --disable turns them off like any rule.
     assert_eq!(proposed(BLOCK, &["--disable", "proposed-unpullable"]).1, Vec::<String>::new());
 }
+
+#[test]
+fn two_recordings_of_the_streams_differ_by_tag() {
+    let later = "fixtures/what-if/later";
+    insta::assert_snapshot!(
+        "streams_table",
+        run_at(100, &["diff", "streams", "-n", "demo", "--from", DEMO, "--to", later])
+    );
+    insta::assert_snapshot!(
+        "streams_yaml",
+        run(&["diff", "streams", "-n", "demo", "--from", DEMO, "--to", later, "-o", "yaml"])
+    );
+    // The other way round, each change reads backwards; a state against itself has none.
+    let (code, json, _) = output(&["diff", "streams", "-n", "demo", "--from", later, "--to", DEMO, "-o", "json"]);
+    let diff: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let changes: Vec<&str> =
+        diff["changes"].as_array().unwrap().iter().map(|c| c["change"].as_str().unwrap()).collect();
+    assert_eq!((code, changes), (3, vec!["moved", "importRecovered", "removed"]));
+    let (code, stdout, stderr) = output(&["diff", "streams", "-n", "demo", "--from", DEMO, "--to", DEMO]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", "0 of 2 tags differ\n"));
+    // A stream in neither state is an error; in one only, its tags are added or removed.
+    assert_eq!(output(&["diff", "streams", "nope", "-n", "demo", "--from", DEMO, "--to", later]).0, 1);
+    assert_eq!(
+        output(&["diff", "streams", "app", "-n", "demo", "--from", "fixtures/what-if/block-registry", "--to", later]).0,
+        3
+    );
+}
