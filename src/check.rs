@@ -61,11 +61,15 @@ pub enum Rule {
     ProposedUnpullable,
     /// --proposed: the machine-config operator would refuse the proposed mirror rules.
     ProposedRefused,
+    /// --verify: no source a node contacts has a current image.
+    VerifyUnservable,
+    /// --verify: a source a node contacts could not be asked (401, 403, TLS, unreachable).
+    VerifySourceFailed,
 }
 
 impl Rule {
     /// Every rule, in the order docs/check.md lists them.
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 19] = [
         Rule::ImportFailed,
         Rule::ImportPending,
         Rule::TagWithoutHistory,
@@ -83,6 +87,8 @@ impl Rule {
         Rule::TagVanished,
         Rule::ProposedUnpullable,
         Rule::ProposedRefused,
+        Rule::VerifyUnservable,
+        Rule::VerifySourceFailed,
     ];
 
     /// The stable id.
@@ -105,6 +111,8 @@ impl Rule {
             Rule::TagVanished => "tag-vanished",
             Rule::ProposedUnpullable => "proposed-unpullable",
             Rule::ProposedRefused => "proposed-refused",
+            Rule::VerifyUnservable => "verify-unservable",
+            Rule::VerifySourceFailed => "verify-source-failed",
         }
     }
 
@@ -117,7 +125,8 @@ impl Rule {
             | Rule::DigestMirrorsOnly
             | Rule::TooOld
             | Rule::DigestMoved
-            | Rule::TagVanished => Severity::Warning,
+            | Rule::TagVanished
+            | Rule::VerifySourceFailed => Severity::Warning,
             Rule::ImportFailed
             | Rule::MirrorConflict
             | Rule::InvalidRewrite
@@ -126,7 +135,8 @@ impl Rule {
             | Rule::NotMirrored
             | Rule::TagNotMirrored
             | Rule::ProposedUnpullable
-            | Rule::ProposedRefused => Severity::Error,
+            | Rule::ProposedRefused
+            | Rule::VerifyUnservable => Severity::Error,
         }
     }
 }
@@ -285,6 +295,33 @@ pub fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rule]) -> 
     let mut findings: Vec<Finding> = findings.0.into_iter().filter(|f| !disabled.contains(&f.rule)).collect();
     findings.sort();
     findings
+}
+
+/// The findings of `--verify`: current images no contacted source serves, and sources that
+/// could not be asked (a missing manifest is not such a failure: the node falls through).
+pub fn verification_findings(resolutions: &[StreamResolution], disabled: &[Rule]) -> Vec<Finding> {
+    use crate::verify::Answer;
+    let mut findings = Findings(Vec::new());
+    for stream in resolutions {
+        for tag in &stream.tags {
+            let object = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
+            let Some(item) = tag.history.first() else { continue };
+            let Some(verification) = &item.verification else { continue };
+            let generation = item.generation.map(|g| format!("generation {g}"));
+            if verification.unservable() {
+                let reason = format!("no source serves {}: {}", item.docker_image_reference, verification.reasons());
+                findings.add(Rule::VerifyUnservable, &object, generation.as_deref(), reason);
+            }
+            for source in &verification.sources {
+                if let Some(answer) = source.answer.as_ref().filter(|a| !matches!(a, Answer::Present | Answer::Missing))
+                {
+                    let reason = format!("{}: {}", source.reference, answer.words());
+                    findings.add(Rule::VerifySourceFailed, &object, generation.as_deref(), reason);
+                }
+            }
+        }
+    }
+    findings.0.into_iter().filter(|f| !disabled.contains(&f.rule)).collect()
 }
 
 /// Collects findings, each with its rule's severity.
@@ -569,8 +606,10 @@ mod rule_tests {
             findings("fixtures/check/rules.yaml", vec![]).iter().map(|f| f.rule).collect();
         let on_clean: std::collections::BTreeSet<Rule> =
             findings("fixtures/check/clean.yaml", vec![]).iter().map(|f| f.rule).collect();
-        // The proposal rules need a second state: tests/it/what_if.rs fires them.
-        let proposal_rules = [Rule::ProposedUnpullable, Rule::ProposedRefused];
+        // The proposal rules need a second state (tests/it/what_if.rs fires them), the verify
+        // rules registries (tests/it/verify.rs).
+        let proposal_rules =
+            [Rule::ProposedUnpullable, Rule::ProposedRefused, Rule::VerifyUnservable, Rule::VerifySourceFailed];
         let all: std::collections::BTreeSet<Rule> =
             Rule::ALL.into_iter().filter(|r| !proposal_rules.contains(r)).collect();
         let fired: std::collections::BTreeSet<Rule> = on_rules.union(&on_clean).copied().collect();

@@ -236,7 +236,8 @@ pub enum Command {
         not-mirrored and tag-not-mirrored (error, with --require-mirror),\n  \
         too-old (warning, with --max-age), digest-moved, tag-vanished (warning) and\n  \
         tag-appeared (info, with --baseline), proposed-unpullable and proposed-refused (error,\n  \
-        with --proposed)\n\n\
+        with --proposed), verify-unservable (error) and verify-source-failed (warning, with\n  \
+        --verify)\n\n\
         Examples:\n  \
         isctl check -n openshift --from must-gather/ --junit report.xml\n  \
         isctl check -A --require-mirror --fail-on warning --from recorded/\n  \
@@ -323,6 +324,10 @@ pub struct CheckArgs {
     /// Leave out the header line of the table.
     #[arg(long)]
     pub no_headers: bool,
+
+    /// Verification against the registries.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// `isctl diff`.
@@ -518,6 +523,10 @@ pub struct ResolveArgs {
     /// Leave out the header line of tables.
     #[arg(long)]
     pub no_headers: bool,
+
+    /// Verification against the registries.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// `isctl describe KIND NAME`.
@@ -538,6 +547,10 @@ pub struct DescribeArgs {
     /// How much of each tag's history to show.
     #[command(flatten)]
     pub history: HistoryArgs,
+
+    /// Verification against the registries.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// How much of each tag's history `resolve` and `describe` show.
@@ -573,6 +586,44 @@ pub struct MirrorsArgs {
     /// Leave out the header line of tables.
     #[arg(long)]
     pub no_headers: bool,
+
+    /// Verification against the registries.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+}
+
+/// `--verify` and how registries are reached, shared by resolve, mirrors and check.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Ask the registries whether each pull source has the manifest (HEAD, as a node would
+    /// connect: TLS verified, plain HTTP only for registries marked insecure), and say which
+    /// source a node would get it from. Only manifests are asked for; nothing is written.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Also ask sources a node never contacts (blocked).
+    #[arg(long, requires = "verify")]
+    pub include_blocked: bool,
+
+    /// Trust the CA certificates in this PEM file for registries, beside the system's.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub registry_ca: Option<PathBuf>,
+
+    /// Registry credentials in the containers-auth.json format (a pull secret works). Default:
+    /// REGISTRY_AUTH_FILE, else the first of $XDG_RUNTIME_DIR/containers/auth.json,
+    /// ~/.config/containers/auth.json and ~/.docker/config.json. Credentials are never printed.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub registry_config: Option<PathBuf>,
+
+    /// Record the registries' answers in FILE, and replay them from it when it exists: CI can
+    /// rerun a check on the same answers with no registry at hand.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub verify_cache: Option<PathBuf>,
+
+    /// For a manifest list, the image of this platform must be there too (as a node of it
+    /// pulls): OS/ARCH[/VARIANT].
+    #[arg(long, value_name = "PLATFORM", default_value = "linux/amd64", requires = "verify")]
+    pub platform: String,
 }
 
 /// Namespace selection shared by namespaced commands.

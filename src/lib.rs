@@ -29,4 +29,5 @@ pub mod settings;
 pub mod source;
 pub mod stream_tags;
 pub mod tag_order;
+pub mod verify;
 pub mod what_if;

@@ -149,6 +149,10 @@ pub struct HistoryItem {
     pub hops_disagree: Vec<HopDifference>,
     /// Why pulling fails before any source is tried (an invalid rewrite or reference).
     pub errors: Vec<String>,
+    /// With `--verify`: the registries' answers for the current item's sources (for `Local`,
+    /// the node's sources of the recorded reference) and the source that serves it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
 }
 
 /// One way the two hops of a `Local` tag differ: what a node would do with the original
@@ -551,6 +555,7 @@ fn history_item(
         pull_through,
         hops_disagree,
         errors: plan.errors,
+        verification: None,
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Environment {
     pub isctl_columns: Option<String>,
     /// `NO_COLOR` is set to something.
     pub no_color: bool,
+    /// `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR` and `HOME`: where registry credentials are found.
+    pub auth: crate::verify::auth::AuthLookup,
 }
 
 impl Environment {
@@ -92,6 +94,12 @@ impl Environment {
             columns: std::env::var("COLUMNS").ok(),
             isctl_columns: std::env::var("ISCTL_COLUMNS").ok(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            auth: crate::verify::auth::AuthLookup {
+                flag: None,
+                env_file: std::env::var_os("REGISTRY_AUTH_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
+                runtime_dir: std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+                home: std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
+            },
         }
     }
 }
@@ -160,6 +168,36 @@ pub struct Settings {
     pub terminal: Terminal,
     /// Objects to leave out of the input (`--without`).
     pub without: Vec<Without>,
+    /// Where registry credentials are looked for, from the environment.
+    pub auth: crate::verify::auth::AuthLookup,
+}
+
+/// `--verify` and its options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifySettings {
+    /// `--include-blocked`.
+    pub include_blocked: bool,
+    /// `--registry-ca`.
+    pub registry_ca: Option<PathBuf>,
+    /// Where the credentials are looked for, `--registry-config` first.
+    pub auth: crate::verify::auth::AuthLookup,
+    /// `--verify-cache`.
+    pub cache: Option<PathBuf>,
+    /// `--platform`.
+    pub platform: String,
+}
+
+impl VerifySettings {
+    /// `None` without `--verify`.
+    pub fn resolve(args: &crate::cli::VerifyArgs, global: &Settings) -> Option<VerifySettings> {
+        args.verify.then(|| VerifySettings {
+            include_blocked: args.include_blocked,
+            registry_ca: args.registry_ca.clone(),
+            auth: crate::verify::auth::AuthLookup { flag: args.registry_config.clone(), ..global.auth.clone() },
+            cache: args.verify_cache.clone(),
+            platform: args.platform.clone(),
+        })
+    }
 }
 
 /// An object `--without` leaves out.
@@ -259,7 +297,15 @@ impl Settings {
         };
         let terminal = Terminal::resolve(global.color, env)?;
         let without = global.without.iter().map(|w| Without::parse(w)).collect::<Result<_, _>>()?;
-        Ok(Settings { now, now_given: global.now.is_some(), input, verbosity: global.verbose, terminal, without })
+        Ok(Settings {
+            now,
+            now_given: global.now.is_some(),
+            input,
+            verbosity: global.verbose,
+            terminal,
+            without,
+            auth: env.auth.clone(),
+        })
     }
 
     /// Whether objects come from files.
@@ -400,12 +446,12 @@ impl CommandSettings {
     pub fn resolve(command: &Command, global: &Settings) -> Result<CommandSettings, SettingsError> {
         Ok(match command {
             Command::Get(args) => CommandSettings::Get(GetSettings::resolve(args)?),
-            Command::Describe(args) => CommandSettings::Describe(DescribeSettings::resolve(args)?),
-            Command::Mirrors(args) => CommandSettings::Mirrors(MirrorsSettings::resolve(args)?),
-            Command::Resolve(args) => CommandSettings::Resolve(ResolveSettings::resolve(args)?),
+            Command::Describe(args) => CommandSettings::Describe(DescribeSettings::resolve(args, global)?),
+            Command::Mirrors(args) => CommandSettings::Mirrors(MirrorsSettings::resolve(args, global)?),
+            Command::Resolve(args) => CommandSettings::Resolve(ResolveSettings::resolve(args, global)?),
             Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
             Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)?),
-            Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args)?),
+            Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args, global)?),
             Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
@@ -552,11 +598,13 @@ pub struct DescribeSettings {
     pub scope: ScopeRequest,
     /// History items shown per tag (`None`: all).
     pub history: Option<usize>,
+    /// `--verify`.
+    pub verify: Option<VerifySettings>,
 }
 
 impl DescribeSettings {
     /// Checks and resolves `describe`'s arguments.
-    pub fn resolve(args: &DescribeArgs) -> Result<DescribeSettings, SettingsError> {
+    pub fn resolve(args: &DescribeArgs, global: &Settings) -> Result<DescribeSettings, SettingsError> {
         let kind = ResourceKind::from_cli_name(&args.kind)
             .filter(|k| matches!(k, ResourceKind::ImageStream | ResourceKind::ImageStreamTag))
             .ok_or_else(|| {
@@ -581,7 +629,12 @@ impl DescribeSettings {
                     (false, Some(n)) => Some(n),
                     (false, None) => Some(TABLE_HISTORY),
                 };
-                Ok(DescribeSettings { selection, scope, history })
+                Ok(DescribeSettings {
+                    selection,
+                    scope,
+                    history,
+                    verify: VerifySettings::resolve(&args.verify, global),
+                })
             }
         }
     }
@@ -608,11 +661,16 @@ pub enum MirrorsMode {
 pub struct MirrorsSettings {
     /// What to print.
     pub mode: MirrorsMode,
+    /// `--verify`.
+    pub verify: Option<VerifySettings>,
 }
 
 impl MirrorsSettings {
     /// Checks and resolves `mirrors`' arguments.
-    pub fn resolve(args: &MirrorsArgs) -> Result<MirrorsSettings, SettingsError> {
+    pub fn resolve(args: &MirrorsArgs, global: &Settings) -> Result<MirrorsSettings, SettingsError> {
+        if args.render && args.verify.verify {
+            return Err(usage("--render prints registries.conf; --verify checks plans: give PULLSPECs to verify"));
+        }
         if args.render && args.output != ReportFormat::Table {
             return Err(usage("--render prints registries.conf (TOML); -o does not apply"));
         }
@@ -626,7 +684,7 @@ impl MirrorsSettings {
                 no_headers: args.no_headers,
             },
         };
-        Ok(MirrorsSettings { mode })
+        Ok(MirrorsSettings { mode, verify: VerifySettings::resolve(&args.verify, global) })
     }
 }
 
@@ -645,6 +703,8 @@ pub struct ResolveSettings {
     pub history: Option<usize>,
     /// `--current` was given (so hints suggest leaving it out rather than `--history`).
     pub current: bool,
+    /// `--verify`.
+    pub verify: Option<VerifySettings>,
 }
 
 /// History items a resolve table shows per tag unless asked otherwise.
@@ -652,7 +712,7 @@ pub const TABLE_HISTORY: usize = 5;
 
 impl ResolveSettings {
     /// Checks and resolves `resolve`'s arguments.
-    pub fn resolve(args: &ResolveArgs) -> Result<ResolveSettings, SettingsError> {
+    pub fn resolve(args: &ResolveArgs, global: &Settings) -> Result<ResolveSettings, SettingsError> {
         let scope = ScopeRequest::from_args(&args.scope)?;
         let history = if args.history.current { Some(1) } else { args.history.history };
         Ok(ResolveSettings {
@@ -662,6 +722,7 @@ impl ResolveSettings {
             no_headers: args.no_headers,
             history,
             current: args.history.current,
+            verify: VerifySettings::resolve(&args.verify, global),
         })
     }
 }
@@ -687,6 +748,8 @@ pub struct CheckSettings {
     pub junit: Option<PathBuf>,
     /// `--proposed`.
     pub proposed: Vec<PathBuf>,
+    /// `--verify`.
+    pub verify: Option<VerifySettings>,
     /// `-o`.
     pub output: ReportFormat,
     /// `--no-headers`.
@@ -695,7 +758,7 @@ pub struct CheckSettings {
 
 impl CheckSettings {
     /// Checks and resolves `check`'s arguments.
-    pub fn resolve(args: &CheckArgs) -> Result<CheckSettings, SettingsError> {
+    pub fn resolve(args: &CheckArgs, global: &Settings) -> Result<CheckSettings, SettingsError> {
         let scope = ScopeRequest::from_args(&args.scope)?;
         let max_age = match &args.max_age {
             Some(text) => Some(duration::parse(text, duration::AGE).map_err(|reason| SettingsError::Duration {
@@ -716,6 +779,7 @@ impl CheckSettings {
             baseline: args.baseline.clone(),
             junit: args.junit.clone(),
             proposed: args.proposed.clone(),
+            verify: VerifySettings::resolve(&args.verify, global),
             output: args.output,
             no_headers: args.no_headers,
         })

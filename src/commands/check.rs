@@ -28,7 +28,7 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         true => Vec::new(),
         false => std::mem::take(&mut ctx.settings.without),
     };
-    let super::ResolvedStreams { scope, catalog, resolver, resolutions, missing } =
+    let super::ResolvedStreams { scope, catalog, resolver, mut resolutions, missing } =
         super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     if resolutions.is_empty() && missing.is_empty() {
         // Checking nothing must not pass a CI job by accident.
@@ -60,6 +60,11 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         partial_streams,
     };
     let mut findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
+    if let Some(verify) = &settings.verify {
+        super::verify::verify_current_items(ctx, verify, &mut resolutions)?;
+        findings.extend(check::verification_findings(&resolutions, &settings.disabled));
+        findings.sort();
+    }
     if !settings.proposed.is_empty() {
         let proposed = super::diff::proposed_state(ctx, &catalog, &settings.proposed, false, &without)?;
         let asked = crate::what_if::stream_references(&resolutions, false);

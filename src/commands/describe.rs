@@ -9,11 +9,14 @@ use crate::settings::DescribeSettings;
 /// Runs `describe`.
 pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
     let selections = std::slice::from_ref(&settings.selection);
-    let super::ResolvedStreams { catalog, resolver, resolutions, missing, scope } =
+    let super::ResolvedStreams { catalog, resolver, mut resolutions, missing, scope } =
         super::resolve_streams(ctx, &settings.scope, selections)?;
     if !missing.is_empty() {
         super::report_missing(ctx, &catalog, &missing);
         return Ok(ExitStatus::Failure);
+    }
+    if let Some(verify) = &settings.verify {
+        super::verify::verify_current_items(ctx, verify, &mut resolutions)?;
     }
     let namespace = scope.namespace().unwrap_or_default();
     let gaps = InputGaps::of(&catalog);

@@ -33,13 +33,34 @@ pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     };
     let resolver = Resolver::new(config);
     let plans: Vec<_> = references.iter().map(|r| resolver.plan(r)).collect();
+    let verifications = match &settings.verify {
+        Some(verify) => {
+            let endpoints: Vec<_> =
+                plans.iter().flat_map(|p| crate::verify::plan_endpoints(p, verify.include_blocked)).collect();
+            let answers = super::verify::answers(ctx, verify, &endpoints)?;
+            Some(
+                plans
+                    .iter()
+                    .map(|p| crate::verify::verify_plan(p, verify.include_blocked, &answers))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        None => None,
+    };
     let output = OutputFormat::from(*output);
     let text = match output {
         OutputFormat::Yaml | OutputFormat::Json => {
-            let documents: Vec<PullPlanDocument<'_>> = plans.iter().map(PullPlanDocument::new).collect();
+            let documents: Vec<PullPlanDocument<'_>> = plans
+                .iter()
+                .enumerate()
+                .map(|(i, plan)| PullPlanDocument {
+                    verification: verifications.as_ref().and_then(|v| v.get(i)),
+                    ..PullPlanDocument::new(plan)
+                })
+                .collect();
             render::document(documents, output == OutputFormat::Yaml, false)
         }
-        _ => render_blocks(&plans, *no_headers),
+        _ => render_blocks(&plans, *no_headers, verifications.as_deref()),
     };
     // Blocked pulls, invalid rewrites and conflicts are findings shown in the output; a
     // reference that does not parse is the user's error: exit 1 after answering the others.
@@ -48,5 +69,7 @@ pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     for reference in &unparsable {
         ctx.printer.error(&format!("error: {reference:?} is not an image reference"));
     }
+    // An image no source serves is a finding shown in the output, as a blocked pull is;
+    // `check --verify` turns it into an exit code.
     Ok(if unparsable.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }

@@ -10,6 +10,7 @@ pub mod mirrors;
 pub mod record;
 pub mod resolve;
 pub mod serve;
+pub mod verify;
 
 use std::cell::RefCell;
 

@@ -12,6 +12,9 @@ use crate::settings::{ResolveSettings, Scope, TABLE_HISTORY};
 pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
     let super::ResolvedStreams { scope, catalog, resolver, mut resolutions, missing } =
         super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+    if let Some(verify) = &settings.verify {
+        super::verify::verify_current_items(ctx, verify, &mut resolutions)?;
+    }
     let gaps = InputGaps::of(&catalog);
     // Summaries follow the output (a long table must not scroll them away); they come from
     // every history item, before any is left out.

@@ -221,6 +221,21 @@ fn describe_item(out: &mut String, item: &HistoryItem, resolver: &Resolver, opti
         let reason = item.policy.reason.as_deref().unwrap_or("not allowed");
         let _ = writeln!(out, "      ! policy.json rejects it: {}", safe(reason));
     }
+    if let Some(verification) = &item.verification {
+        let _ = writeln!(out, "      The registries say (--verify):");
+        for (i, source) in verification.sources.iter().enumerate() {
+            let answer = match (&source.answer, &source.skipped) {
+                (Some(answer), _) => answer.words(),
+                (None, Some(why)) => format!("not asked: {why}"),
+                (None, None) => "not asked".to_owned(),
+            };
+            let _ = writeln!(out, "        {}. {}: {}", i + 1, safe(&short(&source.reference)), safe(&answer));
+        }
+        let _ = match &verification.served_by {
+            Some(source) => writeln!(out, "      = a node gets it from {}", safe(&short(source))),
+            None => writeln!(out, "      ! no source a node contacts serves it: the pull fails"),
+        };
+    }
 }
 
 /// What the image is: its size, layers, platform and build time, or why that is unknown.

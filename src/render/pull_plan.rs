@@ -4,10 +4,14 @@ use serde::Serialize;
 
 use super::{fit, table};
 use crate::mirror::plan::{PullPlan, PullSource, SourceKind, all_blocked};
+use crate::verify::{SourceVerdict, Verification};
 
 /// The versioned document of one plan, as `-o yaml|json` prints it (docs/pull-plan.md).
 #[derive(Serialize)]
 pub struct PullPlanDocument<'a> {
+    /// With `--verify`: each source's answer and the source that serves it (docs/verify.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<&'a Verification>,
     /// `isctl/v1alpha1`.
     #[serde(rename = "apiVersion")]
     pub api_version: &'static str,
@@ -21,7 +25,7 @@ pub struct PullPlanDocument<'a> {
 impl<'a> PullPlanDocument<'a> {
     /// Wraps a plan.
     pub fn new(plan: &'a PullPlan) -> PullPlanDocument<'a> {
-        PullPlanDocument { api_version: "isctl/v1alpha1", kind: "PullPlan", plan }
+        PullPlanDocument { api_version: "isctl/v1alpha1", kind: "PullPlan", plan, verification: None }
     }
 }
 
@@ -38,7 +42,9 @@ pub fn flags(source: &PullSource) -> String {
 }
 
 /// One block per plan: a title line, the ordered sources, then policy, errors and conflicts.
-pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
+/// With verifications (`--verify`, one per plan), each source shows the registry's answer and
+/// the block says which source serves the image.
+pub fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications: Option<&[Verification]>) -> String {
     let mut out = String::new();
     for (index, plan) in plans.iter().enumerate() {
         if index > 0 {
@@ -52,7 +58,7 @@ pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                vec![
+                let mut row = vec![
                     (i + 1).to_string(),
                     s.reference.clone(),
                     match s.kind {
@@ -61,15 +67,37 @@ pub fn render_blocks(plans: &[PullPlan], no_headers: bool) -> String {
                     },
                     flags(s),
                     s.from.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
-                ]
+                ];
+                if let Some(verification) = verifications.and_then(|v| v.get(index)) {
+                    row.push(verification.sources.get(i).map_or(String::new(), answer_cell));
+                }
+                row
             })
             .collect();
-        let header: &[&str] = &["#", "PULL SOURCE", "KIND", "FLAGS", "FROM"];
+        let header: &[&str] = match verifications {
+            Some(_) => &["#", "PULL SOURCE", "KIND", "FLAGS", "FROM", "REGISTRY SAYS"],
+            None => &["#", "PULL SOURCE", "KIND", "FLAGS", "FROM"],
+        };
         // As kubectl: no rows, no header.
         out.push_str(&table::render((!no_headers && !rows.is_empty()).then_some(header), &rows));
         out.push_str(&notes(plan));
+        if let Some(verification) = verifications.and_then(|v| v.get(index)) {
+            out.push_str(&match &verification.served_by {
+                Some(source) => format!("= a node gets it from {}\n", fit::cell(source)),
+                None => "! no source a node contacts can serve it: this pull fails\n".to_owned(),
+            });
+        }
     }
     out
+}
+
+/// A source's answer in a table cell.
+fn answer_cell(verdict: &SourceVerdict) -> String {
+    match (&verdict.answer, &verdict.skipped) {
+        (Some(answer), _) => answer.words(),
+        (None, Some(why)) if why.starts_with("blocked") => "not asked (blocked)".to_owned(),
+        _ => "not asked".to_owned(),
+    }
 }
 
 /// The lines that must stand out under a plan: policy rejection, errors, conflicts.
@@ -116,7 +144,7 @@ mod tests {
         let resolver = resolver(RULES);
         let plans = [resolver.plan("quay.io/x/app:1"), resolver.plan("Not A Reference")];
         assert_eq!(
-            render_blocks(&plans, false),
+            render_blocks(&plans, false, None),
             "quay.io/x/app:1 (tag pull, scope quay.io/x)\n\
              #   PULL SOURCE       KIND     FLAGS     FROM\n\
              1   m.local/x/app:1   mirror             ImageTagMirrorSet/tags\n\

@@ -206,12 +206,16 @@ fn pull_from(item: &HistoryItem) -> String {
     let Some(first) = first else {
         return if item.pull_sources.is_empty() { "<none>".into() } else { "<all blocked>".into() };
     };
-    match &item.pull_through {
-        Some(through) => {
+    // Verified (--verify): where the image really comes from, the first source that has it.
+    let served = item.verification.as_ref().and_then(|v| v.served_by.as_deref());
+    match (&item.pull_through, served) {
+        (Some(_), Some(served)) => format!("{}{}", fit::VIA_REGISTRY, repository(served)),
+        (Some(through), None) => {
             let upstream = through.sources.first().map_or("<none>".to_owned(), |s| repository(&s.reference).to_owned());
             format!("{}{upstream}", fit::VIA_REGISTRY)
         }
-        None => repository(&first.reference).to_owned(),
+        (None, Some(served)) => repository(served).to_owned(),
+        (None, None) => repository(&first.reference).to_owned(),
     }
 }
 
@@ -227,7 +231,12 @@ pub fn repository(reference: &str) -> &str {
 fn tone(tag: &TagResolution, item: Option<&HistoryItem>) -> Tone {
     let current = item.is_none_or(|i| i.current);
     if current
-        && (tag.import_failed.is_some() || item.is_some_and(|i| all_blocked(&i.pull_sources) || !i.errors.is_empty()))
+        && (tag.import_failed.is_some()
+            || item.is_some_and(|i| {
+                all_blocked(&i.pull_sources)
+                    || !i.errors.is_empty()
+                    || i.verification.as_ref().is_some_and(|v| v.unservable())
+            }))
     {
         return Tone::Broken;
     }
@@ -244,6 +253,15 @@ fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps) -> V
     let mut notes = Vec::new();
     if let Some(failure) = tag.import_failed.as_ref().filter(|_| current) {
         notes.push(if failure.reason.is_empty() { "failed".to_owned() } else { format!("failed: {}", failure.reason) });
+    }
+    if let Some(verification) = item.and_then(|i| i.verification.as_ref()) {
+        notes.push(match &verification.served_by {
+            None => "unservable".to_owned(),
+            Some(source) if verification.sources.first().is_some_and(|s| &s.reference != source) => {
+                "verified (fallback)".to_owned()
+            }
+            Some(_) => "verified".to_owned(),
+        });
     }
     if let Some(item) = item {
         if all_blocked(&item.pull_sources) {
@@ -403,6 +421,10 @@ impl Gathered {
         let mut add = |order: u8, what: String| self.groups.entry((order, what)).or_default().push(name.to_owned());
         if all_blocked(&current.pull_sources) {
             add(1, "every pull source of the current image is blocked".into());
+        }
+        if let Some(verification) = current.verification.as_ref().filter(|v| v.unservable()) {
+            let why = if options.brief { verification.answers() } else { verification.reasons() };
+            add(0, format!("no source a node contacts serves the current image ({why})"));
         }
         for error in &current.errors {
             add(2, error.clone());

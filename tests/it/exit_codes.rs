@@ -60,6 +60,19 @@ fn every_command_ends_with_the_documented_code() {
         ("check: usage", vec!["check", "--disable", "nope", "--from", DEMO], false, 2),
         ("check: bad input", vec!["check", "-A", "--from", &bad], false, 1),
         ("check: unreachable", vec!["check", "cli"], true, 1),
+        (
+            "resolve: a verify option without --verify",
+            vec!["resolve", "-A", "--include-blocked", "--from", DEMO],
+            false,
+            2,
+        ),
+        ("mirrors: --render with --verify", vec!["mirrors", "--render", "--verify", "--from", DEMO], false, 2),
+        (
+            "check: --verify, an auth file that is not there",
+            vec!["check", "-A", "--verify", "--registry-config", "/nonexistent/auth.json", "--from", DEMO],
+            false,
+            1,
+        ),
         ("diff: no change", vec!["diff", "mirrors", "-A", "--from", DEMO, "--migrate-icsp"], false, 0),
         (
             "diff: changes",

@@ -25,6 +25,8 @@ mod help;
 mod input;
 mod live;
 mod mirrors;
+mod registry;
 mod resolve;
 mod serve;
+mod verify;
 mod what_if;

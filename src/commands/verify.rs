@@ -1,0 +1,103 @@
+//! `--verify`: the registries' answers for a set of endpoints, from `--verify-cache` or asked
+//! (docs/verify.md). The commands turn them into verdicts with [`crate::verify::verify`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use super::Ctx;
+use crate::error::CommandError;
+use crate::settings::VerifySettings;
+use crate::verify::auth::AuthFile;
+use crate::verify::cache::VerifyCache;
+use crate::verify::client::{ClientOptions, ask_all};
+use crate::verify::{Answer, Endpoint};
+
+/// Answers for every endpoint: those `--verify-cache` holds are replayed, the others asked and
+/// added to it. With `-v`, each request is logged (its URL and status; never a credential).
+pub fn answers(
+    ctx: &mut Ctx,
+    settings: &VerifySettings,
+    endpoints: &[Endpoint],
+) -> Result<BTreeMap<String, Answer>, CommandError> {
+    let mut known = match &settings.cache {
+        Some(path) if path.exists() => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the verify cache {}", path.display()))?;
+            VerifyCache::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a verify cache: {e}", path.display()))?
+                .answers
+        }
+        _ => BTreeMap::new(),
+    };
+    let wanted: Vec<Endpoint> = endpoints.iter().filter(|e| !known.contains_key(&e.key())).cloned().collect();
+    if !wanted.is_empty() {
+        let options = ClientOptions {
+            extra_roots: extra_roots(settings)?,
+            credentials: credentials(settings)?,
+            timeout: Duration::from_secs(30),
+            per_registry: 4,
+            overall: 16,
+            platform: settings.platform.clone(),
+        };
+        let (asked, log) = ask_all(&wanted, &options);
+        for request in log {
+            ctx.printer.verbose(1, &format!("{} {} in {} milliseconds", request.line, request.outcome, request.millis));
+        }
+        known.extend(asked);
+        if let Some(path) = &settings.cache {
+            std::fs::write(path, VerifyCache::new(known.clone()).to_text())
+                .with_context(|| format!("writing the verify cache {}", path.display()))?;
+        }
+    }
+    Ok(known)
+}
+
+/// Verifies the current item of every tag: its sources (for `Local`, the node's sources of
+/// the recorded reference, which the integrated registry pulls through) asked once each.
+pub fn verify_current_items(
+    ctx: &mut Ctx,
+    settings: &VerifySettings,
+    resolutions: &mut [crate::resolve::StreamResolution],
+) -> Result<(), CommandError> {
+    let current = |item: &crate::resolve::HistoryItem| -> Vec<crate::mirror::plan::PullSource> {
+        item.upstream_pull_sources.clone().unwrap_or_else(|| item.pull_sources.clone())
+    };
+    let items = || resolutions.iter().flat_map(|s| s.tags.iter().filter_map(|t| t.history.first()));
+    let endpoints: Vec<Endpoint> = items()
+        .filter(|item| item.errors.is_empty())
+        .flat_map(|item| crate::verify::endpoints(&current(item), settings.include_blocked))
+        .collect();
+    let answers = answers(ctx, settings, &endpoints)?;
+    for item in resolutions.iter_mut().flat_map(|s| s.tags.iter_mut().filter_map(|t| t.history.first_mut())) {
+        let pullable = item.errors.is_empty() && item.policy.allowed;
+        item.verification = Some(crate::verify::verify(&current(item), pullable, settings.include_blocked, &answers));
+    }
+    Ok(())
+}
+
+/// `--registry-ca`'s certificates.
+fn extra_roots(settings: &VerifySettings) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, CommandError> {
+    use rustls::pki_types::pem::PemObject;
+    let Some(path) = &settings.registry_ca else { return Ok(Vec::new()) };
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| anyhow::anyhow!("--registry-ca {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(anyhow::anyhow!("--registry-ca {}: holds no PEM certificate", path.display()).into());
+    }
+    Ok(certs)
+}
+
+/// The auth file's credentials; none when there is no file at the default paths. A file named
+/// by `--registry-config` or `REGISTRY_AUTH_FILE` must be there. Errors never quote it.
+fn credentials(settings: &VerifySettings) -> Result<AuthFile, CommandError> {
+    let Some((path, named)) = settings.auth.path(|p| p.is_file()) else { return Ok(AuthFile::default()) };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return Ok(AuthFile::default()),
+        Err(e) => return Err(anyhow::anyhow!("reading registry credentials {}: {e}", path.display()).into()),
+    };
+    AuthFile::parse(&text).map_err(|e| anyhow::anyhow!("registry credentials {}: {e}", path.display()).into())
+}

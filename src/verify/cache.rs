@@ -1,0 +1,61 @@
+//! `--verify-cache FILE`: the registries' answers, recorded so a check can be replayed with no
+//! registry at hand (CI reruns on the same results). A JSON document with the endpoints' keys;
+//! never credentials.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Answer;
+
+/// The file's shape (`kind: VerifyCache`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyCache {
+    /// `isctl/v1alpha1`.
+    pub api_version: String,
+    /// `VerifyCache`.
+    pub kind: String,
+    /// Answers by endpoint key (`registry/repository@digest`).
+    pub answers: BTreeMap<String, Answer>,
+}
+
+impl VerifyCache {
+    /// A cache of these answers.
+    pub fn new(answers: BTreeMap<String, Answer>) -> VerifyCache {
+        VerifyCache { api_version: "isctl/v1alpha1".into(), kind: "VerifyCache".into(), answers }
+    }
+
+    /// Reads a cache file's text.
+    pub fn parse(text: &str) -> Result<VerifyCache, String> {
+        let cache: VerifyCache = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if cache.kind != "VerifyCache" {
+            return Err(format!("holds a {:?}, not a VerifyCache", cache.kind));
+        }
+        Ok(cache)
+    }
+
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("answers serialise");
+        text.push('\n');
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_survive_a_round_trip() {
+        let mut answers = BTreeMap::new();
+        answers.insert("a/b@sha256:1".to_owned(), Answer::Present);
+        answers.insert("a/c:latest".to_owned(), Answer::Tls("unknown issuer".into()));
+        answers.insert("a/d:latest".to_owned(), Answer::Missing);
+        let text = VerifyCache::new(answers.clone()).to_text();
+        assert!(text.contains("\"result\": \"tls\""), "{text}");
+        assert_eq!(VerifyCache::parse(&text).unwrap().answers, answers);
+        assert!(VerifyCache::parse("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"answers\":{}}").is_err());
+    }
+}

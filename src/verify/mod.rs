@@ -1,0 +1,231 @@
+//! Verification of pull plans against the registries themselves (docs/verify.md): for each
+//! source a node would try, in its order, does the registry have the manifest? Pure here: which
+//! endpoints to ask and what the answers mean; asking is [`client`], credentials are [`auth`],
+//! recorded answers are [`cache`].
+
+pub mod auth;
+pub mod cache;
+pub mod client;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mirror::plan::{PullPlan, PullSource};
+use crate::reference::Reference;
+
+/// One manifest to ask a registry about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Endpoint {
+    /// The registry as references name it (`docker.io`, `mirror.example.com:8443`).
+    pub registry: String,
+    /// The repository path.
+    pub repository: String,
+    /// The tag or digest.
+    pub reference: String,
+    /// Marked insecure: TLS without verification, then plain HTTP (as a node tries it).
+    pub insecure: bool,
+}
+
+impl Endpoint {
+    /// The endpoint of a pull source's rewritten reference, or `None` when it does not parse.
+    pub fn of(reference: &str, insecure: bool) -> Option<Endpoint> {
+        let parsed = Reference::parse_normalized(reference).ok()?;
+        let reference = parsed.digest.clone().or(parsed.tag.clone()).unwrap_or_else(|| "latest".into());
+        Some(Endpoint { registry: parsed.domain, repository: parsed.path, reference, insecure })
+    }
+
+    /// The host to connect to: Docker Hub's API lives on `registry-1.docker.io`.
+    pub fn host(&self) -> &str {
+        if self.registry == "docker.io" { "registry-1.docker.io" } else { &self.registry }
+    }
+
+    /// The key answers are recorded under: `registry/repository@digest` or `...:tag`, with
+    /// `(insecure)` when the node may fall back to plain HTTP (the answer can differ).
+    pub fn key(&self) -> String {
+        let separator = if self.reference.contains(':') { '@' } else { ':' };
+        let insecure = if self.insecure { " (insecure)" } else { "" };
+        format!("{}/{}{separator}{}{insecure}", self.registry, self.repository, self.reference)
+    }
+}
+
+/// What a registry said about one manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", content = "detail", rename_all = "camelCase")]
+pub enum Answer {
+    /// The manifest is there.
+    Present,
+    /// 404: the registry does not have it.
+    Missing,
+    /// 401: credentials missing or refused.
+    Unauthorized,
+    /// 403: the credentials may not pull it.
+    Forbidden,
+    /// No connection (refused, timed out, no such host).
+    Unreachable(String),
+    /// The TLS handshake failed (an unknown CA, a name mismatch, plain HTTP where TLS was
+    /// required).
+    Tls(String),
+    /// The manifest list is there, but not the image a node of `--platform` would pull from
+    /// it (the detail names the platform and digest).
+    ChildMissing(String),
+    /// Any other answer (a 5xx after retries, a malformed response).
+    Failed(String),
+}
+
+impl Answer {
+    /// One short phrase for tables.
+    pub fn words(&self) -> String {
+        match self {
+            Answer::Present => "present".into(),
+            Answer::Missing => "missing (404)".into(),
+            Answer::Unauthorized => "unauthorized (401)".into(),
+            Answer::Forbidden => "forbidden (403)".into(),
+            Answer::Unreachable(why) => format!("unreachable: {why}"),
+            Answer::Tls(why) => format!("TLS failure: {why}"),
+            Answer::ChildMissing(what) => format!("manifest list present, but not {what}"),
+            Answer::Failed(why) => format!("failed: {why}"),
+        }
+    }
+}
+
+/// What one pull source turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceVerdict {
+    /// The rewritten reference.
+    pub reference: String,
+    /// The registry's answer; `null` when the source was skipped.
+    #[serde(flatten)]
+    pub answer: Option<Answer>,
+    /// Why it was not asked: a node never contacts a blocked source (`--include-blocked` asks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// A plan checked against the registries (`verification:` in `-o yaml`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// Every source in the node's order, with its answer.
+    pub sources: Vec<SourceVerdict>,
+    /// The source a node would get the image from: the first one it contacts that has it.
+    pub served_by: Option<String>,
+}
+
+impl Verification {
+    /// No source a node contacts can serve it.
+    pub fn unservable(&self) -> bool {
+        self.served_by.is_none()
+    }
+
+    /// Why nothing serves it, in a few words: the answers, each once.
+    pub fn answers(&self) -> String {
+        let mut words: Vec<String> = Vec::new();
+        for answer in self.sources.iter().filter_map(|s| s.answer.as_ref()) {
+            let text = answer.words();
+            if !words.contains(&text) {
+                words.push(text);
+            }
+        }
+        if words.is_empty() { "every source is blocked".into() } else { words.join("; ") }
+    }
+
+    /// Why nothing serves it, in one line: each contacted source's answer.
+    pub fn reasons(&self) -> String {
+        let asked: Vec<String> = self
+            .sources
+            .iter()
+            .filter_map(|s| s.answer.as_ref().map(|a| format!("{}: {}", s.reference, a.words())))
+            .collect();
+        if asked.is_empty() { "every source is blocked".into() } else { asked.join("; ") }
+    }
+}
+
+/// The endpoints a plan's verification asks, in the node's order; blocked sources only with
+/// `include_blocked`. A plan that fails before any source (a bad reference) asks nothing.
+pub fn plan_endpoints(plan: &PullPlan, include_blocked: bool) -> Vec<Endpoint> {
+    if plan.pull_type.is_none() || !plan.errors.is_empty() {
+        return Vec::new();
+    }
+    endpoints(&plan.sources, include_blocked)
+}
+
+/// The endpoints of these pull sources, in order; blocked ones only with `include_blocked`.
+pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint> {
+    sources
+        .iter()
+        .filter(|s| include_blocked || !s.blocked)
+        .filter_map(|s| Endpoint::of(&s.reference, s.insecure))
+        .collect()
+}
+
+/// Checks a plan with the answers gathered.
+pub fn verify_plan(plan: &PullPlan, include_blocked: bool, answers: &BTreeMap<String, Answer>) -> Verification {
+    let pullable = plan.pull_type.is_some() && plan.errors.is_empty() && plan.policy.allowed;
+    verify(&plan.sources, pullable, include_blocked, answers)
+}
+
+/// Checks pull sources with the answers gathered: each source a node contacts gets its
+/// answer, and the first that has the manifest serves it (a node falls through every other
+/// answer). Nothing serves a pull that fails before any source (`pullable` false: a bad
+/// reference, or policy.json's rejection).
+pub fn verify(
+    sources: &[PullSource],
+    pullable: bool,
+    include_blocked: bool,
+    answers: &BTreeMap<String, Answer>,
+) -> Verification {
+    let mut verdicts = Vec::new();
+    let mut served_by = None;
+    for source in sources {
+        let endpoint = Endpoint::of(&source.reference, source.insecure);
+        let asked = include_blocked || !source.blocked;
+        let answer = endpoint.filter(|_| asked).and_then(|e| answers.get(&e.key()).cloned());
+        let skipped = match (asked, &answer) {
+            (false, _) => Some("blocked: a node never contacts it".to_owned()),
+            (true, None) => Some("not asked (not a valid reference, or not in --verify-cache)".to_owned()),
+            _ => None,
+        };
+        if pullable && served_by.is_none() && !source.blocked && answer == Some(Answer::Present) {
+            served_by = Some(source.reference.clone());
+        }
+        verdicts.push(SourceVerdict { reference: source.reference.clone(), answer, skipped });
+    }
+    Verification { sources: verdicts, served_by }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::mirror::{RegistriesConfig, Resolver};
+
+    #[test]
+    fn a_node_falls_through_to_the_first_source_that_has_it() {
+        let rules = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: m}\nspec:\n  imageDigestMirrors:\n  - source: quay.io/org\n    mirrors: [one.example.com/org, two.example.com/org]\n";
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&Catalog::from_yaml(rules)));
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let plan = resolver.plan(&format!("quay.io/org/app@{digest}"));
+        let asked: Vec<String> = plan_endpoints(&plan, false).iter().map(Endpoint::key).collect();
+        assert_eq!(
+            asked,
+            [
+                format!("one.example.com/org/app@{digest}"),
+                format!("two.example.com/org/app@{digest}"),
+                format!("quay.io/org/app@{digest}")
+            ]
+        );
+        let mut answers = BTreeMap::new();
+        answers.insert(asked[0].clone(), Answer::Missing);
+        answers.insert(asked[1].clone(), Answer::Unauthorized);
+        answers.insert(asked[2].clone(), Answer::Present);
+        let verification = verify_plan(&plan, false, &answers);
+        assert_eq!(verification.served_by.as_deref(), Some(&*format!("quay.io/org/app@{digest}")));
+        answers.insert(asked[2].clone(), Answer::Tls("unknown issuer".into()));
+        let verification = verify_plan(&plan, false, &answers);
+        assert!(verification.unservable());
+        assert!(verification.reasons().contains("two.example.com/org/app@sha256:aaaa"));
+        assert_eq!(Endpoint::of("busybox:1", false).unwrap().host(), "registry-1.docker.io");
+    }
+}
