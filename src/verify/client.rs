@@ -392,15 +392,10 @@ impl Asker<'_> {
             let config = if verify { self.tls.verified.clone() } else { self.tls.unverified.clone() };
             let server = ServerName::try_from(name.to_owned())
                 .map_err(|_| Transport::Tls(format!("{name:?} is not a TLS server name")))?;
-            let stream = tokio_rustls::TlsConnector::from(config).connect(server, tcp).await.map_err(|e| {
-                let words = e.to_string();
-                Transport::Tls(if words.contains("InvalidContentType") || words.contains("corrupt message") {
-                    "the registry does not speak TLS (a node uses plain HTTP only for registries marked insecure)"
-                        .to_owned()
-                } else {
-                    words
-                })
-            })?;
+            let stream = tokio_rustls::TlsConnector::from(config)
+                .connect(server, tcp)
+                .await
+                .map_err(|e| Transport::Tls(tls_words(&e.to_string())))?;
             exchange_over(stream, request).await
         } else {
             exchange_over(tcp, request).await
@@ -429,6 +424,23 @@ where
     let body = limited.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     driver.abort();
     Ok(Response { status, content_type, authenticate, retry_after, body })
+}
+
+/// What a TLS failure means for a person, with what to do when there is something to do.
+fn tls_words(error: &str) -> String {
+    if error.contains("InvalidContentType") || error.contains("corrupt message") {
+        return "the registry does not speak TLS (a node uses plain HTTP only for registries marked insecure)".into();
+    }
+    if error.contains("UnknownIssuer") {
+        return "certificate signed by an unknown authority (--registry-ca FILE trusts a CA)".into();
+    }
+    if error.contains("NotValidForName") {
+        return "the certificate is not valid for this host name".into();
+    }
+    if error.contains("Expired") {
+        return "the certificate has expired".into();
+    }
+    error.to_owned()
 }
 
 /// Whether a manifest's media type is a list of images (Docker's or OCI's).

@@ -172,10 +172,15 @@ fn resolve_says_where_each_current_image_comes_from_and_why_not() {
     let _ = yaml;
     let empty = lab.path("empty.json");
     std::fs::write(&empty, "{\"auths\":{}}").unwrap();
-    let (_, json, _) = lab.run(
-        &["resolve", "-n", "verify", "-o", "json", "--verify", "--registry-config", empty.to_str().unwrap()],
-        None,
-    );
+    let without = ["resolve", "-n", "verify", "--verify", "--registry-config", empty.to_str().unwrap()];
+    let (code, table, stderr) = lab.run(&[&without[..], &["-v"]].concat(), Some(120));
+    let stderr: String = stderr
+        .lines()
+        .filter(|l| !l.starts_with("HEAD ") && !l.starts_with("GET "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!("resolve_verify_without_credentials_or_ca", snapshot(code, &table, &stderr));
+    let (_, json, _) = lab.run(&[&without[..], &["-o", "json"]].concat(), None);
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();
     let results: Vec<(String, String)> = list["items"][0]["tags"]
         .as_array()
