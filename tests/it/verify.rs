@@ -149,7 +149,19 @@ fn base64_pair(pair: &str) -> String {
     out
 }
 
+/// Exit code, stdout and stderr for a snapshot. Warnings that quote registries are ordered by
+/// their text, which holds the registries' ports: they are sorted here, so the snapshot does not
+/// depend on which ports the registries got.
 fn snapshot(code: i32, stdout: &str, stderr: &str) -> String {
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    let quoting = |l: &&str| l.starts_with("warning: verify/");
+    let mut start = 0;
+    while start < lines.len() {
+        let run = lines[start..].iter().take_while(|l| quoting(l)).count();
+        lines[start..start + run].sort_unstable();
+        start += run.max(1);
+    }
+    let stderr: String = lines.into_iter().map(|l| format!("{l}\n")).collect();
     format!("exit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}")
 }
 
