@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::render::{OutputFormat, ReportFormat, ResolveFormat};
+use crate::render::{ReportFormat, ResolveFormat};
 
 /// Inspect OpenShift image streams, images and mirror rules: what a tag really points at, and
 /// where a node will pull it from.
@@ -654,9 +654,16 @@ pub struct GetArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format: table (the default), wide, yaml, json, name, jsonpath=TEMPLATE,
+    /// jsonpath-as-json=TEMPLATE or custom-columns=HEADER:PATH,... (kubectl's template syntax,
+    /// over the JSON -o json prints, e.g. -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}').
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
+
+    /// Sort the objects by this JSONPath, as kubectl does (e.g. --sort-by=.metadata.name,
+    /// --sort-by='{.metadata.creationTimestamp}').
+    #[arg(long, value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
 
     /// Leave out the header line of tables.
     #[arg(long)]

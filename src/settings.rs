@@ -540,12 +540,54 @@ pub struct GetSettings {
     pub names: Vec<String>,
     /// Namespaces.
     pub scope: ScopeRequest,
-    /// `-o`.
+    /// `-o`: for templates, `Json` (the JSON they read).
     pub output: OutputFormat,
+    /// `-o jsonpath=`, `-o jsonpath-as-json=` or `-o custom-columns=`.
+    pub template: Option<ObjectTemplate>,
+    /// `--sort-by`.
+    pub sort_by: Option<crate::render::jsonpath::Template>,
     /// `--no-headers`.
     pub no_headers: bool,
     /// `-l`.
     pub selector: Selector,
+}
+
+/// kubectl's template outputs, over the JSON `-o json` prints.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ObjectTemplate {
+    /// `-o jsonpath=TEMPLATE`.
+    JsonPath(crate::render::jsonpath::Template),
+    /// `-o jsonpath-as-json=TEMPLATE`: the values as a JSON array.
+    JsonPathAsJson(crate::render::jsonpath::Template),
+    /// `-o custom-columns=HEADER:PATH,...`.
+    Columns(Vec<(String, crate::render::jsonpath::Template)>),
+}
+
+/// Reads `-o`: a format name, or a template kind with its template.
+fn output_format(text: &str) -> Result<(OutputFormat, Option<ObjectTemplate>), SettingsError> {
+    use crate::render::jsonpath::{Template, parse_columns};
+    let template_error = |e: String| usage(format!("error parsing -o {text:?}: {e}"));
+    let (name, argument) = text.split_once('=').map_or((text, None), |(n, a)| (n, Some(a)));
+    let template = match (name, argument) {
+        ("table", None) => return Ok((OutputFormat::Table, None)),
+        ("wide", None) => return Ok((OutputFormat::Wide, None)),
+        ("yaml", None) => return Ok((OutputFormat::Yaml, None)),
+        ("json", None) => return Ok((OutputFormat::Json, None)),
+        ("name", None) => return Ok((OutputFormat::Name, None)),
+        ("jsonpath", Some(t)) => ObjectTemplate::JsonPath(Template::parse(t).map_err(template_error)?),
+        ("jsonpath-as-json", Some(t)) => ObjectTemplate::JsonPathAsJson(Template::parse(t).map_err(template_error)?),
+        ("custom-columns", Some(spec)) => ObjectTemplate::Columns(parse_columns(spec).map_err(template_error)?),
+        ("jsonpath" | "jsonpath-as-json" | "custom-columns", None) => {
+            return Err(usage(format!("-o {name} needs a template: -o {name}=...")));
+        }
+        _ => {
+            return Err(usage(format!(
+                "unable to match a printer suitable for the output format {text:?}, allowed formats are: \
+                 custom-columns,json,jsonpath,jsonpath-as-json,name,table,wide,yaml"
+            )));
+        }
+    };
+    Ok((OutputFormat::Json, Some(template)))
 }
 
 impl GetSettings {
@@ -578,11 +620,21 @@ impl GetSettings {
             Some(text) => Selector::parse(text).map_err(|e| usage(e.to_string()))?,
             None => Selector::default(),
         };
+        let (output, template) = output_format(&args.output)?;
+        let sort_by = match &args.sort_by {
+            Some(path) => Some(
+                crate::render::jsonpath::Template::parse_path(path)
+                    .map_err(|e| usage(format!("error parsing --sort-by {path:?}: {e}")))?,
+            ),
+            None => None,
+        };
         Ok(GetSettings {
             kind,
             names: args.names.clone(),
             scope,
-            output: args.output,
+            output,
+            template,
+            sort_by,
             no_headers: args.no_headers,
             selector,
         })

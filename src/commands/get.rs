@@ -10,7 +10,7 @@ use crate::model::ResourceKind;
 use crate::render::columns::{cells, columns};
 use crate::render::list_writer::{Format, ListWriter};
 use crate::render::{self, OutputFormat, table};
-use crate::settings::{GetSettings, Scope};
+use crate::settings::{GetSettings, ObjectTemplate, Scope};
 use crate::source::{ObjectsWanted, Wants};
 
 /// Runs `get`.
@@ -34,11 +34,19 @@ pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
             ..Wants::default()
         }
     };
-    if settings.names.is_empty() && kind != ResourceKind::ImageStreamTag && settings.output.is_streamable() {
+    // Templates and sorting need every object: they are not streamed.
+    let plain = settings.template.is_none() && settings.sort_by.is_none();
+    if plain && settings.names.is_empty() && kind != ResourceKind::ImageStreamTag && settings.output.is_streamable() {
         return stream(settings, ctx, &scope);
     }
     let catalog = super::load(ctx, &wants)?;
-    let selected = listing::select(&catalog, kind, scope.namespace(), &settings.names, &settings.selector);
+    let mut selected = listing::select(&catalog, kind, scope.namespace(), &settings.names, &settings.selector);
+    if let Some(key) = &settings.sort_by {
+        let values: Vec<Value> = selected.found.iter().map(Listed::to_json).collect();
+        let mut slots: Vec<Option<Listed<'_>>> = std::mem::take(&mut selected.found).into_iter().map(Some).collect();
+        let order = crate::render::jsonpath::sort_order(&values, key);
+        selected.found = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    }
     // As kubectl: what was found is printed, then each missing name is an error.
     if !(settings.output.is_document() && selected.found.is_empty() && !selected.missing.is_empty()) {
         print(settings, ctx, &scope, &selected.found)?;
@@ -82,6 +90,11 @@ fn stream(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope) -> CommandResult
 fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'_>]) -> std::io::Result<()> {
     let kind = settings.kind;
     let namespaced = kind.info().namespaced;
+    if let Some(template) = &settings.template {
+        let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
+        let single = settings.names.len() == 1 && values.len() == 1;
+        return ctx.printer.data(&templated(template, values, single, settings.no_headers));
+    }
     match settings.output {
         OutputFormat::Table | OutputFormat::Wide => {
             if items.is_empty() {
@@ -138,6 +151,33 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
                 render::json(&value)
             };
             ctx.printer.data(&text)
+        }
+    }
+}
+
+/// kubectl's template outputs over the JSON `-o json` prints: the object itself for one name,
+/// else a `List`; custom columns have a row per object.
+fn templated(template: &ObjectTemplate, values: Vec<Value>, single: bool, no_headers: bool) -> String {
+    use crate::render::jsonpath::column_cell;
+    match template {
+        ObjectTemplate::Columns(columns) => {
+            let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
+            let rows: Vec<Vec<String>> =
+                values.iter().map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect()).collect();
+            table::render((!no_headers).then_some(header.as_slice()), &rows)
+        }
+        ObjectTemplate::JsonPath(template) => template.render(&render::list_or_single(values, !single)),
+        ObjectTemplate::JsonPathAsJson(template) => {
+            let data = render::list_or_single(values, !single);
+            let found: Vec<&Value> = template.values(&data);
+            // kubectl indents with four spaces here.
+            let mut out = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+            serde::Serialize::serialize(&found, &mut serializer).expect("JSON values serialise");
+            let mut text = String::from_utf8(out).expect("JSON is UTF-8");
+            text.push('\n');
+            text
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod check_report;
 pub mod columns;
 pub mod describe;
 pub mod fit;
+pub mod jsonpath;
 pub mod list_writer;
 pub mod pull_plan;
 pub mod resolution;

@@ -163,3 +163,82 @@ fn kubectl_sends_tokens_over_tls() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("imagestream.image.openshift.io/tools"));
 }
+
+#[test]
+fn kubectl_templates_print_the_same_as_isctl() {
+    // kubectl's -o jsonpath, jsonpath-as-json, custom-columns and --sort-by against serve, and
+    // isctl's on the same objects from the files: the same bytes.
+    let server = Server::start(&[]);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["get", "is", "-n", "openshift", "-o", "jsonpath={.items[*].metadata.name}"],
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            r#"jsonpath={range .items[*]}{.metadata.name}{"\t"}{.spec.tags[*].name}{"\n"}{end}"#,
+        ],
+        vec!["get", "is", "cli", "-n", "openshift", "-o", "jsonpath={.spec.tags[0]}"],
+        vec![
+            "get",
+            "is",
+            "cli",
+            "-n",
+            "openshift",
+            "-o",
+            r#"jsonpath={.status.tags[?(@.tag=="latest")].items[0].image}"#,
+        ],
+        vec!["get", "is", "-n", "openshift", "-o", "jsonpath={.items[*].metadata.nosuchfield}"],
+        vec!["get", "is", "-A", "-o", "jsonpath={..dockerImageReference}"],
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            "jsonpath={.items[-1:].metadata.name} and {.items[0:2].metadata.name}",
+        ],
+        vec!["get", "is", "tools", "-n", "openshift", "-o", "jsonpath-as-json={.spec.tags[*].from.name}"],
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            "custom-columns=NAME:.metadata.name,TAGS:.spec.tags[*].name,NONE:.spec.nothing",
+        ],
+        vec![
+            "get",
+            "images",
+            "-o",
+            "custom-columns=DIGEST:.metadata.name,REF:.dockerImageReference",
+            "--sort-by=.dockerImageReference",
+        ],
+        vec![
+            "get",
+            "is",
+            "-A",
+            "-o",
+            "custom-columns=NS:.metadata.namespace,NAME:.metadata.name",
+            "--sort-by={.metadata.creationTimestamp}",
+            "--no-headers",
+        ],
+        vec![
+            "get",
+            "imagecontentsourcepolicies",
+            "-o",
+            r"jsonpath={range .items[*].spec.repositoryDigestMirrors[*]}{.source} => {.mirrors[0]}{'\n'}{end}",
+        ],
+        vec!["get", "is", "-n", "openshift", "--sort-by=.metadata.name", "-o", "name"],
+    ];
+    for args in cases {
+        let through_server = server.ok(&args);
+        let mut offline_args = args.clone();
+        offline_args.extend(["--from", DEMO]);
+        let (code, offline, stderr) = output(&offline_args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert_eq!(offline, through_server, "isctl and kubectl differ for {args:?}");
+        assert!(!offline.is_empty() || args.iter().any(|a| a.contains("nosuchfield")), "{args:?} printed nothing");
+    }
+}
