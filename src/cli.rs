@@ -272,6 +272,33 @@ pub enum Command {
         display_order = 7
     )]
     Diff(DiffArgs),
+
+    /// Print a shell completion script (bash, zsh or fish) that completes commands, flags,
+    /// kinds, and stream, tag and namespace names from the input the command line names.
+    #[command(
+        after_help = "Examples:\n  \
+        source <(isctl completion bash)          # in ~/.bashrc\n  \
+        isctl completion zsh > \"${fpath[1]}/_isctl\"\n  \
+        isctl completion fish | source",
+        display_order = 8
+    )]
+    Completion {
+        /// bash, zsh or fish.
+        #[arg(value_parser = ["bash", "zsh", "fish"])]
+        shell: String,
+    },
+
+    /// Print the manual page (roff), e.g. isctl man > /usr/local/share/man/man1/isctl.1
+    #[command(display_order = 9)]
+    Man,
+
+    /// What the completion scripts call: the candidates for the last word, one per line.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// The words typed after `isctl`, the last one being completed.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
 }
 
 /// `isctl check [STREAM[:TAG]...]`.

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod duration;
 pub mod error;
 pub mod image_index;

@@ -455,6 +455,10 @@ impl CommandSettings {
             Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
+            // They run before settings are resolved (commands::main), needing none.
+            Command::Completion { .. } | Command::Man | Command::Complete { .. } => {
+                return Err(usage("completion and man take no settings"));
+            }
             Command::Diff(DiffArgs { what: DiffCommand::Streams(args) }) => {
                 let scope = ScopeRequest::from_args(&args.scope)?;
                 CommandSettings::DiffStreams(DiffStreamsSettings {

@@ -3,6 +3,7 @@
 //! `fn run(settings, ctx) -> CommandResult`; [`main`] is the one entry point `main.rs` calls.
 
 pub mod check;
+pub mod completion;
 pub mod describe;
 pub mod diff;
 pub mod get;
@@ -58,6 +59,13 @@ pub fn main(
     mut printer: Printer,
     clock: impl FnOnce() -> jiff::Timestamp,
 ) -> ExitStatus {
+    // Completion and the manual need no input: they run before any is opened.
+    match &cli.command {
+        crate::cli::Command::Completion { shell } => return completion::script(shell, printer),
+        crate::cli::Command::Man => return completion::man(printer),
+        crate::cli::Command::Complete { words } => return completion::candidates(cli, words, printer),
+        _ => {}
+    }
     let settings = Settings::resolve(&cli.global, env, clock)
         .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
     let (settings, command) = match settings {

@@ -16,6 +16,7 @@
 
 mod check;
 mod common;
+mod completion;
 mod describe;
 mod exit_codes;
 mod fault_server;

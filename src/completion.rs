@@ -1,0 +1,252 @@
+//! Shell completion, the way kubectl (cobra) does it: the shell script only calls
+//! `isctl __complete WORDS...` and offers what it prints, one candidate per line. Which words
+//! to offer is decided here, from clap's own description of the command line (subcommands,
+//! flags, their values); names of streams, tags and namespaces come from the input the words
+//! name (`--from`, or the cluster), through [`Candidates`]. Pure.
+
+use clap::Command;
+
+/// What to complete the last word with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// These words.
+    Words(Vec<String>),
+    /// File names (the shell completes them).
+    Files,
+    /// Image stream names (or `stream:tag` once the word has a `:`), in the namespace.
+    Streams,
+    /// Names of objects of a `get` kind (the word before the names).
+    Objects(String),
+    /// Namespaces of the input.
+    Namespaces,
+}
+
+/// The words typed so far, read against the command line's description.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Typed {
+    /// The subcommand path, e.g. `["diff", "mirrors"]`.
+    pub path: Vec<String>,
+    /// The positional arguments before the last word.
+    pub positionals: Vec<String>,
+    /// `--from` values.
+    pub from: Vec<String>,
+    /// `-n` value.
+    pub namespace: Option<String>,
+    /// `-A` was typed.
+    pub all_namespaces: bool,
+}
+
+/// The shell scripts: each hands the words to `isctl __complete` and offers its lines.
+pub fn script(shell: &str) -> Option<&'static str> {
+    match shell {
+        "bash" => Some(BASH),
+        "zsh" => Some(ZSH),
+        "fish" => Some(FISH),
+        _ => None,
+    }
+}
+
+const BASH: &str = r#"# isctl completion for bash: source <(isctl completion bash)
+_isctl() {
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local -a words
+    read -ra words <<< "$line"
+    [[ "$line" == *" " ]] && words+=("")
+    local cur="${words[${#words[@]}-1]}"
+    local out
+    out=$("${words[0]}" __complete "${words[@]:1}" 2>/dev/null) || return
+    if [[ "$out" == "__files__" ]]; then
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return
+    fi
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$out" -- "$cur"))
+    # bash splits words at ':': offer only what follows the last one.
+    if [[ "$cur" == *:* && "$COMP_WORDBREAKS" == *:* ]]; then
+        local prefix="${cur%:*}:"
+        COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+    fi
+}
+complete -o default -F _isctl isctl kubectl-isctl
+"#;
+
+const ZSH: &str = r#"#compdef isctl kubectl-isctl
+# isctl completion for zsh: source <(isctl completion zsh)
+_isctl() {
+    local -a candidates
+    local out
+    out=$("${words[1]}" __complete "${(@)words[2,CURRENT]}" 2>/dev/null) || return
+    if [[ "$out" == "__files__" ]]; then
+        _files
+        return
+    fi
+    candidates=("${(@f)out}")
+    compadd -- "${candidates[@]}"
+}
+compdef _isctl isctl kubectl-isctl
+"#;
+
+const FISH: &str = r#"# isctl completion for fish: isctl completion fish | source
+function __isctl_complete
+    set -l words (commandline -opc) (commandline -ct)
+    set -l out ($words[1] __complete $words[2..-1] 2>/dev/null)
+    if test "$out" = "__files__"
+        __fish_complete_path (commandline -ct)
+    else
+        printf '%s\n' $out
+    end
+end
+complete -c isctl -f -a '(__isctl_complete)'
+complete -c kubectl-isctl -f -a '(__isctl_complete)'
+"#;
+
+/// Reads the words before the last one against `command`.
+pub fn read(command: &Command, words: &[String]) -> Typed {
+    let mut typed = Typed::default();
+    let mut current = command.clone();
+    let mut words = words.iter().peekable();
+    while let Some(word) = words.next() {
+        if let Some(flag) = word.strip_prefix("--") {
+            let (name, inline) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v.to_owned())));
+            let takes_value = find_long(&current, command, name).is_some_and(takes_value);
+            if takes_value {
+                let value = inline.or_else(|| words.next().cloned()).unwrap_or_default();
+                record(&mut typed, name, value);
+            } else if name == "all-namespaces" {
+                typed.all_namespaces = true;
+            }
+        } else if let Some(flags) = word.strip_prefix('-').filter(|f| !f.is_empty()) {
+            let short = flags.chars().next().unwrap_or_default();
+            let arg = find_short(&current, command, short);
+            if arg.is_some_and(takes_value) {
+                let value =
+                    if flags.len() > 1 { flags[1..].to_owned() } else { words.next().cloned().unwrap_or_default() };
+                record(&mut typed, arg.map(|a| a.get_id().as_str()).unwrap_or_default(), value);
+            } else if short == 'A' {
+                typed.all_namespaces = true;
+            }
+        } else if let Some(sub) = current.find_subcommand(word).filter(|_| typed.positionals.is_empty()) {
+            typed.path.push(sub.get_name().to_owned());
+            current = sub.clone();
+        } else {
+            typed.positionals.push(word.clone());
+        }
+    }
+    typed
+}
+
+fn record(typed: &mut Typed, name: &str, value: String) {
+    match name {
+        "from" => typed.from.push(value),
+        "namespace" => typed.namespace = Some(value),
+        _ => {}
+    }
+}
+
+fn takes_value(arg: &clap::Arg) -> bool {
+    matches!(arg.get_action(), clap::ArgAction::Set | clap::ArgAction::Append)
+}
+
+fn find_long<'a>(current: &'a Command, root: &'a Command, name: &str) -> Option<&'a clap::Arg> {
+    current.get_arguments().chain(root.get_arguments()).find(|a| a.get_long() == Some(name))
+}
+
+fn find_short<'a>(current: &'a Command, root: &'a Command, short: char) -> Option<&'a clap::Arg> {
+    current.get_arguments().chain(root.get_arguments()).find(|a| a.get_short() == Some(short))
+}
+
+/// What to offer for the last word, `last`, after the words read into `typed`, with the word
+/// before it (`previous`) deciding when it is a flag that takes a value.
+pub fn want(command: &Command, typed: &Typed, previous: Option<&str>, last: &str) -> Want {
+    let mut current = command.clone();
+    for name in &typed.path {
+        if let Some(sub) = current.find_subcommand(name) {
+            current = sub.clone();
+        }
+    }
+    // The value of a flag.
+    if let Some(flag) = previous.filter(|p| p.starts_with('-') && !p.contains('=')) {
+        let arg = match flag.strip_prefix("--") {
+            Some(long) => find_long(&current, command, long),
+            None => flag.chars().nth(1).and_then(|c| find_short(&current, command, c)),
+        };
+        if let Some(arg) = arg.filter(|a| takes_value(a)) {
+            return match arg.get_id().as_str() {
+                "from" | "kubeconfig" | "images" | "proposed" | "to" | "registry_ca" | "registry_config"
+                | "verify_cache" | "junit" | "baseline" => Want::Files,
+                "namespace" => Want::Namespaces,
+                // get's -o takes templates too: its values are not an enum.
+                "output" if arg.get_possible_values().is_empty() => Want::Words(
+                    ["table", "wide", "yaml", "json", "name", "jsonpath=", "jsonpath-as-json=", "custom-columns="]
+                        .map(str::to_owned)
+                        .to_vec(),
+                ),
+                _ => Want::Words(arg.get_possible_values().iter().map(|v| v.get_name().to_owned()).collect()),
+            };
+        }
+    }
+    if last.starts_with('-') {
+        let flags = current
+            .get_arguments()
+            .chain(command.get_arguments().filter(|a| a.is_global_set()))
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")));
+        return Want::Words(flags.collect());
+    }
+    let subcommands: Vec<String> =
+        current.get_subcommands().filter(|s| !s.is_hide_set()).map(|s| s.get_name().to_owned()).collect();
+    if !subcommands.is_empty() && typed.positionals.is_empty() {
+        return Want::Words(subcommands);
+    }
+    match typed.path.first().map(String::as_str) {
+        Some("get") if typed.positionals.is_empty() => Want::Words(
+            ["images", "imagestreams", "imagestreamtags", "icsp", "idms", "itms", "images.config.openshift.io"]
+                .map(str::to_owned)
+                .to_vec(),
+        ),
+        Some("get") => Want::Objects(typed.positionals[0].clone()),
+        Some("describe") if typed.positionals.is_empty() => Want::Words(vec!["is".into(), "istag".into()]),
+        Some("describe" | "resolve" | "check" | "diff") => Want::Streams,
+        Some("completion") => Want::Words(vec!["bash".into(), "zsh".into(), "fish".into()]),
+        _ => Want::Words(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn complete(line: &str) -> Want {
+        let command = crate::cli::Cli::command();
+        let mut words: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        let last = words.pop().unwrap_or_default();
+        let typed = read(&command, &words);
+        want(&command, &typed, words.last().map(String::as_str), &last)
+    }
+
+    #[test]
+    fn the_last_word_gets_what_its_place_takes() {
+        let words = |w: &[&str]| Want::Words(w.iter().map(|s| s.to_string()).collect());
+        assert!(matches!(complete("re"), Want::Words(w) if w.contains(&"resolve".to_owned())));
+        assert_eq!(complete("resolve -n openshift --from x c"), Want::Streams);
+        assert_eq!(complete("resolve --from "), Want::Files);
+        assert_eq!(complete("resolve -n "), Want::Namespaces);
+        assert!(matches!(complete("get is -o "), Want::Words(w) if w.contains(&"jsonpath=".to_owned())));
+        assert_eq!(complete("get is -n openshift "), Want::Objects("is".into()));
+        assert_eq!(complete("describe "), words(&["is", "istag"]));
+        assert!(matches!(complete("diff "), Want::Words(w) if w == ["mirrors", "streams"]));
+        assert!(
+            matches!(complete("resolve --"), Want::Words(w) if w.contains(&"--verify".to_owned()) && w.contains(&"--from".to_owned()))
+        );
+        assert!(matches!(complete("resolve -o "), Want::Words(w) if w.contains(&"yaml".to_owned())));
+        let typed = read(
+            &crate::cli::Cli::command(),
+            &["get".into(), "is".into(), "-n".into(), "ns".into(), "--from=a".into(), "-A".into()],
+        );
+        assert_eq!(
+            (typed.namespace.as_deref(), typed.from, typed.all_namespaces),
+            (Some("ns"), vec!["a".to_owned()], true)
+        );
+    }
+}
