@@ -681,10 +681,16 @@ pub struct GetArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Output format: table (the default), wide, yaml, json, name, jsonpath=TEMPLATE,
-    /// jsonpath-as-json=TEMPLATE or custom-columns=HEADER:PATH,... (kubectl's template syntax,
-    /// over the JSON -o json prints, e.g. -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}').
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    /// Output format (the help text shows the templates kubectl takes).
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "FORMAT",
+        default_value = "table",
+        help = "Output format: table (the default), wide, yaml, json, name, jsonpath=TEMPLATE, \
+                jsonpath-as-json=TEMPLATE or custom-columns=HEADER:PATH,... (kubectl's template syntax, \
+                over the JSON -o json prints, e.g. -o jsonpath='{range .items[*]}{.metadata.name}{\"\\n\"}{end}')"
+    )]
     pub output: String,
 
     /// Sort the objects by this JSONPath, as kubectl does (e.g. --sort-by=.metadata.name,

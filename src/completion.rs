@@ -2,7 +2,7 @@
 //! `isctl __complete WORDS...` and offers what it prints, one candidate per line. Which words
 //! to offer is decided here, from clap's own description of the command line (subcommands,
 //! flags, their values); names of streams, tags and namespaces come from the input the words
-//! name (`--from`, or the cluster), through [`Candidates`]. Pure.
+//! name (`--from`, or the cluster): `commands/completion.rs` lists them. Pure.
 
 use clap::Command;
 
