@@ -344,9 +344,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Output format: table, yaml or json (kind: CheckReport).
-    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
-    pub output: ReportFormat,
+    /// Output format: table, yaml or json (kind: CheckReport), or a kubectl template over the
+    /// JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
+    pub output: crate::render::TemplatedOutput<ReportFormat>,
 
     /// Leave out the header line of the table.
     #[arg(long)]
@@ -399,9 +400,10 @@ pub struct DiffStreamsArgs {
     #[arg(long, value_name = "PATH", required = true)]
     pub to: Vec<PathBuf>,
 
-    /// Output format: table for people, yaml or json (kind: StreamDiff, docs/what-if.md).
-    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
-    pub output: ReportFormat,
+    /// Output format: table for people, yaml or json (kind: StreamDiff, docs/what-if.md), or a
+    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
+    pub output: crate::render::TemplatedOutput<ReportFormat>,
 
     /// Leave out the header line of the table.
     #[arg(long)]
@@ -443,9 +445,10 @@ pub struct DiffMirrorsArgs {
     #[arg(long)]
     pub render: bool,
 
-    /// Output format: table for people, yaml or json (kind: PlanDiff, docs/what-if.md).
-    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
-    pub output: ReportFormat,
+    /// Output format: table for people, yaml or json (kind: PlanDiff, docs/what-if.md), or a
+    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
+    pub output: crate::render::TemplatedOutput<ReportFormat>,
 
     /// Leave out the header line of the table.
     #[arg(long)]
@@ -539,9 +542,10 @@ pub struct ResolveArgs {
     pub scope: ScopeArgs,
 
     /// Output format: table (fits the terminal), wide (every column, nothing shortened), yaml
-    /// or json (kind: ImageStreamResolution).
-    #[arg(short = 'o', long, value_enum, default_value_t = ResolveFormat::Table)]
-    pub output: ResolveFormat,
+    /// or json (kind: ImageStreamResolution), or a kubectl template over the JSON: jsonpath=,
+    /// jsonpath-as-json= or custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_resolve_output)]
+    pub output: crate::render::TemplatedOutput<ResolveFormat>,
 
     /// How much of each tag's history to show.
     #[command(flatten)]
@@ -606,9 +610,10 @@ pub struct MirrorsArgs {
     pub render: bool,
 
     /// Output format: table for people, yaml or json (kind: PullPlan, documented in
-    /// docs/pull-plan.md).
-    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
-    pub output: ReportFormat,
+    /// docs/pull-plan.md), or a kubectl template over the JSON: jsonpath=, jsonpath-as-json= or
+    /// custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
+    pub output: crate::render::TemplatedOutput<ReportFormat>,
 
     /// Leave out the header line of tables.
     #[arg(long)]

@@ -16,6 +16,7 @@ use crate::cli::{
 };
 use crate::duration;
 use crate::model::ResourceKind;
+use crate::render::jsonpath::OutputTemplate;
 use crate::render::{OutputFormat, ReportFormat};
 use crate::selector::Selector;
 use crate::source::files::InputLimits;
@@ -465,7 +466,8 @@ impl CommandSettings {
                     selections: selections(&args.streams, &scope)?,
                     scope,
                     to: args.to.clone(),
-                    output: args.output,
+                    output: args.output.format,
+                    template: args.output.template.clone(),
                     no_headers: args.no_headers,
                 })
             }
@@ -484,6 +486,8 @@ pub struct DiffStreamsSettings {
     pub to: Vec<PathBuf>,
     /// Output format.
     pub output: ReportFormat,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
     /// `--no-headers`.
     pub no_headers: bool,
 }
@@ -507,6 +511,8 @@ pub struct DiffMirrorsSettings {
     pub render: bool,
     /// Output format.
     pub output: ReportFormat,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
     /// `--no-headers`.
     pub no_headers: bool,
 }
@@ -517,7 +523,7 @@ impl DiffMirrorsSettings {
         if args.proposed.is_empty() && !args.migrate_icsp && global.without.is_empty() {
             return Err(usage("nothing is proposed: give --proposed PATH, --migrate-icsp or --without KIND/NAME"));
         }
-        if args.render && args.output != ReportFormat::Table {
+        if args.render && args.output.format != ReportFormat::Table {
             return Err(usage("--render prints the registries.conf difference; it takes no -o"));
         }
         let scope = ScopeRequest::from_args(&args.scope)?;
@@ -529,7 +535,8 @@ impl DiffMirrorsSettings {
             images: args.images.clone(),
             history: args.history,
             render: args.render,
-            output: args.output,
+            output: args.output.format,
+            template: args.output.template.clone(),
             no_headers: args.no_headers,
         })
     }
@@ -547,7 +554,7 @@ pub struct GetSettings {
     /// `-o`: for templates, `Json` (the JSON they read).
     pub output: OutputFormat,
     /// `-o jsonpath=`, `-o jsonpath-as-json=` or `-o custom-columns=`.
-    pub template: Option<ObjectTemplate>,
+    pub template: Option<OutputTemplate>,
     /// `--sort-by`.
     pub sort_by: Option<crate::render::jsonpath::Template>,
     /// `--no-headers`.
@@ -556,42 +563,22 @@ pub struct GetSettings {
     pub selector: Selector,
 }
 
-/// kubectl's template outputs, over the JSON `-o json` prints.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ObjectTemplate {
-    /// `-o jsonpath=TEMPLATE`.
-    JsonPath(crate::render::jsonpath::Template),
-    /// `-o jsonpath-as-json=TEMPLATE`: the values as a JSON array.
-    JsonPathAsJson(crate::render::jsonpath::Template),
-    /// `-o custom-columns=HEADER:PATH,...`.
-    Columns(Vec<(String, crate::render::jsonpath::Template)>),
-}
-
-/// Reads `-o`: a format name, or a template kind with its template.
-fn output_format(text: &str) -> Result<(OutputFormat, Option<ObjectTemplate>), SettingsError> {
-    use crate::render::jsonpath::{Template, parse_columns};
-    let template_error = |e: String| usage(format!("error parsing -o {text:?}: {e}"));
-    let (name, argument) = text.split_once('=').map_or((text, None), |(n, a)| (n, Some(a)));
-    let template = match (name, argument) {
-        ("table", None) => return Ok((OutputFormat::Table, None)),
-        ("wide", None) => return Ok((OutputFormat::Wide, None)),
-        ("yaml", None) => return Ok((OutputFormat::Yaml, None)),
-        ("json", None) => return Ok((OutputFormat::Json, None)),
-        ("name", None) => return Ok((OutputFormat::Name, None)),
-        ("jsonpath", Some(t)) => ObjectTemplate::JsonPath(Template::parse(t).map_err(template_error)?),
-        ("jsonpath-as-json", Some(t)) => ObjectTemplate::JsonPathAsJson(Template::parse(t).map_err(template_error)?),
-        ("custom-columns", Some(spec)) => ObjectTemplate::Columns(parse_columns(spec).map_err(template_error)?),
-        ("jsonpath" | "jsonpath-as-json" | "custom-columns", None) => {
-            return Err(usage(format!("-o {name} needs a template: -o {name}=...")));
-        }
-        _ => {
-            return Err(usage(format!(
-                "unable to match a printer suitable for the output format {text:?}, allowed formats are: \
-                 custom-columns,json,jsonpath,jsonpath-as-json,name,table,wide,yaml"
-            )));
-        }
-    };
-    Ok((OutputFormat::Json, Some(template)))
+/// Reads `get`'s `-o`: a format name, or a template kind with its template.
+fn output_format(text: &str) -> Result<(OutputFormat, Option<OutputTemplate>), SettingsError> {
+    if let Some(template) = OutputTemplate::parse(text).map_err(usage)? {
+        return Ok((OutputFormat::Json, Some(template)));
+    }
+    match text {
+        "table" => Ok((OutputFormat::Table, None)),
+        "wide" => Ok((OutputFormat::Wide, None)),
+        "yaml" => Ok((OutputFormat::Yaml, None)),
+        "json" => Ok((OutputFormat::Json, None)),
+        "name" => Ok((OutputFormat::Name, None)),
+        _ => Err(usage(format!(
+            "unable to match a printer suitable for the output format {text:?}, allowed formats are: \
+             custom-columns,json,jsonpath,jsonpath-as-json,name,table,wide,yaml"
+        ))),
+    }
 }
 
 impl GetSettings {
@@ -697,7 +684,7 @@ impl DescribeSettings {
 }
 
 /// What `isctl mirrors` prints.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum MirrorsMode {
     /// `--render`: the registries.conf nodes get.
     Render,
@@ -707,6 +694,8 @@ pub enum MirrorsMode {
         references: Vec<String>,
         /// `-o`.
         output: ReportFormat,
+        /// `-o jsonpath=` and the other templates.
+        template: Option<OutputTemplate>,
         /// `--no-headers`.
         no_headers: bool,
     },
@@ -727,7 +716,7 @@ impl MirrorsSettings {
         if args.render && args.verify.verify {
             return Err(usage("--render prints registries.conf; --verify checks plans: give PULLSPECs to verify"));
         }
-        if args.render && args.output != ReportFormat::Table {
+        if args.render && args.output.format != ReportFormat::Table {
             return Err(usage("--render prints registries.conf (TOML); -o does not apply"));
         }
         let mode = match (args.render, args.references.is_empty()) {
@@ -736,7 +725,8 @@ impl MirrorsSettings {
             (false, true) => return Err(usage("give at least one PULLSPEC, or --render")),
             (false, false) => MirrorsMode::Plans {
                 references: args.references.clone(),
-                output: args.output,
+                output: args.output.format,
+                template: args.output.template.clone(),
                 no_headers: args.no_headers,
             },
         };
@@ -751,6 +741,8 @@ pub struct ResolveSettings {
     pub selections: Vec<Selection>,
     /// Namespaces.
     pub scope: ScopeRequest,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
     /// `-o`.
     pub output: OutputFormat,
     /// `--no-headers`.
@@ -774,7 +766,8 @@ impl ResolveSettings {
         Ok(ResolveSettings {
             selections: selections(&args.streams, &scope)?,
             scope,
-            output: args.output.into(),
+            output: args.output.format.into(),
+            template: args.output.template.clone(),
             no_headers: args.no_headers,
             history,
             current: args.history.current,
@@ -806,6 +799,8 @@ pub struct CheckSettings {
     pub proposed: Vec<PathBuf>,
     /// `--verify`.
     pub verify: Option<VerifySettings>,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
     /// `-o`.
     pub output: ReportFormat,
     /// `--no-headers`.
@@ -836,7 +831,8 @@ impl CheckSettings {
             junit: args.junit.clone(),
             proposed: args.proposed.clone(),
             verify: VerifySettings::resolve(&args.verify, global),
-            output: args.output,
+            output: args.output.format,
+            template: args.output.template.clone(),
             no_headers: args.no_headers,
         })
     }

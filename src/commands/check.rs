@@ -87,7 +87,10 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
             summary: Summary::of(&findings),
             findings: &findings,
         };
-        render::document(vec![report], output == OutputFormat::Yaml, false)
+        match &settings.template {
+            Some(template) => render::templated_document(vec![report], false, template, settings.no_headers),
+            None => render::document(vec![report], output == OutputFormat::Yaml, false),
+        }
     } else {
         check_report::table(&findings, settings.fail_on, settings.no_headers)
     };

@@ -10,7 +10,7 @@ use crate::model::ResourceKind;
 use crate::render::columns::{cells, columns};
 use crate::render::list_writer::{Format, ListWriter};
 use crate::render::{self, OutputFormat, table};
-use crate::settings::{GetSettings, ObjectTemplate, Scope};
+use crate::settings::{GetSettings, Scope};
 use crate::source::{ObjectsWanted, Wants};
 
 /// Runs `get`.
@@ -93,7 +93,7 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
     if let Some(template) = &settings.template {
         let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
         let single = settings.names.len() == 1 && values.len() == 1;
-        return ctx.printer.data(&templated(template, values, single, settings.no_headers));
+        return ctx.printer.data(&template.apply(&render::list_or_single(values, !single), settings.no_headers));
     }
     match settings.output {
         OutputFormat::Table | OutputFormat::Wide => {
@@ -151,33 +151,6 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
                 render::json(&value)
             };
             ctx.printer.data(&text)
-        }
-    }
-}
-
-/// kubectl's template outputs over the JSON `-o json` prints: the object itself for one name,
-/// else a `List`; custom columns have a row per object.
-fn templated(template: &ObjectTemplate, values: Vec<Value>, single: bool, no_headers: bool) -> String {
-    use crate::render::jsonpath::column_cell;
-    match template {
-        ObjectTemplate::Columns(columns) => {
-            let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
-            let rows: Vec<Vec<String>> =
-                values.iter().map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect()).collect();
-            table::render((!no_headers).then_some(header.as_slice()), &rows)
-        }
-        ObjectTemplate::JsonPath(template) => template.render(&render::list_or_single(values, !single)),
-        ObjectTemplate::JsonPathAsJson(template) => {
-            let data = render::list_or_single(values, !single);
-            let found: Vec<&Value> = template.values(&data);
-            // kubectl indents with four spaces here.
-            let mut out = Vec::new();
-            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-            let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-            serde::Serialize::serialize(&found, &mut serializer).expect("JSON values serialise");
-            let mut text = String::from_utf8(out).expect("JSON is UTF-8");
-            text.push('\n');
-            text
         }
     }
 }

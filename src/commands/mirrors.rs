@@ -21,7 +21,7 @@ pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
             "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors",
         );
     }
-    let MirrorsMode::Plans { references, output, no_headers } = &settings.mode else {
+    let MirrorsMode::Plans { references, output, template, no_headers } = &settings.mode else {
         for conflict in &config.conflicts {
             ctx.printer.warning(&format!(
                 "conflict: {}: {}; the operator would not render this file",
@@ -58,7 +58,10 @@ pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
                     ..PullPlanDocument::new(plan)
                 })
                 .collect();
-            render::document(documents, output == OutputFormat::Yaml, false)
+            match template {
+                Some(template) => render::templated_document(documents, false, template, *no_headers),
+                None => render::document(documents, output == OutputFormat::Yaml, false),
+            }
         }
         _ => render_blocks(&plans, *no_headers, verifications.as_deref()),
     };

@@ -42,7 +42,10 @@ pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
                 keep_newest(&mut resolutions, n);
             }
             let single = settings.selections.len() == 1 && resolutions.len() == 1;
-            render::document(resolutions, settings.output == OutputFormat::Yaml, !single)
+            match &settings.template {
+                Some(template) => render::templated_document(resolutions, !single, template, settings.no_headers),
+                None => render::document(resolutions, settings.output == OutputFormat::Yaml, !single),
+            }
         }
         _ if empty => String::new(),
         format => {

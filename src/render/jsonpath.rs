@@ -423,6 +423,65 @@ pub fn sort_order(items: &[Value], key: &Template) -> Vec<usize> {
     order
 }
 
+/// kubectl's template outputs (`-o jsonpath=`, `-o jsonpath-as-json=`, `-o custom-columns=`),
+/// over the JSON `-o json` prints.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputTemplate {
+    /// `-o jsonpath=TEMPLATE`.
+    JsonPath(Template),
+    /// `-o jsonpath-as-json=TEMPLATE`: the values as a JSON array.
+    JsonPathAsJson(Template),
+    /// `-o custom-columns=HEADER:PATH,...`.
+    Columns(Vec<(String, Template)>),
+}
+
+impl OutputTemplate {
+    /// Reads `-o NAME=ARGUMENT` when NAME is a template output; `Ok(None)` for other names.
+    pub fn parse(text: &str) -> Result<Option<OutputTemplate>, String> {
+        let (name, argument) = text.split_once('=').map_or((text, None), |(n, a)| (n, Some(a)));
+        let parsed =
+            |r: Result<OutputTemplate, String>| r.map(Some).map_err(|e| format!("error parsing -o {text:?}: {e}"));
+        match (name, argument) {
+            ("jsonpath", Some(t)) => parsed(Template::parse(t).map(OutputTemplate::JsonPath)),
+            ("jsonpath-as-json", Some(t)) => parsed(Template::parse(t).map(OutputTemplate::JsonPathAsJson)),
+            ("custom-columns", Some(spec)) => parsed(parse_columns(spec).map(OutputTemplate::Columns)),
+            ("jsonpath" | "jsonpath-as-json" | "custom-columns", None) => {
+                Err(format!("-o {name} needs a template: -o {name}=..."))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Prints `data` (one document, or a `List` of them): custom columns get a row per item of
+    /// a list, or one row.
+    pub fn apply(&self, data: &Value, no_headers: bool) -> String {
+        match self {
+            OutputTemplate::Columns(columns) => {
+                let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
+                let items: Vec<&Value> = match data.get("items").and_then(Value::as_array) {
+                    Some(items) if data.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
+                    _ => vec![data],
+                };
+                let rows: Vec<Vec<String>> =
+                    items.iter().map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect()).collect();
+                super::table::render((!no_headers).then_some(header.as_slice()), &rows)
+            }
+            OutputTemplate::JsonPath(template) => template.render(data),
+            OutputTemplate::JsonPathAsJson(template) => {
+                let found: Vec<&Value> = template.values(data);
+                // kubectl indents with four spaces here.
+                let mut out = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+                let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+                serde::Serialize::serialize(&found, &mut serializer).expect("JSON values serialise");
+                let mut text = String::from_utf8(out).expect("JSON is UTF-8");
+                text.push('\n');
+                text
+            }
+        }
+    }
+}
+
 /// `-o custom-columns=HEADER:PATH,...`: the columns, each with its path.
 pub fn parse_columns(spec: &str) -> Result<Vec<(String, Template)>, String> {
     split_union(spec)

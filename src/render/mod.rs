@@ -123,6 +123,66 @@ pub fn document<T: serde::Serialize>(mut items: Vec<T>, yaml: bool, force_list: 
     if yaml { yaml::to_yaml(&list) } else { json_ordered(&list) }
 }
 
+/// isctl's own documents through a kubectl template (`-o jsonpath=`, `custom-columns=`): the
+/// same data [`document`] prints as JSON.
+pub fn templated_document<T: serde::Serialize>(
+    mut items: Vec<T>,
+    force_list: bool,
+    template: &jsonpath::OutputTemplate,
+    no_headers: bool,
+) -> String {
+    let value = if items.len() == 1 && !force_list {
+        serde_json::to_value(items.pop().expect("one item"))
+    } else {
+        let list = ListDocument {
+            api_version: "v1",
+            items,
+            kind: "List",
+            metadata: serde_json::json!({"resourceVersion": ""}),
+        };
+        serde_json::to_value(list)
+    };
+    template.apply(&value.expect("documents serialise"), no_headers)
+}
+
+/// `-o` of commands that print isctl's documents: a format, or a kubectl template over the JSON
+/// the format `json` prints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatedOutput<F> {
+    /// The format (`json` for a template).
+    pub format: F,
+    /// The template, when one was given.
+    pub template: Option<jsonpath::OutputTemplate>,
+}
+
+/// Reads `-o` for a command whose formats are `F`'s values, or a template.
+pub fn parse_templated_output<F: clap::ValueEnum + Clone>(text: &str, json: F) -> Result<TemplatedOutput<F>, String> {
+    if let Some(template) = jsonpath::OutputTemplate::parse(text)? {
+        return Ok(TemplatedOutput { format: json, template: Some(template) });
+    }
+    let format = F::from_str(text, false).map_err(|_| {
+        let names: Vec<String> = F::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect();
+        format!(
+            "unable to match a printer suitable for the output format {text:?}, allowed formats are: {},jsonpath=,jsonpath-as-json=,custom-columns=",
+            names.join(",")
+        )
+    })?;
+    Ok(TemplatedOutput { format, template: None })
+}
+
+/// [`parse_templated_output`] for reports (`mirrors`, `check`, `diff`).
+pub fn parse_report_output(text: &str) -> Result<TemplatedOutput<ReportFormat>, String> {
+    parse_templated_output(text, ReportFormat::Json)
+}
+
+/// [`parse_templated_output`] for `resolve`.
+pub fn parse_resolve_output(text: &str) -> Result<TemplatedOutput<ResolveFormat>, String> {
+    parse_templated_output(text, ResolveFormat::Json)
+}
+
 /// Pretty JSON of a serialisable value, keeping field order (unlike a `serde_json::Value`).
 fn json_ordered<T: serde::Serialize>(value: &T) -> String {
     let mut out = Vec::new();

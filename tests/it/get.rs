@@ -114,3 +114,41 @@ fn real_must_gather_lists_all_86_streams() {
                 && l.contains("image-registry.openshift-image-registry.svc:5000/openshift/cli"))
     );
 }
+
+#[test]
+fn every_command_that_prints_documents_takes_kubectl_templates() {
+    // resolve, mirrors, check and diff: a template reads the JSON -o json prints.
+    let run = |args: &[&str]| {
+        let (code, stdout, stderr) = crate::common::output(&[args, &["--from", crate::common::DEMO]].concat());
+        assert!(code == 0 || code == 3, "{args:?}: {stderr}");
+        stdout
+    };
+    let resolve = run(&[
+        "resolve",
+        "cli",
+        "-n",
+        "openshift",
+        "-o",
+        r#"jsonpath={range .tags[*]}{.name} {.history[0].image}{"\n"}{end}"#,
+    ]);
+    assert_eq!(
+        resolve.lines().next(),
+        Some("latest sha256:6b6f9cb2486b250c2b4030946a28bd5482fb2864ead628346c5bb1547fff00d0")
+    );
+    let names = run(&["resolve", "-A", "-o", "jsonpath={.items[*].metadata.name}"]);
+    assert_eq!(names, "app cli must-gather tools");
+    let sources = run(&["mirrors", "redis:7", "-o", "jsonpath-as-json={.sources[*].blocked}"]);
+    assert_eq!(sources, "[\n    true\n]\n");
+    let rules = run(&["check", "-A", "-o", "custom-columns=PASSED:.passed,FAIL-ON:.failOn", "--no-headers"]);
+    assert_eq!(rules.split_whitespace().collect::<Vec<_>>(), ["false", "error"]);
+    let changes = run(&[
+        "diff",
+        "mirrors",
+        "-A",
+        "--proposed",
+        "fixtures/what-if/block-registry",
+        "-o",
+        "jsonpath={.changes[*].changes[0]}",
+    ]);
+    assert_eq!(changes, "unpullable unpullable unpullable");
+}
