@@ -25,6 +25,28 @@ const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.d
 const ATTEMPTS: u32 = 3;
 /// The longest wait between attempts, whatever `Retry-After` asks.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// Redirects followed for one endpoint.
+const MAX_REDIRECTS: u32 = 5;
+
+/// Where a request goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Target {
+    scheme: String,
+    host: String,
+    path: String,
+}
+
+impl Target {
+    /// Where a `Location` header sends the request next: an absolute URL, or a path on the
+    /// same host.
+    fn redirect(&self, location: &str) -> Option<Target> {
+        if location.starts_with('/') {
+            return Some(Target { path: location.to_owned(), ..self.clone() });
+        }
+        let (scheme, host, path) = split_url(location)?;
+        Some(Target { scheme: scheme.to_owned(), host: host.to_owned(), path: path.to_owned() })
+    }
+}
 
 /// How to reach registries.
 pub struct ClientOptions {
@@ -174,6 +196,7 @@ impl From<Transport> for Answer {
 struct Response {
     status: u16,
     content_type: Option<String>,
+    location: Option<String>,
     authenticate: Option<String>,
     retry_after: Option<u64>,
     body: Bytes,
@@ -203,29 +226,34 @@ impl Asker<'_> {
     }
 
     async fn ask_over(&self, endpoint: &Endpoint, scheme: &str, verify: bool) -> Result<Answer, Transport> {
-        let path = format!("/v2/{}/manifests/{}", endpoint.repository, endpoint.reference);
+        let mut target = Target {
+            scheme: scheme.to_owned(),
+            host: endpoint.host().to_owned(),
+            path: format!("/v2/{}/manifests/{}", endpoint.repository, endpoint.reference),
+        };
         let credentials = self.credentials.lookup(&endpoint.registry, &endpoint.repository);
         let mut authorization: Option<String> = None;
         let mut method = "HEAD";
-        let mut attempts = 0;
+        let (mut attempts, mut redirects, mut elsewhere) = (0, 0, false);
         loop {
             attempts += 1;
-            let response = self.send(method, scheme, endpoint.host(), &path, authorization.as_deref(), verify).await?;
+            let response =
+                self.send(method, &target.scheme, &target.host, &target.path, authorization.as_deref(), verify).await?;
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
                     let body = match method {
                         "GET" => response.body,
                         _ => {
-                            self.send("GET", scheme, endpoint.host(), &path, authorization.as_deref(), verify)
-                                .await?
-                                .body
+                            let auth = authorization.as_deref();
+                            self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?.body
                         }
                     };
                     return self.child(endpoint, scheme, verify, &body, authorization.as_deref()).await;
                 }
                 200 => return Ok(Answer::Present),
                 404 => return Ok(Answer::Missing),
-                401 if authorization.is_none() => {
+                // Credentials go to the registry they are for, never to a host it redirected to.
+                401 if authorization.is_none() && !elsewhere => {
                     let challenge = response.authenticate.unwrap_or_default();
                     match self.authorize(&challenge, credentials, &endpoint.repository, verify).await? {
                         Some(value) => authorization = Some(value),
@@ -236,6 +264,18 @@ impl Asker<'_> {
                 403 => return Ok(Answer::Forbidden),
                 // Some registries answer HEAD with 405 or 400: a node would GET.
                 405 | 400 if method == "HEAD" => method = "GET",
+                // Followed as Go's HTTP client follows them for a node, a few times at most.
+                301 | 302 | 303 | 307 | 308 if redirects < MAX_REDIRECTS => {
+                    let Some(next) = response.location.as_deref().and_then(|l| target.redirect(l)) else {
+                        return Ok(Answer::Failed(format!("HTTP {} without a usable Location", response.status)));
+                    };
+                    if next.host != target.host {
+                        authorization = None;
+                        elsewhere = true;
+                    }
+                    target = next;
+                    redirects += 1;
+                }
                 429 | 502 | 503 | 504 if attempts < ATTEMPTS => {
                     let wait = Duration::from_secs(response.retry_after.unwrap_or(1)).min(MAX_BACKOFF);
                     tokio::time::sleep(wait).await;
@@ -414,16 +454,17 @@ where
     let driver = tokio::spawn(connection);
     let response = sender.send_request(request).await.map_err(failed)?;
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (status, authenticate, retry_after, content_type) = (
+    let (status, authenticate, retry_after, content_type, location) = (
         response.status().as_u16(),
         header("www-authenticate"),
         header("retry-after").and_then(|v| v.trim().parse().ok()),
         header("content-type"),
+        header("location"),
     );
     let limited = http_body_util::Limited::new(response.into_body(), 4 << 20);
     let body = limited.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     driver.abort();
-    Ok(Response { status, content_type, authenticate, retry_after, body })
+    Ok(Response { status, content_type, location, authenticate, retry_after, body })
 }
 
 /// What a TLS failure means for a person, with what to do when there is something to do.
@@ -522,5 +563,13 @@ mod tests {
         assert_eq!(split_host("127.0.0.1:5000", 443), ("127.0.0.1", 5000));
         assert_eq!(split_host("quay.io", 443), ("quay.io", 443));
         assert_eq!(encode("repository:org/app:pull"), "repository%3Aorg%2Fapp%3Apull");
+        let here = Target { scheme: "https".into(), host: "r.example.com".into(), path: "/v2/a/manifests/b".into() };
+        assert_eq!(here.redirect("/v2/c/manifests/b").map(|t| t.host), Some("r.example.com".into()));
+        let there = here.redirect("http://cdn.example.net/blob?sig=1").unwrap();
+        assert_eq!(
+            (there.scheme.as_str(), there.host.as_str(), there.path.as_str()),
+            ("http", "cdn.example.net", "/blob?sig=1")
+        );
+        assert_eq!(here.redirect("ftp://x/y"), None);
     }
 }
