@@ -248,6 +248,33 @@ pub enum Command {
     )]
     Check(CheckArgs),
 
+    /// Show who uses a tag (triggers, Pods, pull access), or who still uses an image.
+    ///
+    /// For a tag: the triggers that follow it, the Pods that run its images (and on which
+    /// generation), and who may pull the stream. With --image, who still uses one image.
+    ///
+    /// Triggers are DeploymentConfig and BuildConfig ImageChange triggers, BuildConfig inputs,
+    /// and the image.openshift.io/triggers annotation of Deployments, StatefulSets,
+    /// DaemonSets, CronJobs and Jobs. Running means a Pod container whose imageID (or spec
+    /// image) is one of the tag's history images, or a ReplicaSet or ReplicationController
+    /// template when its Pods are not in the input. HAS says how that image stands against the
+    /// tag: current, previous, N behind, not in history. Pull access is evaluated from the
+    /// RoleBindings of the stream's namespace and the ClusterRoleBindings (get on
+    /// imagestreams/layers, as the integrated registry checks it); nothing is ever sent to the
+    /// cluster but lists. Schema: docs/consumers.md.
+    #[command(
+        after_help = "Examples:\n  \
+        # What redeploys or rebuilds when openshift/cli:latest moves, and what runs it\n  \
+        isctl consumers cli:latest -n openshift --from must-gather/\n\n  \
+        # Is it safe to prune this image?\n  \
+        isctl consumers --image sha256:4f5e... --from must-gather/\n\n  \
+        # Pods still on an older image of the tag, for scripts\n  \
+        isctl consumers cli:latest -n openshift -o jsonpath='{range .tags[*].running[?(@.standing.state==\"older\")]}{.namespace}/{.name}{\"\\n\"}{end}'\n\n\
+        Exit codes: 0 answered, 1 isctl could not run or the stream is not there, 2 usage error.",
+        display_order = 5
+    )]
+    Consumers(ConsumersArgs),
+
     /// Show which pulls a mirror change would change, before it is applied.
     ///
     /// Compares the current state (the cluster, or --from) with a proposed one: the current
@@ -356,6 +383,37 @@ pub struct CheckArgs {
     /// Verification against the registries.
     #[command(flatten)]
     pub verify: VerifyArgs,
+}
+
+/// `isctl consumers [STREAM[:TAG]] [--image DIGEST]`.
+#[derive(Debug, Args)]
+pub struct ConsumersArgs {
+    /// The stream, optionally one tag; every tag of the stream when none is given.
+    #[arg(value_name = "STREAM[:TAG]", required_unless_present = "image", conflicts_with = "image")]
+    pub stream: Option<String>,
+
+    /// Who still uses this image (a digest, sha256:...): the tags whose history holds it, and
+    /// the triggers, Pods and templates that use it. Reads every namespace unless -n is given.
+    #[arg(long, value_name = "DIGEST")]
+    pub image: Option<String>,
+
+    /// Namespace selection: the stream's namespace (with --image, the namespaces searched).
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Look for workloads and Pods in this namespace only (default: every namespace, since a
+    /// DeploymentConfig of one project often follows a stream of another).
+    #[arg(long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub workload_namespace: Option<String>,
+
+    /// Output format: table, yaml or json (kind: Consumers, or ImageUsers with --image), or a
+    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
+    pub output: crate::render::TemplatedOutput<ReportFormat>,
+
+    /// Leave out the header lines of the tables.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `isctl diff`.

@@ -174,7 +174,7 @@ pub fn want(command: &Command, typed: &Typed, previous: Option<&str>, last: &str
             return match arg.get_id().as_str() {
                 "from" | "kubeconfig" | "images" | "proposed" | "to" | "registry_ca" | "registry_config"
                 | "verify_cache" | "junit" | "baseline" => Want::Files,
-                "namespace" => Want::Namespaces,
+                "namespace" | "workload_namespace" => Want::Namespaces,
                 // get's -o takes templates too: its values are not an enum.
                 "output" if arg.get_possible_values().is_empty() => Want::Words(
                     ["table", "wide", "yaml", "json", "name", "jsonpath=", "jsonpath-as-json=", "custom-columns="]
@@ -206,7 +206,7 @@ pub fn want(command: &Command, typed: &Typed, previous: Option<&str>, last: &str
         ),
         Some("get") => Want::Objects(typed.positionals[0].clone()),
         Some("describe") if typed.positionals.is_empty() => Want::Words(vec!["is".into(), "istag".into()]),
-        Some("describe" | "resolve" | "check" | "diff") => Want::Streams,
+        Some("describe" | "resolve" | "check" | "diff" | "consumers") => Want::Streams,
         Some("completion") => Want::Words(vec!["bash".into(), "zsh".into(), "fish".into()]),
         _ => Want::Words(Vec::new()),
     }
@@ -232,6 +232,8 @@ mod tests {
         assert_eq!(complete("resolve -n openshift --from x c"), Want::Streams);
         assert_eq!(complete("resolve --from "), Want::Files);
         assert_eq!(complete("resolve -n "), Want::Namespaces);
+        assert_eq!(complete("consumers --from x c"), Want::Streams);
+        assert_eq!(complete("consumers --workload-namespace "), Want::Namespaces);
         assert!(matches!(complete("get is -o "), Want::Words(w) if w.contains(&"jsonpath=".to_owned())));
         assert_eq!(complete("get is -n openshift "), Want::Objects("is".into()));
         assert_eq!(complete("describe "), words(&["is", "istag"]));

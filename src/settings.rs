@@ -11,8 +11,8 @@ use jiff::Timestamp;
 
 use crate::check::{Rule, Severity};
 use crate::cli::{
-    CheckArgs, Command, DescribeArgs, DiffArgs, DiffCommand, DiffMirrorsArgs, GetArgs, GlobalArgs, MirrorsArgs,
-    RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
+    CheckArgs, Command, ConsumersArgs, DescribeArgs, DiffArgs, DiffCommand, DiffMirrorsArgs, GetArgs, GlobalArgs,
+    MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
 };
 use crate::duration;
 use crate::model::ResourceKind;
@@ -436,6 +436,8 @@ pub enum CommandSettings {
     Record(RecordSettings),
     /// `check`.
     Check(CheckSettings),
+    /// `consumers`.
+    Consumers(ConsumersSettings),
     /// `diff mirrors`.
     DiffMirrors(DiffMirrorsSettings),
     /// `diff streams`.
@@ -453,6 +455,7 @@ impl CommandSettings {
             Command::Serve(args) => CommandSettings::Serve(ServeSettings::resolve(args, global)?),
             Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)?),
             Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args, global)?),
+            Command::Consumers(args) => CommandSettings::Consumers(ConsumersSettings::resolve(args)?),
             Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
@@ -628,6 +631,68 @@ impl GetSettings {
             sort_by,
             no_headers: args.no_headers,
             selector,
+        })
+    }
+}
+
+/// What `isctl consumers` asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsumersQuery {
+    /// A stream, and one tag or all.
+    Stream(Selection),
+    /// One image, by digest.
+    Image(String),
+}
+
+/// `isctl consumers`.
+#[derive(Clone, Debug)]
+pub struct ConsumersSettings {
+    /// What is asked about.
+    pub query: ConsumersQuery,
+    /// The stream's namespace; with --image, the namespaces searched (all without -n).
+    pub scope: ScopeRequest,
+    /// `--workload-namespace`: where workloads are looked for (all when `None`).
+    pub workload_namespace: Option<String>,
+    /// `-o`.
+    pub output: ReportFormat,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+impl ConsumersSettings {
+    /// Checks and resolves `consumers`' arguments.
+    pub fn resolve(args: &ConsumersArgs) -> Result<ConsumersSettings, SettingsError> {
+        let mut scope = ScopeRequest::from_args(&args.scope)?;
+        let query = match (&args.stream, &args.image) {
+            (Some(stream), None) => {
+                if scope == ScopeRequest::All {
+                    return Err(usage("consumers reads one stream: give -n NAMESPACE, not -A"));
+                }
+                ConsumersQuery::Stream(selections(std::slice::from_ref(stream), &scope)?.remove(0))
+            }
+            (None, Some(image)) => {
+                let digest = crate::consumers::digest_of(image)
+                    .filter(|d| !image.contains('@') || image.ends_with(d.as_str()))
+                    .ok_or_else(|| usage(format!("--image {image:?} is not a digest (sha256:...)")))?;
+                if args.scope.namespace.is_none() {
+                    scope = ScopeRequest::All;
+                }
+                ConsumersQuery::Image(digest)
+            }
+            _ => return Err(usage("give a STREAM[:TAG] or --image DIGEST")),
+        };
+        if let Some(namespace) = &args.workload_namespace {
+            checked_name("namespace", namespace)?;
+        }
+        Ok(ConsumersSettings {
+            query,
+            scope,
+            workload_namespace: args.workload_namespace.clone(),
+            output: args.output.format,
+            template: args.output.template.clone(),
+            no_headers: args.no_headers,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod completion;
+pub mod consumers;
 pub mod describe;
 pub mod diff;
 pub mod get;
@@ -114,6 +115,7 @@ pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
         CommandSettings::Serve(settings) => serve::run(settings, ctx),
         CommandSettings::Record(settings) => record::run(settings, ctx),
         CommandSettings::Check(settings) => check::run(settings, ctx),
+        CommandSettings::Consumers(settings) => consumers::run(settings, ctx),
         CommandSettings::DiffMirrors(settings) => diff::run(settings, ctx),
         CommandSettings::DiffStreams(settings) => diff::streams(settings, ctx),
     }
@@ -428,12 +430,25 @@ pub fn resolve_streams_from(
     scope: &ScopeRequest,
     selections: &[Selection],
 ) -> Result<ResolvedStreams, CommandError> {
+    resolve_streams_with(ctx, source, scope, selections, None)
+}
+
+/// [`resolve_streams_from`], loading also the workloads of `workloads` (all namespaces when
+/// `Some(None)`) and the RBAC objects: what `consumers` and `describe` need.
+pub fn resolve_streams_with(
+    ctx: &mut Ctx,
+    source: Option<&dyn Source>,
+    scope: &ScopeRequest,
+    selections: &[Selection],
+    workloads: Option<Option<String>>,
+) -> Result<ResolvedStreams, CommandError> {
     let scope = ctx.scope(scope);
     let names: std::collections::BTreeSet<String> = selections.iter().map(|s| s.stream.clone()).collect();
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
         stream_images: true,
         mirror_rules: true,
+        workloads,
         namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };

@@ -27,7 +27,8 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
              add --tls-cert and --tls-key for kubectl, or keep http for clients that send the token anyway",
         );
     }
-    let catalog = super::load(ctx, &Wants::default())?;
+    // Workloads and RBAC objects too: `consumers` over a served recording reads them live.
+    let catalog = super::load(ctx, &Wants { workloads: Some(None), ..Wants::default() })?;
     let objects = catalog.len();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_io()

@@ -9,7 +9,9 @@ pub mod imagestream;
 pub mod istag;
 pub mod meta;
 pub mod mirror;
+pub mod rbac;
 pub mod resource;
+pub mod workload;
 
 pub use config::ClusterImageConfig;
 pub use image::Image;
@@ -17,7 +19,9 @@ pub use imagestream::ImageStream;
 pub use istag::{ImageStreamImage, ImageStreamLayers, ImageStreamTag};
 pub use meta::ObjectMeta;
 pub use mirror::{ImageContentSourcePolicy, MirrorSet};
-pub use resource::ResourceKind;
+pub use rbac::{Binding, Role};
+pub use resource::{Family, ResourceKind};
+pub use workload::Workload;
 
 /// One object of a kind isctl knows.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +44,34 @@ pub enum Object {
     ImageTagMirrorSet(Box<MirrorSet>),
     /// The cluster image config.
     ClusterImageConfig(Box<ClusterImageConfig>),
+    /// DeploymentConfig.
+    DeploymentConfig(Box<Workload>),
+    /// BuildConfig.
+    BuildConfig(Box<Workload>),
+    /// Deployment.
+    Deployment(Box<Workload>),
+    /// StatefulSet.
+    StatefulSet(Box<Workload>),
+    /// DaemonSet.
+    DaemonSet(Box<Workload>),
+    /// ReplicaSet.
+    ReplicaSet(Box<Workload>),
+    /// CronJob.
+    CronJob(Box<Workload>),
+    /// Job.
+    Job(Box<Workload>),
+    /// Pod.
+    Pod(Box<Workload>),
+    /// ReplicationController.
+    ReplicationController(Box<Workload>),
+    /// RoleBinding.
+    RoleBinding(Box<Binding>),
+    /// ClusterRoleBinding.
+    ClusterRoleBinding(Box<Binding>),
+    /// Role.
+    Role(Box<Role>),
+    /// ClusterRole.
+    ClusterRole(Box<Role>),
 }
 
 /// Applies the same expression to whichever typed object an [`Object`] holds.
@@ -55,6 +87,20 @@ macro_rules! with_object {
             Object::ImageDigestMirrorSet($inner) => $body,
             Object::ImageTagMirrorSet($inner) => $body,
             Object::ClusterImageConfig($inner) => $body,
+            Object::DeploymentConfig($inner) => $body,
+            Object::BuildConfig($inner) => $body,
+            Object::Deployment($inner) => $body,
+            Object::StatefulSet($inner) => $body,
+            Object::DaemonSet($inner) => $body,
+            Object::ReplicaSet($inner) => $body,
+            Object::CronJob($inner) => $body,
+            Object::Job($inner) => $body,
+            Object::Pod($inner) => $body,
+            Object::ReplicationController($inner) => $body,
+            Object::RoleBinding($inner) => $body,
+            Object::ClusterRoleBinding($inner) => $body,
+            Object::Role($inner) => $body,
+            Object::ClusterRole($inner) => $body,
         }
     };
 }
@@ -72,6 +118,20 @@ impl Object {
             Object::ImageDigestMirrorSet(_) => ResourceKind::ImageDigestMirrorSet,
             Object::ImageTagMirrorSet(_) => ResourceKind::ImageTagMirrorSet,
             Object::ClusterImageConfig(_) => ResourceKind::ClusterImageConfig,
+            Object::DeploymentConfig(_) => ResourceKind::DeploymentConfig,
+            Object::BuildConfig(_) => ResourceKind::BuildConfig,
+            Object::Deployment(_) => ResourceKind::Deployment,
+            Object::StatefulSet(_) => ResourceKind::StatefulSet,
+            Object::DaemonSet(_) => ResourceKind::DaemonSet,
+            Object::ReplicaSet(_) => ResourceKind::ReplicaSet,
+            Object::CronJob(_) => ResourceKind::CronJob,
+            Object::Job(_) => ResourceKind::Job,
+            Object::Pod(_) => ResourceKind::Pod,
+            Object::ReplicationController(_) => ResourceKind::ReplicationController,
+            Object::RoleBinding(_) => ResourceKind::RoleBinding,
+            Object::ClusterRoleBinding(_) => ResourceKind::ClusterRoleBinding,
+            Object::Role(_) => ResourceKind::Role,
+            Object::ClusterRole(_) => ResourceKind::ClusterRole,
         }
     }
 
@@ -142,6 +202,20 @@ macro_rules! by_kind {
             ResourceKind::ImageDigestMirrorSet => $body!(MirrorSet, Object::ImageDigestMirrorSet),
             ResourceKind::ImageTagMirrorSet => $body!(MirrorSet, Object::ImageTagMirrorSet),
             ResourceKind::ClusterImageConfig => $body!(ClusterImageConfig, Object::ClusterImageConfig),
+            ResourceKind::DeploymentConfig => $body!(Workload, Object::DeploymentConfig),
+            ResourceKind::BuildConfig => $body!(Workload, Object::BuildConfig),
+            ResourceKind::Deployment => $body!(Workload, Object::Deployment),
+            ResourceKind::StatefulSet => $body!(Workload, Object::StatefulSet),
+            ResourceKind::DaemonSet => $body!(Workload, Object::DaemonSet),
+            ResourceKind::ReplicaSet => $body!(Workload, Object::ReplicaSet),
+            ResourceKind::CronJob => $body!(Workload, Object::CronJob),
+            ResourceKind::Job => $body!(Workload, Object::Job),
+            ResourceKind::Pod => $body!(Workload, Object::Pod),
+            ResourceKind::ReplicationController => $body!(Workload, Object::ReplicationController),
+            ResourceKind::RoleBinding => $body!(Binding, Object::RoleBinding),
+            ResourceKind::ClusterRoleBinding => $body!(Binding, Object::ClusterRoleBinding),
+            ResourceKind::Role => $body!(Role, Object::Role),
+            ResourceKind::ClusterRole => $body!(Role, Object::ClusterRole),
         }
     };
 }

@@ -3,6 +3,7 @@
 pub mod age;
 pub mod check_report;
 pub mod columns;
+pub mod consumers;
 pub mod describe;
 pub mod fit;
 pub mod jsonpath;

@@ -47,7 +47,10 @@ impl Request {
         let segments: Vec<&str> = self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
         matches!(
             segments.as_slice(),
-            ["apis", _, _, _] | ["apis", _, _, "namespaces", _, _] | ["api", "v1", "namespaces"]
+            ["apis", _, _, _]
+                | ["apis", _, _, "namespaces", _, _]
+                | ["api", "v1", _]
+                | ["api", "v1", "namespaces", _, _]
         ) && !matches!(segments.as_slice(), ["apis", _, _, "namespaces"])
     }
 }
@@ -155,6 +158,15 @@ impl Api {
             }
             ["api", "v1", "namespaces"] => self.list(Served::Namespaces, "", "v1", "namespaces", None, request),
             ["api", "v1", "namespaces", name] => self.get(Served::Namespaces, "", "namespaces", None, name, request),
+            // The core kinds served beside namespaces (Pods, ReplicationControllers).
+            ["api", "v1", "namespaces", namespace, plural] => {
+                self.route_list("", "v1", plural, Some(namespace), request)
+            }
+            ["api", "v1", "namespaces", namespace, plural, name] => {
+                self.route_get("", "v1", plural, Some(namespace), name, request)
+            }
+            ["api", "v1", plural] => self.route_list("", "v1", plural, None, request),
+            ["api", "v1", plural, name] => self.route_get("", "v1", plural, None, name, request),
             ["apis", group, version, "namespaces", namespace, plural] => {
                 self.route_list(group, version, plural, Some(namespace), request)
             }

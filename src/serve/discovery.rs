@@ -17,8 +17,16 @@ pub enum Served {
 
 /// The groups served, in discovery priority order: `image.openshift.io` first, so a bare
 /// `kubectl get images` means image.openshift.io Images, as with oc.
-pub const GROUPS: [(&str, &str); 3] =
-    [("image.openshift.io", "v1"), ("operator.openshift.io", "v1alpha1"), ("config.openshift.io", "v1")];
+pub const GROUPS: [(&str, &str); 8] = [
+    ("image.openshift.io", "v1"),
+    ("operator.openshift.io", "v1alpha1"),
+    ("config.openshift.io", "v1"),
+    ("apps", "v1"),
+    ("batch", "v1"),
+    ("rbac.authorization.k8s.io", "v1"),
+    ("apps.openshift.io", "v1"),
+    ("build.openshift.io", "v1"),
+];
 
 /// Resolves `group/version/plural` to what is served there.
 pub fn served(group: &str, version: &str, plural: &str) -> Option<Served> {
@@ -100,27 +108,27 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         }));
     } else {
         GROUPS.iter().find(|(g, v)| *g == group && *v == version)?;
-        for kind in ResourceKind::ALL {
-            let info = kind.info();
-            if info.group != group || info.version != version {
-                continue;
-            }
-            let registered_short: Vec<&str> = info.short_names.iter().copied().filter(|s| *s != "icsp").collect();
-            let mut resource = json!({
-                "name": info.plural,
-                "singularName": if kind == ResourceKind::ImageStreamLayers { "" } else { info.singular },
-                "namespaced": info.namespaced,
-                "kind": info.kind,
-                "verbs": if kind == ResourceKind::ImageStreamLayers { vec!["get"] } else { verbs(kind) },
-            });
-            if !registered_short.is_empty() {
-                resource["shortNames"] = json!(registered_short);
-            }
-            if kind == ResourceKind::ImageStream {
-                resource["categories"] = json!(["all"]);
-            }
-            resources.push(resource);
+    }
+    for kind in ResourceKind::ALL {
+        let info = kind.info();
+        if info.group != group || info.version != version {
+            continue;
         }
+        let registered_short: Vec<&str> = info.short_names.iter().copied().filter(|s| *s != "icsp").collect();
+        let mut resource = json!({
+            "name": info.plural,
+            "singularName": if kind == ResourceKind::ImageStreamLayers { "" } else { info.singular },
+            "namespaced": info.namespaced,
+            "kind": info.kind,
+            "verbs": if kind == ResourceKind::ImageStreamLayers { vec!["get"] } else { verbs(kind) },
+        });
+        if !registered_short.is_empty() {
+            resource["shortNames"] = json!(registered_short);
+        }
+        if kind == ResourceKind::ImageStream {
+            resource["categories"] = json!(["all"]);
+        }
+        resources.push(resource);
     }
     Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}))
 }

@@ -537,6 +537,20 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed {
             ResourceKind::ImageDigestMirrorSet => typed(deserializer, Object::ImageDigestMirrorSet),
             ResourceKind::ImageTagMirrorSet => typed(deserializer, Object::ImageTagMirrorSet),
             ResourceKind::ClusterImageConfig => typed(deserializer, Object::ClusterImageConfig),
+            ResourceKind::DeploymentConfig => typed(deserializer, Object::DeploymentConfig),
+            ResourceKind::BuildConfig => typed(deserializer, Object::BuildConfig),
+            ResourceKind::Deployment => typed(deserializer, Object::Deployment),
+            ResourceKind::StatefulSet => typed(deserializer, Object::StatefulSet),
+            ResourceKind::DaemonSet => typed(deserializer, Object::DaemonSet),
+            ResourceKind::ReplicaSet => typed(deserializer, Object::ReplicaSet),
+            ResourceKind::CronJob => typed(deserializer, Object::CronJob),
+            ResourceKind::Job => typed(deserializer, Object::Job),
+            ResourceKind::Pod => typed(deserializer, Object::Pod),
+            ResourceKind::ReplicationController => typed(deserializer, Object::ReplicationController),
+            ResourceKind::RoleBinding => typed(deserializer, Object::RoleBinding),
+            ResourceKind::ClusterRoleBinding => typed(deserializer, Object::ClusterRoleBinding),
+            ResourceKind::Role => typed(deserializer, Object::Role),
+            ResourceKind::ClusterRole => typed(deserializer, Object::ClusterRole),
         }
     }
 }
@@ -634,7 +648,7 @@ mod tests {
     #[test]
     fn mixed_list_keeps_known_and_counts_the_rest() {
         let text = r#"{"kind": "List", "apiVersion": "v1", "items": [
-            {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"}},
+            {"kind": "Secret", "apiVersion": "v1", "metadata": {"name": "p"}},
             {"kind": "ImageContentSourcePolicy", "apiVersion": "operator.openshift.io/v1alpha1", "metadata": {"name": "r"}},
             {"kind": "Image", "apiVersion": "config.openshift.io/v1", "metadata": {"name": "cluster"}}]}"#;
         let decoded = decode(text).unwrap();

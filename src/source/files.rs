@@ -28,8 +28,8 @@ use crate::quantity::format_bytes;
 
 use super::decode::{self, Selection};
 use super::{LoadNote, Loaded, Observer, Progress, Source, SourceError, Wants};
-use crate::model::ResourceKind;
-use read::{Job, Unit, is_archive_name, is_manifest_name, read_error, read_job};
+use crate::model::{Family, ResourceKind};
+use read::{Job, Reading, Unit, is_archive_name, is_manifest_name, read_error, read_job};
 
 /// What one load may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,8 +65,16 @@ impl FileSource {
 impl Source for FileSource {
     fn load(&self, wants: &Wants, observer: &dyn Observer) -> Result<Loaded, SourceError> {
         let keep = Keep::of(wants);
+        let workloads = wants.workloads.clone();
+        // Workloads of every namespace may use a stream of one: then every namespace is walked.
+        let only_namespace = match &workloads {
+            Some(None) => None,
+            Some(Some(namespace)) if keep.namespace() != Some(namespace.as_str()) => None,
+            _ => keep.namespace().map(str::to_owned),
+        };
         let mut loader = Loader {
-            only_namespace: keep.namespace().map(str::to_owned),
+            only_namespace,
+            workloads: workloads.is_some(),
             other_namespaces: Vec::new(),
             layer: 0,
             namespace_for_unset: wants.namespace_for_unset.clone(),
@@ -93,7 +101,13 @@ impl Source for FileSource {
         let jobs = std::mem::take(&mut loader.jobs);
         // Streams come first: a file that can hold nothing but Images waits until they say which.
         let pass = Pass::First { defer_images: matches!(keep, Keep::Streams { .. }) };
-        loader.read_all(&jobs, &|kind, namespace, name| keep.first(kind, namespace, name), pass)?;
+        let first = |kind: ResourceKind, namespace: &str, name: &str| match kind.family() {
+            Family::Image => keep.first(kind, namespace, name),
+            Family::Workload | Family::Access => workloads.as_ref().is_some_and(|scope| {
+                !kind.info().namespaced || namespace.is_empty() || scope.as_deref().is_none_or(|s| s == namespace)
+            }),
+        };
+        loader.read_all(&jobs, &first, pass)?;
         if let Keep::Streams { namespace, names } = &keep {
             loader.look_elsewhere(namespace.as_deref(), names)?;
             loader.stream_images(namespace.as_deref(), names)?;
@@ -188,6 +202,8 @@ struct Loader<'a> {
     holding_images: Vec<Job>,
     /// The files that can hold nothing but Images, not read until the streams say which.
     deferred: Vec<Job>,
+    /// Whether workloads and RBAC objects are wanted: files that may hold them are read too.
+    workloads: bool,
 }
 
 /// Which reading of the files a [`Loader::read_all`] is.
@@ -365,10 +381,10 @@ impl Loader<'_> {
     fn read_all(&mut self, jobs: &[Job], keep: Selection<'_>, pass: Pass) -> Result<(), SourceError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(jobs.len());
         let limits = self.limits;
-        let defer_images = pass == Pass::First { defer_images: true };
+        let reading = Reading { defer_images: pass == Pass::First { defer_images: true }, workloads: self.workloads };
         if threads <= 1 {
             for job in jobs {
-                read_job(job, &limits, keep, defer_images)?.into_iter().for_each(|unit| self.take(job, unit, pass));
+                read_job(job, &limits, keep, reading)?.into_iter().for_each(|unit| self.take(job, unit, pass));
             }
             return Ok(());
         }
@@ -383,7 +399,7 @@ impl Loader<'_> {
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        if sender.send((i, read_job(job, &limits, keep, defer_images))).is_err() {
+                        if sender.send((i, read_job(job, &limits, keep, reading))).is_err() {
                             break;
                         }
                     }

@@ -94,6 +94,10 @@ pub struct Wants {
     /// ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and the cluster
     /// image config.
     pub mirror_rules: bool,
+    /// Pods, workload controllers, DeploymentConfigs and BuildConfigs in this namespace (all
+    /// when `None`), with the Roles, ClusterRoles and bindings that grant pulls: what
+    /// `consumers` and `serve` read. Other commands never pay for them.
+    pub workloads: Option<Option<String>>,
     /// Where namespaced objects read from files without a namespace belong: the namespace the
     /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
     pub namespace_for_unset: Option<String>,

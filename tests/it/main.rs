@@ -2,6 +2,7 @@
 //! prints with reviewed insta snapshots.
 //!
 //! - `check`: the CI rules, exit codes and reports.
+//! - `consumers`: who uses a tag or an image, and who may pull, offline and live.
 //! - `describe`: `isctl describe` for a failed import, a Local tag, an alias, a manifest list.
 //! - `exit_codes`: every command's exit code for every way it can end.
 //! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
@@ -17,6 +18,7 @@
 mod check;
 mod common;
 mod completion;
+mod consumers;
 mod describe;
 mod exit_codes;
 mod fault_server;

@@ -41,22 +41,31 @@ pub(super) struct Unit {
     pub deferred: bool,
 }
 
+/// How a file is read, beside what is kept of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reading {
+    /// A file found in a directory that can hold nothing but Images is set aside unparsed.
+    pub defer_images: bool,
+    /// Workloads and RBAC objects are wanted: files that may hold them are parsed too.
+    pub workloads: bool,
+}
+
 /// Reads a job: one unit, or one per archive member in name order. An error (a file that cannot
 /// be read, a limit reached) ends the load.
 /// A file the user named is read whole: every object in it is checked, whatever the command needs.
-/// With `defer_images`, a file found in a directory whose bytes can hold nothing but Images is
-/// set aside unparsed ([`Unit::deferred`]).
+/// With [`Reading::defer_images`], a file found in a directory whose bytes can hold nothing but
+/// Images is set aside unparsed ([`Unit::deferred`]).
 pub(super) fn read_job(
     job: &Job,
     limits: &InputLimits,
     keep: Selection<'_>,
-    defer_images: bool,
+    reading: Reading,
 ) -> Result<Vec<Unit>, SourceError> {
     let everything = |_: ResourceKind, _: &str, _: &str| true;
     let keep: Selection<'_> = if job.explicit { &everything } else { keep };
     let Some(path) = &job.path else {
         let bytes = read_capped(std::io::stdin().lock(), &job.label, limits.file)?;
-        return Ok(vec![examine(&job.label, &bytes, true, limits, keep)]);
+        return Ok(vec![examine(&job.label, &bytes, true, limits, keep, reading.workloads)]);
     };
     let label = &job.label;
     if let Ok(metadata) = fs::metadata(path)
@@ -69,7 +78,7 @@ pub(super) fn read_job(
     if !job.explicit && !is_archive_name(&path.to_string_lossy()) {
         // Most of a must-gather holds none of isctl's objects: tell from a scan in small pieces,
         // without holding the file.
-        let (hold, size) = scan(&mut file).map_err(|e| read_error(path, e))?;
+        let (hold, size) = scan(&mut file, reading.workloads).map_err(|e| read_error(path, e))?;
         if !hold {
             return Ok(vec![set_aside(label, size)]);
         }
@@ -85,18 +94,25 @@ pub(super) fn read_job(
         });
     }
     if is_archive_name(&name) {
-        return archive(label, &bytes, limits, keep);
+        return archive(label, &bytes, limits, keep, reading.workloads);
     }
-    if defer_images && !job.explicit && !may_hold_more_than_images(&bytes) {
+    let other_objects = || may_hold_more_than_images(&bytes) || (reading.workloads && may_hold_workloads(&bytes));
+    if reading.defer_images && !job.explicit && !other_objects() {
         let size = bytes.len() as u64;
         return Ok(vec![Unit { label: label.clone(), bytes: size, decoded: None, notes: Vec::new(), deferred: true }]);
     }
-    Ok(vec![examine(label, &bytes, job.explicit, limits, keep)])
+    Ok(vec![examine(label, &bytes, job.explicit, limits, keep, reading.workloads)])
 }
 
 /// Reads a tar archive, plain or gzip-compressed, member by member; members are decoded as
 /// they come, and returned in name order.
-fn archive(label: &str, bytes: &[u8], limits: &InputLimits, keep: Selection<'_>) -> Result<Vec<Unit>, SourceError> {
+fn archive(
+    label: &str,
+    bytes: &[u8],
+    limits: &InputLimits,
+    keep: Selection<'_>,
+    workloads: bool,
+) -> Result<Vec<Unit>, SourceError> {
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read + '_> = if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
     let mut archive = tar::Archive::new(Capped { inner: reader, read: 0, limit: limits.archive });
@@ -128,17 +144,25 @@ fn archive(label: &str, bytes: &[u8], limits: &InputLimits, keep: Selection<'_>)
         if content.len() as u64 > limits.file {
             return Err(too_large(&member_label, limits.file));
         }
-        members.push(examine(&member_label, &content, false, limits, keep));
+        members.push(examine(&member_label, &content, false, limits, keep, workloads));
     }
     members.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(members)
 }
 
 /// Decodes one file's bytes, or sets them aside: inside a directory, a file whose bytes cannot
-/// hold one of isctl's objects is not parsed, and an unparsable file that is not about image
-/// objects is ignored with a warning.
-pub(super) fn examine(label: &str, bytes: &[u8], explicit: bool, limits: &InputLimits, keep: Selection<'_>) -> Unit {
-    if !explicit && !may_hold_our_objects(bytes) {
+/// hold one of isctl's objects (or, with `workloads`, a workload or RBAC object) is not parsed,
+/// and an unparsable file that is not about image objects is ignored with a warning.
+pub(super) fn examine(
+    label: &str,
+    bytes: &[u8],
+    explicit: bool,
+    limits: &InputLimits,
+    keep: Selection<'_>,
+    workloads: bool,
+) -> Unit {
+    let ours = may_hold_our_objects(bytes) || (workloads && may_hold_workloads(bytes));
+    if !explicit && !ours {
         return set_aside(label, bytes.len() as u64);
     }
     let mut unit =
@@ -184,7 +208,7 @@ fn set_aside(label: &str, size: u64) -> Unit {
 
 /// Reads a file in pieces, keeping only the last few bytes of each for marks that span two,
 /// and says whether it may hold one of isctl's objects ([`may_hold_our_objects`]), and its size.
-fn scan(file: &mut impl Read) -> std::io::Result<(bool, u64)> {
+fn scan(file: &mut impl Read, workloads: bool) -> std::io::Result<(bool, u64)> {
     const PIECE: usize = 256 << 10;
     const OVERLAP: usize = 32;
     let mut buffer = vec![0u8; PIECE + OVERLAP];
@@ -199,7 +223,7 @@ fn scan(file: &mut impl Read) -> std::io::Result<(bool, u64)> {
         let window = &buffer[..kept + n];
         image |= memchr::memmem::find(window, b"Image").is_some();
         mark |= MARKS.iter().any(|m| memchr::memmem::find(window, m).is_some());
-        if image && mark {
+        if (image && mark) || (workloads && may_hold_workloads(window)) {
             return Ok((true, size));
         }
         let end = kept + n;
@@ -240,6 +264,21 @@ fn may_hold_our_objects(bytes: &[u8]) -> bool {
 fn may_hold_more_than_images(bytes: &[u8]) -> bool {
     const OTHERS: [&[u8]; 4] = [b"ImageStream", b"ImageContentSourcePolicy", b"MirrorSet", b"config.openshift.io"];
     OTHERS.iter().any(|word| memchr::memmem::find(bytes, word).is_some())
+}
+
+/// Whether `bytes` may hold a workload, a DeploymentConfig, a BuildConfig or an RBAC object: each
+/// names its API group, or is a core Pod or ReplicationController.
+fn may_hold_workloads(bytes: &[u8]) -> bool {
+    const WORDS: [&[u8]; 7] = [
+        b"apps.openshift.io",
+        b"build.openshift.io",
+        b"apps/v1",
+        b"batch/v1",
+        b"rbac.authorization.k8s.io",
+        b"Pod",
+        b"ReplicationController",
+    ];
+    WORDS.iter().any(|word| memchr::memmem::find(bytes, word).is_some())
 }
 
 /// What, beside `Image`, shows a file may hold one of isctl's objects.
@@ -354,11 +393,11 @@ mod tests {
         let mut text = "x".repeat((256 << 10) + 32 - 5).into_bytes();
         text.extend_from_slice(b"kind: Image");
         text.extend("y".repeat(1000).bytes());
-        assert!(scan(&mut text.as_slice()).unwrap().0);
+        assert!(scan(&mut text.as_slice(), false).unwrap().0);
         text.truncate((256 << 10) + 32 - 5 + 7);
-        assert_eq!(scan(&mut text.as_slice()).unwrap(), (false, text.len() as u64), "a cut mark is no mark");
+        assert_eq!(scan(&mut text.as_slice(), false).unwrap(), (false, text.len() as u64), "a cut mark is no mark");
         let noise = "ImagePullBackOff ".repeat(50_000);
-        assert_eq!(scan(&mut noise.as_bytes()).unwrap(), (false, noise.len() as u64));
+        assert_eq!(scan(&mut noise.as_bytes(), false).unwrap(), (false, noise.len() as u64));
     }
 
     #[test]

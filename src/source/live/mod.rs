@@ -167,10 +167,17 @@ impl Source for LiveSource {
                 Ok::<_, SourceError>((streams, images))
             };
             let rules = async { if wants.mirror_rules { plan.mirror_rules().await } else { Ok(Vec::new()) } };
-            let (objects, streams_and_images, rules) = tokio::join!(objects, streams_and_images, rules);
+            let workloads = async {
+                match &wants.workloads {
+                    Some(namespace) => plan.workloads(namespace.as_deref(), wants.streams.as_ref()).await,
+                    None => Ok(Vec::new()),
+                }
+            };
+            let (objects, streams_and_images, rules, workloads) =
+                tokio::join!(objects, streams_and_images, rules, workloads);
             let (streams, images) = streams_and_images?;
             let mut catalog = Catalog::new();
-            for object in objects?.into_iter().chain(streams).chain(rules?).chain(images) {
+            for object in objects?.into_iter().chain(streams).chain(rules?).chain(images).chain(workloads?) {
                 catalog.insert(object, Origin(self.server.clone()));
             }
             Ok(Loaded { catalog, files_read: 0 })
@@ -281,6 +288,38 @@ impl Plan<'_> {
                 failure.error
             )),
             Err(failure) => return Err(failure.error),
+        }
+        Ok(objects)
+    }
+
+    /// The workloads of `namespace` (all when `None`) and the RBAC objects that grant pulls of
+    /// the streams asked for: one list per kind, all in parallel. A 403 leaves a warning and no
+    /// objects of that kind; a 404 (no DeploymentConfigs on plain Kubernetes) leaves none.
+    async fn workloads(
+        &self,
+        namespace: Option<&str>,
+        streams: Option<&(Option<String>, Vec<String>)>,
+    ) -> Result<Vec<Object>, SourceError> {
+        // Role bindings matter in the streams' namespace; cluster-scoped kinds are listed whole.
+        let access_namespace = streams.and_then(|(ns, _)| ns.as_deref()).or(namespace);
+        let lists: Vec<(ResourceKind, String)> = ResourceKind::WORKLOADS
+            .iter()
+            .map(|kind| (*kind, collection_path(*kind, namespace)))
+            .chain(ResourceKind::ACCESS.iter().map(|kind| (*kind, collection_path(*kind, access_namespace))))
+            .collect();
+        let results = futures::future::join_all(lists.iter().map(|(kind, path)| self.http.list_all(*kind, path))).await;
+        let mut objects = Vec::new();
+        for ((kind, _), result) in lists.iter().zip(results) {
+            match result {
+                Ok(found) => objects.extend(found.into_iter().filter(|o| self.checked(o))),
+                Err(failure) if failure.code == 404 => {}
+                Err(failure) if failure.code == 403 => self.warn(format!(
+                    "cannot list {}: {}; the answer leaves them out",
+                    kind.qualified_plural(),
+                    failure.error
+                )),
+                Err(failure) => return Err(failure.error),
+            }
         }
         Ok(objects)
     }

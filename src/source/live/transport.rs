@@ -63,9 +63,14 @@ pub(super) fn segment(text: &str) -> String {
 pub(super) fn collection_path(kind: ResourceKind, namespace: Option<&str>) -> String {
     let info = kind.info();
     let plural = info.plural.split('/').next().unwrap_or(info.plural);
+    // The core group lives under /api, every other under /apis/GROUP.
+    let root = match info.group {
+        "" => format!("/api/{}", info.version),
+        group => format!("/apis/{group}/{}", info.version),
+    };
     match namespace.filter(|_| info.namespaced) {
-        Some(ns) => format!("/apis/{}/{}/namespaces/{}/{plural}", info.group, info.version, segment(ns)),
-        None => format!("/apis/{}/{}/{plural}", info.group, info.version),
+        Some(ns) => format!("{root}/namespaces/{}/{plural}", segment(ns)),
+        None => format!("{root}/{plural}"),
     }
 }
 

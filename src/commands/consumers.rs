@@ -1,0 +1,108 @@
+//! `isctl consumers STREAM[:TAG]` and `isctl consumers --image DIGEST` (docs/consumers.md).
+
+use super::Ctx;
+use crate::consumers::{Standing, UseIndex, consumers, image_users};
+use crate::error::{CommandResult, ExitStatus};
+use crate::render::consumers::{consumers_table, image_table};
+use crate::render::{self, OutputFormat};
+use crate::settings::{ConsumersQuery, ConsumersSettings};
+
+/// Runs `consumers`.
+pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
+    let workloads = Some(settings.workload_namespace.clone());
+    let selections = match &settings.query {
+        ConsumersQuery::Stream(selection) => vec![selection.clone()],
+        ConsumersQuery::Image(_) => Vec::new(),
+    };
+    let resolved = super::resolve_streams_with(ctx, None, &settings.scope, &selections, workloads)?;
+    if !resolved.missing.is_empty() {
+        super::report_missing(ctx, &resolved.catalog, &resolved.missing);
+        return Ok(ExitStatus::Failure);
+    }
+    let catalog = &resolved.catalog;
+    let index = UseIndex::of(catalog);
+    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
+    let format = OutputFormat::from(settings.output);
+    match &settings.query {
+        ConsumersQuery::Stream(selection) => {
+            let namespace = resolved.scope.namespace().unwrap_or_default();
+            let Some(stream) = catalog.stream(namespace, &selection.stream) else {
+                return Ok(ExitStatus::Failure);
+            };
+            let answer = consumers(stream, selection.tag.as_deref(), catalog, &index);
+            let text = match format {
+                _ if let Some(template) = &settings.template => {
+                    render::templated_document(vec![&answer], false, template, no_headers)
+                }
+                OutputFormat::Yaml | OutputFormat::Json => {
+                    render::document(vec![&answer], format == OutputFormat::Yaml, false)
+                }
+                _ => consumers_table(&answer, limit, no_headers),
+            };
+            ctx.printer.data(&text)?;
+            for tag in &answer.tags {
+                let behind = tag.drift();
+                if behind > 0 {
+                    let held = tag.triggers.iter().filter(|t| t.automatic == Some(false)).count();
+                    let held = if held > 0 { format!(" ({held} held)") } else { String::new() };
+                    ctx.printer
+                        .notice(&format!("{}: {} of its users do not have its current image{held}", tag.tag, behind));
+                }
+            }
+            if !answer.workloads_read {
+                ctx.printer.warning(&no_workloads_words(settings));
+            }
+            if !answer.pull_access.bindings_read {
+                ctx.printer.warning(&format!(
+                    "the input holds no RoleBindings of namespace {namespace} or ClusterRoleBindings: who may pull is unknown"
+                ));
+            }
+            for binding in &answer.pull_access.unknown_roles {
+                ctx.printer.warning(&format!(
+                    "{binding}: the role is not in the input, so whether it grants pulls is unknown"
+                ));
+            }
+        }
+        ConsumersQuery::Image(digest) => {
+            let answer = image_users(digest, catalog.streams_in(resolved.scope.namespace()), catalog, &index);
+            let text = match format {
+                _ if let Some(template) = &settings.template => {
+                    render::templated_document(vec![&answer], false, template, no_headers)
+                }
+                OutputFormat::Yaml | OutputFormat::Json => {
+                    render::document(vec![&answer], format == OutputFormat::Yaml, false)
+                }
+                _ => image_table(&answer, limit, no_headers),
+            };
+            ctx.printer.data(&text)?;
+            let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
+            match answer.unused() {
+                true => ctx.printer.notice(&format!(
+                    "nothing in the input uses {digest}: no tag history holds it, and no trigger, Pod or template names it"
+                )),
+                false => ctx.printer.notice(&format!(
+                    "{digest} is the current image of {}, an older image of {}, and used {}",
+                    super::plural(current, "tag"),
+                    super::plural(answer.tags.len() - current, "tag"),
+                    super::plural(answer.uses.len(), "time")
+                )),
+            }
+            if !answer.workloads_read {
+                ctx.printer.warning(&no_workloads_words(settings));
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The warning for an input without workloads: empty answers then say nothing.
+fn no_workloads_words(settings: &ConsumersSettings) -> String {
+    let place = match &settings.workload_namespace {
+        Some(namespace) => format!("namespace {namespace}"),
+        None => "any namespace".to_owned(),
+    };
+    format!(
+        "the input holds no Pods, workloads, DeploymentConfigs or BuildConfigs of {place}: \
+         nothing can be said about who uses it (a must-gather keeps them under namespaces/NAME/)"
+    )
+}

@@ -1,0 +1,775 @@
+//! Who uses a tag, and who still uses an image (docs/consumers.md). Pure, over a [`Catalog`]:
+//! the uses of images are read from workloads, DeploymentConfigs, BuildConfigs and Pods by
+//! path, as OpenShift's trigger controllers and the kubelet write them, then related to a
+//! tag's history or to one digest.
+//!
+//! - Triggers: a DeploymentConfig's and a BuildConfig's `ImageChange` triggers
+//!   (openshift/api apps/v1 `DeploymentTriggerImageChangeParams`, build/v1
+//!   `ImageChangeTrigger`), and the `image.openshift.io/triggers` annotation on Deployments,
+//!   StatefulSets, DaemonSets, CronJobs and Jobs (openshift/api image/v1 `ObjectFieldTrigger`).
+//! - Running: each Pod container's `imageID` (the digest the node pulled), else its spec image.
+//! - Templates: ReplicaSets and ReplicationControllers whose Pods are not in the input.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::Catalog;
+use crate::model::{ImageStream, Object, ResourceKind, Workload};
+
+/// The annotation that makes a workload follow image stream tags.
+pub const TRIGGERS_ANNOTATION: &str = "image.openshift.io/triggers";
+
+/// How an object uses an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// A trigger: a new image in the watched tag redeploys or rebuilds (unless paused).
+    Trigger,
+    /// A build input without a trigger: the next build takes whatever the tag has then.
+    BuildInput,
+    /// A container that runs, in a Pod.
+    Runs,
+    /// A pod template: the Pods made from it pull this image.
+    Template,
+}
+
+/// One use of an image by one object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Use {
+    /// How it uses the image.
+    pub role: Role,
+    /// The object's kind (`DeploymentConfig`, `Pod`...).
+    pub kind: &'static str,
+    /// The object's namespace.
+    pub namespace: String,
+    /// The object's name.
+    pub name: String,
+    /// What the image goes into: `container web`, `init container setup`, `sourceStrategy`,
+    /// `source image`, or `build` for a trigger that only starts builds.
+    pub target: String,
+    /// What a trigger or build input follows: `namespace/stream:tag`, `namespace/stream@digest`,
+    /// or a registry reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watches: Option<String>,
+    /// For triggers: whether it fires by itself (`false`: paused, or not automatic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automatic: Option<bool>,
+    /// Why it does not fire by itself, when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
+    /// The image as the object records it: the last image a trigger set, a container's
+    /// `imageID` (or its spec image without one), a template's image.
+    pub image: String,
+    /// The digest of that image, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// A Pod's controller (`ReplicaSet/web-5d4f8`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How the image stands against the tag asked about; absent in a reverse lookup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Standing>,
+}
+
+/// Where an image stands in a tag's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase", tag = "state", content = "behind")]
+pub enum Standing {
+    /// The tag's current image.
+    Current,
+    /// An older image of the tag: this many imports or pushes behind.
+    Older(usize),
+    /// An image the tag's history does not hold (pinned elsewhere, or pruned from history).
+    NotInHistory,
+    /// No digest is known (a container not started yet, pulled by tag).
+    Unknown,
+}
+
+impl Standing {
+    /// A few words for a table cell.
+    pub fn words(self) -> String {
+        match self {
+            Standing::Current => "current".into(),
+            Standing::Older(1) => "previous".into(),
+            Standing::Older(n) => format!("{n} behind"),
+            Standing::NotInHistory => "not in history".into(),
+            Standing::Unknown => "unknown".into(),
+        }
+    }
+}
+
+/// The digest a reference or an `imageID` names: `repo@sha256:…`, `docker-pullable://repo@…`,
+/// or a bare `sha256:…`.
+pub fn digest_of(reference: &str) -> Option<String> {
+    let reference = reference.trim();
+    let reference = reference.split_once("://").map_or(reference, |(_, rest)| rest);
+    let digest = reference.rsplit_once('@').map_or(reference, |(_, digest)| digest);
+    let (algorithm, hex) = digest.split_once(':')?;
+    let valid = !algorithm.is_empty()
+        && algorithm.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && hex.len() >= 32
+        && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    valid.then(|| digest.to_owned())
+}
+
+/// Every use of an image by `object` (nothing for kinds that use none).
+pub fn uses(object: &Object) -> Vec<Use> {
+    let kind = object.kind();
+    let workload = match object {
+        Object::DeploymentConfig(w)
+        | Object::BuildConfig(w)
+        | Object::Deployment(w)
+        | Object::StatefulSet(w)
+        | Object::DaemonSet(w)
+        | Object::ReplicaSet(w)
+        | Object::CronJob(w)
+        | Object::Job(w)
+        | Object::Pod(w)
+        | Object::ReplicationController(w) => w,
+        _ => return Vec::new(),
+    };
+    let base = Use {
+        role: Role::Template,
+        kind: kind.info().kind,
+        namespace: workload.metadata.namespace().to_owned(),
+        name: workload.metadata.name().to_owned(),
+        target: String::new(),
+        watches: None,
+        automatic: None,
+        held: None,
+        image: String::new(),
+        digest: None,
+        owner: None,
+        standing: None,
+    };
+    let mut found = match kind {
+        ResourceKind::Pod => pod_uses(workload, &base),
+        ResourceKind::BuildConfig => build_uses(workload, &base),
+        ResourceKind::DeploymentConfig => deployment_config_uses(workload, &base),
+        _ => Vec::new(),
+    };
+    if kind != ResourceKind::Pod && kind != ResourceKind::BuildConfig {
+        let containers = template_containers(kind, workload);
+        found.extend(annotation_triggers(workload, &containers, &base));
+        for container in &containers {
+            found.push(Use {
+                target: container.target(),
+                image: container.image.clone(),
+                digest: digest_of(&container.image),
+                ..base.clone()
+            });
+        }
+    }
+    found
+}
+
+/// A container of a pod template or a Pod spec.
+struct Container {
+    name: String,
+    image: String,
+    init: bool,
+}
+
+impl Container {
+    fn target(&self) -> String {
+        match self.init {
+            true => format!("init container {}", self.name),
+            false => format!("container {}", self.name),
+        }
+    }
+}
+
+/// `value` at `path` (object keys), if every step is there.
+fn at<'a>(value: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value?, |v, key| v.get(key))
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The containers (init ones first) of a pod spec.
+fn containers_of(spec: Option<&Value>) -> Vec<Container> {
+    let mut containers = Vec::new();
+    for (key, init) in [("initContainers", true), ("containers", false)] {
+        for container in at(spec, &[key]).and_then(Value::as_array).into_iter().flatten() {
+            containers.push(Container {
+                name: text(container.get("name")).unwrap_or_default(),
+                image: text(container.get("image")).unwrap_or_default(),
+                init,
+            });
+        }
+    }
+    containers
+}
+
+/// The pod spec of a controller's template (a CronJob's is one level deeper).
+fn template_containers(kind: ResourceKind, workload: &Workload) -> Vec<Container> {
+    let spec = workload.spec.as_ref();
+    let template = match kind {
+        ResourceKind::CronJob => at(spec, &["jobTemplate", "spec", "template", "spec"]),
+        _ => at(spec, &["template", "spec"]),
+    };
+    containers_of(template)
+}
+
+/// What a trigger's `from` names, as `namespace/stream:tag`, `namespace/stream@digest` or the
+/// reference itself; the namespace defaults to the object's own.
+fn watched(from: Option<&Value>, namespace: &str) -> Option<String> {
+    let from = from?;
+    let name = text(from.get("name")).filter(|n| !n.is_empty())?;
+    let kind = text(from.get("kind")).unwrap_or_default();
+    let namespace = text(from.get("namespace")).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace.to_owned());
+    Some(match kind.as_str() {
+        "ImageStreamTag" | "ImageStreamImage" => format!("{namespace}/{name}"),
+        _ => name,
+    })
+}
+
+/// A boolean written as one, or as the string `"true"` (annotation JSON from hand-written YAML).
+fn flag(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+fn pod_uses(pod: &Workload, base: &Use) -> Vec<Use> {
+    let statuses: BTreeMap<(bool, String), String> = [("initContainerStatuses", true), ("containerStatuses", false)]
+        .into_iter()
+        .flat_map(|(key, init)| {
+            at(pod.status.as_ref(), &[key]).and_then(Value::as_array).into_iter().flatten().filter_map(move |s| {
+                let id = text(s.get("imageID")).filter(|id| !id.is_empty())?;
+                Some(((init, text(s.get("name")).unwrap_or_default()), id))
+            })
+        })
+        .collect();
+    let owner = pod.metadata.extra.get("ownerReferences").and_then(Value::as_array).and_then(|owners| {
+        let controller = owners.iter().find(|o| flag(o.get("controller"))).or(owners.first())?;
+        Some(format!("{}/{}", text(controller.get("kind"))?, text(controller.get("name"))?))
+    });
+    containers_of(pod.spec.as_ref())
+        .into_iter()
+        .map(|container| {
+            let id = statuses.get(&(container.init, container.name.clone()));
+            let digest = id.and_then(|id| digest_of(id)).or_else(|| digest_of(&container.image));
+            Use {
+                role: Role::Runs,
+                target: container.target(),
+                image: id.cloned().unwrap_or_else(|| container.image.clone()),
+                digest,
+                owner: owner.clone(),
+                ..base.clone()
+            }
+        })
+        .collect()
+}
+
+fn deployment_config_uses(config: &Workload, base: &Use) -> Vec<Use> {
+    let spec = config.spec.as_ref();
+    let paused = flag(at(spec, &["paused"]));
+    let mut found = Vec::new();
+    for trigger in at(spec, &["triggers"]).and_then(Value::as_array).into_iter().flatten() {
+        if text(trigger.get("type")).as_deref() != Some("ImageChange") {
+            continue;
+        }
+        let params = trigger.get("imageChangeParams");
+        let automatic = flag(at(params, &["automatic"]));
+        let names: Vec<String> = at(params, &["containerNames"])
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect();
+        let image = text(at(params, &["lastTriggeredImage"])).unwrap_or_default();
+        let held = match (paused, automatic) {
+            (true, _) => Some("the DeploymentConfig is paused".to_owned()),
+            (false, false) => Some("automatic: false (rolls out only on oc rollout latest)".to_owned()),
+            (false, true) => None,
+        };
+        found.push(Use {
+            role: Role::Trigger,
+            target: match names.len() {
+                1 => format!("container {}", names[0]),
+                _ => format!("containers {}", names.join(",")),
+            },
+            watches: watched(at(params, &["from"]), &base.namespace),
+            automatic: Some(held.is_none()),
+            held,
+            digest: digest_of(&image),
+            image,
+            ..base.clone()
+        });
+    }
+    found
+}
+
+fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
+    let spec = config.spec.as_ref();
+    let strategy = ["sourceStrategy", "dockerStrategy", "customStrategy"]
+        .into_iter()
+        .find_map(|name| at(spec, &["strategy", name]).map(|s| (name, s)));
+    let strategy_from = strategy.and_then(|(_, s)| watched(s.get("from"), &base.namespace));
+    let mut found = Vec::new();
+    let mut strategy_triggered = false;
+    for trigger in at(spec, &["triggers"]).and_then(Value::as_array).into_iter().flatten() {
+        if text(trigger.get("type")).as_deref() != Some("ImageChange") {
+            continue;
+        }
+        let change = trigger.get("imageChange");
+        let own = watched(at(change, &["from"]), &base.namespace);
+        // A trigger without `from` follows the strategy's image.
+        let (watches, target) = match own {
+            Some(from) if Some(&from) != strategy_from.as_ref() => (Some(from), "build".to_owned()),
+            _ => {
+                strategy_triggered = true;
+                (strategy_from.clone(), strategy.map_or("build".to_owned(), |(name, _)| name.to_owned()))
+            }
+        };
+        let paused = flag(at(change, &["paused"]));
+        let image = text(at(change, &["lastTriggeredImageID"])).unwrap_or_default();
+        found.push(Use {
+            role: Role::Trigger,
+            target,
+            watches,
+            automatic: Some(!paused),
+            held: paused.then(|| "the trigger is paused".to_owned()),
+            digest: digest_of(&image),
+            image,
+            ..base.clone()
+        });
+    }
+    if let (Some((name, _)), Some(from), false) = (strategy, &strategy_from, strategy_triggered) {
+        found.push(Use {
+            role: Role::BuildInput,
+            target: name.to_owned(),
+            watches: Some(from.clone()),
+            digest: digest_of(from),
+            image: from.clone(),
+            ..base.clone()
+        });
+    }
+    for source in at(spec, &["source", "images"]).and_then(Value::as_array).into_iter().flatten() {
+        if let Some(from) = watched(source.get("from"), &base.namespace) {
+            found.push(Use {
+                role: Role::BuildInput,
+                target: "source image".to_owned(),
+                watches: Some(from.clone()),
+                digest: digest_of(&from),
+                image: from,
+                ..base.clone()
+            });
+        }
+    }
+    found
+}
+
+/// The triggers of the `image.openshift.io/triggers` annotation. The image a trigger last set
+/// is the container's image in the template: the trigger controller writes it there.
+fn annotation_triggers(workload: &Workload, containers: &[Container], base: &Use) -> Vec<Use> {
+    let Some(annotation) = workload.metadata.annotations.as_ref().and_then(|a| a.get(TRIGGERS_ANNOTATION)) else {
+        return Vec::new();
+    };
+    let Ok(Value::Array(triggers)) = serde_json::from_str::<Value>(annotation) else {
+        return vec![Use {
+            role: Role::Trigger,
+            target: "unreadable annotation".to_owned(),
+            automatic: Some(false),
+            held: Some(format!("the {TRIGGERS_ANNOTATION} annotation is not a JSON list; the controller ignores it")),
+            ..base.clone()
+        }];
+    };
+    triggers
+        .iter()
+        .map(|trigger| {
+            let field = text(trigger.get("fieldPath")).unwrap_or_default();
+            let container = field_container(&field, containers);
+            let paused = flag(trigger.get("paused"));
+            let image = container.map(|c| c.image.clone()).unwrap_or_default();
+            Use {
+                role: Role::Trigger,
+                target: container.map_or_else(|| format!("field {field}"), Container::target),
+                watches: watched(trigger.get("from"), &base.namespace),
+                automatic: Some(!paused),
+                held: paused.then(|| "the trigger is paused".to_owned()),
+                digest: digest_of(&image),
+                image,
+                ..base.clone()
+            }
+        })
+        .collect()
+}
+
+/// The container a trigger's `fieldPath` sets: `…containers[?(@.name=="web")].image` or
+/// `…containers[0].image`.
+fn field_container<'a>(field: &str, containers: &'a [Container]) -> Option<&'a Container> {
+    let init = field.contains("initContainers[");
+    let inside = field.split_once("ontainers[")?.1.split_once(']')?.0;
+    let of_kind = containers.iter().filter(|c| c.init == init);
+    if let Ok(index) = inside.trim().parse::<usize>() {
+        return of_kind.into_iter().nth(index);
+    }
+    let name = inside.split_once("@.name")?.1.trim_start_matches(['=', ' ']);
+    let name = name.trim_matches(|c| c == '"' || c == '\'' || c == ')' || c == ' ');
+    of_kind.into_iter().find(|c| c.name == name)
+}
+
+/// A tag asked about, with its history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagUsers {
+    /// `namespace/stream:tag`.
+    pub tag: String,
+    /// The current image, if the tag has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Every image of its history, newest first.
+    pub history: Vec<String>,
+    /// Triggers and build inputs that follow the tag.
+    pub triggers: Vec<Use>,
+    /// Containers running one of its images (or pulling it by tag), and the templates of
+    /// controllers whose Pods are not in the input.
+    pub running: Vec<Use>,
+}
+
+impl TagUsers {
+    /// Uses known not to have the tag's current image: triggers that did not fire (or are
+    /// held), Pods on an older image. Uses whose digest is unknown do not count.
+    pub fn drift(&self) -> usize {
+        self.triggers
+            .iter()
+            .chain(&self.running)
+            .filter(|u| matches!(u.standing, Some(Standing::Older(_) | Standing::NotInHistory)))
+            .count()
+    }
+}
+
+/// Every use of an image by the objects of a catalog, read once.
+#[derive(Clone, Debug, Default)]
+pub struct UseIndex {
+    uses: Vec<Use>,
+    /// ReplicaSets and ReplicationControllers that own a Pod of the input.
+    owners_with_pods: BTreeSet<(String, String)>,
+    /// How many workload objects were read.
+    objects: usize,
+}
+
+impl UseIndex {
+    /// Reads every workload of `catalog`, in kind, namespace and name order.
+    pub fn of(catalog: &Catalog) -> UseIndex {
+        let mut index = UseIndex::default();
+        for kind in ResourceKind::WORKLOADS {
+            for object in catalog.of_kind(kind) {
+                index.objects += 1;
+                for found in uses(object) {
+                    if let Some(owner) = &found.owner {
+                        index.owners_with_pods.insert((found.namespace.clone(), owner.clone()));
+                    }
+                    index.uses.push(found);
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether the input holds no workload at all (then "nobody uses it" would mislead).
+    pub fn is_empty(&self) -> bool {
+        self.objects == 0
+    }
+
+    /// Templates that stand for Pods: a ReplicaSet's or ReplicationController's whose Pods are
+    /// not in the input.
+    fn stands_for_pods(&self, found: &Use) -> bool {
+        found.role == Role::Template
+            && matches!(found.kind, "ReplicaSet" | "ReplicationController")
+            && !self.owners_with_pods.contains(&(found.namespace.clone(), format!("{}/{}", found.kind, found.name)))
+    }
+
+    /// The users of one tag of `stream`. `images` gives each history digest's manifest-list
+    /// children, so a Pod that reports the platform manifest counts too.
+    pub fn tag_users(&self, stream: &ImageStream, tag: &str, children: &dyn Fn(&str) -> Vec<String>) -> TagUsers {
+        let namespace = stream.metadata.namespace();
+        let name = stream.metadata.name();
+        let history: Vec<String> = stream
+            .status_tags()
+            .iter()
+            .find(|t| t.tag == tag)
+            .map(|t| t.history().iter().map(|e| e.image.clone()).filter(|d| !d.is_empty()).collect())
+            .unwrap_or_default();
+        let mut position: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, digest) in history.iter().enumerate() {
+            position.entry(digest.clone()).or_insert(i);
+            for child in children(digest) {
+                position.entry(child).or_insert(i);
+            }
+        }
+        let standing = |digest: Option<&String>| match digest {
+            None => Standing::Unknown,
+            Some(d) => match position.get(d) {
+                Some(0) => Standing::Current,
+                Some(n) => Standing::Older(*n),
+                None => Standing::NotInHistory,
+            },
+        };
+        let watched = format!("{namespace}/{name}:{tag}");
+        // Pull specs that name the tag: the stream's repositories with `:tag`.
+        let status = stream.status.as_ref();
+        let repositories: Vec<String> = [
+            status.and_then(|s| s.docker_image_repository.clone()),
+            status.and_then(|s| s.public_docker_image_repository.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|r| !r.is_empty())
+        .map(|r| format!("{r}:{tag}"))
+        .collect();
+        let mut triggers = Vec::new();
+        let mut running = Vec::new();
+        for found in &self.uses {
+            match found.role {
+                Role::Trigger | Role::BuildInput if found.watches.as_deref() == Some(watched.as_str()) => {
+                    let mut found = found.clone();
+                    found.standing = (found.role == Role::Trigger).then(|| standing(found.digest.as_ref()));
+                    triggers.push(found);
+                }
+                Role::Runs | Role::Template if found.role == Role::Runs || self.stands_for_pods(found) => {
+                    let by_digest = found.digest.as_ref().is_some_and(|d| position.contains_key(d));
+                    let by_tag = repositories.iter().any(|r| pulls_tag(&found.image, r));
+                    if by_digest || by_tag {
+                        let mut found = found.clone();
+                        found.standing = Some(standing(found.digest.as_ref()));
+                        running.push(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        TagUsers { tag: watched, current: history.first().cloned(), history, triggers, running }
+    }
+
+    /// Everything that still uses `digest` (or a manifest list holding it, per `parents`).
+    pub fn image_users(&self, digest: &str, parents: &[String]) -> Vec<Use> {
+        let matches = |d: &str| d == digest || parents.iter().any(|p| p == d);
+        self.uses
+            .iter()
+            .filter(|u| {
+                u.digest.as_deref().is_some_and(matches)
+                    || u.watches.as_deref().and_then(|w| w.rsplit_once('@')).is_some_and(|(_, d)| matches(d))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// The answer of `consumers STREAM[:TAG]`: who uses each tag, and who may pull the stream's
+/// images (`kind: Consumers`, docs/consumers.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consumers {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `Consumers`.
+    pub kind: &'static str,
+    /// `namespace/stream`.
+    pub stream: String,
+    /// The tags asked about (every tag of the stream when none was named), in oc's order.
+    pub tags: Vec<TagUsers>,
+    /// Who may pull the stream's images.
+    pub pull_access: crate::pull_access::PullAccess,
+    /// Whether the input holds any workload or Pod at all: when it does not, empty lists say
+    /// nothing about who uses the tags.
+    pub workloads_read: bool,
+}
+
+/// Who uses `tag` of `stream` (every tag when `None`), and who may pull its images.
+pub fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, index: &UseIndex) -> Consumers {
+    let mut tags: Vec<String> = match tag {
+        Some(tag) => vec![tag.to_owned()],
+        None => {
+            let names = stream.spec_tags().iter().map(|t| t.name.clone());
+            let names = names.chain(stream.status_tags().iter().map(|t| t.tag.clone()));
+            names.collect::<BTreeSet<_>>().into_iter().collect()
+        }
+    };
+    crate::tag_order::sort(&mut tags);
+    let children = |digest: &str| -> Vec<String> {
+        catalog
+            .image(digest)
+            .map(|image| image.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
+            .unwrap_or_default()
+    };
+    Consumers {
+        api_version: "isctl/v1alpha1",
+        kind: "Consumers",
+        stream: format!("{}/{}", stream.metadata.namespace(), stream.metadata.name()),
+        tags: tags.iter().map(|tag| index.tag_users(stream, tag, &children)).collect(),
+        pull_access: crate::pull_access::pull_access(stream, catalog),
+        workloads_read: !index.is_empty(),
+    }
+}
+
+/// Whether a container image pulls `repository:tag` (written in full, or with the tag's
+/// digest appended as the trigger controller writes it).
+fn pulls_tag(image: &str, tagged: &str) -> bool {
+    image == tagged || image.strip_prefix(tagged).is_some_and(|rest| rest.starts_with('@'))
+}
+
+/// One tag whose history holds an image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagHolding {
+    /// `namespace/stream:tag`.
+    pub tag: String,
+    /// Where the image stands in that tag's history.
+    pub standing: Standing,
+}
+
+/// The answer of `consumers --image`: who still uses one image (docs/consumers.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageUsers {
+    /// `isctl/v1alpha1`.
+    pub api_version: &'static str,
+    /// `ImageUsers`.
+    pub kind: &'static str,
+    /// The digest asked about.
+    pub image: String,
+    /// The manifest lists of the input that hold it, which count as the same image.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub manifest_lists: Vec<String>,
+    /// Tags whose history holds it.
+    pub tags: Vec<TagHolding>,
+    /// Triggers, build inputs, Pods and templates that use it.
+    pub uses: Vec<Use>,
+    /// Whether the input holds any workload or Pod at all.
+    pub workloads_read: bool,
+}
+
+impl ImageUsers {
+    /// Whether nothing in the input uses the image: pruning it breaks nothing the input shows.
+    pub fn unused(&self) -> bool {
+        self.tags.is_empty() && self.uses.is_empty()
+    }
+}
+
+/// Who still uses `digest`: the tags of `streams` whose history holds it (or a manifest list
+/// that holds it), and the uses in `index`.
+pub fn image_users<'a>(
+    digest: &str,
+    streams: impl Iterator<Item = &'a ImageStream>,
+    catalog: &Catalog,
+    index: &UseIndex,
+) -> ImageUsers {
+    let manifest_lists: Vec<String> = catalog
+        .images()
+        .filter(|image| image.docker_image_manifests.iter().flatten().any(|m| m.digest == digest))
+        .map(|image| image.metadata.name().to_owned())
+        .collect();
+    let matches = |d: &str| d == digest || manifest_lists.iter().any(|l| l == d);
+    let mut tags = Vec::new();
+    for stream in streams {
+        for tag in stream.status_tags() {
+            let position = tag.history().iter().position(|e| matches(&e.image));
+            if let Some(position) = position {
+                let standing = if position == 0 { Standing::Current } else { Standing::Older(position) };
+                let name = format!("{}/{}:{}", stream.metadata.namespace(), stream.metadata.name(), tag.tag);
+                tags.push(TagHolding { tag: name, standing });
+            }
+        }
+    }
+    let uses = index.image_users(digest, &manifest_lists);
+    ImageUsers {
+        api_version: "isctl/v1alpha1",
+        kind: "ImageUsers",
+        image: digest.to_owned(),
+        manifest_lists,
+        tags,
+        uses,
+        workloads_read: !index.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    #[test]
+    fn digests_come_from_every_form_of_image_id() {
+        for id in [
+            format!("docker-pullable://quay.io/a/b@{DIGEST}"),
+            format!("quay.io/a/b@{DIGEST}"),
+            DIGEST.to_owned(),
+            format!("image-registry.openshift-image-registry.svc:5000/ns/s@{DIGEST}"),
+        ] {
+            assert_eq!(digest_of(&id).as_deref(), Some(DIGEST), "{id}");
+        }
+        assert_eq!(digest_of("quay.io/a/b:latest"), None);
+        assert_eq!(digest_of("localhost:5000/a"), None, "a port is not a digest");
+    }
+
+    #[test]
+    fn annotation_field_paths_name_containers() {
+        let containers = vec![
+            Container { name: "setup".into(), image: "a".into(), init: true },
+            Container { name: "web".into(), image: "b".into(), init: false },
+            Container { name: "proxy".into(), image: "c".into(), init: false },
+        ];
+        let name = |field: &str| field_container(field, &containers).map(|c| c.name.clone());
+        assert_eq!(name(r#"spec.template.spec.containers[?(@.name=="proxy")].image"#).as_deref(), Some("proxy"));
+        assert_eq!(name(r#"spec.template.spec.containers[?(@.name="web")].image"#).as_deref(), Some("web"));
+        assert_eq!(name("spec.template.spec.containers[1].image").as_deref(), Some("proxy"));
+        assert_eq!(name(r#"spec.template.spec.initContainers[?(@.name=="setup")].image"#).as_deref(), Some("setup"));
+        assert_eq!(name(r#"spec.template.spec.containers[?(@.name=="gone")].image"#), None);
+    }
+
+    fn catalog(yaml: &str) -> Catalog {
+        Catalog::from_yaml(yaml)
+    }
+
+    #[test]
+    fn a_paused_config_holds_its_trigger_and_a_build_without_trigger_is_an_input() {
+        let catalog = catalog(
+            r#"
+apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata: {name: tools, namespace: demo}
+spec:
+  paused: true
+  triggers:
+  - type: ConfigChange
+  - type: ImageChange
+    imageChangeParams:
+      automatic: true
+      containerNames: [tools]
+      from: {kind: ImageStreamTag, name: "cli:latest", namespace: openshift}
+      lastTriggeredImage: quay.io/a/cli@sha256:1111111111111111111111111111111111111111111111111111111111111111
+---
+apiVersion: build.openshift.io/v1
+kind: BuildConfig
+metadata: {name: app, namespace: demo}
+spec:
+  strategy:
+    type: Docker
+    dockerStrategy:
+      from: {kind: ImageStreamTag, name: "base:1"}
+"#,
+        );
+        let index = UseIndex::of(&catalog);
+        let triggers: Vec<(&str, Role, Option<&str>, Option<bool>)> =
+            index.uses.iter().map(|u| (u.kind, u.role, u.watches.as_deref(), u.automatic)).collect();
+        assert_eq!(
+            triggers,
+            vec![
+                ("DeploymentConfig", Role::Trigger, Some("openshift/cli:latest"), Some(false)),
+                ("BuildConfig", Role::BuildInput, Some("demo/base:1"), None),
+            ]
+        );
+        assert_eq!(index.uses[0].digest.as_deref(), Some(DIGEST));
+    }
+}
