@@ -9,8 +9,9 @@ use crate::settings::DescribeSettings;
 /// Runs `describe`.
 pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
     let selections = std::slice::from_ref(&settings.selection);
+    // Workloads of every namespace: a stream of one namespace is often used from others.
     let super::ResolvedStreams { catalog, resolver, mut resolutions, missing, scope } =
-        super::resolve_streams(ctx, &settings.scope, selections)?;
+        super::resolve_streams_with(ctx, None, &settings.scope, selections, Some(None))?;
     if !missing.is_empty() {
         super::report_missing(ctx, &catalog, &missing);
         return Ok(ExitStatus::Failure);
@@ -26,10 +27,13 @@ pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
         gaps,
         now: ctx.settings.now,
     };
+    let index = crate::consumers::UseIndex::of(&catalog);
     let mut text = String::new();
     for resolution in &resolutions {
         let Some(stream) = catalog.stream(namespace, &resolution.metadata.name) else { continue };
         text.push_str(&describe(resolution, stream, &resolver, options));
+        let users = crate::consumers::consumers(stream, settings.selection.tag.as_deref(), &catalog, &index);
+        text.push_str(&crate::render::consumers::describe_section(&users));
     }
     ctx.printer.data(&text)?;
     for gap in gaps.warnings() {

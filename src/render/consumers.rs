@@ -172,3 +172,48 @@ pub fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool) 
     }
     out
 }
+
+/// The `Used By` and `Pull Access` sections `describe` ends a stream (or tag) with: one line
+/// per use, then one per subject allowed to pull.
+pub fn describe_section(answer: &Consumers) -> String {
+    let mut out = String::from("\nUsed By:\n");
+    if !answer.workloads_read {
+        out.push_str("  unknown: the input holds no Pods, workloads, DeploymentConfigs or BuildConfigs\n");
+    }
+    for tag in answer.tags.iter().filter(|_| answer.workloads_read) {
+        let name = tag.tag.rsplit_once(':').map_or(tag.tag.as_str(), |(_, name)| name);
+        let uses: Vec<&Use> = tag.triggers.iter().chain(&tag.running).collect();
+        if uses.is_empty() {
+            out.push_str(&format!("  {name}: nothing in the input\n"));
+            continue;
+        }
+        out.push_str(&format!("  {name}\n"));
+        let rows: Vec<Vec<String>> = uses
+            .iter()
+            .map(|u| vec![format!("{}/{}", u.namespace, object_name(u)), role_words(u), has_words(u)])
+            .collect();
+        let columns = ["", "", ""].map(|_| Column { header: String::new(), shrink: Shrink::Never });
+        for line in layout(&columns, &rows, None, true) {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    let access = &answer.pull_access;
+    out.push_str(&format!("Pull Access:      lookupPolicy.local={}\n", access.lookup_local));
+    if access.grants.is_empty() {
+        out.push_str(match access.bindings_read {
+            true => "  no binding of the input grants get on imagestreams/layers\n",
+            false => "  unknown: the input holds no RoleBindings or ClusterRoleBindings\n",
+        });
+    }
+    for grant in &access.grants {
+        let built_in = if grant.known_from == "built-in" { ", built-in" } else { "" };
+        out.push_str(&format!(
+            "  {} {}  {} ({}{built_in})\n",
+            grant.subject_kind, grant.subject, grant.role, grant.binding
+        ));
+    }
+    for binding in &access.unknown_roles {
+        out.push_str(&format!("  maybe more: {binding} names a role the input does not hold\n"));
+    }
+    out
+}

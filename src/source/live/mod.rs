@@ -309,17 +309,19 @@ impl Plan<'_> {
             .collect();
         let results = futures::future::join_all(lists.iter().map(|(kind, path)| self.http.list_all(*kind, path))).await;
         let mut objects = Vec::new();
+        let mut forbidden = Vec::new();
         for ((kind, _), result) in lists.iter().zip(results) {
             match result {
                 Ok(found) => objects.extend(found.into_iter().filter(|o| self.checked(o))),
                 Err(failure) if failure.code == 404 => {}
-                Err(failure) if failure.code == 403 => self.warn(format!(
-                    "cannot list {}: {}; the answer leaves them out",
-                    kind.qualified_plural(),
-                    failure.error
-                )),
+                Err(failure) if failure.code == 403 => forbidden.push(kind.qualified_plural()),
                 Err(failure) => return Err(failure.error),
             }
+        }
+        // One line for all: a project user is refused most of them at once.
+        if !forbidden.is_empty() {
+            let place = namespace.map_or("at the cluster scope".to_owned(), |ns| format!("in namespace {ns}"));
+            self.warn(format!("cannot list {} {place} (Forbidden); the answer leaves them out", forbidden.join(", ")));
         }
         Ok(objects)
     }
