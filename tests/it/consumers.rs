@@ -148,3 +148,19 @@ fn a_forbidden_kind_is_a_warning_not_a_failure() {
     // Without the ClusterRoles, the default ones are still known.
     assert!(stdout.contains("system:image-puller (built-in)"), "{stdout}");
 }
+
+#[test]
+fn the_readme_shows_what_an_80_column_terminal_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let marker = "`describe` ends with the same answer. In an 80-column terminal:\n\n```\n";
+    let start = readme.find(marker).expect("the README shows consumers") + marker.len();
+    let shown = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    let out = crate::common::isctl()
+        .env("ISCTL_COLUMNS", "80")
+        .args(["consumers", "cli:latest", "-n", "openshift", "--from", DEMO])
+        .output()
+        .unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(shown, printed, "README.md's block must be the real output");
+    assert!(printed.lines().all(|l| l.chars().count() <= 80), "{printed}");
+}
