@@ -523,6 +523,12 @@ pub struct RecordArgs {
     /// Namespace selection.
     #[command(flatten)]
     pub scope: ScopeArgs,
+
+    /// Also record the workloads, Pods, DeploymentConfigs and BuildConfigs of the namespaces in
+    /// scope, with the RoleBindings, Roles, ClusterRoleBindings and ClusterRoles: what
+    /// `consumers` reads.
+    #[arg(long)]
+    pub workloads: bool,
 }
 
 /// `isctl serve`.

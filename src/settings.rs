@@ -910,6 +910,8 @@ pub struct RecordSettings {
     pub dir: PathBuf,
     /// Namespaces.
     pub scope: ScopeRequest,
+    /// `--workloads`.
+    pub workloads: bool,
 }
 
 impl RecordSettings {
@@ -919,7 +921,7 @@ impl RecordSettings {
         if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
             return Err(usage(format!("{} exists and is not empty; record into a new directory", dir.display())));
         }
-        Ok(RecordSettings { dir: dir.clone(), scope: ScopeRequest::from_args(&args.scope)? })
+        Ok(RecordSettings { dir: dir.clone(), scope: ScopeRequest::from_args(&args.scope)?, workloads: args.workloads })
     }
 }
 

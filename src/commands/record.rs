@@ -1,5 +1,6 @@
-//! `isctl record DIR`: what resolve needs from a cluster, written in must-gather layout so that
-//! `--from DIR` and `serve --from DIR` give the same answers as the live cluster did.
+//! `isctl record DIR`: what resolve needs from a cluster (with `--workloads`, what `consumers`
+//! needs too), written in must-gather layout so that `--from DIR` and `serve --from DIR` give
+//! the same answers as the live cluster did.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,10 +41,12 @@ enum Relative {
 /// The must-gather path of an object, relative to DIR, built only from checked segments.
 fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<Relative, String> {
     let info = kind.info();
+    // oc adm inspect writes the core group as `core`.
+    let group = if info.group.is_empty() { "core" } else { info.group };
     let mut segments: Vec<&str> = if info.namespaced {
-        vec!["namespaces", meta.namespace(), info.group]
+        vec!["namespaces", meta.namespace(), group]
     } else {
-        vec!["cluster-scoped-resources", info.group]
+        vec!["cluster-scoped-resources", group]
     };
     let file;
     let single = match kind {
@@ -51,6 +54,9 @@ fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<
         ResourceKind::Image => Some("images"),
         ResourceKind::ImageStreamLayers => Some("imagestreamlayers"),
         ResourceKind::ImageStreamImage => Some("imagestreamimages"),
+        // Cluster-scoped RBAC objects one per file, as oc adm inspect writes them.
+        ResourceKind::ClusterRole => Some("clusterroles"),
+        ResourceKind::ClusterRoleBinding => Some("clusterrolebindings"),
         _ => None,
     };
     if let Some(folder) = single {
@@ -149,6 +155,7 @@ pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),
         stream_images: true,
         mirror_rules: true,
+        workloads: args.workloads.then(|| scope.namespace().map(str::to_owned)),
         namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };

@@ -164,3 +164,31 @@ fn the_readme_shows_what_an_80_column_terminal_shows() {
     assert_eq!(shown, printed, "README.md's block must be the real output");
     assert!(printed.lines().all(|l| l.chars().count() <= 80), "{printed}");
 }
+
+#[test]
+fn a_recording_with_workloads_answers_as_the_cluster_did() {
+    let server = Server::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("recorded").display().to_string();
+    let (code, stdout, stderr) = server.isctl(&["record", &target, "-A", "--workloads"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4 Pod") && stdout.contains("1 DeploymentConfig"), "{stdout}");
+    let root = dir.path().join("recorded");
+    assert!(root.join("namespaces/demo/core/pods.yaml").is_file());
+    assert!(
+        root.join("cluster-scoped-resources/rbac.authorization.k8s.io/clusterroles/system:image-puller.yaml").is_file()
+    );
+    for args in [vec!["consumers", "cli", "-n", "openshift", "-o", "yaml"], vec!["consumers", "--image", OLDEST]] {
+        let (_, live, _) = server.isctl(&args);
+        let mut offline = args.clone();
+        offline.extend(["--from", &target]);
+        let (code, recorded, stderr) = output(&offline);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(live, recorded, "{args:?}");
+    }
+    // Without --workloads, a recording holds only image objects, as before.
+    let plain = dir.path().join("plain").display().to_string();
+    let (code, stdout, _) = server.isctl(&["record", &plain, "-A"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("Pod"), "{stdout}");
+}
