@@ -88,7 +88,7 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
             findings: &findings,
         };
         match &settings.template {
-            Some(template) => render::templated_document(vec![report], false, template, settings.no_headers),
+            Some(template) => render::templated_document(vec![report], false, template, settings.no_headers)?,
             None => render::document(vec![report], output == OutputFormat::Yaml, false),
         }
     } else {

@@ -32,7 +32,7 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
             let answer = consumers(stream, selection.tag.as_deref(), catalog, &index);
             let text = match format {
                 _ if let Some(template) = &settings.template => {
-                    render::templated_document(vec![&answer], false, template, no_headers)
+                    render::templated_document(vec![&answer], false, template, no_headers)?
                 }
                 OutputFormat::Yaml | OutputFormat::Json => {
                     render::document(vec![&answer], format == OutputFormat::Yaml, false)
@@ -67,7 +67,7 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
             let answer = image_users(digest, catalog.streams_in(resolved.scope.namespace()), catalog, &index);
             let text = match format {
                 _ if let Some(template) = &settings.template => {
-                    render::templated_document(vec![&answer], false, template, no_headers)
+                    render::templated_document(vec![&answer], false, template, no_headers)?
                 }
                 OutputFormat::Yaml | OutputFormat::Json => {
                     render::document(vec![&answer], format == OutputFormat::Yaml, false)

@@ -33,7 +33,7 @@ pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
     let diff = diff_streams(&current.resolutions, &other.resolutions);
     let text = match OutputFormat::from(settings.output) {
         _ if let Some(template) = &settings.template => {
-            render::templated_document(vec![&diff], false, template, settings.no_headers)
+            render::templated_document(vec![&diff], false, template, settings.no_headers)?
         }
         format @ (OutputFormat::Yaml | OutputFormat::Json) => {
             render::document(vec![&diff], format == OutputFormat::Yaml, false)
@@ -71,7 +71,7 @@ pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let text = match OutputFormat::from(settings.output) {
         _ if settings.render => diff.registries_conf.clone(),
         _ if let Some(template) = &settings.template => {
-            render::templated_document(vec![&diff], false, template, settings.no_headers)
+            render::templated_document(vec![&diff], false, template, settings.no_headers)?
         }
         format @ (OutputFormat::Yaml | OutputFormat::Json) => {
             render::document(vec![&diff], format == OutputFormat::Yaml, false)

@@ -44,7 +44,7 @@ pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
     if let Some(key) = &settings.sort_by {
         let values: Vec<Value> = selected.found.iter().map(Listed::to_json).collect();
         let mut slots: Vec<Option<Listed<'_>>> = std::mem::take(&mut selected.found).into_iter().map(Some).collect();
-        let order = crate::render::jsonpath::sort_order(&values, key);
+        let order = crate::render::jsonpath::sort_order(&values, key).map_err(anyhow::Error::msg)?;
         selected.found = order.into_iter().filter_map(|i| slots[i].take()).collect();
     }
     // As kubectl: what was found is printed, then each missing name is an error.
@@ -93,7 +93,11 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
     if let Some(template) = &settings.template {
         let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
         let single = settings.names.len() == 1 && values.len() == 1;
-        return ctx.printer.data(&template.apply(&render::list_or_single(values, !single), settings.no_headers));
+        let text = template.apply(&render::list_or_single(values, !single), settings.no_headers);
+        return match text {
+            Ok(text) => ctx.printer.data(&text),
+            Err(error) => Err(std::io::Error::other(error)),
+        };
     }
     match settings.output {
         OutputFormat::Table | OutputFormat::Wide => {

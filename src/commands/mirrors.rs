@@ -59,7 +59,7 @@ pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
                 })
                 .collect();
             match template {
-                Some(template) => render::templated_document(documents, false, template, *no_headers),
+                Some(template) => render::templated_document(documents, false, template, *no_headers)?,
                 None => render::document(documents, output == OutputFormat::Yaml, false),
             }
         }

@@ -43,7 +43,7 @@ pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
             }
             let single = settings.selections.len() == 1 && resolutions.len() == 1;
             match &settings.template {
-                Some(template) => render::templated_document(resolutions, !single, template, settings.no_headers),
+                Some(template) => render::templated_document(resolutions, !single, template, settings.no_headers)?,
                 None => render::document(resolutions, settings.output == OutputFormat::Yaml, !single),
             }
         }

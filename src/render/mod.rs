@@ -131,7 +131,7 @@ pub fn templated_document<T: serde::Serialize>(
     force_list: bool,
     template: &jsonpath::OutputTemplate,
     no_headers: bool,
-) -> String {
+) -> anyhow::Result<String> {
     let value = if items.len() == 1 && !force_list {
         serde_json::to_value(items.pop().expect("one item"))
     } else {
@@ -143,7 +143,7 @@ pub fn templated_document<T: serde::Serialize>(
         };
         serde_json::to_value(list)
     };
-    template.apply(&value.expect("documents serialise"), no_headers)
+    template.apply(&value.expect("documents serialise"), no_headers).map_err(anyhow::Error::msg)
 }
 
 /// `-o` of commands that print isctl's documents: a format, or a kubectl template over the JSON

@@ -304,7 +304,7 @@ impl Api {
         }
         self.count(page.objects.len());
         if wants_table(&request.accept) {
-            let rows = page.objects.iter().map(|o| self.row(o)).collect();
+            let rows = page.objects.iter().map(|o| self.row(o, request)).collect();
             return Reply::ok(table(Served::Kind(kind), rows, metadata));
         }
         let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
@@ -409,17 +409,26 @@ impl Api {
         };
         self.count(1);
         if wants_table(&request.accept) {
-            let rows = vec![self.row(&found)];
+            let rows = vec![self.row(&found, request)];
             return Reply::ok(table(served, rows, json!({"resourceVersion": LIST_RESOURCE_VERSION})));
         }
         Reply::ok_raw(self.object_json(&found))
     }
 
-    /// One Table row: oc's cells and the object's metadata.
-    fn row(&self, object: &Listed<'_>) -> (Vec<Value>, Value) {
+    /// One Table row: oc's cells and the object, as `includeObject` asks: its metadata
+    /// (`Metadata`, the default), the whole object (`Object`, what `kubectl --sort-by` asks for,
+    /// to sort on any field) or nothing (`None`).
+    fn row(&self, object: &Listed<'_>, request: &Request) -> (Vec<Value>, Value) {
         let (cells, wide) = columns::cells(object, self.now);
-        let metadata = serde_json::to_value(object.meta()).unwrap_or_else(|_| json!({}));
-        (cells.into_iter().chain(wide).map(Value::String).collect(), metadata)
+        let embedded = match request.query.get("includeObject").map(String::as_str) {
+            Some("Object") => serde_json::from_str(&self.object_json(object)).unwrap_or(Value::Null),
+            Some("None") => Value::Null,
+            _ => {
+                let metadata = serde_json::to_value(object.meta()).unwrap_or_else(|_| json!({}));
+                json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata})
+            }
+        };
+        (cells.into_iter().chain(wide).map(Value::String).collect(), embedded)
     }
 
     fn layers(&self, namespace: &str, name: &str) -> Reply {
@@ -503,9 +512,9 @@ fn table(served: Served, rows: Vec<(Vec<Value>, Value)>, metadata: Value) -> Val
         .collect();
     let table_rows: Vec<Value> = rows
         .into_iter()
-        .map(|(cells, metadata)| {
-            json!({"cells": cells, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                   "metadata": metadata}})
+        .map(|(cells, object)| match object {
+            Value::Null => json!({"cells": cells}),
+            object => json!({"cells": cells, "object": object}),
         })
         .collect();
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata, "columnDefinitions": definitions, "rows": table_rows})

@@ -231,6 +231,54 @@ fn kubectl_templates_print_the_same_as_isctl() {
             r"jsonpath={range .items[*].spec.repositoryDigestMirrors[*]}{.source} => {.mirrors[0]}{'\n'}{end}",
         ],
         vec!["get", "is", "-n", "openshift", "--sort-by=.metadata.name", "-o", "name"],
+        // Escaped dots in a field name, a slice with a step, a union in brackets, a range over
+        // one list, a template of several nodes as JSON, Go's cells for maps and lists.
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            r"jsonpath={.items[*].metadata.annotations.samples\.operator\.openshift\.io/version}",
+        ],
+        vec!["get", "is", "cli", "-n", "openshift", "-o", "jsonpath={.spec.tags[0:3:2].name} {.spec.tags[0,2].name}"],
+        vec![
+            "get",
+            "is",
+            "cli",
+            "-n",
+            "openshift",
+            "-o",
+            "jsonpath={range .spec.tags}<{.name}>{end}|{.spec.tags[0]['name','generation']}",
+        ],
+        vec![
+            "get",
+            "is",
+            "cli",
+            "-n",
+            "openshift",
+            "-o",
+            r#"jsonpath-as-json=x{.spec.tags[*].name}{range .spec.tags[*]}{.name}{end}"#,
+        ],
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            "custom-columns=NAME:.metadata.name,LABELS:.metadata.labels,TAGS:.spec.tags[*].referencePolicy",
+        ],
+        vec![
+            "get",
+            "is",
+            "cli",
+            "-n",
+            "openshift",
+            "-o",
+            r#"jsonpath={.spec.tags[?(@.generation>=3)].name}{"\x41\101\n"}"#,
+        ],
+        // A table sorted on a field its cells do not show: kubectl asks for whole objects.
+        vec!["get", "images", "--sort-by=.dockerImageReference"],
     ];
     for args in cases {
         let through_server = server.ok(&args);
@@ -241,4 +289,29 @@ fn kubectl_templates_print_the_same_as_isctl() {
         assert_eq!(offline, through_server, "isctl and kubectl differ for {args:?}");
         assert!(!offline.is_empty() || args.iter().any(|a| a.contains("nosuchfield")), "{args:?} printed nothing");
     }
+}
+
+#[test]
+fn kubectl_template_errors_are_isctl_errors() {
+    // Where kubectl refuses to print, isctl does too (exit 1, one line), rather than printing
+    // something else.
+    let server = Server::start(&[]);
+    for template in ["jsonpath={.spec.tags[7].name}", "jsonpath={.spec.tags[0:2:0]}", "jsonpath={.metadata[0]}"] {
+        let args = ["get", "is", "cli", "-n", "openshift", "-o", template];
+        let (kubectl_code, _, kubectl_err) = server.kubectl(&args);
+        let mut offline = args.to_vec();
+        offline.extend(["--from", DEMO]);
+        let (code, stdout, stderr) = output(&offline);
+        assert_eq!((kubectl_code, code), (1, 1), "{template}: kubectl said {kubectl_err}, isctl {stderr}");
+        assert_eq!(stdout, "", "{template}");
+        assert!(stderr.starts_with("error: error executing jsonpath"), "{template}: {stderr}");
+    }
+    let sort = ["get", "is", "-n", "openshift", "--sort-by=.nothing", "-o", "name"];
+    let (kubectl_code, _, kubectl_err) = server.kubectl(&sort);
+    assert!(kubectl_err.contains("couldn't find any field with path"), "{kubectl_err}");
+    let mut offline = sort.to_vec();
+    offline.extend(["--from", DEMO]);
+    let (code, _, stderr) = output(&offline);
+    assert_eq!((kubectl_code, code), (1, 1), "{stderr}");
+    assert!(stderr.contains("couldn't find any field with path"), "{stderr}");
 }
