@@ -25,9 +25,17 @@ pub fn answers(
         Some(path) if path.exists() => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the verify cache {}", path.display()))?;
-            VerifyCache::parse(&text)
-                .map_err(|e| anyhow::anyhow!("{}: not a verify cache: {e}", path.display()))?
-                .answers
+            let cache = VerifyCache::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a verify cache: {e}", path.display()))?;
+            if let Some(platform) = cache.platform.as_deref().filter(|p| *p != settings.platform) {
+                return Err(anyhow::anyhow!(
+                    "{}: the answers are for --platform {platform}, not {}; use another cache file",
+                    path.display(),
+                    settings.platform
+                )
+                .into());
+            }
+            cache.answers
         }
         _ => BTreeMap::new(),
     };
@@ -47,7 +55,7 @@ pub fn answers(
         }
         known.extend(asked);
         if let Some(path) = &settings.cache {
-            std::fs::write(path, VerifyCache::new(known.clone()).to_text())
+            std::fs::write(path, VerifyCache::new(&settings.platform, known.clone()).to_text())
                 .with_context(|| format!("writing the verify cache {}", path.display()))?;
         }
     }

@@ -862,8 +862,8 @@ fn less(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 /// The order of `items` sorted by the first value of `key` in each, as `kubectl --sort-by`
-/// sorts: items without the field first (in their order), then by value (numbers, quantities) or bytes. An error when no
-/// item has the field, or two values cannot be compared.
+/// sorts: items without the field first (in their order), then by value (numbers,
+/// quantities) or bytes. An error when no item has the field, or two values cannot be compared.
 pub fn sort_order(items: &[Value], key: &Template) -> Result<Vec<usize>, String> {
     let keys: Vec<Option<Value>> =
         items.iter().map(|item| Ok(key.first_values(item)?.into_iter().next())).collect::<Result<_, String>>()?;

@@ -74,14 +74,12 @@ struct FileShape {
     auths: BTreeMap<String, EntryShape>,
 }
 
+/// One entry: only `auth` counts, as for containers/image (which ignores `username` and
+/// `password` fields: a node given this file would not use them).
 #[derive(Deserialize)]
 struct EntryShape {
     #[serde(default)]
     auth: Option<String>,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    password: Option<String>,
 }
 
 impl AuthFile {
@@ -90,9 +88,10 @@ impl AuthFile {
         let shape: FileShape = serde_json::from_str(text)
             .map_err(|e| format!("not a containers-auth.json file (line {}, column {})", e.line(), e.column()))?;
         let mut entries = BTreeMap::new();
+        let mut url_keyed = Vec::new();
         for (key, entry) in shape.auths {
-            let credentials = match (&entry.auth, &entry.username, &entry.password) {
-                (Some(auth), _, _) if !auth.is_empty() => {
+            let credentials = match &entry.auth {
+                Some(auth) if !auth.is_empty() => {
                     let decoded = base64::engine::general_purpose::STANDARD
                         .decode(auth.trim())
                         .map_err(|_| format!("the \"auth\" of {key:?} is not base64"))?;
@@ -102,12 +101,19 @@ impl AuthFile {
                         text.split_once(':').ok_or_else(|| format!("the \"auth\" of {key:?} is not user:password"))?;
                     Credentials { username: username.to_owned(), password: password.to_owned() }
                 }
-                (_, Some(username), Some(password)) => {
-                    Credentials { username: username.clone(), password: password.clone() }
-                }
                 _ => continue,
             };
-            entries.insert(normalize_key(&key), credentials);
+            // Exact keys first; keys in URL form (`https://quay.io`) only where no exact key
+            // names the same registry, as containers/image looks them up.
+            match normalize_key(&key) {
+                normalized if normalized == key => {
+                    entries.insert(key, credentials);
+                }
+                normalized => url_keyed.push((normalized, credentials)),
+            }
+        }
+        for (key, credentials) in url_keyed {
+            entries.entry(key).or_insert(credentials);
         }
         Ok(AuthFile { entries })
     }
@@ -157,6 +163,18 @@ mod tests {
         assert_eq!(file.lookup("docker.io", "library/busybox").unwrap().username, "hub");
         assert!(file.lookup("registry.redhat.io", "ubi9/ubi").is_none());
         assert_eq!(format!("{:?}", file.lookup("quay.io", "x")), "Some(Credentials(<hidden>))");
+        // An exact key wins over the same registry in URL form, whatever the order.
+        let both = format!(
+            r#"{{"auths":{{"https://quay.io":{{"auth":"{}"}},"quay.io":{{"auth":"{}"}},"https://ghcr.io":{{"auth":"{}"}},"ghcr.io":{{"auth":"{}"}},"plain.io":{{"username":"u","password":"p"}}}}}}"#,
+            auth("url:1"),
+            auth("exact:2"),
+            auth("url:3"),
+            auth("exact:4")
+        );
+        let file = AuthFile::parse(&both).unwrap();
+        assert_eq!(file.lookup("quay.io", "a/b").unwrap().username, "exact");
+        assert_eq!(file.lookup("ghcr.io", "a/b").unwrap().username, "exact");
+        assert!(file.lookup("plain.io", "a/b").is_none(), "containers/image reads only auth");
         let broken = AuthFile::parse(r#"{"auths":{"q":{"auth":"!!"}}, "secret": "#).unwrap_err();
         assert!(!broken.contains("secret") && !broken.contains("!!"), "{broken}");
     }

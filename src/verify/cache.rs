@@ -16,14 +16,24 @@ pub struct VerifyCache {
     pub api_version: String,
     /// `VerifyCache`.
     pub kind: String,
+    /// The `--platform` the answers are for: a manifest list's answer depends on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
     /// Answers by endpoint key (`registry/repository@digest`).
     pub answers: BTreeMap<String, Answer>,
 }
 
 impl VerifyCache {
-    /// A cache of these answers.
-    pub fn new(answers: BTreeMap<String, Answer>) -> VerifyCache {
-        VerifyCache { api_version: "isctl/v1alpha1".into(), kind: "VerifyCache".into(), answers }
+    /// A cache of these answers for `platform`. Answers that may change by themselves (no
+    /// connection, a failure after retries) are not kept: a replay asks again.
+    pub fn new(platform: &str, answers: BTreeMap<String, Answer>) -> VerifyCache {
+        let lasting = answers.into_iter().filter(|(_, a)| !matches!(a, Answer::Unreachable(_) | Answer::Failed(_)));
+        VerifyCache {
+            api_version: "isctl/v1alpha1".into(),
+            kind: "VerifyCache".into(),
+            platform: Some(platform.to_owned()),
+            answers: lasting.collect(),
+        }
     }
 
     /// Reads a cache file's text.
@@ -53,9 +63,11 @@ mod tests {
         answers.insert("a/b@sha256:1".to_owned(), Answer::Present);
         answers.insert("a/c:latest".to_owned(), Answer::Tls("unknown issuer".into()));
         answers.insert("a/d:latest".to_owned(), Answer::Missing);
-        let text = VerifyCache::new(answers.clone()).to_text();
-        assert!(text.contains("\"result\": \"tls\""), "{text}");
-        assert_eq!(VerifyCache::parse(&text).unwrap().answers, answers);
+        let mut asked = answers.clone();
+        asked.insert("a/e:latest".to_owned(), Answer::Unreachable("connection refused".into()));
+        let text = VerifyCache::new("linux/amd64", asked).to_text();
+        assert!(text.contains("\"result\": \"tls\"") && text.contains("\"platform\": \"linux/amd64\""), "{text}");
+        assert_eq!(VerifyCache::parse(&text).unwrap().answers, answers, "no passing trouble is kept");
         assert!(VerifyCache::parse("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"answers\":{}}").is_err());
     }
 }

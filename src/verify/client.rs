@@ -40,6 +40,11 @@ impl Target {
     /// Where a `Location` header sends the request next: an absolute URL, or a path on the
     /// same host.
     fn redirect(&self, location: &str) -> Option<Target> {
+        if let Some(rest) = location.strip_prefix("//") {
+            // A network-path reference: another host, the same scheme.
+            let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+            return Some(Target { scheme: self.scheme.clone(), host: host.to_owned(), path });
+        }
         if location.starts_with('/') {
             return Some(Target { path: location.to_owned(), ..self.clone() });
         }
@@ -245,7 +250,16 @@ impl Asker<'_> {
                         "GET" => response.body,
                         _ => {
                             let auth = authorization.as_deref();
-                            self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?.body
+                            let list =
+                                self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?;
+                            // An error page is not an empty list.
+                            if list.status != 200 || !is_index(list.content_type.as_deref()) {
+                                return Ok(Answer::Failed(format!(
+                                    "HTTP {} when reading the manifest list",
+                                    list.status
+                                )));
+                            }
+                            list.body
                         }
                     };
                     return self.child(endpoint, scheme, verify, &body, authorization.as_deref()).await;
@@ -269,7 +283,17 @@ impl Asker<'_> {
                     let Some(next) = response.location.as_deref().and_then(|l| target.redirect(l)) else {
                         return Ok(Answer::Failed(format!("HTTP {} without a usable Location", response.status)));
                     };
-                    if next.host != target.host {
+                    // Never from TLS to plain HTTP for a registry that is not marked insecure:
+                    // the credentials would travel in the clear, and a node's TLS-only client
+                    // would refuse it.
+                    if !endpoint.insecure && next.scheme != "https" {
+                        return Ok(Answer::Failed(format!(
+                            "redirected to plain HTTP ({}://{}), refused for a registry not marked insecure",
+                            next.scheme, next.host
+                        )));
+                    }
+                    // Credentials stay with the scheme, host and port they were sent to.
+                    if next.host != target.host || next.scheme != target.scheme {
                         authorization = None;
                         elsewhere = true;
                     }
@@ -326,13 +350,30 @@ impl Asker<'_> {
         let Some(child) = index.manifests.iter().find(|c| c.platform.as_ref().is_some_and(fits)) else {
             return Ok(Answer::ChildMissing(format!("an image for {}", self.platform)));
         };
+        // The digest comes from the registry: it must be one before it goes into a path.
+        if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
+            || child.digest.contains(['/', '?', '#', '@'])
+        {
+            return Ok(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));
+        }
         let path = format!("/v2/{}/manifests/{}", endpoint.repository, child.digest);
-        let response = self.send("HEAD", scheme, endpoint.host(), &path, authorization, verify).await?;
-        Ok(match response.status {
-            200 => Answer::Present,
-            404 => Answer::ChildMissing(format!("its {} image {}", self.platform, child.digest)),
-            status => Answer::Failed(format!("HTTP {status} for its {} image {}", self.platform, child.digest)),
-        })
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let response = self.send("HEAD", scheme, endpoint.host(), &path, authorization, verify).await?;
+            // A node fetches the image from the source it took the list from: any failure here
+            // fails the pull there (the detail says which).
+            return Ok(match response.status {
+                200 => Answer::Present,
+                404 => Answer::ChildMissing(format!("its {} image {}", self.platform, child.digest)),
+                429 | 502 | 503 | 504 if attempts < ATTEMPTS => {
+                    let wait = Duration::from_secs(response.retry_after.unwrap_or(1)).min(MAX_BACKOFF);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                status => Answer::ChildMissing(format!("its {} image {} (HTTP {status})", self.platform, child.digest)),
+            });
+        }
     }
 
     /// The `Authorization` value a challenge asks for, when there are credentials for it (Basic)
@@ -357,7 +398,9 @@ impl Asker<'_> {
                 }
                 let separator = if path.contains('?') { '&' } else { '?' };
                 let target = format!("{path}{separator}{}", query.join("&"));
-                let basic = credentials.map(Credentials::basic);
+                // Credentials go to the token server only over TLS, unless the registry itself
+                // is insecure (then nothing about it is protected anyway).
+                let basic = credentials.filter(|_| token_scheme == "https" || !verify).map(Credentials::basic);
                 let response = self.send("GET", token_scheme, host, &target, basic.as_deref(), verify).await?;
                 if response.status != 200 {
                     return Ok(None);

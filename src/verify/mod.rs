@@ -66,8 +66,9 @@ pub enum Answer {
     /// The TLS handshake failed (an unknown CA, a name mismatch, plain HTTP where TLS was
     /// required).
     Tls(String),
-    /// The manifest list is there, but not the image a node of `--platform` would pull from
-    /// it (the detail names the platform and digest).
+    /// The manifest list is there, but the image a node of `--platform` would pull from it is
+    /// not, or could not be read (the detail names the platform, digest and status). A node
+    /// that took the list from this source fails here: it does not try the next one.
     ChildMissing(String),
     /// Any other answer (a 5xx after retries, a malformed response).
     Failed(String),
@@ -136,6 +137,7 @@ impl Verification {
         let asked: Vec<String> = self
             .sources
             .iter()
+            .filter(|s| s.skipped.is_none())
             .filter_map(|s| s.answer.as_ref().map(|a| format!("{}: {}", s.reference, a.words())))
             .collect();
         if asked.is_empty() { "every source is blocked".into() } else { asked.join("; ") }
@@ -178,17 +180,28 @@ pub fn verify(
 ) -> Verification {
     let mut verdicts = Vec::new();
     let mut served_by = None;
+    // A node that got a manifest list from a source takes its image from there too
+    // (containers/image: docker_image_src.go, newImageSource): a missing image ends the pull.
+    let mut failed_at: Option<String> = None;
     for source in sources {
         let endpoint = Endpoint::of(&source.reference, source.insecure);
         let asked = include_blocked || !source.blocked;
         let answer = endpoint.filter(|_| asked).and_then(|e| answers.get(&e.key()).cloned());
-        let skipped = match (asked, &answer) {
-            (false, _) => Some("blocked: a node never contacts it".to_owned()),
-            (true, None) => Some("not asked (not a valid reference, or not in --verify-cache)".to_owned()),
+        let decided = served_by.is_some() || failed_at.is_some();
+        let skipped = match (asked, &answer, &failed_at) {
+            (false, _, _) => Some("blocked: a node never contacts it".to_owned()),
+            (true, None, _) => Some("not asked (not a valid reference, or not in --verify-cache)".to_owned()),
+            (true, Some(_), Some(list)) => {
+                Some(format!("not reached: the node took the manifest list from {list} and failed on its image there"))
+            }
             _ => None,
         };
-        if pullable && served_by.is_none() && !source.blocked && answer == Some(Answer::Present) {
-            served_by = Some(source.reference.clone());
+        if pullable && !decided && !source.blocked {
+            match &answer {
+                Some(Answer::Present) => served_by = Some(source.reference.clone()),
+                Some(Answer::ChildMissing(_)) => failed_at = Some(source.reference.clone()),
+                _ => {}
+            }
         }
         verdicts.push(SourceVerdict { reference: source.reference.clone(), answer, skipped });
     }
@@ -227,5 +240,11 @@ mod tests {
         assert!(verification.unservable());
         assert!(verification.reasons().contains("two.example.com/org/app@sha256:aaaa"));
         assert_eq!(Endpoint::of("busybox:1", false).unwrap().host(), "registry-1.docker.io");
+        // A list whose image is missing on the first mirror ends the pull there.
+        answers.insert(asked[0].clone(), Answer::ChildMissing("its linux/amd64 image".into()));
+        answers.insert(asked[2].clone(), Answer::Present);
+        let verification = verify_plan(&plan, false, &answers);
+        assert!(verification.unservable(), "{verification:?}");
+        assert!(verification.sources[2].skipped.as_deref().is_some_and(|s| s.starts_with("not reached")));
     }
 }
