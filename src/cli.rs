@@ -718,7 +718,7 @@ pub struct VerifyArgs {
 
     /// For a manifest list, the image of this platform must be there too (as a node of it
     /// pulls): OS/ARCH[/VARIANT].
-    #[arg(long, value_name = "PLATFORM", default_value = "linux/amd64", requires = "verify")]
+    #[arg(long, value_name = "PLATFORM", default_value = "linux/amd64", requires = "verify", value_parser = crate::verify::parse_platform)]
     pub platform: String,
 }
 

@@ -264,11 +264,19 @@ impl Asker<'_> {
                     };
                     return self.child(endpoint, scheme, verify, &body, authorization.as_deref()).await;
                 }
+                // No media type: read the manifest itself, as a node does (it may be a list).
+                200 if method == "HEAD" && response.content_type.is_none() => method = "GET",
                 200 => return Ok(Answer::Present),
                 404 => return Ok(Answer::Missing),
                 // Credentials go to the registry they are for, never to a host it redirected to.
                 401 if authorization.is_none() && !elsewhere => {
-                    let challenge = response.authenticate.unwrap_or_default();
+                    let mut challenge = response.authenticate.unwrap_or_default();
+                    if challenge.is_empty() {
+                        // Some registries (gcr.io) answer without a challenge; the /v2/ ping
+                        // has it, and containers/image takes it from there.
+                        let ping = self.send("GET", &target.scheme, &target.host, "/v2/", None, verify).await?;
+                        challenge = ping.authenticate.unwrap_or_default();
+                    }
                     match self.authorize(&challenge, credentials, &endpoint.repository, verify).await? {
                         Some(value) => authorization = Some(value),
                         None => return Ok(Answer::Unauthorized),
@@ -341,13 +349,15 @@ impl Asker<'_> {
         let Ok(index) = serde_json::from_slice::<Index>(index) else {
             return Ok(Answer::Failed("the manifest list does not parse".into()));
         };
-        let wanted: Vec<&str> = self.platform.split('/').collect();
-        let fits = |p: &Platform| {
-            p.os == wanted[0]
-                && wanted.get(1).is_none_or(|a| p.architecture == *a)
-                && wanted.get(2).is_none_or(|v| p.variant.as_deref() == Some(*v))
-        };
-        let Some(child) = index.manifests.iter().find(|c| c.platform.as_ref().is_some_and(fits)) else {
+        let entries: Vec<(&str, &str, &str)> = index
+            .manifests
+            .iter()
+            .map(|c| match &c.platform {
+                Some(p) => (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or("")),
+                None => ("", "", ""),
+            })
+            .collect();
+        let Some(child) = super::choose_instance(self.platform, &entries).map(|i| &index.manifests[i]) else {
             return Ok(Answer::ChildMissing(format!("an image for {}", self.platform)));
         };
         // The digest comes from the registry: it must be one before it goes into a path.

@@ -162,6 +162,37 @@ pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint>
         .collect()
 }
 
+/// Reads `--platform`: `os/architecture[/variant]`, lower-case words.
+pub fn parse_platform(text: &str) -> Result<String, String> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if (2..=3).contains(&parts.len()) && parts.iter().all(word) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?} is not a platform: expected OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8"))
+    }
+}
+
+/// Which image of a manifest list a node of `platform` pulls, as containers/image chooses it
+/// (`WantedPlatforms` and `ChooseInstance` in internal/manifest): the wanted variants in order
+/// of preference (the one asked for, or arm64's `v8` and arm's `v7`, `v6`, `v5` when none is),
+/// then no variant; the first image of the list that fits the best of them. `entries` are
+/// each image's (os, architecture, variant).
+pub fn choose_instance(platform: &str, entries: &[(&str, &str, &str)]) -> Option<usize> {
+    let mut parts = platform.split('/');
+    let (os, architecture, variant) = (parts.next()?, parts.next()?, parts.next());
+    let mut variants: Vec<&str> = match (architecture, variant) {
+        (_, Some(variant)) => vec![variant],
+        ("arm64", None) => vec!["v8"],
+        ("arm", None) => vec!["v7", "v6", "v5"],
+        _ => Vec::new(),
+    };
+    variants.push("");
+    variants
+        .iter()
+        .find_map(|wanted| entries.iter().position(|(o, a, v)| *o == os && *a == architecture && v == wanted))
+}
+
 /// Checks a plan with the answers gathered.
 pub fn verify_plan(plan: &PullPlan, include_blocked: bool, answers: &BTreeMap<String, Answer>) -> Verification {
     let pullable = plan.pull_type.is_some() && plan.errors.is_empty() && plan.policy.allowed;
@@ -240,6 +271,17 @@ mod tests {
         assert!(verification.unservable());
         assert!(verification.reasons().contains("two.example.com/org/app@sha256:aaaa"));
         assert_eq!(Endpoint::of("busybox:1", false).unwrap().host(), "registry-1.docker.io");
+        // Platforms as containers/image chooses them.
+        let list = [("linux", "amd64", "v3"), ("linux", "arm64", ""), ("linux", "arm", "v6"), ("linux", "arm", "v7")];
+        assert_eq!(choose_instance("linux/amd64", &list), None, "amd64/v3 is not what a plain amd64 node takes");
+        assert_eq!(choose_instance("linux/amd64/v3", &list), Some(0));
+        assert_eq!(choose_instance("linux/arm64/v8", &list), Some(1), "no variant is the last resort");
+        assert_eq!(choose_instance("linux/arm", &list), Some(3), "v7 before v6");
+        assert!(
+            parse_platform("linux/amd64").is_ok()
+                && parse_platform("linux").is_err()
+                && parse_platform("Linux/x/").is_err()
+        );
         // A list whose image is missing on the first mirror ends the pull there.
         answers.insert(asked[0].clone(), Answer::ChildMissing("its linux/amd64 image".into()));
         answers.insert(asked[2].clone(), Answer::Present);
