@@ -138,7 +138,7 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
                 })
                 .collect();
             let header = (!settings.no_headers).then_some(header.as_slice());
-            ctx.printer.data(&table::render(header, &rows))
+            ctx.printer.data(&table::kubectl(header, &rows))
         }
         OutputFormat::Name => {
             let text: String =

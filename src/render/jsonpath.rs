@@ -935,7 +935,7 @@ impl OutputTemplate {
                     .iter()
                     .map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect())
                     .collect::<Result<_, String>>()?;
-                Ok(super::table::render((!no_headers).then_some(header.as_slice()), &rows))
+                Ok(super::table::kubectl((!no_headers).then_some(header.as_slice()), &rows))
             }
             OutputTemplate::JsonPath(template) => template.render(data),
             OutputTemplate::JsonPathAsJson(template) => {

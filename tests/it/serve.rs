@@ -277,6 +277,8 @@ fn kubectl_templates_print_the_same_as_isctl() {
             "-o",
             r#"jsonpath={.spec.tags[?(@.generation>=3)].name}{"\x41\101\n"}"#,
         ],
+        // A column narrower than kubectl's tabwriter minimum.
+        vec!["get", "is", "-A", "-o", "custom-columns=G:.metadata.generation,NAME:.metadata.name"],
         // A table sorted on a field its cells do not show: kubectl asks for whole objects.
         vec!["get", "images", "--sort-by=.dockerImageReference"],
     ];
