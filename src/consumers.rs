@@ -166,6 +166,103 @@ pub fn uses(object: &Object) -> Vec<Use> {
     found
 }
 
+/// Prunes a workload to what [`uses`] reads, so a load of a cluster's Pods keeps a few
+/// strings each rather than whole objects: name, namespace, the triggers annotation and owner
+/// references; the containers' names and images; triggers, strategies, build inputs and
+/// `paused`; the container statuses' names and image IDs. Other objects are left alone.
+pub fn prune(object: &mut Object) {
+    let workload = match object {
+        Object::DeploymentConfig(w)
+        | Object::BuildConfig(w)
+        | Object::Deployment(w)
+        | Object::StatefulSet(w)
+        | Object::DaemonSet(w)
+        | Object::ReplicaSet(w)
+        | Object::CronJob(w)
+        | Object::Job(w)
+        | Object::Pod(w)
+        | Object::ReplicationController(w) => w,
+        _ => return,
+    };
+    const SPEC: &[&[&str]] = &[
+        &["containers", "*", "name"],
+        &["containers", "*", "image"],
+        &["initContainers", "*", "name"],
+        &["initContainers", "*", "image"],
+        &["template", "spec", "containers", "*", "name"],
+        &["template", "spec", "containers", "*", "image"],
+        &["template", "spec", "initContainers", "*", "name"],
+        &["template", "spec", "initContainers", "*", "image"],
+        &["jobTemplate", "spec", "template", "spec", "containers", "*", "name"],
+        &["jobTemplate", "spec", "template", "spec", "containers", "*", "image"],
+        &["jobTemplate", "spec", "template", "spec", "initContainers", "*", "name"],
+        &["jobTemplate", "spec", "template", "spec", "initContainers", "*", "image"],
+        &["triggers"],
+        &["paused"],
+        &["replicas"],
+        &["strategy"],
+        &["source", "images", "*", "from"],
+    ];
+    const STATUS: &[&[&str]] = &[
+        &["containerStatuses", "*", "name"],
+        &["containerStatuses", "*", "imageID"],
+        &["initContainerStatuses", "*", "name"],
+        &["initContainerStatuses", "*", "imageID"],
+        &["replicas"],
+    ];
+    workload.spec = workload.spec.take().map(|spec| kept(spec, SPEC));
+    workload.status = workload.status.take().map(|status| kept(status, STATUS));
+    workload.extra.clear();
+    let meta = &mut workload.metadata;
+    meta.labels = None;
+    if let Some(annotations) = meta.annotations.as_mut() {
+        annotations.retain(|key, _| key == TRIGGERS_ANNOTATION);
+    }
+    meta.extra.retain(|key, _| key == "ownerReferences");
+}
+
+/// The parts of `value` at `paths` (`*` is every item of a list), in the same shape; the
+/// parts are moved out, not copied.
+fn kept(mut value: Value, paths: &[&[&str]]) -> Value {
+    fn take(from: &mut Value, path: &[&str], into: &mut Value) {
+        let Some((first, rest)) = path.split_first() else {
+            *into = from.take();
+            return;
+        };
+        match (*first, from) {
+            ("*", Value::Array(items)) => {
+                if !into.is_array() {
+                    *into = Value::Array(vec![Value::Null; items.len()]);
+                }
+                if let Value::Array(slots) = into {
+                    for (item, slot) in items.iter_mut().zip(slots.iter_mut()) {
+                        if slot.is_null() && item.is_object() {
+                            *slot = Value::Object(serde_json::Map::new());
+                        }
+                        take(item, rest, slot);
+                    }
+                }
+            }
+            (key, Value::Object(map)) => {
+                let Some(child) = map.get_mut(key) else { return };
+                if !into.is_object() {
+                    *into = Value::Object(serde_json::Map::new());
+                }
+                if let Value::Object(target) = into {
+                    let slot = target.entry(key.to_owned()).or_insert(Value::Null);
+                    take(child, rest, slot);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Value::Object(serde_json::Map::new());
+    for path in paths {
+        take(&mut value, path, &mut out);
+    }
+    out
+}
+
 /// A container of a pod template or a Pod spec.
 struct Container {
     name: String,
@@ -771,5 +868,31 @@ spec:
             ]
         );
         assert_eq!(index.uses[0].digest.as_deref(), Some(DIGEST));
+    }
+
+    #[test]
+    fn pruning_keeps_every_use() {
+        let yaml = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/must-gather/quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-5f2b0e1d2c3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c/namespaces/demo/core/pods.yaml"
+        ))
+        .unwrap();
+        let catalog = Catalog::from_yaml(&yaml);
+        for object in catalog.of_kind(ResourceKind::Pod) {
+            let mut pruned = object.clone();
+            prune(&mut pruned);
+            assert_eq!(uses(&pruned), uses(object));
+            assert!(pruned.to_json().to_string().len() < object.to_json().to_string().len() || uses(object).is_empty());
+        }
+        let mut template = Object::CronJob(Box::new(Workload {
+            spec: Some(serde_json::json!({"schedule": "x", "jobTemplate": {"spec": {"template": {"spec": {
+                "containers": [{"name": "a", "image": "i", "command": ["x"]}], "restartPolicy": "Never"}}}}})),
+            ..Workload::default()
+        }));
+        prune(&mut template);
+        assert_eq!(
+            template.to_json()["spec"],
+            serde_json::json!({"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "i"}]}}}}})
+        );
     }
 }

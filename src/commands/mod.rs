@@ -448,6 +448,7 @@ pub fn resolve_streams_with(
         streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
         stream_images: true,
         mirror_rules: true,
+        workload_images_only: workloads.is_some(),
         workloads,
         namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()

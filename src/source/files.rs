@@ -75,6 +75,7 @@ impl Source for FileSource {
         let mut loader = Loader {
             only_namespace,
             workloads: workloads.is_some(),
+            images_only: wants.workload_images_only,
             other_namespaces: Vec::new(),
             layer: 0,
             namespace_for_unset: wants.namespace_for_unset.clone(),
@@ -204,6 +205,8 @@ struct Loader<'a> {
     deferred: Vec<Job>,
     /// Whether workloads and RBAC objects are wanted: files that may hold them are read too.
     workloads: bool,
+    /// Workloads are pruned to what `consumers` reads as they are added.
+    images_only: bool,
 }
 
 /// Which reading of the files a [`Loader::read_all`] is.
@@ -481,7 +484,10 @@ impl Loader<'_> {
     }
 
     /// Adds an object to the catalog, saying what it duplicates or replaces.
-    fn add(&mut self, object: crate::model::Object, origin: Origin, layer: usize) {
+    fn add(&mut self, mut object: crate::model::Object, origin: Origin, layer: usize) {
+        if self.images_only {
+            crate::consumers::prune(&mut object);
+        }
         match self.loaded.catalog.insert_layered(object, origin, layer) {
             Some(Overlap::Duplicate(duplicate)) => self.observer.note(LoadNote::Duplicate(duplicate)),
             Some(Overlap::Replaced(replacement)) => self.observer.note(LoadNote::Replaced(replacement)),

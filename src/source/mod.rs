@@ -98,6 +98,10 @@ pub struct Wants {
     /// when `None`), with the Roles, ClusterRoles and bindings that grant pulls: what
     /// `consumers` and `serve` read. Other commands never pay for them.
     pub workloads: Option<Option<String>>,
+    /// Keep only what [`crate::consumers`] reads of each workload (its containers' images,
+    /// triggers, owners): a cluster's Pods then cost little memory. `serve` and `record` keep
+    /// them whole.
+    pub workload_images_only: bool,
     /// Where namespaced objects read from files without a namespace belong: the namespace the
     /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
     pub namespace_for_unset: Option<String>,

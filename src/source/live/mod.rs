@@ -169,7 +169,13 @@ impl Source for LiveSource {
             let rules = async { if wants.mirror_rules { plan.mirror_rules().await } else { Ok(Vec::new()) } };
             let workloads = async {
                 match &wants.workloads {
-                    Some(namespace) => plan.workloads(namespace.as_deref(), wants.streams.as_ref()).await,
+                    Some(namespace) => {
+                        let mut found = plan.workloads(namespace.as_deref(), wants.streams.as_ref()).await?;
+                        if wants.workload_images_only {
+                            found.iter_mut().for_each(crate::consumers::prune);
+                        }
+                        Ok(found)
+                    }
                     None => Ok(Vec::new()),
                 }
             };
