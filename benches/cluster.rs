@@ -1,4 +1,4 @@
-//! The cluster-scale benchmark (issue 12): writes a synthetic cluster and must-gather, starts
+//! The cluster-scale benchmark (issues 12 and 15): writes a synthetic cluster and must-gather, starts
 //! `isctl serve` on it, and runs isctl and its peers side by side in the same run: kubectl
 //! against the same server, and `grep -rl` over the same must-gather. It prints wall time, CPU
 //! time and peak memory of each whole process, and the ratios. Never a pass/fail on time.
@@ -194,6 +194,37 @@ impl Bench {
             peer: Some(("grep -rl".into(), b)),
             note: "target: 2 s, 3x grep".into(),
         });
+        // 8. who still uses one image, over the must-gather's Pods: offline against grep, live
+        // against kubectl listing the Pods (the start of doing it by hand).
+        let digest = synthetic::digest(1);
+        let users = [isctl.as_str(), "consumers", "--image", &digest, "-o", "json"];
+        let offline = [&users[..], &["--from", &from]].concat();
+        let grep = ["grep", "-rl", digest.as_str(), from.as_str()];
+        let a = self.measure(&offline, &[], &out.join("users.json"));
+        let b = self.measure(&grep, &[], &out.join("grep-users.txt"));
+        let running = runs_of(&out.join("users.json"));
+        assert!(running > 0, "isctl finds the Pods that run {digest}");
+        self.rows.push(Row {
+            work: "must-gather consumers --image".into(),
+            isctl: a,
+            peer: Some(("grep -rl".into(), b)),
+            note: format!("{running} containers run it"),
+        });
+        let server = Server::start(&self.isctl, &data, &kubeconfig);
+        self.quiet(&["kubectl", "get", "--raw", "/version"], &env);
+        let a = self.measure(&users, &env, &out.join("users-live.json"));
+        let b = self.measure(&["kubectl", "get", "pods", "-A", "-o", "json"], &env, &out.join("pods.json"));
+        let pods = std::fs::read_to_string(out.join("pods.json")).unwrap();
+        let by_kubectl = pods.matches(&format!("\"imageID\": \"quay.io/org-1/repo-1@{digest}\"")).count();
+        assert_eq!(runs_of(&out.join("users-live.json")), running, "live and offline agree");
+        assert_eq!(by_kubectl, running, "kubectl's Pods run it as often as isctl says");
+        self.rows.push(Row {
+            work: "live consumers --image".into(),
+            isctl: a,
+            peer: Some(("kubectl get pods -A -o json".into(), b)),
+            note: "kubectl only lists; finding the users is left to jq".into(),
+        });
+        drop(server);
         self.report(size);
     }
 
@@ -324,6 +355,13 @@ fn measure_child(args: &[String]) {
 }
 
 /// Items of a YAML List as kubectl and isctl print them.
+/// How many containers a `consumers --image -o json` answer says run the image.
+fn runs_of(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&text).expect("consumers -o json");
+    answer["uses"].as_array().map_or(0, |uses| uses.iter().filter(|u| u["role"] == "runs").count())
+}
+
 fn items(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     text.matches("\n- apiVersion: ").count()

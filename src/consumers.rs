@@ -705,8 +705,55 @@ pub fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, ind
         stream: format!("{}/{}", stream.metadata.namespace(), stream.metadata.name()),
         tags: tags.iter().map(|tag| index.tag_users(stream, tag, &children)).collect(),
         pull_access: crate::pull_access::pull_access(stream, catalog),
-        workloads_read: !index.is_empty(),
+        workloads_read: !index.is_empty() || input_has_workloads(catalog),
     }
+}
+
+/// The strings a workload must hold to use `tag` of `stream` (every tag when `None`): each
+/// `stream:tag` (triggers, pulls by tag) and the hex of each history image and of a list's
+/// images (Pods, templates, last-triggered images). A load reads only files that hold one.
+pub fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog) -> Vec<String> {
+    let name = stream.metadata.name();
+    let mut needles = BTreeSet::new();
+    let tags = stream.spec_tags().iter().map(|t| t.name.as_str());
+    for t in tags.chain(stream.status_tags().iter().map(|t| t.tag.as_str())).filter(|t| tag.is_none_or(|w| w == *t)) {
+        needles.insert(format!("{name}:{t}"));
+    }
+    for status in stream.status_tags().iter().filter(|t| tag.is_none_or(|w| w == t.tag)) {
+        for event in status.history() {
+            let children =
+                catalog.image(&event.image).into_iter().flat_map(|i| i.docker_image_manifests.iter().flatten());
+            for digest in std::iter::once(event.image.as_str()).chain(children.map(|m| m.digest.as_str())) {
+                if let Some((_, hex)) = digest.split_once(':').filter(|(_, hex)| !hex.is_empty()) {
+                    needles.insert(hex.to_owned());
+                }
+            }
+        }
+    }
+    needles.into_iter().collect()
+}
+
+/// The strings a workload must hold to use `digest` or one of the manifest lists that hold it.
+pub fn image_needles(digest: &str, lists: &[String]) -> Vec<String> {
+    std::iter::once(digest)
+        .chain(lists.iter().map(String::as_str))
+        .filter_map(|d| d.split_once(':').map(|(_, hex)| hex.to_owned()))
+        .filter(|hex| !hex.is_empty())
+        .collect()
+}
+
+/// The manifest lists of `catalog` that hold `digest`.
+pub fn lists_holding(digest: &str, catalog: &Catalog) -> Vec<String> {
+    catalog
+        .images()
+        .filter(|image| image.docker_image_manifests.iter().flatten().any(|m| m.digest == digest))
+        .map(|image| image.metadata.name().to_owned())
+        .collect()
+}
+
+/// Whether the input holds any workload, read or not: without one, empty answers say nothing.
+pub fn input_has_workloads(catalog: &Catalog) -> bool {
+    ResourceKind::WORKLOADS.iter().any(|kind| catalog.has_kind(*kind))
 }
 
 /// Whether a container image pulls `repository:tag` (written in full, or with the tag's
@@ -761,11 +808,7 @@ pub fn image_users<'a>(
     catalog: &Catalog,
     index: &UseIndex,
 ) -> ImageUsers {
-    let manifest_lists: Vec<String> = catalog
-        .images()
-        .filter(|image| image.docker_image_manifests.iter().flatten().any(|m| m.digest == digest))
-        .map(|image| image.metadata.name().to_owned())
-        .collect();
+    let manifest_lists = lists_holding(digest, catalog);
     let matches = |d: &str| d == digest || manifest_lists.iter().any(|l| l == d);
     let mut tags = Vec::new();
     for stream in streams {
@@ -786,7 +829,7 @@ pub fn image_users<'a>(
         manifest_lists,
         tags,
         uses,
-        workloads_read: !index.is_empty(),
+        workloads_read: !index.is_empty() || input_has_workloads(catalog),
     }
 }
 

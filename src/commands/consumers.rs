@@ -1,24 +1,38 @@
 //! `isctl consumers STREAM[:TAG]` and `isctl consumers --image DIGEST` (docs/consumers.md).
 
 use super::Ctx;
-use crate::consumers::{Standing, UseIndex, consumers, image_users};
+use crate::catalog::Catalog;
+use crate::consumers::{Standing, UseIndex, consumers, image_needles, image_users, lists_holding, stream_needles};
+use crate::error::CommandError;
 use crate::error::{CommandResult, ExitStatus};
 use crate::render::consumers::{consumers_table, image_table};
 use crate::render::{self, OutputFormat};
 use crate::settings::{ConsumersQuery, ConsumersSettings};
+use crate::source::Wants;
 
 /// Runs `consumers`.
 pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
-    let workloads = Some(settings.workload_namespace.clone());
     let selections = match &settings.query {
         ConsumersQuery::Stream(selection) => vec![selection.clone()],
         ConsumersQuery::Image(_) => Vec::new(),
     };
-    let resolved = super::resolve_streams_with(ctx, None, &settings.scope, &selections, workloads)?;
+    // First the streams and their Images: they say which digests and names matter, so the
+    // second load reads only the workloads that mention one.
+    let mut resolved = super::resolve_streams(ctx, &settings.scope, &selections)?;
     if !resolved.missing.is_empty() {
         super::report_missing(ctx, &resolved.catalog, &resolved.missing);
         return Ok(ExitStatus::Failure);
     }
+    let namespace = resolved.scope.namespace().map(str::to_owned);
+    let needles = match &settings.query {
+        ConsumersQuery::Stream(selection) => resolved
+            .catalog
+            .stream(namespace.as_deref().unwrap_or_default(), &selection.stream)
+            .map(|stream| stream_needles(stream, selection.tag.as_deref(), &resolved.catalog))
+            .unwrap_or_default(),
+        ConsumersQuery::Image(digest) => image_needles(digest, &lists_holding(digest, &resolved.catalog)),
+    };
+    load_users(ctx, &mut resolved.catalog, settings.workload_namespace.clone(), namespace, needles)?;
     let catalog = &resolved.catalog;
     let index = UseIndex::of(catalog);
     let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
@@ -93,6 +107,28 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Adds to `catalog` the workloads of `workload_namespace` (all when `None`) that hold one of
+/// `needles` (every one when empty), pruned to what `consumers` reads, and the RBAC objects of
+/// `namespace` and the cluster. `describe` uses it too.
+pub fn load_users(
+    ctx: &mut Ctx,
+    catalog: &mut Catalog,
+    workload_namespace: Option<String>,
+    namespace: Option<String>,
+    needles: Vec<String>,
+) -> Result<(), CommandError> {
+    let wants = Wants {
+        workloads: Some(workload_namespace),
+        workloads_only: true,
+        workload_images_only: true,
+        workload_needles: needles,
+        rbac_namespace: namespace.clone(),
+        namespace_for_unset: namespace,
+        ..Wants::default()
+    };
+    super::load_more(ctx, catalog, &wants)
 }
 
 /// The warning for an input without workloads: empty answers then say nothing.

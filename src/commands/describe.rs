@@ -9,17 +9,24 @@ use crate::settings::DescribeSettings;
 /// Runs `describe`.
 pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
     let selections = std::slice::from_ref(&settings.selection);
-    // Workloads of every namespace: a stream of one namespace is often used from others.
-    let super::ResolvedStreams { catalog, resolver, mut resolutions, missing, scope } =
-        super::resolve_streams_with(ctx, None, &settings.scope, selections, Some(None))?;
+    let super::ResolvedStreams { mut catalog, resolver, mut resolutions, missing, scope } =
+        super::resolve_streams(ctx, &settings.scope, selections)?;
     if !missing.is_empty() {
         super::report_missing(ctx, &catalog, &missing);
         return Ok(ExitStatus::Failure);
     }
+    // Then the workloads of every namespace that mention the stream's images or tags: a
+    // stream of one namespace is often used from others.
+    let namespace = scope.namespace().unwrap_or_default().to_owned();
+    let needles = catalog
+        .stream(&namespace, &settings.selection.stream)
+        .map(|stream| crate::consumers::stream_needles(stream, settings.selection.tag.as_deref(), &catalog))
+        .unwrap_or_default();
+    super::consumers::load_users(ctx, &mut catalog, None, Some(namespace.clone()), needles)?;
     if let Some(verify) = &settings.verify {
         super::verify::verify_current_items(ctx, verify, &mut resolutions)?;
     }
-    let namespace = scope.namespace().unwrap_or_default();
+    let namespace = namespace.as_str();
     let gaps = InputGaps::of(&catalog);
     let options = DescribeOptions {
         tag: settings.selection.tag.as_deref(),

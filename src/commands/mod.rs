@@ -175,6 +175,17 @@ pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
     Ok(catalog)
 }
 
+/// Loads more objects into `catalog` (a second load, once the first says what it needs),
+/// reporting its notes as [`load`] does; `--without` was applied to the first.
+pub fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<(), CommandError> {
+    let observer = Notes::new(&mut ctx.printer);
+    let loaded = ctx.source.load(wants, &observer);
+    let notes = observer.notes.into_inner();
+    let more = conclude_load(ctx, loaded, &notes)?;
+    catalog.overlay(more);
+    Ok(())
+}
+
 /// Removes the objects `--without` names; naming one the input does not hold is an error (a
 /// typo would otherwise leave the answer unchanged without a word).
 pub fn leave_out(catalog: &mut Catalog, without: &[crate::settings::Without]) -> Result<(), CommandError> {
@@ -430,26 +441,12 @@ pub fn resolve_streams_from(
     scope: &ScopeRequest,
     selections: &[Selection],
 ) -> Result<ResolvedStreams, CommandError> {
-    resolve_streams_with(ctx, source, scope, selections, None)
-}
-
-/// [`resolve_streams_from`], loading also the workloads of `workloads` (all namespaces when
-/// `Some(None)`) and the RBAC objects: what `consumers` and `describe` need.
-pub fn resolve_streams_with(
-    ctx: &mut Ctx,
-    source: Option<&dyn Source>,
-    scope: &ScopeRequest,
-    selections: &[Selection],
-    workloads: Option<Option<String>>,
-) -> Result<ResolvedStreams, CommandError> {
     let scope = ctx.scope(scope);
     let names: std::collections::BTreeSet<String> = selections.iter().map(|s| s.stream.clone()).collect();
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), names.into_iter().collect())),
         stream_images: true,
         mirror_rules: true,
-        workload_images_only: workloads.is_some(),
-        workloads,
         namespace_for_unset: scope.namespace().map(str::to_owned),
         ..Wants::default()
     };

@@ -72,9 +72,17 @@ impl Source for FileSource {
             Some(Some(namespace)) if keep.namespace() != Some(namespace.as_str()) => None,
             _ => keep.namespace().map(str::to_owned),
         };
+        let needles = (!wants.workload_needles.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&wants.workload_needles).map(std::sync::Arc::new))
+            .transpose()
+            .map_err(|e| SourceError::Refused { path: "--from".into(), reason: format!("cannot search for {e}") })?;
+        let longest = wants.workload_needles.iter().map(String::len).max().unwrap_or(0);
         let mut loader = Loader {
             only_namespace,
             workloads: workloads.is_some(),
+            images: !wants.workloads_only,
+            needles,
+            longest_needle: longest,
             images_only: wants.workload_images_only,
             other_namespaces: Vec::new(),
             layer: 0,
@@ -102,11 +110,18 @@ impl Source for FileSource {
         let jobs = std::mem::take(&mut loader.jobs);
         // Streams come first: a file that can hold nothing but Images waits until they say which.
         let pass = Pass::First { defer_images: matches!(keep, Keep::Streams { .. }) };
+        let rbac_namespace = wants.rbac_namespace.as_deref();
         let first = |kind: ResourceKind, namespace: &str, name: &str| match kind.family() {
-            Family::Image => keep.first(kind, namespace, name),
-            Family::Workload | Family::Access => workloads.as_ref().is_some_and(|scope| {
-                !kind.info().namespaced || namespace.is_empty() || scope.as_deref().is_none_or(|s| s == namespace)
-            }),
+            Family::Image => !wants.workloads_only && keep.first(kind, namespace, name),
+            Family::Workload => workloads
+                .as_ref()
+                .is_some_and(|scope| namespace.is_empty() || scope.as_deref().is_none_or(|s| s == namespace)),
+            Family::Access => {
+                workloads.is_some()
+                    && (!kind.info().namespaced
+                        || namespace.is_empty()
+                        || rbac_namespace.is_none_or(|s| s == namespace))
+            }
         };
         loader.read_all(&jobs, &first, pass)?;
         if let Keep::Streams { namespace, names } = &keep {
@@ -207,6 +222,12 @@ struct Loader<'a> {
     workloads: bool,
     /// Workloads are pruned to what `consumers` reads as they are added.
     images_only: bool,
+    /// Whether image objects are wanted at all (not in the second load of `consumers`).
+    images: bool,
+    /// The strings a file must hold to be read for workloads, when the answer names them.
+    needles: Option<std::sync::Arc<aho_corasick::AhoCorasick>>,
+    /// The longest of them, so a scan in pieces never cuts one.
+    longest_needle: usize,
 }
 
 /// Which reading of the files a [`Loader::read_all`] is.
@@ -384,7 +405,14 @@ impl Loader<'_> {
     fn read_all(&mut self, jobs: &[Job], keep: Selection<'_>, pass: Pass) -> Result<(), SourceError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(jobs.len());
         let limits = self.limits;
-        let reading = Reading { defer_images: pass == Pass::First { defer_images: true }, workloads: self.workloads };
+        let needles = self.needles.clone();
+        let reading = Reading {
+            defer_images: pass == Pass::First { defer_images: true },
+            workloads: self.workloads,
+            images: self.images,
+            needles: needles.as_deref(),
+            longest_needle: self.longest_needle,
+        };
         if threads <= 1 {
             for job in jobs {
                 read_job(job, &limits, keep, reading)?.into_iter().for_each(|unit| self.take(job, unit, pass));
@@ -435,6 +463,10 @@ impl Loader<'_> {
         if unit.deferred {
             self.deferred.push(job.clone());
             return;
+        }
+        if unit.workloads_unread {
+            // The input holds workloads; none of this file's concerns the answer.
+            self.loaded.catalog.note_kind(ResourceKind::Pod);
         }
         if pass == Pass::Again {
             for object in unit.decoded.into_iter().flat_map(|d| d.objects) {

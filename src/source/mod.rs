@@ -102,6 +102,15 @@ pub struct Wants {
     /// triggers, owners): a cluster's Pods then cost little memory. `serve` and `record` keep
     /// them whole.
     pub workload_images_only: bool,
+    /// Nothing but workloads and RBAC objects: the second load of `consumers`, once the streams
+    /// are known.
+    pub workloads_only: bool,
+    /// When not empty, a file is read for workloads only if it holds one of these strings (the
+    /// digests and `stream:tag` names the answer is about): a must-gather's other Pods are
+    /// never parsed. RBAC objects are read regardless; a cluster lists by kind and ignores them.
+    pub workload_needles: Vec<String>,
+    /// The namespace whose RoleBindings and Roles matter (the stream's); all when `None`.
+    pub rbac_namespace: Option<String>,
     /// Where namespaced objects read from files without a namespace belong: the namespace the
     /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
     pub namespace_for_unset: Option<String>,

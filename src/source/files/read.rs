@@ -39,15 +39,34 @@ pub(super) struct Unit {
     pub notes: Vec<LoadNote>,
     /// Set aside unread: it can hold only Images, and the streams have not said which yet.
     pub deferred: bool,
+    /// Not parsed although it may hold workloads: none of the needles is in it.
+    pub workloads_unread: bool,
 }
 
 /// How a file is read, beside what is kept of it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Reading {
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reading<'a> {
     /// A file found in a directory that can hold nothing but Images is set aside unparsed.
     pub defer_images: bool,
     /// Workloads and RBAC objects are wanted: files that may hold them are parsed too.
     pub workloads: bool,
+    /// Image objects are wanted: files that may hold them are parsed.
+    pub images: bool,
+    /// A file is parsed for workloads only when it holds one of these (RBAC objects always).
+    pub needles: Option<&'a aho_corasick::AhoCorasick>,
+    /// The longest needle, in bytes.
+    pub longest_needle: usize,
+}
+
+impl Reading<'_> {
+    /// Whether `bytes` may hold what this reading wants: one of isctl's image objects, or (with
+    /// workloads) an RBAC object, or a workload that mentions one of the needles.
+    fn wants(&self, bytes: &[u8]) -> bool {
+        (self.images && may_hold_our_objects(bytes))
+            || (self.workloads
+                && (may_hold_access(bytes)
+                    || (may_hold_workloads(bytes) && self.needles.is_none_or(|n| n.is_match(bytes)))))
+    }
 }
 
 /// Reads a job: one unit, or one per archive member in name order. An error (a file that cannot
@@ -59,13 +78,13 @@ pub(super) fn read_job(
     job: &Job,
     limits: &InputLimits,
     keep: Selection<'_>,
-    reading: Reading,
+    reading: Reading<'_>,
 ) -> Result<Vec<Unit>, SourceError> {
     let everything = |_: ResourceKind, _: &str, _: &str| true;
     let keep: Selection<'_> = if job.explicit { &everything } else { keep };
     let Some(path) = &job.path else {
         let bytes = read_capped(std::io::stdin().lock(), &job.label, limits.file)?;
-        return Ok(vec![examine(&job.label, &bytes, true, limits, keep, reading.workloads)]);
+        return Ok(vec![examine(&job.label, &bytes, true, limits, keep, reading)]);
     };
     let label = &job.label;
     if let Ok(metadata) = fs::metadata(path)
@@ -78,9 +97,9 @@ pub(super) fn read_job(
     if !job.explicit && !is_archive_name(&path.to_string_lossy()) {
         // Most of a must-gather holds none of isctl's objects: tell from a scan in small pieces,
         // without holding the file.
-        let (hold, size) = scan(&mut file, reading.workloads).map_err(|e| read_error(path, e))?;
+        let (hold, size, workloads_unread) = scan(&mut file, &reading).map_err(|e| read_error(path, e))?;
         if !hold {
-            return Ok(vec![set_aside(label, size)]);
+            return Ok(vec![Unit { workloads_unread, ..set_aside(label, size) }]);
         }
         std::io::Seek::rewind(&mut file).map_err(|e| read_error(path, e))?;
     }
@@ -94,14 +113,15 @@ pub(super) fn read_job(
         });
     }
     if is_archive_name(&name) {
-        return archive(label, &bytes, limits, keep, reading.workloads);
+        return archive(label, &bytes, limits, keep, reading);
     }
     let other_objects = || may_hold_more_than_images(&bytes) || (reading.workloads && may_hold_workloads(&bytes));
     if reading.defer_images && !job.explicit && !other_objects() {
         let size = bytes.len() as u64;
-        return Ok(vec![Unit { label: label.clone(), bytes: size, decoded: None, notes: Vec::new(), deferred: true }]);
+        let unit = Unit { deferred: true, notes: Vec::new(), ..set_aside(label, size) };
+        return Ok(vec![unit]);
     }
-    Ok(vec![examine(label, &bytes, job.explicit, limits, keep, reading.workloads)])
+    Ok(vec![examine(label, &bytes, job.explicit, limits, keep, reading)])
 }
 
 /// Reads a tar archive, plain or gzip-compressed, member by member; members are decoded as
@@ -111,7 +131,7 @@ fn archive(
     bytes: &[u8],
     limits: &InputLimits,
     keep: Selection<'_>,
-    workloads: bool,
+    reading: Reading<'_>,
 ) -> Result<Vec<Unit>, SourceError> {
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read + '_> = if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
@@ -144,7 +164,7 @@ fn archive(
         if content.len() as u64 > limits.file {
             return Err(too_large(&member_label, limits.file));
         }
-        members.push(examine(&member_label, &content, false, limits, keep, workloads));
+        members.push(examine(&member_label, &content, false, limits, keep, reading));
     }
     members.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(members)
@@ -159,14 +179,13 @@ pub(super) fn examine(
     explicit: bool,
     limits: &InputLimits,
     keep: Selection<'_>,
-    workloads: bool,
+    reading: Reading<'_>,
 ) -> Unit {
-    let ours = may_hold_our_objects(bytes) || (workloads && may_hold_workloads(bytes));
-    if !explicit && !ours {
-        return set_aside(label, bytes.len() as u64);
+    if !explicit && !reading.wants(bytes) {
+        let workloads_unread = reading.workloads && may_hold_workloads(bytes);
+        return Unit { workloads_unread, ..set_aside(label, bytes.len() as u64) };
     }
-    let mut unit =
-        Unit { label: label.to_owned(), bytes: bytes.len() as u64, decoded: None, notes: Vec::new(), deferred: false };
+    let mut unit = Unit { notes: Vec::new(), ..set_aside(label, bytes.len() as u64) };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -203,31 +222,43 @@ pub(super) fn examine(
 fn set_aside(label: &str, size: u64) -> Unit {
     let reason = "names no image kind or group; not parsed".into();
     let notes = vec![LoadNote::IgnoredFile { path: label.to_owned(), reason, warn: false }];
-    Unit { label: label.to_owned(), bytes: size, decoded: None, notes, deferred: false }
+    Unit { label: label.to_owned(), bytes: size, decoded: None, notes, deferred: false, workloads_unread: false }
 }
 
 /// Reads a file in pieces, keeping only the last few bytes of each for marks that span two,
 /// and says whether it may hold one of isctl's objects ([`may_hold_our_objects`]), and its size.
-fn scan(file: &mut impl Read, workloads: bool) -> std::io::Result<(bool, u64)> {
+/// With workloads wanted, also says whether the file may hold workloads that were not read for
+/// lack of a needle.
+fn scan(file: &mut impl Read, reading: &Reading<'_>) -> std::io::Result<(bool, u64, bool)> {
     const PIECE: usize = 256 << 10;
-    const OVERLAP: usize = 32;
-    let mut buffer = vec![0u8; PIECE + OVERLAP];
+    let overlap = reading.longest_needle.max(32);
+    let mut buffer = vec![0u8; PIECE + overlap];
     let (mut kept, mut size) = (0, 0u64);
-    let (mut image, mut mark) = (false, false);
+    let (mut image, mut mark, mut workload, mut needle) = (false, false, false, reading.needles.is_none());
     loop {
         let n = file.read(&mut buffer[kept..])?;
         if n == 0 {
-            return Ok((false, size));
+            return Ok((false, size, reading.workloads && workload));
         }
         size += n as u64;
         let window = &buffer[..kept + n];
         image |= memchr::memmem::find(window, b"Image").is_some();
         mark |= MARKS.iter().any(|m| memchr::memmem::find(window, m).is_some());
-        if (image && mark) || (workloads && may_hold_workloads(window)) {
-            return Ok((true, size));
+        if reading.images && image && mark {
+            return Ok((true, size, false));
+        }
+        if reading.workloads {
+            if may_hold_access(window) {
+                return Ok((true, size, false));
+            }
+            workload |= may_hold_workloads(window);
+            needle |= reading.needles.is_some_and(|n| n.is_match(window));
+            if workload && needle {
+                return Ok((true, size, false));
+            }
         }
         let end = kept + n;
-        kept = end.min(OVERLAP);
+        kept = end.min(overlap);
         buffer.copy_within(end - kept..end, 0);
     }
 }
@@ -266,19 +297,17 @@ fn may_hold_more_than_images(bytes: &[u8]) -> bool {
     OTHERS.iter().any(|word| memchr::memmem::find(bytes, word).is_some())
 }
 
-/// Whether `bytes` may hold a workload, a DeploymentConfig, a BuildConfig or an RBAC object: each
-/// names its API group, or is a core Pod or ReplicationController.
+/// Whether `bytes` may hold a workload, a DeploymentConfig or a BuildConfig: each names its API
+/// group, or is a core Pod or ReplicationController.
 fn may_hold_workloads(bytes: &[u8]) -> bool {
-    const WORDS: [&[u8]; 7] = [
-        b"apps.openshift.io",
-        b"build.openshift.io",
-        b"apps/v1",
-        b"batch/v1",
-        b"rbac.authorization.k8s.io",
-        b"Pod",
-        b"ReplicationController",
-    ];
+    const WORDS: [&[u8]; 6] =
+        [b"apps.openshift.io", b"build.openshift.io", b"apps/v1", b"batch/v1", b"Pod", b"ReplicationController"];
     WORDS.iter().any(|word| memchr::memmem::find(bytes, word).is_some())
+}
+
+/// Whether `bytes` may hold a Role, ClusterRole or binding: each names its API group.
+fn may_hold_access(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"rbac.authorization.k8s.io").is_some()
 }
 
 /// What, beside `Image`, shows a file may hold one of isctl's objects.
@@ -387,17 +416,53 @@ mod tests {
         assert!(!declares_our_kind("kind: ClusterOperator\nresource: imagestreams\n"));
     }
 
+    fn images() -> Reading<'static> {
+        Reading { defer_images: false, workloads: false, images: true, needles: None, longest_needle: 0 }
+    }
+
     #[test]
     fn a_scan_finds_marks_across_its_pieces() {
         // The mark straddles the end of the first piece read (256 KiB and the overlap).
         let mut text = "x".repeat((256 << 10) + 32 - 5).into_bytes();
         text.extend_from_slice(b"kind: Image");
         text.extend("y".repeat(1000).bytes());
-        assert!(scan(&mut text.as_slice(), false).unwrap().0);
+        assert!(scan(&mut text.as_slice(), &images()).unwrap().0);
         text.truncate((256 << 10) + 32 - 5 + 7);
-        assert_eq!(scan(&mut text.as_slice(), false).unwrap(), (false, text.len() as u64), "a cut mark is no mark");
+        assert_eq!(
+            scan(&mut text.as_slice(), &images()).unwrap(),
+            (false, text.len() as u64, false),
+            "a cut mark is no mark"
+        );
         let noise = "ImagePullBackOff ".repeat(50_000);
-        assert_eq!(scan(&mut noise.as_bytes(), false).unwrap(), (false, noise.len() as u64));
+        assert_eq!(scan(&mut noise.as_bytes(), &images()).unwrap(), (false, noise.len() as u64, false));
+    }
+
+    #[test]
+    fn workloads_are_read_only_when_they_name_the_answer() {
+        let needle = "6b6f9cb2486b250c2b4030946a28bd5482fb2864ead628346c5bb1547fff00d0";
+        let searcher = aho_corasick::AhoCorasick::new([needle]).unwrap();
+        let reading = Reading {
+            defer_images: false,
+            workloads: true,
+            images: false,
+            needles: Some(&searcher),
+            longest_needle: needle.len(),
+        };
+        // The needle straddles two pieces: the overlap is as long as the longest needle.
+        let mut pods = b"apiVersion: v1\nkind: PodList\nitems:\n".to_vec();
+        pods.extend("x".repeat((256 << 10) - pods.len() - 10).bytes());
+        pods.extend_from_slice(format!("image: quay.io/a@sha256:{needle}\n").as_bytes());
+        assert!(scan(&mut pods.as_slice(), &reading).unwrap().0);
+        let other = b"apiVersion: v1\nkind: Pod\nspec: {containers: [{image: quay.io/b:1}]}\n".to_vec();
+        assert_eq!(
+            scan(&mut other.as_slice(), &reading).unwrap(),
+            (false, other.len() as u64, true),
+            "a workload, unread"
+        );
+        let rbac = b"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n".to_vec();
+        assert!(scan(&mut rbac.as_slice(), &reading).unwrap().0, "RBAC objects are read regardless");
+        let images = b"apiVersion: image.openshift.io/v1\nkind: ImageStream\n".to_vec();
+        assert!(!scan(&mut images.as_slice(), &reading).unwrap().0, "the second load wants no image objects");
     }
 
     #[test]

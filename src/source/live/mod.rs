@@ -170,7 +170,9 @@ impl Source for LiveSource {
             let workloads = async {
                 match &wants.workloads {
                     Some(namespace) => {
-                        let mut found = plan.workloads(namespace.as_deref(), wants.streams.as_ref()).await?;
+                        let streams_namespace = wants.streams.as_ref().and_then(|(ns, _)| ns.as_deref());
+                        let access = wants.rbac_namespace.as_deref().or(streams_namespace).or(namespace.as_deref());
+                        let mut found = plan.workloads(namespace.as_deref(), access).await?;
                         if wants.workload_images_only {
                             found.iter_mut().for_each(crate::consumers::prune);
                         }
@@ -298,16 +300,15 @@ impl Plan<'_> {
         Ok(objects)
     }
 
-    /// The workloads of `namespace` (all when `None`) and the RBAC objects that grant pulls of
-    /// the streams asked for: one list per kind, all in parallel. A 403 leaves a warning and no
+    /// The workloads of `namespace` (all when `None`) and the RBAC objects of `access_namespace`
+    /// (and the cluster) that grant pulls: one list per kind, all in parallel. A 403 leaves a warning and no
     /// objects of that kind; a 404 (no DeploymentConfigs on plain Kubernetes) leaves none.
     async fn workloads(
         &self,
         namespace: Option<&str>,
-        streams: Option<&(Option<String>, Vec<String>)>,
+        access_namespace: Option<&str>,
     ) -> Result<Vec<Object>, SourceError> {
-        // Role bindings matter in the streams' namespace; cluster-scoped kinds are listed whole.
-        let access_namespace = streams.and_then(|(ns, _)| ns.as_deref()).or(namespace);
+        // Role bindings matter in the stream's namespace; cluster-scoped kinds are listed whole.
         let lists: Vec<(ResourceKind, String)> = ResourceKind::WORKLOADS
             .iter()
             .map(|kind| (*kind, collection_path(*kind, namespace)))
