@@ -16,6 +16,7 @@
 //! most `--max-archive-size`, and YAML aliases may add at most `--max-alias-expansion` to the
 //! whole input.
 
+mod items;
 mod read;
 
 use std::collections::{BTreeMap, BTreeSet};

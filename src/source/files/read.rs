@@ -192,6 +192,18 @@ pub(super) fn examine(
         let column = (valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)) as u64 + 1;
         (Position { line, column }, "not UTF-8 text (a binary file?)".to_owned())
     });
+    // The second load of `consumers`: only the items that name the answer (or are RBAC
+    // objects) are parsed.
+    let mut trimmed = None;
+    if let (Ok(whole), Some(needles), false) = (&text, reading.needles, explicit) {
+        let wanted = |item: &str| needles.is_match(item) || item.contains("rbac.authorization.k8s.io");
+        match super::items::blank_unwanted(whole, &wanted) {
+            Some((_, 0)) => return Unit { workloads_unread: true, ..set_aside(label, bytes.len() as u64) },
+            Some((kept, _)) => trimmed = Some(kept),
+            None => {}
+        }
+    }
+    let text = text.map(|whole| trimmed.as_deref().unwrap_or(whole));
     let decoded =
         match text.and_then(|text| decode_selected(text, &limits.decode, keep).map_err(|e| (e.position, e.message))) {
             Ok(decoded) => decoded,
