@@ -268,8 +268,9 @@ pub enum Command {
         isctl consumers cli:latest -n openshift --from must-gather/\n\n  \
         # Is it safe to prune this image?\n  \
         isctl consumers --image sha256:4f5e... --from must-gather/\n\n  \
-        # Pods still on an older image of the tag, for scripts\n  \
-        isctl consumers cli:latest -n openshift -o jsonpath='{range .tags[*].running[?(@.standing.state==\"older\")]}{.namespace}/{.name}{\"\\n\"}{end}'\n\n\
+        # What still runs an older image of the tag, for scripts\n  \
+        isctl consumers cli:latest -n openshift \\\n    \
+        -o jsonpath='{..running[?(@.standing.state==\"older\")].name}'\n\n\
         Exit codes: 0 answered, 1 isctl could not run or the stream is not there, 2 usage error.",
         display_order = 5
     )]

@@ -108,10 +108,12 @@ pub fn digest_of(reference: &str) -> Option<String> {
     let reference = reference.split_once("://").map_or(reference, |(_, rest)| rest);
     let digest = reference.rsplit_once('@').map_or(reference, |(_, digest)| digest);
     let (algorithm, hex) = digest.split_once(':')?;
-    let valid = !algorithm.is_empty()
-        && algorithm.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && hex.len() >= 32
-        && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    let length = match algorithm {
+        "sha256" => 64,
+        "sha512" => 128,
+        _ => return None,
+    };
+    let valid = hex.len() == length && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
     valid.then(|| digest.to_owned())
 }
 
@@ -153,7 +155,13 @@ pub fn uses(object: &Object) -> Vec<Use> {
     };
     if kind != ResourceKind::Pod && kind != ResourceKind::BuildConfig {
         let containers = template_containers(kind, workload);
-        found.extend(annotation_triggers(workload, &containers, &base));
+        // The trigger controller reads the annotation on these kinds only; a ReplicaSet
+        // carries a copy of its Deployment's, which triggers nothing.
+        let watched_kinds =
+            [ResourceKind::Deployment, ResourceKind::StatefulSet, ResourceKind::DaemonSet, ResourceKind::CronJob];
+        if watched_kinds.contains(&kind) {
+            found.extend(annotation_triggers(workload, &containers, &base));
+        }
         for container in &containers {
             found.push(Use {
                 target: container.target(),
@@ -209,6 +217,7 @@ pub fn prune(object: &mut Object) {
         &["initContainerStatuses", "*", "name"],
         &["initContainerStatuses", "*", "imageID"],
         &["replicas"],
+        &["imageChangeTriggers"],
     ];
     workload.spec = workload.spec.take().map(|spec| kept(spec, SPEC));
     workload.status = workload.status.take().map(|status| kept(status, STATUS));
@@ -383,19 +392,21 @@ fn deployment_config_uses(config: &Workload, base: &Use) -> Vec<Use> {
             .filter_map(|n| n.as_str().map(str::to_owned))
             .collect();
         let image = text(at(params, &["lastTriggeredImage"])).unwrap_or_default();
-        let held = match (paused, automatic) {
-            (true, _) => Some("the DeploymentConfig is paused".to_owned()),
-            (false, false) => Some("automatic: false (rolls out only on oc rollout latest)".to_owned()),
-            (false, true) => None,
+        // `paused` stops rollouts, not the trigger: the template still gets the new image.
+        let held = match (automatic, paused) {
+            (false, _) => Some("automatic: false (rolls out only on oc rollout latest)".to_owned()),
+            (true, true) => Some("rollouts paused: the template gets the image, the Pods wait".to_owned()),
+            (true, false) => None,
         };
         found.push(Use {
             role: Role::Trigger,
-            target: match names.len() {
-                1 => format!("container {}", names[0]),
+            target: match names.as_slice() {
+                [] => "no container".to_owned(),
+                [one] => format!("container {one}"),
                 _ => format!("containers {}", names.join(",")),
             },
             watches: watched(at(params, &["from"]), &base.namespace),
-            automatic: Some(held.is_none()),
+            automatic: Some(automatic),
             held,
             digest: digest_of(&image),
             image,
@@ -428,7 +439,13 @@ fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
             }
         };
         let paused = flag(at(change, &["paused"]));
-        let image = text(at(change, &["lastTriggeredImageID"])).unwrap_or_default();
+        // Since OpenShift 4.8 the last image is in status.imageChangeTriggers, matched by
+        // `from`; the spec field is the older place.
+        let from = at(change, &["from"]).or_else(|| strategy.and_then(|(_, s)| s.get("from")));
+        let image = from
+            .and_then(|from| last_build_image(config, from, &base.namespace))
+            .or_else(|| text(at(change, &["lastTriggeredImageID"])).filter(|i| !i.is_empty()))
+            .unwrap_or_default();
         found.push(Use {
             role: Role::Trigger,
             target,
@@ -463,6 +480,22 @@ fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
         }
     }
     found
+}
+
+/// The image a BuildConfig last built from `from`, from `status.imageChangeTriggers` (matched by
+/// namespace, defaulting to the BuildConfig's, and name).
+fn last_build_image(config: &Workload, from: &Value, namespace: &str) -> Option<String> {
+    let key = |v: &Value| {
+        let ns = text(v.get("namespace")).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace.to_owned());
+        (ns, text(v.get("name")).unwrap_or_default())
+    };
+    let wanted = key(from);
+    at(config.status.as_ref(), &["imageChangeTriggers"])?
+        .as_array()?
+        .iter()
+        .find(|status| status.get("from").is_some_and(|f| key(f) == wanted))
+        .and_then(|status| text(status.get("lastTriggeredImageID")))
+        .filter(|image| !image.is_empty())
 }
 
 /// The triggers of the `image.openshift.io/triggers` annotation. The image a trigger last set
@@ -553,6 +586,8 @@ pub struct UseIndex {
     owners_with_pods: BTreeSet<(String, String)>,
     /// How many workload objects were read.
     objects: usize,
+    /// ReplicaSets and ReplicationControllers at 0 replicas (old revisions kept for rollback).
+    scaled_to_zero: BTreeSet<(String, String)>,
 }
 
 impl UseIndex {
@@ -562,6 +597,14 @@ impl UseIndex {
         for kind in ResourceKind::WORKLOADS {
             for object in catalog.of_kind(kind) {
                 index.objects += 1;
+                if let Object::ReplicaSet(w) | Object::ReplicationController(w) = object {
+                    // spec.replicas defaults to 1.
+                    let replicas = at(w.spec.as_ref(), &["replicas"]).and_then(Value::as_i64).unwrap_or(1);
+                    if replicas == 0 {
+                        let name = format!("{}/{}", kind.info().kind, w.metadata.name());
+                        index.scaled_to_zero.insert((w.metadata.namespace().to_owned(), name));
+                    }
+                }
                 for found in uses(object) {
                     if let Some(owner) = &found.owner {
                         index.owners_with_pods.insert((found.namespace.clone(), owner.clone()));
@@ -583,6 +626,7 @@ impl UseIndex {
     fn stands_for_pods(&self, found: &Use) -> bool {
         found.role == Role::Template
             && matches!(found.kind, "ReplicaSet" | "ReplicationController")
+            && !self.scaled_to_zero.contains(&(found.namespace.clone(), format!("{}/{}", found.kind, found.name)))
             && !self.owners_with_pods.contains(&(found.namespace.clone(), format!("{}/{}", found.kind, found.name)))
     }
 
@@ -906,11 +950,15 @@ spec:
         assert_eq!(
             triggers,
             vec![
-                ("DeploymentConfig", Role::Trigger, Some("openshift/cli:latest"), Some(false)),
+                ("DeploymentConfig", Role::Trigger, Some("openshift/cli:latest"), Some(true)),
                 ("BuildConfig", Role::BuildInput, Some("demo/base:1"), None),
             ]
         );
         assert_eq!(index.uses[0].digest.as_deref(), Some(DIGEST));
+        assert!(
+            index.uses[0].held.as_deref().is_some_and(|h| h.starts_with("rollouts paused")),
+            "paused stops rollouts only"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Who may pull a stream's images (docs/consumers.md). The integrated registry lets a pull of
 //! `namespace/stream` through when the puller may `get` `imagestreams/layers` in group
 //! `image.openshift.io` on that stream (openshift/image-registry: pkg/dockerregistry/server
-//! `accessController`, a SubjectAccessReview). isctl never sends one (it is a write): it
+//! `verifyImageStreamAccess`, a SelfSubjectAccessReview). isctl never sends one (a write): it
 //! evaluates the RoleBindings of the stream's namespace and the ClusterRoleBindings against
 //! their roles, with Kubernetes RBAC's matching rules (`RuleAllows` in
 //! k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac). Pure, over a [`Catalog`].
@@ -15,18 +15,25 @@ use crate::model::{ImageStream, Object, ResourceKind};
 /// OpenShift's default cluster roles that grant `get` on `imagestreams/layers`
 /// (openshift/openshift-apiserver: pkg/bootstrappolicy/policy.go), used when a binding names
 /// one the input does not hold.
-const BUILT_IN_PULLERS: [&str; 10] = [
+const BUILT_IN_PULLERS: [&str; 13] = [
     "cluster-admin",
     "admin",
     "edit",
     "view",
+    "cluster-reader",
     "registry-admin",
     "registry-editor",
     "registry-viewer",
     "system:image-puller",
     "system:image-pusher",
     "system:image-builder",
+    "system:image-signer",
+    "system:master",
 ];
+
+/// The namespaced default Role that lets every user pull the `openshift` namespace's images
+/// (openshift-apiserver bootstrappolicy, namespace_policy.go), bound to system:authenticated.
+const BUILT_IN_ROLE: (&str, &str) = ("openshift", "shared-resource-viewer");
 
 /// One subject allowed to pull, and through what.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -75,7 +82,9 @@ fn allows_pull(rule: &PolicyRule, stream: &str) -> bool {
     let names = rule.resource_names.as_ref().is_none_or(|names| names.is_empty() || names.iter().any(|n| n == stream));
     verbs
         && any(&rule.api_groups, &["image.openshift.io"])
-        && any(&rule.resources, &["imagestreams/layers", "*/layers"])
+        // The registry asks for resource `imagestreams/layers` without a subresource, so a
+        // `*/layers` rule does not match it.
+        && any(&rule.resources, &["imagestreams/layers"])
         && names
 }
 
@@ -117,6 +126,7 @@ pub fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess {
                 false => continue,
             },
             None if role_ref.kind == "ClusterRole" && BUILT_IN_PULLERS.contains(&role_ref.name.as_str()) => "built-in",
+            None if role_ref.kind == "Role" && (namespace, role_ref.name.as_str()) == BUILT_IN_ROLE => "built-in",
             None => {
                 unknown_roles.push(format!(
                     "{binding_kind}/{} ({}/{})",
@@ -159,8 +169,8 @@ pub fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess {
 fn subjects(binding: &Binding) -> impl Iterator<Item = (String, String)> + '_ {
     binding.subjects.iter().flatten().map(move |s| {
         let name = match (s.kind.as_str(), &s.namespace) {
-            ("ServiceAccount", Some(ns)) => format!("{ns}/{}", s.name),
-            ("ServiceAccount", None) => format!("{}/{}", binding.metadata.namespace(), s.name),
+            ("ServiceAccount", Some(ns)) if !ns.is_empty() => format!("{ns}/{}", s.name),
+            ("ServiceAccount", _) => format!("{}/{}", binding.metadata.namespace(), s.name),
             _ => s.name.clone(),
         };
         (s.kind.clone(), name)
@@ -186,7 +196,7 @@ mod tests {
     fn rules_match_as_kubernetes_rbac_does() {
         assert!(allows_pull(&rule(&["image.openshift.io"], &["imagestreams/layers"], &["get"], &[]), "cli"));
         assert!(allows_pull(&rule(&["*"], &["*"], &["*"], &[]), "cli"));
-        assert!(allows_pull(&rule(&["image.openshift.io"], &["*/layers"], &["get"], &[]), "cli"));
+        assert!(!allows_pull(&rule(&["image.openshift.io"], &["*/layers"], &["get"], &[]), "cli"));
         assert!(allows_pull(&rule(&["image.openshift.io"], &["imagestreams/layers"], &["get"], &["cli"]), "cli"));
         assert!(!allows_pull(&rule(&["image.openshift.io"], &["imagestreams/layers"], &["get"], &["other"]), "cli"));
         assert!(!allows_pull(&rule(&["image.openshift.io"], &["imagestreams"], &["get"], &[]), "cli"), "not layers");

@@ -57,7 +57,10 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
             for tag in &answer.tags {
                 let behind = tag.drift();
                 if behind > 0 {
-                    let held = tag.triggers.iter().filter(|t| t.automatic == Some(false)).count();
+                    let lags = |u: &&crate::consumers::Use| {
+                        matches!(u.standing, Some(Standing::Older(_) | Standing::NotInHistory))
+                    };
+                    let held = tag.triggers.iter().filter(lags).filter(|t| t.held.is_some()).count();
                     let held = if held > 0 { format!(" ({held} held)") } else { String::new() };
                     ctx.printer
                         .notice(&format!("{}: {} of its users do not have its current image{held}", tag.tag, behind));
@@ -95,10 +98,13 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
                     "nothing in the input uses {digest}: no tag history holds it, and no trigger, Pod or template names it"
                 )),
                 false => ctx.printer.notice(&format!(
-                    "{digest} is the current image of {}, an older image of {}, and used {}",
+                    "{digest} is the current image of {}, an older image of {}, and used by {}",
                     super::plural(current, "tag"),
                     super::plural(answer.tags.len() - current, "tag"),
-                    super::plural(answer.uses.len(), "time")
+                    super::plural(
+                        answer.uses.iter().map(|u| (u.kind, &u.namespace, &u.name)).collect::<std::collections::BTreeSet<_>>().len(),
+                        "object"
+                    )
                 )),
             }
             if !answer.workloads_read {

@@ -22,11 +22,13 @@ fn role_words(found: &Use) -> String {
     let role = match (found.role, found.automatic) {
         (Role::Trigger, Some(false)) if paused => "trigger (paused)",
         (Role::Trigger, Some(false)) => "trigger (manual)",
+        (Role::Trigger, Some(true)) if found.held.is_some() => "trigger (rollouts paused)",
         (Role::Trigger, _) => "trigger",
         (Role::BuildInput, _) => "build input",
         (Role::Runs, _) => "runs",
-        // Listed only when the input holds none of its Pods.
-        (Role::Template, _) => "template, no Pods",
+        // For a tag, listed only when the input holds none of its Pods.
+        (Role::Template, _) if found.standing.is_some() => "template, no Pods",
+        (Role::Template, _) => "template",
     };
     format!("{role}: {}", found.target)
 }
