@@ -160,7 +160,7 @@ pub fn uses(object: &Object) -> Vec<Use> {
         let watched_kinds =
             [ResourceKind::Deployment, ResourceKind::StatefulSet, ResourceKind::DaemonSet, ResourceKind::CronJob];
         if watched_kinds.contains(&kind) {
-            found.extend(annotation_triggers(workload, &containers, &base));
+            found.extend(annotation_triggers(kind, workload, &containers, &base));
         }
         for container in &containers {
             found.push(Use {
@@ -500,32 +500,61 @@ fn last_build_image(config: &Workload, from: &Value, namespace: &str) -> Option<
 
 /// The triggers of the `image.openshift.io/triggers` annotation. The image a trigger last set
 /// is the container's image in the template: the trigger controller writes it there.
-fn annotation_triggers(workload: &Workload, containers: &[Container], base: &Use) -> Vec<Use> {
+fn annotation_triggers(kind: ResourceKind, workload: &Workload, containers: &[Container], base: &Use) -> Vec<Use> {
     let Some(annotation) = workload.metadata.annotations.as_ref().and_then(|a| a.get(TRIGGERS_ANNOTATION)) else {
         return Vec::new();
     };
     let Ok(Value::Array(triggers)) = serde_json::from_str::<Value>(annotation) else {
         return vec![Use {
             role: Role::Trigger,
-            target: "unreadable annotation".to_owned(),
+            target: UNREADABLE.to_owned(),
             automatic: Some(false),
             held: Some(format!("the {TRIGGERS_ANNOTATION} annotation is not a JSON list; the controller ignores it")),
             ..base.clone()
         }];
     };
+    // The controller takes the annotation whole or not at all (openshift/library-go
+    // pkg/image/trigger annotations.go): a `paused` that is not a boolean, a repeated
+    // fieldPath, or a fieldPath that names no container of the template rejects every trigger.
+    let mut problem = None;
+    let mut seen = BTreeSet::new();
+    let mut targets = Vec::new();
+    for trigger in &triggers {
+        let field = text(trigger.get("fieldPath")).unwrap_or_default();
+        let container = field_container(kind, &field, containers);
+        if !matches!(trigger.get("paused"), None | Some(Value::Bool(_))) {
+            problem.get_or_insert_with(|| "a paused that is not true or false".to_owned());
+        } else if !seen.insert(field.clone()) {
+            problem.get_or_insert_with(|| format!("fieldPath {field} is given twice"));
+        } else if let Err(why) = &container {
+            problem.get_or_insert_with(|| why.clone());
+        }
+        targets.push(container.ok());
+    }
     triggers
         .iter()
-        .map(|trigger| {
-            let field = text(trigger.get("fieldPath")).unwrap_or_default();
-            let container = field_container(&field, containers);
-            let paused = flag(trigger.get("paused"));
+        .zip(targets)
+        .map(|(trigger, container)| {
+            let from = trigger.get("from");
+            let tag_trigger = from.is_some_and(|f| {
+                text(f.get("kind")).as_deref() == Some("ImageStreamTag")
+                    && text(f.get("apiVersion")).is_none_or(|v| v.is_empty())
+            });
+            let paused = matches!(trigger.get("paused"), Some(Value::Bool(true)));
+            let held = match (&problem, tag_trigger, paused) {
+                (Some(why), _, _) => Some(format!("rejected by the trigger controller: {why}")),
+                (None, false, _) => Some("ignored by the trigger controller: from is not an ImageStreamTag".to_owned()),
+                (None, true, true) => Some("the trigger is paused".to_owned()),
+                (None, true, false) => None,
+            };
             let image = container.map(|c| c.image.clone()).unwrap_or_default();
+            let field = text(trigger.get("fieldPath")).unwrap_or_default();
             Use {
                 role: Role::Trigger,
                 target: container.map_or_else(|| format!("field {field}"), Container::target),
-                watches: watched(trigger.get("from"), &base.namespace),
-                automatic: Some(!paused),
-                held: paused.then(|| "the trigger is paused".to_owned()),
+                watches: watched(from, &base.namespace),
+                automatic: Some(held.is_none()),
+                held,
                 digest: digest_of(&image),
                 image,
                 ..base.clone()
@@ -534,18 +563,36 @@ fn annotation_triggers(workload: &Workload, containers: &[Container], base: &Use
         .collect()
 }
 
-/// The container a trigger's `fieldPath` sets: `…containers[?(@.name=="web")].image` or
-/// `…containers[0].image`.
-fn field_container<'a>(field: &str, containers: &'a [Container]) -> Option<&'a Container> {
-    let init = field.contains("initContainers[");
-    let inside = field.split_once("ontainers[")?.1.split_once(']')?.0;
-    let of_kind = containers.iter().filter(|c| c.init == init);
-    if let Ok(index) = inside.trim().parse::<usize>() {
-        return of_kind.into_iter().nth(index);
+/// The target of a use made of an annotation that could not be read at all.
+const UNREADABLE: &str = "unreadable triggers annotation";
+
+/// The container a trigger's `fieldPath` sets, read as the trigger controller reads it: the
+/// kind's pod spec path (`spec.template.spec`, a CronJob's `spec.jobTemplate.spec.template.spec`),
+/// then `containers[SELECTOR]` or `initContainers[SELECTOR]` with an index or exactly
+/// `?(@.name=="NAME")`, then `.image`.
+fn field_container<'a>(kind: ResourceKind, field: &str, containers: &'a [Container]) -> Result<&'a Container, String> {
+    let prefix =
+        if kind == ResourceKind::CronJob { "spec.jobTemplate.spec.template.spec." } else { "spec.template.spec." };
+    let invalid = || format!("fieldPath {field} is not valid");
+    let rest = field.strip_prefix(prefix).ok_or_else(invalid)?;
+    let (init, rest) = match (rest.strip_prefix("containers["), rest.strip_prefix("initContainers[")) {
+        (Some(rest), _) => (false, rest),
+        (_, Some(rest)) => (true, rest),
+        _ => return Err(invalid()),
+    };
+    let (selector, rest) = rest.split_once(']').ok_or_else(invalid)?;
+    if rest != ".image" {
+        return Err(invalid());
     }
-    let name = inside.split_once("@.name")?.1.trim_start_matches(['=', ' ']);
-    let name = name.trim_matches(|c| c == '"' || c == '\'' || c == ')' || c == ' ');
-    of_kind.into_iter().find(|c| c.name == name)
+    let of_kind = || containers.iter().filter(|c| c.init == init);
+    let found = match selector.parse::<usize>() {
+        Ok(index) => of_kind().nth(index),
+        Err(_) => {
+            let name = selector.strip_prefix("?(@.name==\"").and_then(|s| s.strip_suffix("\")")).ok_or_else(invalid)?;
+            of_kind().find(|c| c.name == name)
+        }
+    };
+    found.ok_or_else(|| format!("no such container: {selector}"))
 }
 
 /// A tag asked about, with its history.
@@ -588,6 +635,8 @@ pub struct UseIndex {
     objects: usize,
     /// ReplicaSets and ReplicationControllers at 0 replicas (old revisions kept for rollback).
     scaled_to_zero: BTreeSet<(String, String)>,
+    /// Objects whose triggers annotation cannot be read at all, as `namespace/kind/name`.
+    pub unreadable: Vec<String>,
 }
 
 impl UseIndex {
@@ -606,6 +655,11 @@ impl UseIndex {
                     }
                 }
                 for found in uses(object) {
+                    if found.target == UNREADABLE {
+                        let name = format!("{}/{}/{}", found.namespace, found.kind.to_ascii_lowercase(), found.name);
+                        index.unreadable.push(name);
+                        continue;
+                    }
                     if let Some(owner) = &found.owner {
                         index.owners_with_pods.insert((found.namespace.clone(), owner.clone()));
                     }
@@ -898,18 +952,35 @@ mod tests {
     }
 
     #[test]
-    fn annotation_field_paths_name_containers() {
+    fn annotation_field_paths_are_read_as_the_controller_reads_them() {
         let containers = vec![
             Container { name: "setup".into(), image: "a".into(), init: true },
             Container { name: "web".into(), image: "b".into(), init: false },
             Container { name: "proxy".into(), image: "c".into(), init: false },
         ];
-        let name = |field: &str| field_container(field, &containers).map(|c| c.name.clone());
-        assert_eq!(name(r#"spec.template.spec.containers[?(@.name=="proxy")].image"#).as_deref(), Some("proxy"));
-        assert_eq!(name(r#"spec.template.spec.containers[?(@.name="web")].image"#).as_deref(), Some("web"));
-        assert_eq!(name("spec.template.spec.containers[1].image").as_deref(), Some("proxy"));
-        assert_eq!(name(r#"spec.template.spec.initContainers[?(@.name=="setup")].image"#).as_deref(), Some("setup"));
-        assert_eq!(name(r#"spec.template.spec.containers[?(@.name=="gone")].image"#), None);
+        let name = |kind, field: &str| field_container(kind, field, &containers).map(|c| c.name.clone());
+        let deployment = ResourceKind::Deployment;
+        assert_eq!(
+            name(deployment, r#"spec.template.spec.containers[?(@.name=="proxy")].image"#).as_deref(),
+            Ok("proxy")
+        );
+        assert_eq!(name(deployment, "spec.template.spec.containers[1].image").as_deref(), Ok("proxy"));
+        assert_eq!(
+            name(deployment, r#"spec.template.spec.initContainers[?(@.name=="setup")].image"#).as_deref(),
+            Ok("setup")
+        );
+        let cron = r#"spec.jobTemplate.spec.template.spec.containers[?(@.name=="web")].image"#;
+        assert_eq!(name(ResourceKind::CronJob, cron).as_deref(), Ok("web"));
+        for rejected in [
+            r#"spec.template.spec.containers[?(@.name="web")].image"#,
+            r#"spec.template.spec.containers[?(@.name=='web')].image"#,
+            r#"spec.template.spec.containers[?(@.name=="web")]"#,
+            r#"template.spec.containers[?(@.name=="web")].image"#,
+            r#"spec.template.spec.containers[?(@.name=="gone")].image"#,
+        ] {
+            assert!(name(deployment, rejected).is_err(), "{rejected}");
+        }
+        assert!(name(ResourceKind::CronJob, r#"spec.template.spec.containers[?(@.name=="web")].image"#).is_err());
     }
 
     fn catalog(yaml: &str) -> Catalog {
@@ -959,6 +1030,33 @@ spec:
             index.uses[0].held.as_deref().is_some_and(|h| h.starts_with("rollouts paused")),
             "paused stops rollouts only"
         );
+    }
+
+    #[test]
+    fn an_annotation_the_controller_rejects_triggers_nothing() {
+        let deployment = |annotation: &str| {
+            let yaml = format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: n\n  annotations:\n    image.openshift.io/triggers: '{annotation}'\nspec:\n  template:\n    spec:\n      containers: [{{name: web, image: x}}]\n"
+            );
+            UseIndex::of(&Catalog::from_yaml(&yaml))
+        };
+        let good = r#"{"from":{"kind":"ImageStreamTag","name":"s:t"},"fieldPath":"spec.template.spec.containers[?(@.name==\"web\")].image"}"#;
+        let index = deployment(&format!("[{good}]"));
+        assert_eq!(index.uses[0].automatic, Some(true));
+        let twice = deployment(&format!("[{good},{good}]"));
+        assert!(
+            twice
+                .uses
+                .iter()
+                .filter(|u| u.role == Role::Trigger)
+                .all(|u| u.automatic == Some(false) && u.held.as_deref().is_some_and(|h| h.starts_with("rejected")))
+        );
+        let paused = r#"{"from":{"kind":"ImageStreamTag","name":"s:t"},"paused":"true","fieldPath":"spec.template.spec.containers[0].image"}"#;
+        let string_paused = deployment(&format!("[{paused}]"));
+        assert_eq!(string_paused.uses[0].role, Role::Trigger);
+        assert_eq!(string_paused.uses[0].automatic, Some(false), "Go's JSON refuses a string there");
+        let unreadable = deployment("not json");
+        assert_eq!(unreadable.unreadable, ["n/deployment/d"]);
     }
 
     #[test]

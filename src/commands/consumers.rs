@@ -35,6 +35,12 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
     load_users(ctx, &mut resolved.catalog, settings.workload_namespace.clone(), namespace, needles)?;
     let catalog = &resolved.catalog;
     let index = UseIndex::of(catalog);
+    for object in &index.unreadable {
+        ctx.printer.warning(&format!(
+            "{object}: the {} annotation is not a JSON list; the trigger controller ignores it",
+            crate::consumers::TRIGGERS_ANNOTATION
+        ));
+    }
     let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
     let format = OutputFormat::from(settings.output);
     match &settings.query {

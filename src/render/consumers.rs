@@ -20,6 +20,12 @@ fn object_name(found: &Use) -> String {
 fn role_words(found: &Use) -> String {
     let paused = found.held.as_deref().is_some_and(|why| why.contains("paused"));
     let role = match (found.role, found.automatic) {
+        (Role::Trigger, Some(false)) if found.held.as_deref().is_some_and(|h| h.starts_with("rejected")) => {
+            "trigger (rejected)"
+        }
+        (Role::Trigger, Some(false)) if found.held.as_deref().is_some_and(|h| h.starts_with("ignored")) => {
+            "trigger (ignored)"
+        }
         (Role::Trigger, Some(false)) if paused => "trigger (paused)",
         (Role::Trigger, Some(false)) => "trigger (manual)",
         (Role::Trigger, Some(true)) if found.held.is_some() => "trigger (rollouts paused)",
