@@ -197,6 +197,8 @@ pub fn prune(object: &mut Object) {
         &["containers", "*", "image"],
         &["initContainers", "*", "name"],
         &["initContainers", "*", "image"],
+        &["ephemeralContainers", "*", "name"],
+        &["ephemeralContainers", "*", "image"],
         &["template", "spec", "containers", "*", "name"],
         &["template", "spec", "containers", "*", "image"],
         &["template", "spec", "initContainers", "*", "name"],
@@ -216,6 +218,8 @@ pub fn prune(object: &mut Object) {
         &["containerStatuses", "*", "imageID"],
         &["initContainerStatuses", "*", "name"],
         &["initContainerStatuses", "*", "imageID"],
+        &["ephemeralContainerStatuses", "*", "name"],
+        &["ephemeralContainerStatuses", "*", "imageID"],
         &["replicas"],
         &["imageChangeTriggers"],
     ];
@@ -272,18 +276,37 @@ fn kept(mut value: Value, paths: &[&[&str]]) -> Value {
     out
 }
 
+/// Which list of a pod spec a container is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Init,
+    Main,
+    /// `kubectl debug` containers: in Pods only.
+    Ephemeral,
+}
+
+impl Section {
+    /// The spec key of the list, and of its statuses.
+    const ALL: [(Section, &'static str, &'static str); 3] = [
+        (Section::Init, "initContainers", "initContainerStatuses"),
+        (Section::Main, "containers", "containerStatuses"),
+        (Section::Ephemeral, "ephemeralContainers", "ephemeralContainerStatuses"),
+    ];
+}
+
 /// A container of a pod template or a Pod spec.
 struct Container {
     name: String,
     image: String,
-    init: bool,
+    section: Section,
 }
 
 impl Container {
     fn target(&self) -> String {
-        match self.init {
-            true => format!("init container {}", self.name),
-            false => format!("container {}", self.name),
+        match self.section {
+            Section::Init => format!("init container {}", self.name),
+            Section::Main => format!("container {}", self.name),
+            Section::Ephemeral => format!("ephemeral container {}", self.name),
         }
     }
 }
@@ -297,15 +320,15 @@ fn text(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_owned)
 }
 
-/// The containers (init ones first) of a pod spec.
+/// The containers (init ones first, ephemeral ones last) of a pod spec.
 fn containers_of(spec: Option<&Value>) -> Vec<Container> {
     let mut containers = Vec::new();
-    for (key, init) in [("initContainers", true), ("containers", false)] {
+    for (section, key, _) in Section::ALL {
         for container in at(spec, &[key]).and_then(Value::as_array).into_iter().flatten() {
             containers.push(Container {
                 name: text(container.get("name")).unwrap_or_default(),
                 image: text(container.get("image")).unwrap_or_default(),
-                init,
+                section,
             });
         }
     }
@@ -345,12 +368,12 @@ fn flag(value: Option<&Value>) -> bool {
 }
 
 fn pod_uses(pod: &Workload, base: &Use) -> Vec<Use> {
-    let statuses: BTreeMap<(bool, String), String> = [("initContainerStatuses", true), ("containerStatuses", false)]
+    let statuses: BTreeMap<(Section, String), String> = Section::ALL
         .into_iter()
-        .flat_map(|(key, init)| {
+        .flat_map(|(section, _, key)| {
             at(pod.status.as_ref(), &[key]).and_then(Value::as_array).into_iter().flatten().filter_map(move |s| {
                 let id = text(s.get("imageID")).filter(|id| !id.is_empty())?;
-                Some(((init, text(s.get("name")).unwrap_or_default()), id))
+                Some(((section, text(s.get("name")).unwrap_or_default()), id))
             })
         })
         .collect();
@@ -361,7 +384,7 @@ fn pod_uses(pod: &Workload, base: &Use) -> Vec<Use> {
     containers_of(pod.spec.as_ref())
         .into_iter()
         .map(|container| {
-            let id = statuses.get(&(container.init, container.name.clone()));
+            let id = statuses.get(&(container.section, container.name.clone()));
             let digest = id.and_then(|id| digest_of(id)).or_else(|| digest_of(&container.image));
             Use {
                 role: Role::Runs,
@@ -575,16 +598,16 @@ fn field_container<'a>(kind: ResourceKind, field: &str, containers: &'a [Contain
         if kind == ResourceKind::CronJob { "spec.jobTemplate.spec.template.spec." } else { "spec.template.spec." };
     let invalid = || format!("fieldPath {field} is not valid");
     let rest = field.strip_prefix(prefix).ok_or_else(invalid)?;
-    let (init, rest) = match (rest.strip_prefix("containers["), rest.strip_prefix("initContainers[")) {
-        (Some(rest), _) => (false, rest),
-        (_, Some(rest)) => (true, rest),
+    let (section, rest) = match (rest.strip_prefix("containers["), rest.strip_prefix("initContainers[")) {
+        (Some(rest), _) => (Section::Main, rest),
+        (_, Some(rest)) => (Section::Init, rest),
         _ => return Err(invalid()),
     };
     let (selector, rest) = rest.split_once(']').ok_or_else(invalid)?;
     if rest != ".image" {
         return Err(invalid());
     }
-    let of_kind = || containers.iter().filter(|c| c.init == init);
+    let of_kind = || containers.iter().filter(|c| c.section == section);
     let found = match selector.parse::<usize>() {
         Ok(index) => of_kind().nth(index),
         Err(_) => {
@@ -954,9 +977,9 @@ mod tests {
     #[test]
     fn annotation_field_paths_are_read_as_the_controller_reads_them() {
         let containers = vec![
-            Container { name: "setup".into(), image: "a".into(), init: true },
-            Container { name: "web".into(), image: "b".into(), init: false },
-            Container { name: "proxy".into(), image: "c".into(), init: false },
+            Container { name: "setup".into(), image: "a".into(), section: Section::Init },
+            Container { name: "web".into(), image: "b".into(), section: Section::Main },
+            Container { name: "proxy".into(), image: "c".into(), section: Section::Main },
         ];
         let name = |kind, field: &str| field_container(kind, field, &containers).map(|c| c.name.clone());
         let deployment = ResourceKind::Deployment;
@@ -1057,6 +1080,22 @@ spec:
         assert_eq!(string_paused.uses[0].automatic, Some(false), "Go's JSON refuses a string there");
         let unreadable = deployment("not json");
         assert_eq!(unreadable.unreadable, ["n/deployment/d"]);
+    }
+
+    #[test]
+    fn debug_containers_count_too() {
+        let catalog = Catalog::from_yaml(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: n}}\nspec:\n  containers: [{{name: app, image: a}}]\n  ephemeralContainers: [{{name: dbg, image: 'quay.io/t/tools:1'}}]\nstatus:\n  ephemeralContainerStatuses: [{{name: dbg, imageID: 'quay.io/t/tools@{DIGEST}'}}]\n"
+        ));
+        let pod = catalog.of_kind(ResourceKind::Pod).next().unwrap();
+        let found: Vec<(String, Option<String>)> = uses(pod).into_iter().map(|u| (u.target, u.digest)).collect();
+        assert_eq!(
+            found,
+            [("container app".to_owned(), None), ("ephemeral container dbg".to_owned(), Some(DIGEST.to_owned()))]
+        );
+        let mut pruned = pod.clone();
+        prune(&mut pruned);
+        assert_eq!(uses(&pruned), uses(pod));
     }
 
     #[test]
