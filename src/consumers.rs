@@ -350,7 +350,8 @@ fn template_containers(kind: ResourceKind, workload: &Workload) -> Vec<Container
 fn watched(from: Option<&Value>, namespace: &str) -> Option<String> {
     let from = from?;
     let name = text(from.get("name")).filter(|n| !n.is_empty())?;
-    let kind = text(from.get("kind")).unwrap_or_default();
+    // The API server defaults an empty kind to ImageStreamTag (apps/v1 and build/v1 defaults).
+    let kind = text(from.get("kind")).filter(|k| !k.is_empty()).unwrap_or_else(|| "ImageStreamTag".to_owned());
     let namespace = text(from.get("namespace")).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace.to_owned());
     Some(match kind.as_str() {
         "ImageStreamTag" | "ImageStreamImage" => format!("{namespace}/{name}"),
@@ -415,12 +416,21 @@ fn deployment_config_uses(config: &Workload, base: &Use) -> Vec<Use> {
             .filter_map(|n| n.as_str().map(str::to_owned))
             .collect();
         let image = text(at(params, &["lastTriggeredImage"])).unwrap_or_default();
+        // The controller updates only the named containers of the template; a trigger that
+        // names none of them does nothing.
+        let template = template_containers(ResourceKind::DeploymentConfig, config);
+        let unknown: Vec<&String> = names.iter().filter(|n| !template.iter().any(|c| &c.name == *n)).collect();
         // `paused` stops rollouts, not the trigger: the template still gets the new image.
         let held = match (automatic, paused) {
+            _ if !template.is_empty() && (names.is_empty() || unknown.len() == names.len()) => Some(format!(
+                "ignored by the trigger controller: no container of the template is named {}",
+                if names.is_empty() { "in containerNames".to_owned() } else { names.join(", ") }
+            )),
             (false, _) => Some("automatic: false (rolls out only on oc rollout latest)".to_owned()),
             (true, true) => Some("rollouts paused: the template gets the image, the Pods wait".to_owned()),
             (true, false) => None,
         };
+        let automatic = automatic && !held.as_deref().is_some_and(|h| h.starts_with("ignored"));
         found.push(Use {
             role: Role::Trigger,
             target: match names.as_slice() {
@@ -1080,6 +1090,33 @@ spec:
         assert_eq!(string_paused.uses[0].automatic, Some(false), "Go's JSON refuses a string there");
         let unreadable = deployment("not json");
         assert_eq!(unreadable.unreadable, ["n/deployment/d"]);
+    }
+
+    #[test]
+    fn a_config_trigger_for_no_container_is_ignored_and_kinds_default() {
+        let catalog = Catalog::from_yaml(
+            r#"
+apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata: {name: d, namespace: n}
+spec:
+  template: {spec: {containers: [{name: cli, image: x}]}}
+  triggers:
+  - type: ImageChange
+    imageChangeParams: {automatic: true, containerNames: [other], from: {name: "s:t"}}
+  - type: ImageChange
+    imageChangeParams: {automatic: true, containerNames: [cli], from: {name: "s:t"}}
+"#,
+        );
+        let index = UseIndex::of(&catalog);
+        let triggers: Vec<(Option<&str>, Option<bool>)> = index
+            .uses
+            .iter()
+            .filter(|u| u.role == Role::Trigger)
+            .map(|u| (u.watches.as_deref(), u.automatic))
+            .collect();
+        assert_eq!(triggers, [(Some("n/s:t"), Some(false)), (Some("n/s:t"), Some(true))]);
+        assert!(index.uses[0].held.as_deref().is_some_and(|h| h.starts_with("ignored")));
     }
 
     #[test]
