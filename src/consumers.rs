@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::Catalog;
+use crate::image_index::manifest_children;
 use crate::model::{ImageStream, Object, ResourceKind, Workload};
 
 /// The annotation that makes a workload follow image stream tags.
@@ -74,6 +75,14 @@ pub struct Use {
     pub standing: Option<Standing>,
 }
 
+impl Use {
+    /// Whether the use is known not to have the tag's current image (an older image, or one
+    /// the history does not hold); a use whose digest is unknown does not lag.
+    pub fn lags(&self) -> bool {
+        matches!(self.standing, Some(Standing::Older(_) | Standing::NotInHistory))
+    }
+}
+
 /// Where an image stands in a tag's history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase", tag = "state", content = "behind")]
@@ -120,19 +129,7 @@ pub fn digest_of(reference: &str) -> Option<String> {
 /// Every use of an image by `object` (nothing for kinds that use none).
 pub fn uses(object: &Object) -> Vec<Use> {
     let kind = object.kind();
-    let workload = match object {
-        Object::DeploymentConfig(w)
-        | Object::BuildConfig(w)
-        | Object::Deployment(w)
-        | Object::StatefulSet(w)
-        | Object::DaemonSet(w)
-        | Object::ReplicaSet(w)
-        | Object::CronJob(w)
-        | Object::Job(w)
-        | Object::Pod(w)
-        | Object::ReplicationController(w) => w,
-        _ => return Vec::new(),
-    };
+    let Some(workload) = object.workload() else { return Vec::new() };
     let base = Use {
         role: Role::Template,
         kind: kind.info().kind,
@@ -179,19 +176,7 @@ pub fn uses(object: &Object) -> Vec<Use> {
 /// references; the containers' names and images; triggers, strategies, build inputs and
 /// `paused`; the container statuses' names and image IDs. Other objects are left alone.
 pub fn prune(object: &mut Object) {
-    let workload = match object {
-        Object::DeploymentConfig(w)
-        | Object::BuildConfig(w)
-        | Object::Deployment(w)
-        | Object::StatefulSet(w)
-        | Object::DaemonSet(w)
-        | Object::ReplicaSet(w)
-        | Object::CronJob(w)
-        | Object::Job(w)
-        | Object::Pod(w)
-        | Object::ReplicationController(w) => w,
-        _ => return,
-    };
+    let Some(workload) = object.workload_mut() else { return };
     const SPEC: &[&[&str]] = &[
         &["containers", "*", "name"],
         &["containers", "*", "image"],
@@ -650,11 +635,7 @@ impl TagUsers {
     /// Uses known not to have the tag's current image: triggers that did not fire (or are
     /// held), Pods on an older image. Uses whose digest is unknown do not count.
     pub fn drift(&self) -> usize {
-        self.triggers
-            .iter()
-            .chain(&self.running)
-            .filter(|u| matches!(u.standing, Some(Standing::Older(_) | Standing::NotInHistory)))
-            .count()
+        self.triggers.iter().chain(&self.running).filter(|u| u.lags()).count()
     }
 }
 
@@ -664,8 +645,6 @@ pub struct UseIndex {
     uses: Vec<Use>,
     /// ReplicaSets and ReplicationControllers that own a Pod of the input.
     owners_with_pods: BTreeSet<(String, String)>,
-    /// How many workload objects were read.
-    objects: usize,
     /// ReplicaSets and ReplicationControllers at 0 replicas (old revisions kept for rollback).
     scaled_to_zero: BTreeSet<(String, String)>,
     /// Objects whose triggers annotation cannot be read at all, as `namespace/kind/name`.
@@ -678,7 +657,6 @@ impl UseIndex {
         let mut index = UseIndex::default();
         for kind in ResourceKind::WORKLOADS {
             for object in catalog.of_kind(kind) {
-                index.objects += 1;
                 if let Object::ReplicaSet(w) | Object::ReplicationController(w) = object {
                     // spec.replicas defaults to 1.
                     let replicas = at(w.spec.as_ref(), &["replicas"]).and_then(Value::as_i64).unwrap_or(1);
@@ -703,11 +681,6 @@ impl UseIndex {
         index
     }
 
-    /// Whether the input holds no workload at all (then "nobody uses it" would mislead).
-    pub fn is_empty(&self) -> bool {
-        self.objects == 0
-    }
-
     /// Templates that stand for Pods: a ReplicaSet's or ReplicationController's whose Pods are
     /// not in the input.
     fn stands_for_pods(&self, found: &Use) -> bool {
@@ -717,9 +690,9 @@ impl UseIndex {
             && !self.owners_with_pods.contains(&(found.namespace.clone(), format!("{}/{}", found.kind, found.name)))
     }
 
-    /// The users of one tag of `stream`. `images` gives each history digest's manifest-list
-    /// children, so a Pod that reports the platform manifest counts too.
-    pub fn tag_users(&self, stream: &ImageStream, tag: &str, children: &dyn Fn(&str) -> Vec<String>) -> TagUsers {
+    /// The users of one tag of `stream`. A history image's manifest-list children (from its
+    /// Image in `catalog`) count as it, so a Pod that reports the platform manifest counts too.
+    pub fn tag_users(&self, stream: &ImageStream, tag: &str, catalog: &Catalog) -> TagUsers {
         let namespace = stream.metadata.namespace();
         let name = stream.metadata.name();
         let history: Vec<String> = stream
@@ -731,7 +704,7 @@ impl UseIndex {
         let mut position: BTreeMap<String, usize> = BTreeMap::new();
         for (i, digest) in history.iter().enumerate() {
             position.entry(digest.clone()).or_insert(i);
-            for child in children(digest) {
+            for child in manifest_children(catalog, digest) {
                 position.entry(child).or_insert(i);
             }
         }
@@ -824,19 +797,13 @@ pub fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, ind
         }
     };
     crate::tag_order::sort(&mut tags);
-    let children = |digest: &str| -> Vec<String> {
-        catalog
-            .image(digest)
-            .map(|image| image.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
-            .unwrap_or_default()
-    };
     Consumers {
         api_version: "isctl/v1alpha1",
         kind: "Consumers",
         stream: format!("{}/{}", stream.metadata.namespace(), stream.metadata.name()),
-        tags: tags.iter().map(|tag| index.tag_users(stream, tag, &children)).collect(),
+        tags: tags.iter().map(|tag| index.tag_users(stream, tag, catalog)).collect(),
         pull_access: crate::pull_access::pull_access(stream, catalog),
-        workloads_read: !index.is_empty() || input_has_workloads(catalog),
+        workloads_read: input_has_workloads(catalog),
     }
 }
 
@@ -852,13 +819,9 @@ pub fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog
     }
     for status in stream.status_tags().iter().filter(|t| tag.is_none_or(|w| w == t.tag)) {
         for event in status.history() {
-            let children =
-                catalog.image(&event.image).into_iter().flat_map(|i| i.docker_image_manifests.iter().flatten());
-            for digest in std::iter::once(event.image.as_str()).chain(children.map(|m| m.digest.as_str())) {
-                if let Some((_, hex)) = digest.split_once(':').filter(|(_, hex)| !hex.is_empty()) {
-                    needles.insert(hex.to_owned());
-                }
-            }
+            let digests = std::iter::once(event.image.clone()).chain(manifest_children(catalog, &event.image));
+            let hexes = digests.filter_map(|d| d.split_once(':').map(|(_, hex)| hex.to_owned()));
+            needles.extend(hexes.filter(|hex| !hex.is_empty()));
         }
     }
     needles.into_iter().collect()
@@ -882,7 +845,8 @@ pub fn lists_holding(digest: &str, catalog: &Catalog) -> Vec<String> {
         .collect()
 }
 
-/// Whether the input holds any workload, read or not: without one, empty answers say nothing.
+/// Whether the input holds any workload, read or not (left unread for not naming the answer):
+/// without one, empty answers say nothing.
 pub fn input_has_workloads(catalog: &Catalog) -> bool {
     ResourceKind::WORKLOADS.iter().any(|kind| catalog.has_kind(*kind))
 }
@@ -960,7 +924,7 @@ pub fn image_users<'a>(
         manifest_lists,
         tags,
         uses,
-        workloads_read: !index.is_empty() || input_has_workloads(catalog),
+        workloads_read: input_has_workloads(catalog),
     }
 }
 

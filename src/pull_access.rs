@@ -146,18 +146,11 @@ pub fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess {
         }));
     }
     grants.sort();
-    let lookup_local = stream
-        .spec
-        .as_ref()
-        .and_then(|s| s.extra.get("lookupPolicy"))
-        .and_then(|p| p.get("local"))
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
     let local_reference_tags =
         stream.spec_tags().iter().filter(|t| t.is_local_reference_policy()).map(|t| t.name.clone()).collect();
     PullAccess {
         stream: format!("{namespace}/{name}"),
-        lookup_local,
+        lookup_local: stream.lookup_local(),
         local_reference_tags,
         grants,
         unknown_roles,

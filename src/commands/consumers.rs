@@ -42,7 +42,6 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
         ));
     }
     let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
-    let format = OutputFormat::from(settings.output);
     match &settings.query {
         ConsumersQuery::Stream(selection) => {
             let namespace = resolved.scope.namespace().unwrap_or_default();
@@ -50,23 +49,12 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
                 return Ok(ExitStatus::Failure);
             };
             let answer = consumers(stream, selection.tag.as_deref(), catalog, &index);
-            let text = match format {
-                _ if let Some(template) = &settings.template => {
-                    render::templated_document(vec![&answer], false, template, no_headers)?
-                }
-                OutputFormat::Yaml | OutputFormat::Json => {
-                    render::document(vec![&answer], format == OutputFormat::Yaml, false)
-                }
-                _ => consumers_table(&answer, limit, no_headers),
-            };
+            let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers))?;
             ctx.printer.data(&text)?;
             for tag in &answer.tags {
                 let behind = tag.drift();
                 if behind > 0 {
-                    let lags = |u: &&crate::consumers::Use| {
-                        matches!(u.standing, Some(Standing::Older(_) | Standing::NotInHistory))
-                    };
-                    let held = tag.triggers.iter().filter(lags).filter(|t| t.held.is_some()).count();
+                    let held = tag.triggers.iter().filter(|t| t.lags() && t.held.is_some()).count();
                     let held = if held > 0 { format!(" ({held} held)") } else { String::new() };
                     ctx.printer
                         .notice(&format!("{}: {} of its users do not have its current image{held}", tag.tag, behind));
@@ -88,15 +76,7 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
         }
         ConsumersQuery::Image(digest) => {
             let answer = image_users(digest, catalog.streams_in(resolved.scope.namespace()), catalog, &index);
-            let text = match format {
-                _ if let Some(template) = &settings.template => {
-                    render::templated_document(vec![&answer], false, template, no_headers)?
-                }
-                OutputFormat::Yaml | OutputFormat::Json => {
-                    render::document(vec![&answer], format == OutputFormat::Yaml, false)
-                }
-                _ => image_table(&answer, limit, no_headers),
-            };
+            let text = rendered(&answer, settings, || image_table(&answer, limit, no_headers))?;
             ctx.printer.data(&text)?;
             let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
             match answer.unused() {
@@ -121,6 +101,22 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
     Ok(ExitStatus::Success)
 }
 
+/// An answer as `-o` asks: a kubectl template, YAML or JSON, else the table `table` draws.
+fn rendered<T: serde::Serialize>(
+    answer: &T,
+    settings: &ConsumersSettings,
+    table: impl FnOnce() -> String,
+) -> Result<String, CommandError> {
+    let format = OutputFormat::from(settings.output);
+    Ok(match format {
+        _ if let Some(template) = &settings.template => {
+            render::templated_document(vec![answer], false, template, settings.no_headers)?
+        }
+        OutputFormat::Yaml | OutputFormat::Json => render::document(vec![answer], format == OutputFormat::Yaml, false),
+        _ => table(),
+    })
+}
+
 /// Adds to `catalog` the workloads of `workload_namespace` (all when `None`) that hold one of
 /// `needles` (every one when empty), pruned to what `consumers` reads, and the RBAC objects of
 /// `namespace` and the cluster. `describe` uses it too.
@@ -134,7 +130,6 @@ pub fn load_users(
     let wants = Wants {
         workloads: Some(workload_namespace),
         workloads_only: true,
-        workload_images_only: true,
         workload_needles: needles,
         rbac_namespace: namespace.clone(),
         namespace_for_unset: namespace,

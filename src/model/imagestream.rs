@@ -208,6 +208,17 @@ pub struct TagEventCondition {
 }
 
 impl ImageStream {
+    /// `spec.lookupPolicy.local`: Pods of the stream's namespace may name its tags by their short
+    /// name. False when absent.
+    pub fn lookup_local(&self) -> bool {
+        self.spec
+            .as_ref()
+            .and_then(|s| s.extra.get("lookupPolicy"))
+            .and_then(|p| p.get("local"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    }
+
     /// Spec tags (empty when none).
     pub fn spec_tags(&self) -> &[TagReference] {
         self.spec.as_ref().and_then(|s| s.tags.as_deref()).unwrap_or_default()

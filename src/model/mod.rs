@@ -145,6 +145,41 @@ impl Object {
         with_object!(self, o => &mut o.metadata)
     }
 
+    /// The workload this object is (a Pod, a controller, a DeploymentConfig or a BuildConfig),
+    /// or `None` for other kinds.
+    pub fn workload(&self) -> Option<&Workload> {
+        match self {
+            Object::DeploymentConfig(w)
+            | Object::BuildConfig(w)
+            | Object::Deployment(w)
+            | Object::StatefulSet(w)
+            | Object::DaemonSet(w)
+            | Object::ReplicaSet(w)
+            | Object::CronJob(w)
+            | Object::Job(w)
+            | Object::Pod(w)
+            | Object::ReplicationController(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// [`Object::workload`], to change it.
+    pub fn workload_mut(&mut self) -> Option<&mut Workload> {
+        match self {
+            Object::DeploymentConfig(w)
+            | Object::BuildConfig(w)
+            | Object::Deployment(w)
+            | Object::StatefulSet(w)
+            | Object::DaemonSet(w)
+            | Object::ReplicaSet(w)
+            | Object::CronJob(w)
+            | Object::Job(w)
+            | Object::Pod(w)
+            | Object::ReplicationController(w) => Some(w),
+            _ => None,
+        }
+    }
+
     /// The object as JSON, with `apiVersion` and `kind` filled in where the input left them out
     /// (items of raw API lists); everything read is kept.
     pub fn to_json(&self) -> serde_json::Value {

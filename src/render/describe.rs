@@ -77,14 +77,7 @@ fn header(out: &mut String, resolution: &StreamResolution, stream: &ImageStream,
         .or(resolution.docker_image_repository.as_deref())
         .unwrap_or("<none>");
     line(out, "Image Repository", &safe(repository));
-    let local = stream
-        .spec
-        .as_ref()
-        .and_then(|s| s.extra.get("lookupPolicy"))
-        .and_then(|p| p.get("local"))
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    line(out, "Image Lookup", &format!("local={local}"));
+    line(out, "Image Lookup", &format!("local={}", stream.lookup_local()));
     if options.tag.is_some() {
         return;
     }

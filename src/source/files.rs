@@ -84,7 +84,7 @@ impl Source for FileSource {
             images: !wants.workloads_only,
             needles,
             longest_needle: longest,
-            images_only: wants.workload_images_only,
+            images_only: wants.workloads_only,
             other_namespaces: Vec::new(),
             layer: 0,
             namespace_for_unset: wants.namespace_for_unset.clone(),

@@ -98,12 +98,9 @@ pub struct Wants {
     /// when `None`), with the Roles, ClusterRoles and bindings that grant pulls: what
     /// `consumers` and `serve` read. Other commands never pay for them.
     pub workloads: Option<Option<String>>,
-    /// Keep only what [`crate::consumers`] reads of each workload (its containers' images,
-    /// triggers, owners): a cluster's Pods then cost little memory. `serve` and `record` keep
-    /// them whole.
-    pub workload_images_only: bool,
-    /// Nothing but workloads and RBAC objects: the second load of `consumers`, once the streams
-    /// are known.
+    /// Nothing but workloads and RBAC objects, and of each workload only what
+    /// [`crate::consumers`] reads (its containers' images, triggers, owners): the second load
+    /// of `consumers`, once the streams are known. `serve` and `record` keep workloads whole.
     pub workloads_only: bool,
     /// When not empty, a file is read for workloads only if it holds one of these strings (the
     /// digests and `stream:tag` names the answer is about): a must-gather's other Pods are

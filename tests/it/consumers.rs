@@ -72,7 +72,6 @@ fn the_reverse_lookup_says_who_still_uses_an_image() {
     let (code, stdout, stderr) = output(&["consumers", "--image", unused, "--from", DEMO]);
     assert_eq!((code, stdout.as_str()), (0, ""));
     assert!(stderr.contains("nothing in the input uses"), "{stderr}");
-    let _ = CURRENT;
 }
 
 #[test]

@@ -173,7 +173,7 @@ impl Source for LiveSource {
                         let streams_namespace = wants.streams.as_ref().and_then(|(ns, _)| ns.as_deref());
                         let access = wants.rbac_namespace.as_deref().or(streams_namespace).or(namespace.as_deref());
                         let mut found = plan.workloads(namespace.as_deref(), access).await?;
-                        if wants.workload_images_only {
+                        if wants.workloads_only {
                             found.iter_mut().for_each(crate::consumers::prune);
                         }
                         Ok(found)
