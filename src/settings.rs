@@ -171,6 +171,9 @@ pub struct Settings {
     pub without: Vec<Without>,
     /// Where registry credentials are looked for, from the environment.
     pub auth: crate::verify::auth::AuthLookup,
+    /// The largest file a flag other than `--from` may name (`--max-file-size`): baselines,
+    /// credentials, CAs, caches and tokens are read within it, as `--from` files are.
+    pub file_limit: u64,
 }
 
 /// `--verify` and its options.
@@ -306,6 +309,7 @@ impl Settings {
             terminal,
             without,
             auth: env.auth.clone(),
+            file_limit: limits.file,
         })
     }
 

@@ -10,13 +10,14 @@ use crate::render::check_report::{self, CheckReport, Summary};
 use crate::render::{self, OutputFormat};
 use crate::resolve::InputGaps;
 use crate::settings::{CheckSettings, ScopeRequest};
+use crate::source::files::{NamedFile, read_named_text};
 
 /// Runs `check`.
 pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
     let baseline = match &settings.baseline {
         Some(path) => {
             let text =
-                std::fs::read_to_string(path).with_context(|| format!("reading the baseline {}", path.display()))?;
+                read_named_text(path, ctx.settings.file_limit, NamedFile::MayBePipe).context("reading the baseline")?;
             let streams = check::parse_baseline(&text)
                 .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?;
             Some(streams)

@@ -9,6 +9,7 @@ use crate::render::{self, OutputFormat};
 use crate::settings::{DiffMirrorsSettings, DiffStreamsSettings, Input};
 use crate::source::Wants;
 use crate::source::files::{FileSource, InputLimits};
+use crate::source::files::{NamedFile, read_named_text};
 use crate::what_if::{Asked, apply_icsp_migration, diff_plans, diff_streams, stream_references};
 
 /// Runs `diff streams`: the input against `--to`, tag by tag.
@@ -64,7 +65,7 @@ pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let current = super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     let mut asked = stream_references(&current.resolutions, settings.history);
     if let Some(path) = &settings.images {
-        asked.extend(images_file(path)?);
+        asked.extend(images_file(path, ctx.settings.file_limit)?);
     }
     let proposed = proposed_state(ctx, &current.catalog, &settings.proposed, settings.migrate_icsp, &without)?;
     let diff = diff_plans(&current.resolver, &resolver(&proposed), &asked);
@@ -129,10 +130,10 @@ pub fn resolver(catalog: &Catalog) -> Resolver {
 
 /// The references of an `--images` file: a release's `image-references` (an ImageStream whose
 /// spec tags name the images), or one reference per line, `#` starting a comment.
-fn images_file(path: &std::path::Path) -> Result<Vec<Asked>, CommandError> {
+fn images_file(path: &std::path::Path, limit: u64) -> Result<Vec<Asked>, CommandError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CommandError::from(anyhow::Error::new(e).context(format!("cannot read --images {label}"))))?;
+    let text = read_named_text(path, limit, NamedFile::MayBePipe)
+        .map_err(|e| CommandError::from(anyhow::Error::new(e).context("cannot read --images")))?;
     if text.contains("ImageStream") {
         let decoded = crate::source::decode::decode(&text)
             .map_err(|e| CommandError::from(anyhow::anyhow!("{label}:{}: {}", e.position, e.message)))?;

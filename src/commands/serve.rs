@@ -13,12 +13,13 @@ use crate::serve::api::{Api, Options};
 use crate::serve::http;
 use crate::settings::{ServeSettings, TokenSource};
 use crate::source::Wants;
+use crate::source::files::{NamedFile, read_named, read_named_text};
 
 /// Runs `serve`.
 pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
     let token = match &settings.token {
         Some(TokenSource::Value(token)) => Some(token.clone()),
-        Some(TokenSource::File(path)) => Some(read_token(path)?),
+        Some(TokenSource::File(path)) => Some(read_token(path, ctx.settings.file_limit)?),
         None => None,
     };
     if token.is_some() && settings.tls.is_none() {
@@ -40,7 +41,12 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
             http::bind(settings.address).await.with_context(|| format!("listening on {}", settings.address))?;
         let address = listener.local_addr().context("reading the listening address")?;
         let tls = match &settings.tls {
-            Some(files) => Some(http::tls_acceptor(&files.cert, &files.key).map_err(anyhow::Error::msg)?),
+            Some(files) => {
+                let limit = ctx.settings.file_limit;
+                let cert = read_named(&files.cert, limit, NamedFile::MayBePipe).context("reading --tls-cert")?;
+                let key = read_named(&files.key, limit, NamedFile::MayBePipe).context("reading --tls-key")?;
+                Some(http::tls_acceptor((&files.cert, &cert), (&files.key, &key)).map_err(anyhow::Error::msg)?)
+            }
             None => None,
         };
         let url = format!("{}://{address}", if tls.is_some() { "https" } else { "http" });
@@ -54,7 +60,9 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
         let mut banner = format!("Serving {objects} objects read-only at {url}\n");
         if let Some(path) = &settings.write_kubeconfig {
             let ca = match settings.tls.as_ref().and_then(|t| t.ca.as_ref()) {
-                Some(ca) => Some(std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?),
+                Some(ca) => {
+                    Some(read_named(ca, ctx.settings.file_limit, NamedFile::MayBePipe).context("reading the CA")?)
+                }
                 None => None,
             };
             write_private(path, &kubeconfig(&url, token.as_deref(), tls.is_some(), ca.as_deref()))
@@ -78,8 +86,8 @@ pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
 }
 
 /// The first line of a token file, without its line ending.
-fn read_token(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading the token file {}", path.display()))?;
+fn read_token(path: &Path, limit: u64) -> anyhow::Result<String> {
+    let text = read_named_text(path, limit, NamedFile::MayBePipe).context("reading the token file")?;
     let token = text.lines().next().unwrap_or_default().trim().to_owned();
     anyhow::ensure!(!token.is_empty(), "the token file {} is empty", path.display());
     Ok(token)

@@ -343,15 +343,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
     }
 }
 
-/// A TLS acceptor for a PEM certificate chain and private key.
-pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+/// A TLS acceptor for a PEM certificate chain and private key, each given as its file's name
+/// (for messages) and bytes (read by the caller within `--max-file-size`).
+pub fn tls_acceptor(
+    (cert, cert_pem): (&std::path::Path, &[u8]),
+    (key, key_pem): (&std::path::Path, &[u8]),
+) -> Result<tokio_rustls::TlsAcceptor, String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .and_then(|certs| certs.collect::<Result<_, _>>())
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
         .map_err(|e| format!("{}: not a PEM certificate: {e}", cert.display()))?;
     let key =
-        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: not a PEM private key: {e}", key.display()))?;
+        PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| format!("{}: not a PEM private key: {e}", key.display()))?;
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?

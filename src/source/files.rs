@@ -17,6 +17,7 @@
 //! whole input.
 
 mod items;
+mod named;
 mod read;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,7 @@ use crate::quantity::format_bytes;
 use super::decode::{self, Selection};
 use super::{LoadNote, Loaded, Observer, Progress, Source, SourceError, Wants};
 use crate::model::{Family, ResourceKind};
+pub use named::{NamedFile, read_named, read_named_text};
 use read::{Job, Reading, Unit, is_archive_name, is_manifest_name, read_error, read_job};
 
 /// What one load may read.

@@ -7,7 +7,8 @@
 //! - `exit_codes`: every command's exit code for every way it can end.
 //! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
-//! - `hardening`: one regression test per item of the hardening issue (#16).
+//! - `hardening`: one regression test per item of the hardening issue (#16); `hardening3`
+//!   and its `h3_*` neighbours the same for the third round (#26).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -24,6 +25,7 @@ mod exit_codes;
 mod fault_server;
 mod get;
 mod hardening;
+mod hardening3;
 mod help;
 mod input;
 mod live;

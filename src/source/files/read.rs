@@ -366,7 +366,7 @@ pub(super) fn read_error(path: &Path, error: std::io::Error) -> SourceError {
 }
 
 /// Reads at most `limit` bytes; more is an error that says which flag raises the limit.
-fn read_capped(reader: impl Read, label: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
+pub(super) fn read_capped(reader: impl Read, label: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
     let mut bytes = Vec::new();
     reader
         .take(limit.saturating_add(1))
@@ -378,7 +378,7 @@ fn read_capped(reader: impl Read, label: &str, limit: u64) -> Result<Vec<u8>, So
     Ok(bytes)
 }
 
-fn too_large(label: &str, limit: u64) -> SourceError {
+pub(super) fn too_large(label: &str, limit: u64) -> SourceError {
     SourceError::Refused {
         path: label.to_owned(),
         reason: format!("larger than {} (raise --max-file-size to read it)", format_bytes(limit)),
