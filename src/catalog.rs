@@ -63,6 +63,17 @@ pub enum Overlap {
     Replaced(Replacement),
 }
 
+/// A named object that is not there, worded as the API server words it. The core reports it
+/// (a stream or tag asked for that the input lacks); the command layer decides its exit code.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Error from server (NotFound): {resource} \"{name}\" not found")]
+pub struct NotFound {
+    /// `plural.group`, e.g. `imagestreams.image.openshift.io`.
+    pub resource: String,
+    /// The name asked for.
+    pub name: String,
+}
+
 /// All loaded objects.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {

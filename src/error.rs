@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::catalog::NotFound;
 use crate::settings::SettingsError;
 use crate::source::SourceError;
 
@@ -36,33 +37,15 @@ impl ExitStatus {
     }
 }
 
-/// What kind of trouble an error is: it decides the exit status and how the error is worded.
+/// What kind of trouble an error is: it decides the exit status, and whether it is reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The command line cannot be used (exit 2).
     Usage,
-    /// A named object does not exist.
-    NotFound,
-    /// The cluster could not be reached or talked to (connection, TLS, timeout, credentials).
-    Transport,
-    /// The API server answered with an error status.
-    Api,
-    /// An input file is malformed or refused.
-    Input,
-    /// Reading or writing a local file failed.
-    Io,
+    /// The command could not do its job: bad input, an unreachable cluster, a missing object (exit 1).
+    Failure,
     /// Standard output was closed (`isctl ... | head`): not an error for the user.
     BrokenPipe,
-}
-
-/// A named object that is not there, worded as the API server words it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("Error from server (NotFound): {resource} \"{name}\" not found")]
-pub struct NotFound {
-    /// `plural.group`, e.g. `imagestreams.image.openshift.io`.
-    pub resource: String,
-    /// The name asked for.
-    pub name: String,
 }
 
 /// Why a command could not do its job.
@@ -96,7 +79,7 @@ impl CommandError {
         match self.kind {
             ErrorKind::Usage => ExitStatus::Usage,
             ErrorKind::BrokenPipe => ExitStatus::Success,
-            _ => ExitStatus::Failure,
+            ErrorKind::Failure => ExitStatus::Failure,
         }
     }
 
@@ -158,21 +141,17 @@ fn classify(error: &anyhow::Error) -> ErrorKind {
             return ErrorKind::BrokenPipe;
         }
     }
+    // The first typed cause decides: a usage mistake wrapped in context is still one, a
+    // usage-looking message inside a source error is not.
     for cause in error.chain() {
         if cause.downcast_ref::<SettingsError>().is_some() {
             return ErrorKind::Usage;
         }
-        if cause.downcast_ref::<NotFound>().is_some() {
-            return ErrorKind::NotFound;
-        }
-        if let Some(source) = cause.downcast_ref::<SourceError>() {
-            return source.kind();
-        }
-        if cause.downcast_ref::<std::io::Error>().is_some() {
-            return ErrorKind::Io;
+        if cause.downcast_ref::<SourceError>().is_some() || cause.downcast_ref::<NotFound>().is_some() {
+            return ErrorKind::Failure;
         }
     }
-    ErrorKind::Io
+    ErrorKind::Failure
 }
 
 /// Hints that follow from the error itself (e.g. why a server said 401).

@@ -310,12 +310,12 @@ pub enum Missing {
 
 impl Missing {
     /// The resource and name the API server would say are not found.
-    pub fn not_found(&self) -> crate::error::NotFound {
+    pub fn not_found(&self) -> crate::catalog::NotFound {
         let (resource, name) = match self {
             Missing::Stream { name, .. } => ("imagestreams.image.openshift.io", name.clone()),
             Missing::Tag { stream, tag, .. } => ("imagestreamtags.image.openshift.io", format!("{stream}:{tag}")),
         };
-        crate::error::NotFound { resource: resource.to_owned(), name }
+        crate::catalog::NotFound { resource: resource.to_owned(), name }
     }
 }
 

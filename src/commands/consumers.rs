@@ -85,9 +85,9 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
                 )),
                 false => ctx.printer.notice(&format!(
                     "{digest} is the current image of {}, an older image of {}, and used by {}",
-                    super::plural(current, "tag"),
-                    super::plural(answer.tags.len() - current, "tag"),
-                    super::plural(
+                    crate::render::plural(current, "tag"),
+                    crate::render::plural(answer.tags.len() - current, "tag"),
+                    crate::render::plural(
                         answer.uses.iter().map(|u| (u.kind, &u.namespace, &u.name)).collect::<std::collections::BTreeSet<_>>().len(),
                         "object"
                     )

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use super::Ctx;
-use crate::error::{CommandResult, ExitStatus, NotFound};
+use crate::catalog::NotFound;
+use crate::error::{CommandResult, ExitStatus};
 use crate::listing::{self, Listed};
 use crate::model::ResourceKind;
 use crate::render::columns::{cells, columns};

@@ -20,6 +20,7 @@ use crate::catalog::{Catalog, Duplicate};
 use crate::cli::Cli;
 use crate::error::{CommandError, CommandResult, ExitStatus, report};
 use crate::printer::Printer;
+use crate::render::plural;
 use crate::settings::{CommandSettings, Input, Scope, ScopeRequest, Selection, Settings};
 use crate::source::files::FileSource;
 use crate::source::live::LiveSource;
@@ -308,11 +309,6 @@ fn finish_load(ctx: &mut Ctx, notes: &[LoadNote], counts: Option<(usize, usize)>
         ),
     );
     Ok(())
-}
-
-/// `1 object`, `2 objects`.
-pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 /// Prints a load's notes: warnings always, the rest with `-v`; many identical duplicates (a

@@ -72,8 +72,8 @@ pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> Strin
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.push_str(&format!(
         "{}, {}, {} info: {} (--fail-on {})\n",
-        crate::commands::plural(summary.error, "error"),
-        crate::commands::plural(summary.warning, "warning"),
+        super::plural(summary.error, "error"),
+        super::plural(summary.warning, "warning"),
         summary.info,
         if failing { "FAIL" } else { "pass" },
         severity_word(fail_on)

@@ -195,6 +195,11 @@ fn json_ordered<T: serde::Serialize>(value: &T) -> String {
     text
 }
 
+/// A count with its noun, in English: `1 object`, `2 objects`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// JSON as kubectl prints it: 4-space indentation and a final newline.
 pub fn json(value: &Value) -> String {
     json_ordered(value)

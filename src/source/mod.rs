@@ -369,22 +369,6 @@ impl SourceError {
         matches!(self, SourceError::Api { .. } | SourceError::Unreachable { .. } | SourceError::Timeout { .. })
     }
 
-    /// The kind of trouble, for the exit status and wording.
-    pub fn kind(&self) -> crate::error::ErrorKind {
-        use crate::error::ErrorKind;
-        match self {
-            SourceError::Decode { .. } | SourceError::Refused { .. } => ErrorKind::Input,
-            SourceError::Read { .. } => ErrorKind::Io,
-            SourceError::Api { code: 404, .. } => ErrorKind::NotFound,
-            SourceError::Api { .. } => ErrorKind::Api,
-            SourceError::Config { .. }
-            | SourceError::Unauthorized { .. }
-            | SourceError::Unreachable { .. }
-            | SourceError::Timeout { .. }
-            | SourceError::Transport { .. } => ErrorKind::Transport,
-        }
-    }
-
     /// Advice that follows from the error, if any.
     pub fn hint(&self) -> Option<String> {
         match self {
