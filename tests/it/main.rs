@@ -9,6 +9,7 @@
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `hardening`: one regression test per item of the hardening issue (#16); `hardening3`
 //!   and its `h3_*` neighbours the same for the third round (#26).
+//! - `layers`: no import circle in `src/`, and a pure core (docs/design.md).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -28,6 +29,7 @@ mod hardening;
 mod hardening3;
 mod help;
 mod input;
+mod layers;
 mod live;
 mod mirrors;
 mod registry;
