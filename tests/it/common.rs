@@ -178,3 +178,18 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A path under the team's reference data `../shared/real` (beside the checkout on team machines
+/// and in CI). `None` lets a lone clone skip the test; under CI (`CI` set) a missing path fails
+/// it, so a test that checks real data can never pass without checking it.
+pub fn shared(path: &str) -> Option<&str> {
+    let full = format!("../shared/real/{path}");
+    if Path::new(&full).exists() {
+        return Some(Box::leak(full.into_boxed_str()));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{full} is missing: CI runs the tests with ../shared beside the checkout"
+    );
+    None
+}

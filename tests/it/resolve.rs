@@ -62,11 +62,8 @@ fn yaml_does_not_depend_on_the_clock() {
 
 #[test]
 fn real_must_gather_resolves_all_86_streams() {
-    let (code, stdout, stderr) =
-        output(&["resolve", "-n", "openshift", "-o", "json", "--from", "../shared/real/must-gather/must-gather-aws"]);
-    if stderr.contains("no such file or directory") {
-        return; // ../shared is beside the checkout in CI and on team machines.
-    }
+    let Some(real) = crate::common::shared("must-gather/must-gather-aws") else { return };
+    let (code, stdout, stderr) = output(&["resolve", "-n", "openshift", "-o", "json", "--from", real]);
     assert_eq!(code, 0, "{stderr}");
     let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let streams = list["items"].as_array().unwrap();
@@ -77,6 +74,13 @@ fn real_must_gather_resolves_all_86_streams() {
 
 #[test]
 fn ci_tools_pipeline_joins_every_digest_to_its_image() {
+    let (Some(streams), Some(images), Some(istags)) = (
+        crate::common::shared("imagestreams/ci-tools_pipeline_imagestream.yaml"),
+        crate::common::shared("images/ci-tools_pipeline_images_list.yaml"),
+        crate::common::shared("imagestreamtags/ci-tools_pipeline_imagestreamtags_list.yaml"),
+    ) else {
+        return;
+    };
     let (code, stdout, stderr) = output(&[
         "resolve",
         "pipeline",
@@ -85,15 +89,12 @@ fn ci_tools_pipeline_joins_every_digest_to_its_image() {
         "-o",
         "json",
         "--from",
-        "../shared/real/imagestreams/ci-tools_pipeline_imagestream.yaml",
+        streams,
         "--from",
-        "../shared/real/images/ci-tools_pipeline_images_list.yaml",
+        images,
         "--from",
-        "../shared/real/imagestreamtags/ci-tools_pipeline_imagestreamtags_list.yaml",
+        istags,
     ]);
-    if stderr.contains("no such file or directory") {
-        return;
-    }
     assert_eq!(code, 0, "{stderr}");
     let stream: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let items: Vec<&serde_json::Value> =
@@ -279,11 +280,12 @@ fn a_stream_in_another_namespace_gets_a_hint_offline_and_live() {
 
 #[test]
 fn real_must_gather_with_oc_mirror_rules_shows_mirrors_at_120_columns() {
-    let real = "../shared/real/must-gather/must-gather-aws";
-    let rules = "../shared/real/mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml";
-    if !std::path::Path::new(real).exists() {
-        return; // ../shared is beside the checkout in CI and on team machines.
-    }
+    let (Some(real), Some(rules)) = (
+        crate::common::shared("must-gather/must-gather-aws"),
+        crate::common::shared("mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml"),
+    ) else {
+        return;
+    };
     let (code, stdout, stderr) = at_width(120, &["resolve", "-n", "openshift", "--from", real, "--from", rules]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.lines().chain(stderr.lines()).all(|l| isctl::render::fit::width(l) <= 120));
@@ -346,10 +348,11 @@ fn a_bad_file_beside_good_ones_loses_nothing_already_read() {
 
 #[test]
 fn the_table_never_gets_wider_than_the_terminal() {
-    let real = "../shared/real/must-gather/must-gather-aws";
-    let rules = "../shared/real/mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml";
     let mut inputs = vec![vec!["--from", DEMO]];
-    if std::path::Path::new(real).exists() {
+    if let (Some(real), Some(rules)) = (
+        crate::common::shared("must-gather/must-gather-aws"),
+        crate::common::shared("mirrors/thibor1974_oc-mirror-results_imageContentSourcePolicy.yaml"),
+    ) {
         inputs.push(vec!["--from", real, "--from", rules]);
     }
     for input in &inputs {

@@ -194,11 +194,11 @@ fn a_later_from_overlays_an_earlier_one() {
 
 #[test]
 fn real_must_gather_with_real_mirror_rules_shows_the_digest_only_trap() {
-    let real = "../shared/real/must-gather/must-gather-aws";
-    let mirrors = "../shared/real/mirrors";
-    if !std::path::Path::new(real).exists() {
-        return; // ../shared is beside the checkout in CI and on team machines.
-    }
+    let (Some(real), Some(mirrors)) =
+        (crate::common::shared("must-gather/must-gather-aws"), crate::common::shared("mirrors"))
+    else {
+        return;
+    };
     let (code, json, stderr) =
         output(&["diff", "mirrors", "-n", "openshift", "--from", real, "--proposed", mirrors, "-o", "json"]);
     assert_eq!(code, 3, "{stderr}");
