@@ -25,12 +25,10 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         None => None,
     };
     // With --proposed, --without shapes the proposed state only (as for diff).
-    let without = match settings.proposed.is_empty() {
-        true => Vec::new(),
-        false => std::mem::take(&mut ctx.settings.without),
-    };
+    let without = ctx.settings.without.clone();
+    let current_without = if settings.proposed.is_empty() { &without[..] } else { &[] };
     let super::ResolvedStreams { scope, catalog, resolver, mut resolutions, missing } =
-        super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+        super::resolve_streams_from(ctx, None, &settings.scope, &settings.selections, current_without)?;
     if resolutions.is_empty() && missing.is_empty() {
         // Checking nothing must not pass a CI job by accident.
         let place = match &settings.scope {

@@ -15,22 +15,14 @@ use crate::what_if::{Asked, apply_icsp_migration, diff_plans, diff_streams, stre
 /// Runs `diff streams`: the input against `--to`, tag by tag.
 pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
     // --without shapes the other state only, as for diff mirrors.
-    let without = std::mem::take(&mut ctx.settings.without);
-    let current = super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+    let without = ctx.settings.without.clone();
+    let current = super::resolve_streams_from(ctx, None, &settings.scope, &settings.selections, &[])?;
     let limits = match &ctx.settings.input {
         Input::Files(_, limits) => *limits,
         Input::Cluster(_) => InputLimits::default(),
     };
     let source = FileSource::new(settings.to.clone(), limits);
-    let mut other = super::resolve_streams_from(ctx, Some(&source), &settings.scope, &settings.selections)?;
-    if !without.is_empty() {
-        super::leave_out(&mut other.catalog, &without)?;
-        let request = crate::resolve::Request {
-            namespace: other.scope.namespace().map(str::to_owned),
-            selections: settings.selections.clone(),
-        };
-        (other.resolutions, other.missing) = crate::resolve::resolve(&other.catalog, &other.resolver, &request);
-    }
+    let other = super::resolve_streams_from(ctx, Some(&source), &settings.scope, &settings.selections, &without)?;
     let diff = diff_streams(&current.resolutions, &other.resolutions);
     let text = match OutputFormat::from(settings.output) {
         _ if let Some(template) = &settings.template => {
@@ -61,8 +53,8 @@ pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
 /// Runs `diff mirrors`.
 pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     // --without shapes the proposed state only: the current one is what the input holds.
-    let without = std::mem::take(&mut ctx.settings.without);
-    let current = super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
+    let without = ctx.settings.without.clone();
+    let current = super::resolve_streams_from(ctx, None, &settings.scope, &settings.selections, &[])?;
     let mut asked = stream_references(&current.resolutions, settings.history);
     if let Some(path) = &settings.images {
         asked.extend(images_file(path, ctx.settings.file_limit)?);

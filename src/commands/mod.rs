@@ -21,7 +21,7 @@ use crate::cli::Cli;
 use crate::error::{CommandError, CommandResult, ExitStatus, report};
 use crate::printer::Printer;
 use crate::render::plural;
-use crate::settings::{CommandSettings, Input, Scope, ScopeRequest, Selection, Settings};
+use crate::settings::{CommandSettings, Input, Scope, ScopeRequest, Selection, Settings, Without};
 use crate::source::files::FileSource;
 use crate::source::live::LiveSource;
 use crate::source::{LoadNote, Observer, Source, SourceError, Wants};
@@ -164,15 +164,22 @@ impl Observer for Notes<'_> {
     }
 }
 
-/// Loads what `wants` describes and reports what the load noticed (warnings always, the rest
-/// with `-v`), also when the load fails: `-v` then shows the requests that led there.
+/// Loads what `wants` describes, less the objects `--without` names, and reports what the load
+/// noticed (warnings always, the rest with `-v`), also when the load fails: `-v` then shows the
+/// requests that led there.
 pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
+    let without = ctx.settings.without.clone();
+    load_leaving_out(ctx, wants, &without)
+}
+
+/// [`load`], leaving out `without` (which `diff` and `check --proposed` apply to the proposed
+/// state only, so they pass none for the current one).
+pub fn load_leaving_out(ctx: &mut Ctx, wants: &Wants, without: &[Without]) -> Result<Catalog, CommandError> {
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
     let mut catalog = conclude_load(ctx, loaded, &notes)?;
-    let without = ctx.settings.without.clone();
-    leave_out(&mut catalog, &without)?;
+    leave_out(&mut catalog, without)?;
     Ok(catalog)
 }
 
@@ -189,7 +196,7 @@ pub fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<
 
 /// Removes the objects `--without` names; naming one the input does not hold is an error (a
 /// typo would otherwise leave the answer unchanged without a word).
-pub fn leave_out(catalog: &mut Catalog, without: &[crate::settings::Without]) -> Result<(), CommandError> {
+pub fn leave_out(catalog: &mut Catalog, without: &[Without]) -> Result<(), CommandError> {
     for object in without {
         if !catalog.remove(object.kind, &object.namespace, &object.name) {
             return Err(CommandError::from(anyhow::anyhow!(
@@ -427,15 +434,19 @@ pub fn resolve_streams(
     scope: &ScopeRequest,
     selections: &[Selection],
 ) -> Result<ResolvedStreams, CommandError> {
-    resolve_streams_from(ctx, None, scope, selections)
+    let without = ctx.settings.without.clone();
+    resolve_streams_from(ctx, None, scope, selections, &without)
 }
 
-/// [`resolve_streams`] from another source than the command's (`diff streams --to`).
+/// [`resolve_streams`] from another source than the command's (`diff streams --to`), or with
+/// other objects left out than `--without` names: the mirror rules are rendered from what is
+/// left.
 pub fn resolve_streams_from(
     ctx: &mut Ctx,
     source: Option<&dyn Source>,
     scope: &ScopeRequest,
     selections: &[Selection],
+    without: &[Without],
 ) -> Result<ResolvedStreams, CommandError> {
     let scope = ctx.scope(scope);
     let names: std::collections::BTreeSet<String> = selections.iter().map(|s| s.stream.clone()).collect();
@@ -447,8 +458,12 @@ pub fn resolve_streams_from(
         ..Wants::default()
     };
     let catalog = match source {
-        None => load(ctx, &wants)?,
-        Some(source) => load_from(ctx, source, &wants)?,
+        None => load_leaving_out(ctx, &wants, without)?,
+        Some(source) => {
+            let mut catalog = load_from(ctx, source, &wants)?;
+            leave_out(&mut catalog, without)?;
+            catalog
+        }
     };
     let resolver = crate::mirror::Resolver::new(crate::mirror::RegistriesConfig::from_catalog(&catalog));
     let request =
