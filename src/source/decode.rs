@@ -15,7 +15,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{Object, ResourceKind};
+use crate::model::{KindVisitor, Object, ResourceKind};
 
 /// A position in a file, 1-based.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -515,43 +515,21 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed {
     type Value = DecodedObject;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        fn typed<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-            deserializer: D,
-            wrap: impl FnOnce(Box<T>) -> Object,
-        ) -> Result<DecodedObject, D::Error> {
-            if !SPANNED.with(|s| s.get()) {
-                let value = T::deserialize(deserializer)?;
-                return Ok(DecodedObject { object: wrap(Box::new(value)), position: Position::default() });
+        /// Reads the object into the kind's model type, with its position when spans are kept.
+        struct Typed<'de, D>(D, std::marker::PhantomData<&'de ()>);
+        impl<'de, D: Deserializer<'de>> KindVisitor for Typed<'de, D> {
+            type Output = Result<DecodedObject, D::Error>;
+            fn visit<T: serde::de::DeserializeOwned + 'static>(self, wrap: fn(Box<T>) -> Object) -> Self::Output {
+                if !SPANNED.with(|s| s.get()) {
+                    let value = T::deserialize(self.0)?;
+                    return Ok(DecodedObject { object: wrap(Box::new(value)), position: Position::default() });
+                }
+                let spanned = serde_saphyr::Spanned::<T>::deserialize(self.0)?;
+                let position = Position { line: spanned.referenced.line(), column: spanned.referenced.column() };
+                Ok(DecodedObject { object: wrap(Box::new(spanned.value)), position })
             }
-            let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-            let position = Position { line: spanned.referenced.line(), column: spanned.referenced.column() };
-            Ok(DecodedObject { object: wrap(Box::new(spanned.value)), position })
         }
-        match self.0 {
-            ResourceKind::Image => typed(deserializer, Object::Image),
-            ResourceKind::ImageStream => typed(deserializer, Object::ImageStream),
-            ResourceKind::ImageStreamTag => typed(deserializer, Object::ImageStreamTag),
-            ResourceKind::ImageStreamImage => typed(deserializer, Object::ImageStreamImage),
-            ResourceKind::ImageStreamLayers => typed(deserializer, Object::ImageStreamLayers),
-            ResourceKind::ImageContentSourcePolicy => typed(deserializer, Object::ImageContentSourcePolicy),
-            ResourceKind::ImageDigestMirrorSet => typed(deserializer, Object::ImageDigestMirrorSet),
-            ResourceKind::ImageTagMirrorSet => typed(deserializer, Object::ImageTagMirrorSet),
-            ResourceKind::ClusterImageConfig => typed(deserializer, Object::ClusterImageConfig),
-            ResourceKind::DeploymentConfig => typed(deserializer, Object::DeploymentConfig),
-            ResourceKind::BuildConfig => typed(deserializer, Object::BuildConfig),
-            ResourceKind::Deployment => typed(deserializer, Object::Deployment),
-            ResourceKind::StatefulSet => typed(deserializer, Object::StatefulSet),
-            ResourceKind::DaemonSet => typed(deserializer, Object::DaemonSet),
-            ResourceKind::ReplicaSet => typed(deserializer, Object::ReplicaSet),
-            ResourceKind::CronJob => typed(deserializer, Object::CronJob),
-            ResourceKind::Job => typed(deserializer, Object::Job),
-            ResourceKind::Pod => typed(deserializer, Object::Pod),
-            ResourceKind::ReplicationController => typed(deserializer, Object::ReplicationController),
-            ResourceKind::RoleBinding => typed(deserializer, Object::RoleBinding),
-            ResourceKind::ClusterRoleBinding => typed(deserializer, Object::ClusterRoleBinding),
-            ResourceKind::Role => typed(deserializer, Object::Role),
-            ResourceKind::ClusterRole => typed(deserializer, Object::ClusterRole),
-        }
+        self.0.visit(Typed(deserializer, std::marker::PhantomData))
     }
 }
 
