@@ -208,3 +208,106 @@ fn item_03_completion_honours_insecure_skip_tls_verify() {
         complete(&["resolve", "-n", "openshift", "--insecure-skip-tls-verify", ""], &env, Stdio::null(), LIMIT);
     assert_eq!(stdout, OPENSHIFT);
 }
+
+/// A ClusterRole whose name is too long for a file name, bound in openshift to `alice` (pull
+/// access to the streams), and a demo Pod running cli:latest with an environment value and
+/// fields isctl never reads.
+fn long_names_and_secrets(long: &str) -> String {
+    format!(
+        r#"apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {long}
+rules:
+- apiGroups: ["image.openshift.io"]
+  resources: ["imagestreams/layers"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: long-puller
+  namespace: openshift
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {long}
+subjects:
+- kind: User
+  name: alice
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: with-secrets
+  namespace: demo
+  labels:
+    app: with-secrets
+spec:
+  containers:
+  - name: shell
+    image: image-registry.openshift-image-registry.svc:5000/openshift/cli:latest
+    command: ["/bin/sh", "-c", "not-read-by-isctl"]
+    env:
+    - name: PASSWORD
+      value: s3cr3t-env-value
+status:
+  phase: Running
+  podIP: 10.128.0.99
+"#
+    )
+}
+
+#[test]
+fn item_04_record_workloads_writes_a_name_longer_than_a_file_name_may_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "image-puller-".to_owned() + &"x".repeat(300);
+    let extra = dir.path().join("extra.yaml");
+    std::fs::write(&extra, long_names_and_secrets(&long)).unwrap();
+    let extra = extra.to_str().unwrap();
+    let target = dir.path().join("recorded");
+    let target = target.to_str().unwrap();
+    let out = isctl().args(["record", target, "-A", "--workloads", "--from", DEMO, "--from", extra]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let folder = dir.path().join("recorded/cluster-scoped-resources/rbac.authorization.k8s.io/clusterroles");
+    let written: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let encoded = written.iter().find(|n| n.starts_with("image-puller-x")).expect("the long-named ClusterRole");
+    assert!(encoded.len() <= 255 && encoded.ends_with(".yaml"), "{encoded}");
+    assert!(std::fs::read_to_string(folder.join(encoded)).unwrap().contains(&long));
+    // The recording answers as its input did, alice's pull access (through the long name)
+    // included.
+    let args = ["consumers", "cli", "-n", "openshift", "-o", "yaml"];
+    let from_input = isctl().args(args).args(["--from", DEMO, "--from", extra]).output().unwrap();
+    let from_recording = isctl().args(args).args(["--from", target]).output().unwrap();
+    let answer = String::from_utf8_lossy(&from_recording.stdout);
+    assert!(answer.contains("alice"), "{answer}");
+    assert_eq!(String::from_utf8_lossy(&from_input.stdout), answer);
+}
+
+#[test]
+fn item_04_record_workloads_keeps_only_what_isctl_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra.yaml");
+    std::fs::write(&extra, long_names_and_secrets("short")).unwrap();
+    let extra = extra.to_str().unwrap();
+    let target = dir.path().join("recorded");
+    let target = target.to_str().unwrap();
+    let out = isctl().args(["record", target, "-A", "--workloads", "--from", DEMO, "--from", extra]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pods = std::fs::read_to_string(dir.path().join("recorded/namespaces/demo/core/pods.yaml")).unwrap();
+    assert!(pods.contains("with-secrets") && pods.contains("openshift/cli:latest"), "{pods}");
+    for unread in ["s3cr3t-env-value", "PASSWORD", "not-read-by-isctl", "10.128.0.99", "app: with-secrets"] {
+        assert!(!pods.contains(unread), "{unread} was recorded:\n{pods}");
+    }
+    // ... and the Pod still counts: both answers name it, identically.
+    for args in
+        [&["consumers", "cli", "-n", "openshift", "-o", "yaml"][..], &["consumers", "cli:latest", "-n", "openshift"]]
+    {
+        let from_input = isctl().args(args).args(["--from", DEMO, "--from", extra]).output().unwrap();
+        let from_recording = isctl().args(args).args(["--from", target]).output().unwrap();
+        let answer = String::from_utf8_lossy(&from_recording.stdout);
+        assert!(answer.contains("with-secrets"), "{answer}");
+        assert_eq!(String::from_utf8_lossy(&from_input.stdout), answer, "{args:?}");
+    }
+}
