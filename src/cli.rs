@@ -527,7 +527,9 @@ pub struct RecordArgs {
 
     /// Also record the workloads, Pods, DeploymentConfigs and BuildConfigs of the namespaces in
     /// scope, with the RoleBindings, Roles, ClusterRoleBindings and ClusterRoles: what
-    /// `consumers` reads.
+    /// `consumers` reads. Workloads are recorded as `consumers` reads them, pruned to names,
+    /// owners, container images, triggers and strategies: no environment values, commands,
+    /// volumes or other fields isctl does not read.
     #[arg(long)]
     pub workloads: bool,
 }

@@ -3,8 +3,31 @@
 //! to offer is decided here, from clap's own description of the command line (subcommands,
 //! flags, their values); names of streams, tags and namespaces come from the input the words
 //! name (`--from`, or the cluster): `commands/completion.rs` lists them. Pure.
+//!
+//! A completion runs at a prompt, so what it may read is bounded here, before anything is read:
+//! the input is the one the words name (`--from`, `--kubeconfig`, `--context` and the other
+//! global flags, read with clap's own description of them), never standard input, files only
+//! up to [`FILE_LIMIT`], and a cluster only within [`DEADLINE`].
 
-use clap::Command;
+use std::time::Duration;
+
+use clap::{Args, Command, FromArgMatches};
+
+use crate::cli::GlobalArgs;
+use crate::settings::Input;
+
+/// The longest a completion waits for names (a person pressed TAB and waits): kubectl's
+/// completion waits for the request timeout; a cluster that has not answered by now offers
+/// nothing.
+pub const DEADLINE: Duration = Duration::from_secs(3);
+
+/// The largest file (or archive member) a completion reads under `--from`, lower than the 1Gi
+/// default of `--max-file-size` (which still applies when smaller). A larger file makes the
+/// load fail, as it would the command, and then nothing is offered.
+pub const FILE_LIMIT: u64 = 64 << 20;
+
+/// The most bytes one `--from` archive may decompress to during a completion.
+pub const ARCHIVE_LIMIT: u64 = 256 << 20;
 
 /// What to complete the last word with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +45,7 @@ pub enum Want {
 }
 
 /// The words typed so far, read against the command line's description.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Typed {
     /// The subcommand path, e.g. `["diff", "mirrors"]`.
     pub path: Vec<String>,
@@ -34,6 +57,9 @@ pub struct Typed {
     pub namespace: Option<String>,
     /// `-A` was typed.
     pub all_namespaces: bool,
+    /// The global flags typed (`--kubeconfig`, `--context`, `--from`, ...), each as
+    /// `--long=value` or `--long`, for clap to read into [`GlobalArgs`].
+    pub global: Vec<String>,
 }
 
 /// The shell scripts: each hands the words to `isctl __complete` and offers its lines.
@@ -108,22 +134,28 @@ pub fn read(command: &Command, words: &[String]) -> Typed {
     while let Some(word) = words.next() {
         if let Some(flag) = word.strip_prefix("--") {
             let (name, inline) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v.to_owned())));
-            let takes_value = find_long(&current, command, name).is_some_and(takes_value);
-            if takes_value {
+            let arg = find_long(&current, command, name);
+            if arg.is_some_and(takes_value) {
                 let value = inline.or_else(|| words.next().cloned()).unwrap_or_default();
+                keep_global(&mut typed, command, arg, Some(&value));
                 record(&mut typed, name, value);
-            } else if name == "all-namespaces" {
-                typed.all_namespaces = true;
+            } else {
+                keep_global(&mut typed, command, arg, None);
+                typed.all_namespaces |= name == "all-namespaces";
             }
         } else if let Some(flags) = word.strip_prefix('-').filter(|f| !f.is_empty()) {
             let short = flags.chars().next().unwrap_or_default();
             let arg = find_short(&current, command, short);
             if arg.is_some_and(takes_value) {
-                let value =
-                    if flags.len() > 1 { flags[1..].to_owned() } else { words.next().cloned().unwrap_or_default() };
+                let value = match flags.get(short.len_utf8()..).filter(|v| !v.is_empty()) {
+                    Some(inline) => inline.to_owned(),
+                    None => words.next().cloned().unwrap_or_default(),
+                };
+                keep_global(&mut typed, command, arg, Some(&value));
                 record(&mut typed, arg.map(|a| a.get_id().as_str()).unwrap_or_default(), value);
-            } else if short == 'A' {
-                typed.all_namespaces = true;
+            } else {
+                keep_global(&mut typed, command, arg, None);
+                typed.all_namespaces |= short == 'A';
             }
         } else if let Some(sub) = current.find_subcommand(word).filter(|_| typed.positionals.is_empty()) {
             typed.path.push(sub.get_name().to_owned());
@@ -141,6 +173,43 @@ fn record(typed: &mut Typed, name: &str, value: String) {
         "namespace" => typed.namespace = Some(value),
         _ => {}
     }
+}
+
+/// Keeps a global flag of `root` (and its value) in the form clap reads back.
+fn keep_global(typed: &mut Typed, root: &Command, arg: Option<&clap::Arg>, value: Option<&str>) {
+    let Some(arg) = arg else { return };
+    let global = root.get_arguments().any(|a| a.get_id() == arg.get_id() && a.is_global_set());
+    let Some(long) = arg.get_long().filter(|_| global) else { return };
+    typed.global.push(match value {
+        Some(value) => format!("--{long}={value}"),
+        None => format!("--{long}"),
+    });
+}
+
+/// The input the typed words name, bounded for a prompt; `None` when they name none that
+/// completion may read (only `--from -`, or flags that do not parse). Standard input is never
+/// part of it; files are read within [`FILE_LIMIT`] and [`ARCHIVE_LIMIT`] (or the smaller limits
+/// typed); one request to a cluster waits at most [`DEADLINE`].
+pub fn input(typed: &Typed) -> Option<Input> {
+    let parser = GlobalArgs::augment_args(Command::new("isctl").no_binary_name(true));
+    let matches = parser.try_get_matches_from(&typed.global).ok()?;
+    let global = GlobalArgs::from_arg_matches(&matches).ok()?;
+    let (input, _) = crate::settings::input(&global).ok()?;
+    Some(match input {
+        Input::Files(paths, mut limits) => {
+            let paths: Vec<_> = paths.into_iter().filter(|p| p.as_os_str() != "-").collect();
+            if paths.is_empty() {
+                return None;
+            }
+            limits.file = limits.file.min(FILE_LIMIT);
+            limits.archive = limits.archive.min(ARCHIVE_LIMIT);
+            Input::Files(paths, limits)
+        }
+        Input::Cluster(mut options) => {
+            options.request_timeout = Some(options.request_timeout.map_or(DEADLINE, |t| t.min(DEADLINE)));
+            Input::Cluster(options)
+        }
+    })
 }
 
 fn takes_value(arg: &clap::Arg) -> bool {
@@ -250,5 +319,50 @@ mod tests {
             (typed.namespace.as_deref(), typed.from, typed.all_namespaces),
             (Some("ns"), vec!["a".to_owned()], true)
         );
+    }
+
+    fn input_of(line: &str) -> Option<Input> {
+        let words: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        input(&read(&crate::cli::Cli::command(), &words))
+    }
+
+    #[test]
+    fn item_02_standard_input_is_never_an_input_and_files_are_read_within_a_prompt_limit() {
+        assert!(input_of("get is --from -").is_none());
+        assert!(input_of("get is --from=- -n x").is_none());
+        let Some(Input::Files(paths, limits)) = input_of("--from - get --from a is") else { panic!() };
+        assert_eq!(paths, [std::path::PathBuf::from("a")]);
+        assert_eq!((limits.file, limits.archive), (FILE_LIMIT, ARCHIVE_LIMIT));
+        let Some(Input::Files(_, limits)) = input_of("get is --from a --max-file-size 1Ki --max-archive-size=2Ki")
+        else {
+            panic!()
+        };
+        assert_eq!((limits.file, limits.archive), (1024, 2048));
+    }
+
+    #[test]
+    fn item_02_a_cluster_is_asked_within_the_deadline() {
+        for (line, wanted) in [
+            ("get is", DEADLINE),
+            ("get is --request-timeout 0", DEADLINE),
+            ("get is --request-timeout 1h", DEADLINE),
+            ("get is --request-timeout=500ms", Duration::from_millis(500)),
+        ] {
+            let Some(Input::Cluster(options)) = input_of(line) else { panic!("{line}") };
+            assert_eq!(options.request_timeout, Some(wanted), "{line}");
+        }
+        // Flags that do not parse name no input.
+        assert!(input_of("get is --request-timeout soon").is_none());
+    }
+
+    #[test]
+    fn item_03_the_connection_flags_on_the_line_are_the_ones_used() {
+        let line = "--kubeconfig k get --context=c is -n ns --insecure-skip-tls-verify --chunk-size 7 \
+                    --max-response-size 1Mi -v";
+        let Some(Input::Cluster(options)) = input_of(line) else { panic!() };
+        assert_eq!(options.kubeconfig, Some(std::path::PathBuf::from("k")));
+        assert_eq!(options.context.as_deref(), Some("c"));
+        assert!(options.insecure_skip_tls_verify);
+        assert_eq!((options.chunk_size, options.max_response_size), (7, 1 << 20));
     }
 }

@@ -260,45 +260,7 @@ impl Settings {
             Some(text) => text.trim().parse().map_err(|_| SettingsError::Now(text.clone()))?,
             None => clock(),
         };
-        let request_timeout = match &global.request_timeout {
-            Some(text) => {
-                let parsed =
-                    duration::parse(text, duration::REQUEST_TIMEOUT).map_err(|reason| SettingsError::Duration {
-                        flag: "--request-timeout",
-                        text: text.clone(),
-                        reason,
-                        example: "30s, 1m30s, 500ms or 0 (no timeout)",
-                    })?;
-                (!parsed.is_zero()).then_some(parsed)
-            }
-            None => None,
-        };
-        let size = |flag: &'static str, text: &String| {
-            crate::quantity::parse_bytes(text).map_err(|reason| SettingsError::Size {
-                flag,
-                text: text.clone(),
-                reason,
-            })
-        };
-        let limits = InputLimits {
-            file: size("--max-file-size", &global.max_file_size)?,
-            archive: size("--max-archive-size", &global.max_archive_size)?,
-            decode: crate::source::decode::Limits {
-                alias_expansion: size("--max-alias-expansion", &global.max_alias_expansion)?,
-            },
-        };
-        let input = if global.from.is_empty() {
-            Input::Cluster(ConnectOptions {
-                kubeconfig: global.kubeconfig.clone(),
-                context: global.context.clone(),
-                insecure_skip_tls_verify: global.insecure_skip_tls_verify,
-                request_timeout,
-                chunk_size: global.chunk_size as usize,
-                max_response_size: size("--max-response-size", &global.max_response_size)?,
-            })
-        } else {
-            Input::Files(global.from.clone(), limits)
-        };
+        let (input, limits) = input(global)?;
         let terminal = Terminal::resolve(global.color, env)?;
         let without = global.without.iter().map(|w| Without::parse(w)).collect::<Result<_, _>>()?;
         Ok(Settings {
@@ -317,6 +279,48 @@ impl Settings {
     pub fn offline(&self) -> bool {
         matches!(self.input, Input::Files(..))
     }
+}
+
+/// Where objects come from, from the global flags alone, and what reading files may cost (also
+/// the limit on files other flags name). Pure: completion reads the same flags off the words on
+/// its line with it, so it reaches the input the user named.
+pub fn input(global: &GlobalArgs) -> Result<(Input, InputLimits), SettingsError> {
+    let request_timeout = match &global.request_timeout {
+        Some(text) => {
+            let parsed =
+                duration::parse(text, duration::REQUEST_TIMEOUT).map_err(|reason| SettingsError::Duration {
+                    flag: "--request-timeout",
+                    text: text.clone(),
+                    reason,
+                    example: "30s, 1m30s, 500ms or 0 (no timeout)",
+                })?;
+            (!parsed.is_zero()).then_some(parsed)
+        }
+        None => None,
+    };
+    let size = |flag: &'static str, text: &String| {
+        crate::quantity::parse_bytes(text).map_err(|reason| SettingsError::Size { flag, text: text.clone(), reason })
+    };
+    let limits = InputLimits {
+        file: size("--max-file-size", &global.max_file_size)?,
+        archive: size("--max-archive-size", &global.max_archive_size)?,
+        decode: crate::source::decode::Limits {
+            alias_expansion: size("--max-alias-expansion", &global.max_alias_expansion)?,
+        },
+    };
+    let input = if global.from.is_empty() {
+        Input::Cluster(ConnectOptions {
+            kubeconfig: global.kubeconfig.clone(),
+            context: global.context.clone(),
+            insecure_skip_tls_verify: global.insecure_skip_tls_verify,
+            request_timeout,
+            chunk_size: global.chunk_size as usize,
+            max_response_size: size("--max-response-size", &global.max_response_size)?,
+        })
+    } else {
+        Input::Files(global.from.clone(), limits)
+    };
+    Ok((input, limits))
 }
 
 /// Where objects come from.

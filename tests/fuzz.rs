@@ -3,7 +3,9 @@
 //!
 //! - the reference parser: never panics, and what parses prints back to itself;
 //! - the loader: files (YAML and JSON) and archives (tar, tar.gz) never panic and always end;
-//! - the mirror engine: any decodable rule set renders, and every plan ends with its source.
+//! - the mirror engine: any decodable rule set renders, and every plan ends with its source;
+//! - shell completion: any word list is read and answered without a panic, and the input it
+//!   names is never standard input and never waits on a cluster past the deadline.
 //!
 //! `cargo test` (and so CI) runs a bounded smoke run. A longer run:
 //!
@@ -355,5 +357,93 @@ fn renderers() {
             seen.push_str(&describe(resolution, stream, &resolver, options));
         }
         assert!(!seen.contains(['\u{1b}', '\u{7}', '\r']), "a control character reached the output");
+    });
+}
+
+/// Words that reach completion's corners: commands, flags with and without values, `-` and
+/// `--from -`, inline values, multi-byte shorts, tags, empty words.
+const COMPLETION_WORDS: &[&str] = &[
+    "get",
+    "is",
+    "istag",
+    "describe",
+    "resolve",
+    "consumers",
+    "diff",
+    "mirrors",
+    "record",
+    "completion",
+    "__complete",
+    "--from",
+    "-",
+    "--from=-",
+    "--kubeconfig",
+    "--kubeconfig=",
+    "--context",
+    "-n",
+    "-nopenshift",
+    "-A",
+    "-o",
+    "--request-timeout",
+    "--request-timeout=0",
+    "0",
+    "1s",
+    "1h",
+    "soon",
+    "--max-file-size",
+    "--max-archive-size=1Ki",
+    "2Gi",
+    "--insecure-skip-tls-verify",
+    "--insecure-skip-tls-verify=true",
+    "-v",
+    "-vvv",
+    "--chunk-size",
+    "--",
+    "-é",
+    "é",
+    "cli:",
+    "cli:latest",
+    "fixtures/must-gather",
+    "",
+    "=",
+    "--=",
+    "-=",
+];
+
+/// Completion over random word lists: reading the words and choosing what to offer never
+/// panics, and the input a completion would read is never standard input, files within
+/// completion's limit, and a cluster within its deadline. (The functions are pure: nothing is
+/// read here, stdin included.)
+#[test]
+fn completion_words() {
+    use clap::CommandFactory;
+    use isctl::completion::{DEADLINE, FILE_LIMIT, input, read, want};
+    use isctl::settings::Input;
+    let command = isctl::cli::Cli::command();
+    let mut rng = Rng::new(6);
+    let inputs = (0..iterations())
+        .map(|_| {
+            let mut words: Vec<Vec<u8>> = Vec::new();
+            for _ in 0..rng.below(9) {
+                let word = COMPLETION_WORDS[rng.below(COMPLETION_WORDS.len())].as_bytes();
+                words.push(if rng.below(4) == 0 { mutate(&mut rng, word, "-é:=/".as_bytes()) } else { word.to_vec() });
+            }
+            words.join(&0u8)
+        })
+        .collect::<Vec<_>>();
+    run("completion", inputs.into_iter(), |input_bytes| {
+        let text = String::from_utf8_lossy(input_bytes);
+        let words: Vec<String> = text.split('\0').map(str::to_owned).collect();
+        let (last, before) = words.split_last().map_or(("", &words[..]), |(l, b)| (l.as_str(), b));
+        let typed = read(&command, before);
+        let _ = want(&command, &typed, before.last().map(String::as_str), last);
+        match input(&typed) {
+            Some(Input::Files(paths, limits)) => {
+                assert!(!paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-"), "{paths:?}");
+                assert!(limits.file <= FILE_LIMIT);
+            }
+            Some(Input::Cluster(options)) => assert!(options.request_timeout.is_some_and(|t| t <= DEADLINE)),
+            None => {}
+        }
     });
 }

@@ -1,17 +1,25 @@
 //! `isctl completion SHELL`, `isctl man` and the hidden `isctl __complete WORDS...` the
 //! completion scripts call. They read no input but what `__complete`'s words name, and never
 //! fail loudly: a completion that cannot list names offers none.
+//!
+//! A completion must never keep a prompt waiting: it reads no standard input, opens no pipe or
+//! device (only regular files and directories named by `--from`), and gives up after
+//! [`DEADLINE`] whatever it was waiting for (a cluster that never answers, a credential plugin,
+//! a slow disk).
+
+use std::time::Duration;
 
 use clap::CommandFactory;
 
 use crate::catalog::Catalog;
 use crate::cli::Cli;
-use crate::completion::{Want, read, want};
+use crate::completion::{DEADLINE, Typed, Want, read, want};
 use crate::error::ExitStatus;
 use crate::model::ResourceKind;
 use crate::printer::Printer;
-use crate::source::files::{FileSource, InputLimits};
-use crate::source::live::{ConnectOptions, LiveSource};
+use crate::settings::Input;
+use crate::source::files::FileSource;
+use crate::source::live::LiveSource;
 use crate::source::{Collect, ObjectsWanted, Source, Wants};
 
 /// Prints the completion script for `shell`.
@@ -36,41 +44,64 @@ pub fn man(mut printer: Printer) -> ExitStatus {
     ExitStatus::Success
 }
 
-/// Prints the candidates for the last of `words`, one per line (`__files__` asks the shell to
-/// complete file names).
-pub fn candidates(_cli: &Cli, words: &[String], mut printer: Printer) -> ExitStatus {
+/// Prints the candidates for the last of `words` (the words after `isctl`, as typed), one per
+/// line (`__files__` asks the shell to complete file names).
+pub fn candidates(words: &[String], mut printer: Printer) -> ExitStatus {
     let command = Cli::command();
     let (last, before) = match words.split_last() {
         Some((last, before)) => (last.as_str(), before),
         None => ("", words),
     };
     let typed = read(&command, before);
+    let last_owned = last.to_owned();
     let lines: Vec<String> = match want(&command, &typed, before.last().map(String::as_str), last) {
         Want::Words(words) => words,
         Want::Files => {
             let _ = printer.data("__files__\n");
             return ExitStatus::Success;
         }
-        other => names(&other, &typed, last),
+        other => within(DEADLINE, move || names(&other, &typed, &last_owned)),
     };
     let text: String = lines.into_iter().filter(|l| l.starts_with(last)).map(|l| l + "\n").collect();
     let _ = printer.data(&text);
     ExitStatus::Success
 }
 
+/// What `find` returns within `deadline`, or nothing: the work runs on its own thread, and one
+/// still waiting then is left behind (the process ends when the answer is printed).
+fn within(deadline: Duration, find: impl FnOnce() -> Vec<String> + Send + 'static) -> Vec<String> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("complete".into()).spawn(move || {
+        let _ = send.send(find());
+    });
+    match spawned {
+        Ok(_) => receive.recv_timeout(deadline).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Stream, tag, object or namespace names from the input the words name.
-fn names(want: &Want, typed: &crate::completion::Typed, last: &str) -> Vec<String> {
-    let (source, default_namespace): (Box<dyn Source>, String) = if typed.from.is_empty() {
-        match LiveSource::connect(&ConnectOptions::default()) {
+fn names(want: &Want, typed: &Typed, last: &str) -> Vec<String> {
+    let (source, default_namespace): (Box<dyn Source>, String) = match crate::completion::input(typed) {
+        None => return Vec::new(),
+        Some(Input::Cluster(options)) => match LiveSource::connect(&options) {
             Ok(live) => {
                 let namespace = live.default_namespace.clone();
                 (Box::new(live), namespace)
             }
             Err(_) => return Vec::new(),
+        },
+        Some(Input::Files(paths, limits)) => {
+            // Only what is a regular file or a directory now: opening a FIFO blocks until a
+            // writer comes, and a device may never end. Inside directories the loader reads
+            // regular files only.
+            let paths: Vec<_> =
+                paths.into_iter().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() || m.is_dir())).collect();
+            if paths.is_empty() {
+                return Vec::new();
+            }
+            (Box::new(FileSource::new(paths, limits)), "default".to_owned())
         }
-    } else {
-        let paths = typed.from.iter().map(std::path::PathBuf::from).collect();
-        (Box::new(FileSource::new(paths, InputLimits::default())), "default".to_owned())
     };
     let namespace = match (typed.all_namespaces, &typed.namespace) {
         (true, _) => None,

@@ -65,7 +65,7 @@ pub fn main(
     match &cli.command {
         crate::cli::Command::Completion { shell } => return completion::script(shell, printer),
         crate::cli::Command::Man => return completion::man(printer),
-        crate::cli::Command::Complete { words } => return completion::candidates(cli, words, printer),
+        crate::cli::Command::Complete { words } => return completion::candidates(words, printer),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global, env, clock)

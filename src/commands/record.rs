@@ -1,6 +1,10 @@
 //! `isctl record DIR`: what resolve needs from a cluster (with `--workloads`, what `consumers`
 //! needs too), written in must-gather layout so that `--from DIR` and `serve --from DIR` give
 //! the same answers as the live cluster did.
+//!
+//! Workloads are written as `consumers` reads them: pruned to their images, triggers and
+//! owners ([`crate::consumers::prune`]), so a recording holds no environment values, commands
+//! or other fields of a Pod that isctl never reads.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +17,7 @@ use crate::catalog::Catalog;
 use crate::error::{CommandResult, ExitStatus};
 use crate::image_index::ImageIndex;
 use crate::listing;
-use crate::model::ResourceKind;
+use crate::model::{Family, ResourceKind};
 use crate::render::yaml::to_yaml;
 use crate::settings::{RecordSettings, Scope};
 use crate::source::Wants;
@@ -61,11 +65,11 @@ fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<
     };
     if let Some(folder) = single {
         segments.push(folder);
-        file = format!("{}.yaml", meta.name());
         // The name itself must be a valid segment, before ".yaml" makes ".." look harmless.
         if let Some(problem) = crate::names::path_segment_problem(meta.name()) {
             return Err(format!("the name {problem}"));
         }
+        file = file_name(meta.name());
     } else {
         file = format!("{}.yaml", info.plural);
     }
@@ -75,8 +79,33 @@ fn relative_path(kind: ResourceKind, meta: &crate::model::ObjectMeta) -> Result<
     {
         return Err(format!("the namespace {problem}"));
     }
+    // A namespace's directory is named by it (a one-namespace read skips the others by name),
+    // so a namespace too long for a file name is not encoded but skipped.
+    if info.namespaced && meta.namespace().len() > NAME_MAX {
+        return Err(format!("the namespace is longer than a file name may be ({NAME_MAX} bytes)"));
+    }
     let path = crate::names::join_segments(Path::new(""), &segments)?;
     Ok(if single.is_some() { Relative::Single(path) } else { Relative::List(path) })
+}
+
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// `NAME.yaml`, or for a name too long for a file name (an RBAC name may be any length) its
+/// first 200 bytes, `~` and a hash of the whole name: what an object is comes from its content,
+/// never from its file's name, so the recording reads back the same.
+fn file_name(name: &str) -> String {
+    let plain = format!("{name}.yaml");
+    if plain.len() <= NAME_MAX {
+        return plain;
+    }
+    let mut cut = 200;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    // FNV-1a (64 bits): stable across builds, unlike the standard library's hasher.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{}~{hash:016x}.yaml", &name[..cut])
 }
 
 /// The files of a recording, relative to DIR: List files and one-object files.
@@ -123,11 +152,26 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
                 continue;
             }
             let meta = object.meta();
-            match relative_path(kind, meta) {
-                Ok(Relative::Single(path)) => {
-                    files.singles.insert(path, object.to_json());
+            // Only what isctl reads of a workload: consumers reads a pruned copy too.
+            let json = || match kind.family() {
+                Family::Workload => {
+                    let mut pruned = object.clone();
+                    crate::consumers::prune(&mut pruned);
+                    pruned.to_json()
                 }
-                Ok(Relative::List(path)) => files.lists.entry(path).or_default().push(object.to_json()),
+                Family::Image | Family::Access => object.to_json(),
+            };
+            let planned = relative_path(kind, meta).and_then(|relative| match relative {
+                Relative::Single(path) if files.singles.contains_key(&path) => {
+                    Err("its file name is taken by another object's (a long name's hash collides)".to_owned())
+                }
+                relative => Ok(relative),
+            });
+            match planned {
+                Ok(Relative::Single(path)) => {
+                    files.singles.insert(path, json());
+                }
+                Ok(Relative::List(path)) => files.lists.entry(path).or_default().push(json()),
                 Err(problem) => {
                     let place = match kind.info().namespaced {
                         true => format!(" in namespace {:?}", meta.namespace()),

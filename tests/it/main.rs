@@ -9,6 +9,8 @@
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `hardening`: one regression test per item of the hardening issue (#16); `hardening3`
 //!   and its `h3_*` neighbours the same for the third round (#26).
+//! - `h3_complete`: #26's shell completion (no stdin, pipes or silent clusters; the named
+//!   cluster) and `record --workloads` (long names, pruned workloads).
 //! - `layers`: no import circle in `src/`, and a pure core (docs/design.md).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
@@ -25,6 +27,7 @@ mod describe;
 mod exit_codes;
 mod fault_server;
 mod get;
+mod h3_complete;
 mod hardening;
 mod hardening3;
 mod help;

@@ -115,7 +115,11 @@ pub(super) fn read_job(
     if is_archive_name(&name) {
         return archive(label, &bytes, limits, keep, reading);
     }
-    let other_objects = || may_hold_more_than_images(&bytes) || (reading.workloads && may_hold_workloads(&bytes));
+    // RBAC rules name image.openshift.io too: a Role file is not an Images-only file.
+    let other_objects = || {
+        may_hold_more_than_images(&bytes)
+            || (reading.workloads && (may_hold_workloads(&bytes) || may_hold_access(&bytes)))
+    };
     if reading.defer_images && !job.explicit && !other_objects() {
         let size = bytes.len() as u64;
         let unit = Unit { deferred: true, notes: Vec::new(), ..set_aside(label, size) };
