@@ -45,6 +45,7 @@ pub fn answers(
             extra_roots: extra_roots(settings)?,
             credentials: credentials(settings)?,
             timeout: Duration::from_secs(30),
+            deadline: settings.deadline,
             per_registry: 4,
             overall: 16,
             platform: settings.platform.clone(),

@@ -7,7 +7,7 @@
 //! with retries that honour `Retry-After`. Credentials travel only in headers and are never
 //! logged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -61,6 +61,9 @@ pub struct ClientOptions {
     pub credentials: AuthFile,
     /// The longest one endpoint may take, retries included.
     pub timeout: Duration,
+    /// The longest the whole run may take (`--verify-timeout`): endpoints not answered by then
+    /// are unreachable.
+    pub deadline: Duration,
     /// Requests in flight per registry.
     pub per_registry: usize,
     /// Requests in flight in all.
@@ -80,8 +83,13 @@ pub struct RequestLog {
     pub millis: u128,
 }
 
+/// What an endpoint of a registry that timed out is, without asking it again.
+pub const TIMED_OUT_EARLIER: &str = "timed out earlier";
+
 /// Asks every endpoint once and returns the answers by [`Endpoint::key`], with the requests
-/// made in the order they completed.
+/// made in the order they completed. The run ends within `options.deadline` whatever the
+/// registries do; once an endpoint of a registry times out, the registry's endpoints not yet
+/// asked are [`TIMED_OUT_EARLIER`] at once instead of costing the timeout again.
 pub fn ask_all(endpoints: &[Endpoint], options: &ClientOptions) -> (BTreeMap<String, Answer>, Vec<RequestLog>) {
     let mut unique: BTreeMap<String, Endpoint> = BTreeMap::new();
     for endpoint in endpoints {
@@ -98,23 +106,50 @@ pub fn ask_all(endpoints: &[Endpoint], options: &ClientOptions) -> (BTreeMap<Str
     for endpoint in unique.values() {
         per_registry.entry(endpoint.registry.clone()).or_insert_with(|| Semaphore::new(options.per_registry.max(1)));
     }
+    let timed_out: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
     let asker = Asker { tls: &tls, credentials: &options.credentials, log: &log, platform: &options.platform };
     let answers = runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + options.deadline;
         let tasks = unique.iter().map(|(key, endpoint)| {
             let (overall, registry) = (&overall, &per_registry[&endpoint.registry]);
-            let asker = &asker;
-            async move {
+            let (asker, timed_out) = (&asker, &timed_out);
+            let gave_up = || timed_out.lock().map(|t| t.contains(&endpoint.registry)).unwrap_or(false);
+            let asked = async move {
                 let _registry = registry.acquire().await.expect("open semaphore");
+                if gave_up() {
+                    return Answer::Unreachable(TIMED_OUT_EARLIER.into());
+                }
                 let _overall = overall.acquire().await.expect("open semaphore");
+                if gave_up() {
+                    return Answer::Unreachable(TIMED_OUT_EARLIER.into());
+                }
                 let answer = match tokio::time::timeout(options.timeout, asker.ask(endpoint)).await {
                     Ok(answer) => answer,
-                    Err(_) => Answer::Unreachable(format!("no answer within {} s", options.timeout.as_secs())),
+                    Err(_) => {
+                        Answer::Unreachable(format!("no answer within {}", crate::duration::format(options.timeout)))
+                    }
                 };
+                let silent =
+                    matches!(&answer, Answer::Unreachable(why) if why.starts_with("no answer") || why == "timed out");
+                if silent && let Ok(mut registries) = timed_out.lock() {
+                    registries.insert(endpoint.registry.clone());
+                }
+                answer
+            };
+            async move {
+                let answer = tokio::time::timeout_at(deadline, asked).await.unwrap_or_else(|_| {
+                    Answer::Unreachable(format!(
+                        "no answer within --verify-timeout ({})",
+                        crate::duration::format(options.deadline)
+                    ))
+                });
                 (key.clone(), answer)
             }
         });
         futures::future::join_all(tasks).await.into_iter().collect()
     });
+    // A name lookup still running (it blocks a thread) must not hold the run past its deadline.
+    runtime.shutdown_background();
     (answers, log.into_inner().unwrap_or_default())
 }
 

@@ -173,6 +173,16 @@ pub fn parse_platform(text: &str) -> Result<String, String> {
     }
 }
 
+/// Reads `--verify-timeout`: kubectl's duration forms (`30s`, `1m30s`, a bare number of
+/// seconds), more than zero, so every run has a deadline.
+pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match crate::duration::parse(text, crate::duration::REQUEST_TIMEOUT) {
+        Ok(duration) if duration.is_zero() => Err("must be more than 0: every run has a deadline".into()),
+        Ok(duration) => Ok(duration),
+        Err(e) => Err(format!("{text:?}: {e} (e.g. 30s, 2m or 90)")),
+    }
+}
+
 /// Which image of a manifest list a node of `platform` pulls, as containers/image chooses it
 /// (`WantedPlatforms` and `ChooseInstance` in internal/manifest): the wanted variants in order
 /// of preference (the one asked for, or arm64's `v8` and arm's `v7`, `v6`, `v5` when none is),
