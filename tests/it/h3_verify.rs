@@ -93,3 +93,93 @@ fn item_02_a_registry_that_timed_out_is_not_asked_again() {
     assert_eq!(earlier.words(), "unreachable: timed out earlier");
     assert_eq!(answers[&endpoints[6].key()], Answer::Unreachable("connection refused".into()));
 }
+
+/// A port nothing listens on: asking it is quick and answers `unreachable`.
+fn refused_host() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// `isctl mirrors HOST/team/app:v1 --verify` with `args`: (code, stdout, stderr).
+fn verify_mirrors(host: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let reference = format!("{host}/team/app:v1");
+    let out = isctl()
+        .args(["mirrors", &reference, "--from", "/dev/null", "--verify", "--max-file-size", "1Mi"])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// Item 4: `--verify-cache` is written as `serve --write-kubeconfig` writes its file: a new
+/// file with mode 0600, renamed over the path; a link at the path (dangling here) is replaced,
+/// never followed to create its target.
+#[cfg(unix)]
+#[test]
+fn item_04_the_verify_cache_is_written_new_private_and_not_through_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let auth = no_credentials(dir.path());
+    let host = refused_host();
+    let (target, cache) = (dir.path().join("elsewhere.json"), dir.path().join("answers.json"));
+    std::os::unix::fs::symlink(&target, &cache).unwrap();
+    let (code, _, stderr) =
+        verify_mirrors(&host, &["--verify-cache", cache.to_str().unwrap(), "--registry-config", &auth], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!target.exists(), "the dangling link was followed");
+    let written = std::fs::symlink_metadata(&cache).unwrap();
+    assert!(written.file_type().is_file(), "the link is replaced by the cache");
+    assert_eq!(written.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&cache).unwrap().contains("\"kind\": \"VerifyCache\""));
+    // An existing cache readable by others is replaced by a private one, and nothing is left.
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, _, stderr) =
+        verify_mirrors(&host, &["--verify-cache", cache.to_str().unwrap(), "--registry-config", &auth], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o600);
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["answers.json", "auth.json"], "no temporary file is left");
+}
+
+/// Item 6: `--registry-config`, `REGISTRY_AUTH_FILE`, `--registry-ca` and `--verify-cache` are
+/// read as `--from` files are: within `--max-file-size`, and the cache (which isctl also writes)
+/// only as a regular file, so a FIFO is refused instead of blocking the run.
+#[cfg(unix)]
+#[test]
+fn item_06_files_verify_flags_name_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = no_credentials(dir.path());
+    let host = refused_host();
+    let larger = "larger than 1Mi (raise --max-file-size to read it)";
+    let (code, stdout, stderr) = verify_mirrors(&host, &["--registry-config", "/dev/zero"], &[]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert_eq!(stderr.lines().last().unwrap(), format!("error: reading registry credentials: /dev/zero: {larger}"));
+    let (code, _, stderr) = verify_mirrors(&host, &[], &[("REGISTRY_AUTH_FILE", "/dev/zero")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(&format!("reading registry credentials: /dev/zero: {larger}")), "{stderr}");
+    let (code, _, stderr) = verify_mirrors(&host, &["--registry-config", &auth, "--registry-ca", "/dev/zero"], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.lines().last().unwrap(), format!("error: reading --registry-ca: /dev/zero: {larger}"));
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; 2 << 20]).unwrap();
+    let (code, _, stderr) = verify_mirrors(&host, &["--registry-config", big.to_str().unwrap()], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(larger), "a large regular file too: {stderr}");
+    // A FIFO (no writer: reading it would block forever) and a device as the cache.
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for cache in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let started = Instant::now();
+        let (code, _, stderr) = verify_mirrors(&host, &["--registry-config", &auth, "--verify-cache", cache], &[]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(
+            stderr.lines().last().unwrap(),
+            format!("error: reading the verify cache: {cache}: not a regular file (a pipe, device or socket): refused")
+        );
+    }
+}
