@@ -10,6 +10,7 @@ use isctl::verify::client::{ClientOptions, TIMED_OUT_EARLIER, ask_all};
 use isctl::verify::{Answer, Endpoint};
 
 use crate::common::isctl;
+use crate::fault_server::{FaultServer, Reply};
 
 /// A registry that accepts TCP connections (the kernel completes them) and never says a word:
 /// nothing ever calls `accept`, so nothing is read or written.
@@ -182,4 +183,93 @@ fn item_06_files_verify_flags_name_are_bounded() {
             format!("error: reading the verify cache: {cache}: not a regular file (a pipe, device or socket): refused")
         );
     }
+}
+
+/// The answers of `endpoints` from registries at loopback, with `extra_roots` trusted.
+fn ask(endpoints: &[Endpoint], extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>) -> Vec<Answer> {
+    let options = ClientOptions {
+        extra_roots,
+        credentials: AuthFile::default(),
+        timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(20),
+        per_registry: 4,
+        overall: 16,
+        platform: "linux/amd64".into(),
+    };
+    let (answers, _) = ask_all(endpoints, &options);
+    endpoints.iter().map(|e| answers[&e.key()].clone()).collect()
+}
+
+/// An endpoint on a fault server (plain HTTP, so marked insecure: HTTPS is tried and hung up on).
+fn on(server: &FaultServer, repository: &str) -> Endpoint {
+    Endpoint {
+        registry: server.url.trim_start_matches("http://").to_owned(),
+        repository: repository.to_owned(),
+        reference: "v1".to_owned(),
+        insecure: true,
+    }
+}
+
+/// Item 7: a 401 whose Bearer realm refuses the connection is the registry's `unauthorized`
+/// (it answered), with the token server's failure in the detail, not `unreachable`; a token
+/// with a NUL (no header can carry it) is `failed`.
+#[test]
+fn item_07_a_token_server_that_fails_leaves_the_registry_unauthorized() {
+    let refused = refused_host();
+    let server = FaultServer::start(move |_, seen| {
+        let realm = match seen.path() {
+            p if p.starts_with("/token") => return Reply::ok(r#"{"token":"bad\u0000token"}"#),
+            p if p.starts_with("/v2/refused/") => format!("http://{refused}/token"),
+            _ => "SELF".to_owned(),
+        };
+        let realm = realm.replace("SELF", &format!("http://{}/token", seen.header("host").unwrap_or_default()));
+        Reply::Answer(401, format!("www-authenticate: Bearer realm=\"{realm}\",service=\"r\"\r\n"), String::new())
+    });
+    let answers = ask(&[on(&server, "refused/app"), on(&server, "nul/app")], Vec::new());
+    match &answers[0] {
+        Answer::Unauthorized(Some(why)) => {
+            assert!(
+                why.starts_with("the token server http://127.0.0.1:") && why.ends_with(": connection refused"),
+                "{why}"
+            )
+        }
+        other => panic!("not unauthorized: {other:?}"),
+    }
+    assert_eq!(
+        answers[1],
+        Answer::Failed("the token server sent a token with characters no HTTP header may carry".into())
+    );
+    assert!(answers[0].words().starts_with("unauthorized (401): the token server"));
+}
+
+/// Item 7: a manifest list past 4 MiB is refused as a node refuses it (containers/image's
+/// limit), not read as an empty list; a `Location` with user information goes to the host after
+/// the `@`, with those credentials, as Go's client sends them.
+#[test]
+fn item_07_a_huge_list_and_a_location_with_userinfo() {
+    let list = "application/vnd.oci.image.index.v1+json";
+    let server = FaultServer::start(move |_, seen| {
+        let host = seen.header("host").unwrap_or_default().to_owned();
+        let index = format!("content-type: {list}\r\n");
+        match (seen.line.split(' ').next().unwrap_or_default(), seen.path()) {
+            ("HEAD", "/v2/huge/app/manifests/v1") => Reply::Answer(200, index, String::new()),
+            ("GET", "/v2/huge/app/manifests/v1") => {
+                let filler = " ".repeat(4 << 20);
+                Reply::Answer(200, index, format!("{{\"schemaVersion\":2,\"manifests\":[]{filler}}}"))
+            }
+            (_, "/v2/moved/app/manifests/v1") => Reply::Answer(
+                307,
+                format!("location: http://someone:se%3Acret@{host}/elsewhere/app?sig=1\r\n"),
+                String::new(),
+            ),
+            (_, "/elsewhere/app?sig=1") if seen.header("authorization") == Some("Basic c29tZW9uZTpzZTpjcmV0") => {
+                Reply::Answer(200, "content-type: application/vnd.oci.image.manifest.v1+json\r\n".into(), String::new())
+            }
+            _ => Reply::status(404, ""),
+        }
+    });
+    let answers = ask(&[on(&server, "huge/app"), on(&server, "moved/app")], Vec::new());
+    assert_eq!(answers[0], Answer::Failed(isctl::verify::client::MANIFEST_TOO_LARGE.into()));
+    assert!(answers[0].words().contains("larger than 4 MiB"));
+    assert_eq!(answers[1], Answer::Present, "{:?}", server.seen());
 }
