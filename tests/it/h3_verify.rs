@@ -273,3 +273,146 @@ fn item_07_a_huge_list_and_a_location_with_userinfo() {
     assert!(answers[0].words().contains("larger than 4 MiB"));
     assert_eq!(answers[1], Answer::Present, "{:?}", server.seen());
 }
+
+/// Runs openssl in `dir` (the verify tests' certificates are made with it, as fixtures/tls's).
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A CA, and a server certificate it signs for `name` (a subjectAltName) valid between `start`
+/// and `end` (`YYYYMMDDHHMMSSZ`): (CA, certificate, key) file names in `dir`.
+fn certificate(dir: &std::path::Path, tag: &str, name: &str, start: &str, end: &str) -> [std::path::PathBuf; 3] {
+    let config = "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = p\ncopy_extensions = copy\nunique_subject = no\n[p]\ncommonName = supplied\n";
+    std::fs::write(dir.join("ca.cnf"), config).unwrap();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("serial"), "01\n").unwrap();
+    let (ca, ca_key, key, csr, cert) = (
+        format!("{tag}-ca.pem"),
+        format!("{tag}-ca-key.pem"),
+        format!("{tag}-key.pem"),
+        format!("{tag}.csr"),
+        format!("{tag}.pem"),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &ca_key,
+            "-out",
+            &ca,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=isctl h3 test CA",
+        ],
+    );
+    let san = format!("subjectAltName={name}");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            "/CN=registry",
+            "-addext",
+            &san,
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            &ca,
+            "-keyfile",
+            &ca_key,
+            "-in",
+            &csr,
+            "-out",
+            &cert,
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+            "-notext",
+        ],
+    );
+    [dir.join(ca), dir.join(cert), dir.join(key)]
+}
+
+/// A TLS server on 127.0.0.1 with this certificate: it shakes hands and says nothing more.
+fn tls_server(cert: &std::path::Path, key: &std::path::Path) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(cert).unwrap().collect::<Result<_, _>>().unwrap();
+    let key = PrivateKeyDer::from_pem_file(key).unwrap();
+    let config =
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+    let config = std::sync::Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(connection, stream);
+            let _ = std::io::Read::read(&mut tls, &mut [0; 1]);
+        }
+    });
+    host
+}
+
+/// Item 7: a certificate for another name and an expired one are worded from rustls's typed
+/// errors (its text is not what the words were matched against before).
+#[test]
+fn item_07_tls_failures_are_worded_from_typed_errors() {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let dir = tempfile::tempdir().unwrap();
+    let mut roots = Vec::new();
+    let mut endpoints = Vec::new();
+    for (tag, name, start, end) in [
+        ("other", "DNS:elsewhere.example", "20200101000000Z", "21000101000000Z"),
+        ("expired", "IP:127.0.0.1", "20200101000000Z", "20210101000000Z"),
+    ] {
+        let sub = dir.path().join(tag);
+        std::fs::create_dir(&sub).unwrap();
+        let [ca, cert, key] = certificate(&sub, tag, name, start, end);
+        roots.push(CertificateDer::from_pem_file(&ca).unwrap());
+        let host = tls_server(&cert, &key);
+        endpoints.push(Endpoint {
+            registry: host,
+            repository: "team/app".into(),
+            reference: "v1".into(),
+            insecure: false,
+        });
+    }
+    let answers = ask(&endpoints, roots);
+    assert_eq!(
+        answers,
+        [
+            Answer::Tls("the certificate is not valid for this host name".into()),
+            Answer::Tls("the certificate has expired".into())
+        ]
+    );
+}
