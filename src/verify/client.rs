@@ -374,6 +374,53 @@ pub fn bearer_of(body: &[u8]) -> Result<String, Authorization> {
     Ok(value)
 }
 
+/// The digest of the image a node of `platform` pulls from a manifest list's body, or the
+/// answer when there is none to pull (`childMissing`) or the list is unusable (`failed`). The
+/// digest is checked before it goes into a path. Pure, for the fuzz harness.
+pub fn list_child(index: &[u8], platform: &str) -> Result<String, Answer> {
+    #[derive(serde::Deserialize)]
+    struct Index {
+        #[serde(default)]
+        manifests: Vec<Child>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Child {
+        digest: String,
+        #[serde(default)]
+        platform: Option<Platform>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Platform {
+        #[serde(default)]
+        os: String,
+        #[serde(default)]
+        architecture: String,
+        #[serde(default)]
+        variant: Option<String>,
+    }
+    let Ok(index) = serde_json::from_slice::<Index>(index) else {
+        return Err(Answer::Failed("the manifest list does not parse".into()));
+    };
+    let entries: Vec<(&str, &str, &str)> = index
+        .manifests
+        .iter()
+        .map(|c| match &c.platform {
+            Some(p) => (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or("")),
+            None => ("", "", ""),
+        })
+        .collect();
+    let Some(child) = super::choose_instance(platform, &entries).map(|i| &index.manifests[i]) else {
+        return Err(Answer::ChildMissing(format!("an image for {platform}")));
+    };
+    // The digest comes from the registry: it must be one before it goes into a path.
+    if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
+        || child.digest.contains(['/', '?', '#', '@'])
+    {
+        return Err(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));
+    }
+    Ok(child.digest.clone())
+}
+
 /// A response's status and the headers the client needs.
 struct Response {
     /// The body went past [`MAX_BODY`] and was cut there.
@@ -516,47 +563,11 @@ impl Asker<'_> {
         index: &[u8],
         authorization: Option<&str>,
     ) -> Result<Answer, Transport> {
-        #[derive(serde::Deserialize)]
-        struct Index {
-            #[serde(default)]
-            manifests: Vec<Child>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Child {
-            digest: String,
-            #[serde(default)]
-            platform: Option<Platform>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Platform {
-            #[serde(default)]
-            os: String,
-            #[serde(default)]
-            architecture: String,
-            #[serde(default)]
-            variant: Option<String>,
-        }
-        let Ok(index) = serde_json::from_slice::<Index>(index) else {
-            return Ok(Answer::Failed("the manifest list does not parse".into()));
+        let digest = match list_child(index, self.platform) {
+            Ok(digest) => digest,
+            Err(answer) => return Ok(answer),
         };
-        let entries: Vec<(&str, &str, &str)> = index
-            .manifests
-            .iter()
-            .map(|c| match &c.platform {
-                Some(p) => (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or("")),
-                None => ("", "", ""),
-            })
-            .collect();
-        let Some(child) = super::choose_instance(self.platform, &entries).map(|i| &index.manifests[i]) else {
-            return Ok(Answer::ChildMissing(format!("an image for {}", self.platform)));
-        };
-        // The digest comes from the registry: it must be one before it goes into a path.
-        if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
-            || child.digest.contains(['/', '?', '#', '@'])
-        {
-            return Ok(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));
-        }
-        let path = format!("/v2/{}/manifests/{}", endpoint.repository, child.digest);
+        let path = format!("/v2/{}/manifests/{digest}", endpoint.repository);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -565,13 +576,13 @@ impl Asker<'_> {
             // fails the pull there (the detail says which).
             return Ok(match response.status {
                 200 => Answer::Present,
-                404 => Answer::ChildMissing(format!("its {} image {}", self.platform, child.digest)),
+                404 => Answer::ChildMissing(format!("its {} image {digest}", self.platform)),
                 429 | 502 | 503 | 504 if attempts < ATTEMPTS => {
                     let wait = Duration::from_secs(response.retry_after.unwrap_or(1)).min(MAX_BACKOFF);
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                status => Answer::ChildMissing(format!("its {} image {} (HTTP {status})", self.platform, child.digest)),
+                status => Answer::ChildMissing(format!("its {} image {digest} (HTTP {status})", self.platform)),
             });
         }
     }
