@@ -31,7 +31,7 @@ const MAX_REDIRECTS: u32 = 5;
 const MAX_BODY: usize = 4 << 20;
 /// The largest token answer a node reads (containers/image `iolimits.MaxAuthTokenBodySize`).
 const MAX_TOKEN_BODY: usize = 1 << 20;
-/// A manifest past [`MAX_BODY`]: a node refuses it (containers/image's `ReadAtMost` words).
+/// A manifest past 4 MiB: a node refuses it (containers/image's `ReadAtMost` words).
 pub const MANIFEST_TOO_LARGE: &str =
     "the manifest is larger than 4 MiB, which a node refuses (exceeded maximum allowed size of 4194304 bytes)";
 
