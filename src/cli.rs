@@ -719,6 +719,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE", requires = "verify")]
     pub verify_cache: Option<PathBuf>,
 
+    /// The longest all the registry checks of one run may take (30s, 2m, or a bare number of
+    /// seconds); each endpoint still gets at most 30s. Sources not answered by then, and the
+    /// remaining sources of a registry that timed out, are unreachable.
+    #[arg(long, value_name = "DURATION", default_value = "1m", requires = "verify", value_parser = crate::verify::parse_timeout)]
+    pub verify_timeout: std::time::Duration,
+
     /// For a manifest list, the image of this platform must be there too (as a node of it
     /// pulls): OS/ARCH[/VARIANT].
     #[arg(long, value_name = "PLATFORM", default_value = "linux/amd64", requires = "verify", value_parser = crate::verify::parse_platform)]

@@ -189,6 +189,8 @@ pub struct VerifySettings {
     pub cache: Option<PathBuf>,
     /// `--platform`.
     pub platform: String,
+    /// `--verify-timeout`: the deadline of all the registry checks of one run.
+    pub deadline: std::time::Duration,
 }
 
 impl VerifySettings {
@@ -200,6 +202,7 @@ impl VerifySettings {
             auth: crate::verify::auth::AuthLookup { flag: args.registry_config.clone(), ..global.auth.clone() },
             cache: args.verify_cache.clone(),
             platform: args.platform.clone(),
+            deadline: args.verify_timeout,
         })
     }
 }

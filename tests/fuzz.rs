@@ -1,11 +1,13 @@
 //! A property-based fuzz harness on the stable toolchain: a deterministic mutator over a seed
-//! corpus built from `fixtures/`, for the three parts that read untrusted text:
+//! corpus built from `fixtures/`, for the parts that read untrusted text:
 //!
 //! - the reference parser: never panics, and what parses prints back to itself;
 //! - the loader: files (YAML and JSON) and archives (tar, tar.gz) never panic and always end;
 //! - the mirror engine: any decodable rule set renders, and every plan ends with its source;
 //! - shell completion: any word list is read and answered without a panic, and the input it
-//!   names is never standard input and never waits on a cluster past the deadline.
+//!   names is never standard input and never waits on a cluster past the deadline;
+//! - verify answers: registry replies (`Location`, `WWW-Authenticate`, token and manifest list
+//!   bodies) fed to `--verify`'s classifier never panic, and what it accepts is safe to send.
 //!
 //! `cargo test` (and so CI) runs a bounded smoke run. A longer run:
 //!
@@ -444,6 +446,56 @@ fn completion_words() {
             }
             Some(Input::Cluster(options)) => assert!(options.request_timeout.is_some_and(|t| t <= DEADLINE)),
             None => {}
+        }
+    });
+}
+
+#[test]
+fn verify_answers() {
+    use isctl::verify::Answer;
+    use isctl::verify::client::{Target, bearer_of, list_child, parse_challenge};
+    let digest = format!("sha256:{}", "a".repeat(64));
+    let seeds: Vec<String> = vec![
+        "https://user:p%40ss@cdn.example.net:8443/blob?sig=1#frag".into(),
+        "//other.example/v2/a/manifests/b".into(),
+        "../../x/manifests/c?y=2".into(),
+        r#"Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a/b:pull""#.into(),
+        r#"Basic realm="x", charset="UTF-8""#.into(),
+        r#"{"token":"abc","access_token":"def","expires_in":300}"#.into(),
+        format!(
+            r#"{{"schemaVersion":2,"manifests":[{{"digest":"{digest}","platform":{{"os":"linux","architecture":"amd64"}}}},{{"digest":"{digest}","platform":{{"os":"linux","architecture":"arm64","variant":"v8"}}}}]}}"#
+        ),
+    ];
+    let here = Target {
+        scheme: "https".into(),
+        host: "registry.example.com".into(),
+        path: "/v2/a/manifests/b".into(),
+        userinfo: None,
+    };
+    let mut rng = Rng::new(6);
+    let inputs = (0..iterations() * 10).map(|i| {
+        let seed = seeds[i % seeds.len()].as_bytes();
+        mutate(&mut rng, seed, seeds[(i + 3) % seeds.len()].as_bytes())
+    });
+    run("verify-answers", inputs, |input| {
+        let text = String::from_utf8_lossy(input);
+        if let Some(next) = here.redirect(&text) {
+            assert!(matches!(next.scheme.as_str(), "https" | "http"), "{text:?} -> {next:?}");
+            assert!(!next.host.is_empty() && !next.host.contains(['@', '/', '?', '#']), "{text:?} -> {next:?}");
+            assert!(next.path.starts_with('/') && !next.path.contains('#'), "{text:?} -> {next:?}");
+            assert!(!next.path.bytes().any(|b| b < 0x20 || b == 0x7f), "{text:?} -> {next:?}");
+        }
+        let (_, params) = parse_challenge(&text);
+        assert!(params.keys().all(|k| k.chars().all(|c| !c.is_ascii_uppercase())), "{text:?}");
+        if let Ok(value) = bearer_of(input) {
+            assert!(value.starts_with("Bearer ") && http::HeaderValue::from_str(&value).is_ok(), "{value:?}");
+        }
+        for platform in ["linux/amd64", "linux/arm64", "linux/arm/v7"] {
+            match list_child(input, platform) {
+                Ok(digest) => assert!(digest.starts_with("sha256:") && !digest.contains(['/', '?', '#', '@'])),
+                Err(Answer::Failed(_) | Answer::ChildMissing(_)) => {}
+                Err(other) => panic!("{other:?} from a manifest list"),
+            }
         }
     });
 }

@@ -1,6 +1,5 @@
 //! `isctl serve`: loads the input once, then answers API requests until stopped.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -13,7 +12,7 @@ use crate::serve::api::{Api, Options};
 use crate::serve::http;
 use crate::settings::{ServeSettings, TokenSource};
 use crate::source::Wants;
-use crate::source::files::{NamedFile, read_named, read_named_text};
+use crate::source::files::{NamedFile, read_named, read_named_text, write_private};
 
 /// Runs `serve`.
 pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
@@ -93,35 +92,6 @@ fn read_token(path: &Path, limit: u64) -> anyhow::Result<String> {
     Ok(token)
 }
 
-/// Writes a file only its owner can read (it may hold a token): a new file created with mode
-/// 0600 next to `path`, then renamed over it, so an existing file's mode is never kept and a
-/// symbolic link at `path` is replaced, not followed.
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    for attempt in 0..100u32 {
-        let temporary = dir.join(format!(".{name}.isctl-{}-{attempt}", std::process::id()));
-        let file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary);
-        let mut file = match file {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        };
-        let written = file.write_all(text.as_bytes()).and_then(|_| file.sync_all());
-        drop(file);
-        return match written.and_then(|_| std::fs::rename(&temporary, path)) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let _ = std::fs::remove_file(&temporary);
-                Err(e)
-            }
-        };
-    }
-    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary file name"))
-}
-
 /// A kubeconfig with one cluster, user and context for the server: over TLS, with the CA when
 /// given, else skipping verification.
 fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> String {
@@ -141,37 +111,4 @@ fn kubeconfig(url: &str, token: Option<&str>, tls: bool, ca: Option<&[u8]>) -> S
     format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: isctl\n  cluster:\n    server: {url}\n{trust}users:\n- name: isctl\n{user}contexts:\n- name: isctl\n  context:\n    cluster: isctl\n    user: isctl\ncurrent-context: isctl\n"
     )
-}
-
-/// Elsewhere there is no file mode to make a file private: refuse rather than leak a token.
-#[cfg(not(unix))]
-fn write_private(_path: &Path, _text: &str) -> std::io::Result<()> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "writing a kubeconfig only its owner can read needs a Unix system",
-    ))
-}
-
-#[cfg(all(test, unix))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kubeconfig_is_written_private_and_never_through_a_link() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let existing = dir.path().join("existing");
-        std::fs::write(&existing, "old").unwrap();
-        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
-        write_private(&existing, "token: x\n").unwrap();
-        assert_eq!(std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777, 0o600);
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, "precious").unwrap();
-        let link = dir.path().join("link");
-        std::os::unix::fs::symlink(&victim, &link).unwrap();
-        write_private(&link, "token: x\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the link's target is untouched");
-        assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file is left");
-    }
 }

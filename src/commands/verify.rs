@@ -9,6 +9,8 @@ use anyhow::Context as _;
 use super::Ctx;
 use crate::error::CommandError;
 use crate::settings::VerifySettings;
+use crate::source::SourceError;
+use crate::source::files::{NamedFile, read_named, read_named_text, read_named_text_if_any, write_private};
 use crate::verify::auth::AuthFile;
 use crate::verify::cache::VerifyCache;
 use crate::verify::client::{ClientOptions, ask_all};
@@ -21,10 +23,16 @@ pub fn answers(
     settings: &VerifySettings,
     endpoints: &[Endpoint],
 ) -> Result<BTreeMap<String, Answer>, CommandError> {
-    let mut known = match &settings.cache {
-        Some(path) if path.exists() => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the verify cache {}", path.display()))?;
+    let limit = ctx.settings.file_limit;
+    let cached = match &settings.cache {
+        // Only a regular file: isctl writes it too, and a FIFO would block the run.
+        Some(path) => {
+            read_named_text_if_any(path, limit, NamedFile::RegularOnly).context("reading the verify cache")?
+        }
+        None => None,
+    };
+    let mut known = match (&settings.cache, cached) {
+        (Some(path), Some(text)) => {
             let cache = VerifyCache::parse(&text)
                 .map_err(|e| anyhow::anyhow!("{}: not a verify cache: {e}", path.display()))?;
             if let Some(platform) = cache.platform.as_deref().filter(|p| *p != settings.platform) {
@@ -42,9 +50,10 @@ pub fn answers(
     let wanted: Vec<Endpoint> = endpoints.iter().filter(|e| !known.contains_key(&e.key())).cloned().collect();
     if !wanted.is_empty() {
         let options = ClientOptions {
-            extra_roots: extra_roots(settings)?,
-            credentials: credentials(settings)?,
+            extra_roots: extra_roots(settings, limit)?,
+            credentials: credentials(settings, limit)?,
             timeout: Duration::from_secs(30),
+            deadline: settings.deadline,
             per_registry: 4,
             overall: 16,
             platform: settings.platform.clone(),
@@ -55,7 +64,8 @@ pub fn answers(
         }
         known.extend(asked);
         if let Some(path) = &settings.cache {
-            std::fs::write(path, VerifyCache::new(&settings.platform, known.clone()).to_text())
+            // Whole or not at all, never through a link at the path (issue 26, item 4).
+            write_private(path, &VerifyCache::new(&settings.platform, known.clone()).to_text())
                 .with_context(|| format!("writing the verify cache {}", path.display()))?;
         }
     }
@@ -85,12 +95,16 @@ pub fn verify_current_items(
     Ok(())
 }
 
-/// `--registry-ca`'s certificates.
-fn extra_roots(settings: &VerifySettings) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, CommandError> {
+/// `--registry-ca`'s certificates, read within `--max-file-size` (a pipe works).
+fn extra_roots(
+    settings: &VerifySettings,
+    limit: u64,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, CommandError> {
     use rustls::pki_types::pem::PemObject;
     let Some(path) = &settings.registry_ca else { return Ok(Vec::new()) };
-    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
-        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+    let pem = read_named(path, limit, NamedFile::MayBePipe).context("reading --registry-ca")?;
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow::anyhow!("--registry-ca {}: {e}", path.display()))?;
     if certs.is_empty() {
         return Err(anyhow::anyhow!("--registry-ca {}: holds no PEM certificate", path.display()).into());
@@ -98,14 +112,18 @@ fn extra_roots(settings: &VerifySettings) -> Result<Vec<rustls::pki_types::Certi
     Ok(certs)
 }
 
-/// The auth file's credentials; none when there is no file at the default paths. A file named
-/// by `--registry-config` or `REGISTRY_AUTH_FILE` must be there. Errors never quote it.
-fn credentials(settings: &VerifySettings) -> Result<AuthFile, CommandError> {
+/// The auth file's credentials, read within `--max-file-size` (a pipe works:
+/// `--registry-config <(oc extract ...)`); none when there is no file at the default paths. A
+/// file named by `--registry-config` or `REGISTRY_AUTH_FILE` must be there. Errors never quote
+/// it.
+fn credentials(settings: &VerifySettings, limit: u64) -> Result<AuthFile, CommandError> {
     let Some((path, named)) = settings.auth.path(|p| p.is_file()) else { return Ok(AuthFile::default()) };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_named_text(&path, limit, NamedFile::MayBePipe) {
         Ok(text) => text,
-        Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return Ok(AuthFile::default()),
-        Err(e) => return Err(anyhow::anyhow!("reading registry credentials {}: {e}", path.display()).into()),
+        Err(SourceError::Read { source, .. }) if !named && source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(AuthFile::default());
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("reading registry credentials").into()),
     };
     AuthFile::parse(&text).map_err(|e| anyhow::anyhow!("registry credentials {}: {e}", path.display()).into())
 }

@@ -69,5 +69,13 @@ mod tests {
         assert!(text.contains("\"result\": \"tls\"") && text.contains("\"platform\": \"linux/amd64\""), "{text}");
         assert_eq!(VerifyCache::parse(&text).unwrap().answers, answers, "no passing trouble is kept");
         assert!(VerifyCache::parse("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"answers\":{}}").is_err());
+        // A cache written before unauthorized had a detail still reads; a new one keeps it.
+        let old =
+            r#"{"apiVersion":"isctl/v1alpha1","kind":"VerifyCache","answers":{"a/b:1":{"result":"unauthorized"}}}"#;
+        assert_eq!(VerifyCache::parse(old).unwrap().answers["a/b:1"], Answer::Unauthorized(None));
+        let refused = Answer::Unauthorized(Some("the token server: connection refused".into()));
+        let text = VerifyCache::new("linux/amd64", BTreeMap::from([("a/b:1".to_owned(), refused.clone())])).to_text();
+        assert_eq!(VerifyCache::parse(&text).unwrap().answers["a/b:1"], refused);
+        assert!(!VerifyCache::new("linux/amd64", answers).to_text().contains("null"), "no empty detail is written");
     }
 }

@@ -7,7 +7,7 @@
 //! with retries that honour `Retry-After`. Credentials travel only in headers and are never
 //! logged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,30 +27,135 @@ const ATTEMPTS: u32 = 3;
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Redirects followed for one endpoint.
 const MAX_REDIRECTS: u32 = 5;
+/// The largest manifest a node reads (containers/image `iolimits.MaxManifestBodySize`).
+const MAX_BODY: usize = 4 << 20;
+/// The largest token answer a node reads (containers/image `iolimits.MaxAuthTokenBodySize`).
+const MAX_TOKEN_BODY: usize = 1 << 20;
+/// A manifest past 4 MiB: a node refuses it (containers/image's `ReadAtMost` words).
+pub const MANIFEST_TOO_LARGE: &str =
+    "the manifest is larger than 4 MiB, which a node refuses (exceeded maximum allowed size of 4194304 bytes)";
 
 /// Where a request goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Target {
-    scheme: String,
-    host: String,
-    path: String,
+pub struct Target {
+    /// `https` or `http`.
+    pub scheme: String,
+    /// `host[:port]`, never with user information.
+    pub host: String,
+    /// The path with its query.
+    pub path: String,
+    /// The user name and password a `Location` carried (`https://user:pass@host/`): Go's client
+    /// sends them as Basic credentials to that host, so a node does too.
+    pub userinfo: Option<(String, String)>,
 }
 
 impl Target {
-    /// Where a `Location` header sends the request next: an absolute URL, or a path on the
-    /// same host.
-    fn redirect(&self, location: &str) -> Option<Target> {
-        if let Some(rest) = location.strip_prefix("//") {
-            // A network-path reference: another host, the same scheme.
-            let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-            return Some(Target { scheme: self.scheme.clone(), host: host.to_owned(), path });
+    /// Where a `Location` header sends the request next, read as Go's `net/url` reads it and
+    /// resolved against this target as Go's client resolves redirects: the fragment dropped,
+    /// the host after the last `@` of the authority (the user information before it), the query
+    /// split off before the authority is read, a path without `/` relative to this one. `None`
+    /// for what Go refuses (control characters, bad user information) and for schemes other
+    /// than HTTP(S).
+    pub fn redirect(&self, location: &str) -> Option<Target> {
+        if location.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return None;
         }
-        if location.starts_with('/') {
-            return Some(Target { path: location.to_owned(), ..self.clone() });
+        let location = location.split('#').next().unwrap_or_default();
+        let (scheme, rest) = match scheme_of(location)? {
+            Some((scheme, rest)) => (Some(scheme), rest),
+            None => (None, location),
+        };
+        let (rest, query) = match rest.strip_suffix('?').filter(|r| !r.contains('?')) {
+            Some(rest) => (rest, Some("")),
+            None => match rest.split_once('?') {
+                Some((rest, query)) => (rest, Some(query)),
+                None => (rest, None),
+            },
+        };
+        let with_query = |path: &str| match query {
+            Some(query) => format!("{path}?{query}"),
+            None => path.to_owned(),
+        };
+        let explicit = scheme.is_some();
+        let scheme = match scheme.as_deref() {
+            None => self.scheme.clone(),
+            Some(s @ ("https" | "http")) => s.to_owned(),
+            Some(_) => return None,
+        };
+        if rest.starts_with("//") && (explicit || !rest.starts_with("///")) {
+            let authority = &rest[2..];
+            let (authority, path) = authority.find('/').map_or((authority, ""), |i| authority.split_at(i));
+            let (userinfo, host) = match authority.rfind('@') {
+                Some(i) => (Some(parse_userinfo(&authority[..i])?), &authority[i + 1..]),
+                None => (None, authority),
+            };
+            if host.is_empty() {
+                return None;
+            }
+            let path = if path.is_empty() { "/" } else { path };
+            return Some(Target { scheme, host: host.to_owned(), path: with_query(path), userinfo });
         }
-        let (scheme, host, path) = split_url(location)?;
-        Some(Target { scheme: scheme.to_owned(), host: host.to_owned(), path: path.to_owned() })
+        if explicit {
+            // An absolute URL without a host (`https:/x`) or an opaque one (`https:x`).
+            return None;
+        }
+        let base = self.path.split('?').next().unwrap_or_default();
+        let path = match rest {
+            "" => base.to_owned(),
+            absolute if absolute.starts_with('/') => absolute.to_owned(),
+            relative => format!("{}{relative}", &base[..base.rfind('/').map_or(0, |i| i + 1)]),
+        };
+        let path = if rest.is_empty() && query.is_none() { self.path.clone() } else { with_query(&remove_dots(&path)) };
+        Some(Target { scheme, path, userinfo: None, ..self.clone() })
     }
+}
+
+/// A URL's scheme as Go reads it (a letter, then letters, digits, `+`, `-`, `.`, up to `:`),
+/// lower-cased, with the rest; `Ok(None)` when there is none; `None` for a leading `:`.
+fn scheme_of(url: &str) -> Option<Option<(String, &str)>> {
+    for (i, c) in url.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return None,
+            ':' => return Some(Some((url[..i].to_ascii_lowercase(), &url[i + 1..]))),
+            _ => return Some(None),
+        }
+    }
+    Some(None)
+}
+
+/// `user[:password]` as Go accepts it (unreserved and sub-delimiter characters, `:`, `@` and
+/// percent escapes), unescaped.
+fn parse_userinfo(text: &str) -> Option<(String, String)> {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:%@".contains(&b);
+    if !text.bytes().all(allowed) {
+        return None;
+    }
+    let (user, password) = text.split_once(':').unwrap_or((text, ""));
+    let decode = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8().ok().map(|t| t.into_owned());
+    Some((decode(user)?, decode(password)?))
+}
+
+/// A path with its `.` and `..` segments resolved, as Go's `ResolveReference` does.
+fn remove_dots(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *segment {
+            "." if last => out.push(""),
+            "." => {}
+            ".." => {
+                out.pop();
+                if last {
+                    out.push("");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 /// How to reach registries.
@@ -61,6 +166,9 @@ pub struct ClientOptions {
     pub credentials: AuthFile,
     /// The longest one endpoint may take, retries included.
     pub timeout: Duration,
+    /// The longest the whole run may take (`--verify-timeout`): endpoints not answered by then
+    /// are unreachable.
+    pub deadline: Duration,
     /// Requests in flight per registry.
     pub per_registry: usize,
     /// Requests in flight in all.
@@ -80,8 +188,13 @@ pub struct RequestLog {
     pub millis: u128,
 }
 
+/// What an endpoint of a registry that timed out is, without asking it again.
+pub const TIMED_OUT_EARLIER: &str = "timed out earlier";
+
 /// Asks every endpoint once and returns the answers by [`Endpoint::key`], with the requests
-/// made in the order they completed.
+/// made in the order they completed. The run ends within `options.deadline` whatever the
+/// registries do; once an endpoint of a registry times out, the registry's endpoints not yet
+/// asked are [`TIMED_OUT_EARLIER`] at once instead of costing the timeout again.
 pub fn ask_all(endpoints: &[Endpoint], options: &ClientOptions) -> (BTreeMap<String, Answer>, Vec<RequestLog>) {
     let mut unique: BTreeMap<String, Endpoint> = BTreeMap::new();
     for endpoint in endpoints {
@@ -98,23 +211,50 @@ pub fn ask_all(endpoints: &[Endpoint], options: &ClientOptions) -> (BTreeMap<Str
     for endpoint in unique.values() {
         per_registry.entry(endpoint.registry.clone()).or_insert_with(|| Semaphore::new(options.per_registry.max(1)));
     }
+    let timed_out: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
     let asker = Asker { tls: &tls, credentials: &options.credentials, log: &log, platform: &options.platform };
     let answers = runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + options.deadline;
         let tasks = unique.iter().map(|(key, endpoint)| {
             let (overall, registry) = (&overall, &per_registry[&endpoint.registry]);
-            let asker = &asker;
-            async move {
+            let (asker, timed_out) = (&asker, &timed_out);
+            let gave_up = || timed_out.lock().map(|t| t.contains(&endpoint.registry)).unwrap_or(false);
+            let asked = async move {
                 let _registry = registry.acquire().await.expect("open semaphore");
+                if gave_up() {
+                    return Answer::Unreachable(TIMED_OUT_EARLIER.into());
+                }
                 let _overall = overall.acquire().await.expect("open semaphore");
+                if gave_up() {
+                    return Answer::Unreachable(TIMED_OUT_EARLIER.into());
+                }
                 let answer = match tokio::time::timeout(options.timeout, asker.ask(endpoint)).await {
                     Ok(answer) => answer,
-                    Err(_) => Answer::Unreachable(format!("no answer within {} s", options.timeout.as_secs())),
+                    Err(_) => {
+                        Answer::Unreachable(format!("no answer within {}", crate::duration::format(options.timeout)))
+                    }
                 };
+                let silent =
+                    matches!(&answer, Answer::Unreachable(why) if why.starts_with("no answer") || why == "timed out");
+                if silent && let Ok(mut registries) = timed_out.lock() {
+                    registries.insert(endpoint.registry.clone());
+                }
+                answer
+            };
+            async move {
+                let answer = tokio::time::timeout_at(deadline, asked).await.unwrap_or_else(|_| {
+                    Answer::Unreachable(format!(
+                        "no answer within --verify-timeout ({})",
+                        crate::duration::format(options.deadline)
+                    ))
+                });
                 (key.clone(), answer)
             }
         });
         futures::future::join_all(tasks).await.into_iter().collect()
     });
+    // A name lookup still running (it blocks a thread) must not hold the run past its deadline.
+    runtime.shutdown_background();
     (answers, log.into_inner().unwrap_or_default())
 }
 
@@ -197,8 +337,94 @@ impl From<Transport> for Answer {
     }
 }
 
+/// What a challenge came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Authorization {
+    /// The `Authorization` header value to retry with.
+    Header(String),
+    /// No way in: the registry's 401, with why when the token server failed.
+    Refused(Option<String>),
+    /// The token server's answer cannot be used at all (a token no header can carry).
+    Failed(String),
+}
+
+/// The `Authorization` value of a token server's answer (`token`, else `access_token`, as the
+/// Docker token flow has it); a token that no HTTP header can carry (a NUL, a line break) is
+/// [`Authorization::Failed`], as Go's client refuses to send it. Pure, for the fuzz harness.
+pub fn bearer_of(body: &[u8]) -> Result<String, Authorization> {
+    #[derive(serde::Deserialize)]
+    struct Token {
+        #[serde(default)]
+        token: Option<String>,
+        #[serde(default)]
+        access_token: Option<String>,
+    }
+    let token = serde_json::from_slice::<Token>(body)
+        .map_err(|_| Authorization::Refused(Some("its answer is not a token".into())))?;
+    let token = token.token.filter(|t| !t.is_empty()).or(token.access_token).unwrap_or_default();
+    if token.is_empty() {
+        return Err(Authorization::Refused(Some("its answer holds no token".into())));
+    }
+    let value = format!("Bearer {token}");
+    if http::HeaderValue::from_str(&value).is_err() {
+        return Err(Authorization::Failed(
+            "the token server sent a token with characters no HTTP header may carry".into(),
+        ));
+    }
+    Ok(value)
+}
+
+/// The digest of the image a node of `platform` pulls from a manifest list's body, or the
+/// answer when there is none to pull (`childMissing`) or the list is unusable (`failed`). The
+/// digest is checked before it goes into a path. Pure, for the fuzz harness.
+pub fn list_child(index: &[u8], platform: &str) -> Result<String, Answer> {
+    #[derive(serde::Deserialize)]
+    struct Index {
+        #[serde(default)]
+        manifests: Vec<Child>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Child {
+        digest: String,
+        #[serde(default)]
+        platform: Option<Platform>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Platform {
+        #[serde(default)]
+        os: String,
+        #[serde(default)]
+        architecture: String,
+        #[serde(default)]
+        variant: Option<String>,
+    }
+    let Ok(index) = serde_json::from_slice::<Index>(index) else {
+        return Err(Answer::Failed("the manifest list does not parse".into()));
+    };
+    let entries: Vec<(&str, &str, &str)> = index
+        .manifests
+        .iter()
+        .map(|c| match &c.platform {
+            Some(p) => (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or("")),
+            None => ("", "", ""),
+        })
+        .collect();
+    let Some(child) = super::choose_instance(platform, &entries).map(|i| &index.manifests[i]) else {
+        return Err(Answer::ChildMissing(format!("an image for {platform}")));
+    };
+    // The digest comes from the registry: it must be one before it goes into a path.
+    if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
+        || child.digest.contains(['/', '?', '#', '@'])
+    {
+        return Err(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));
+    }
+    Ok(child.digest.clone())
+}
+
 /// A response's status and the headers the client needs.
 struct Response {
+    /// The body went past [`MAX_BODY`] and was cut there.
+    oversized: bool,
     status: u16,
     content_type: Option<String>,
     location: Option<String>,
@@ -235,6 +461,7 @@ impl Asker<'_> {
             scheme: scheme.to_owned(),
             host: endpoint.host().to_owned(),
             path: format!("/v2/{}/manifests/{}", endpoint.repository, endpoint.reference),
+            userinfo: None,
         };
         let credentials = self.credentials.lookup(&endpoint.registry, &endpoint.repository);
         let mut authorization: Option<String> = None;
@@ -247,6 +474,7 @@ impl Asker<'_> {
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
                     let body = match method {
+                        "GET" if response.oversized => return Ok(Answer::Failed(MANIFEST_TOO_LARGE.into())),
                         "GET" => response.body,
                         _ => {
                             let auth = authorization.as_deref();
@@ -258,6 +486,9 @@ impl Asker<'_> {
                                     "HTTP {} when reading the manifest list",
                                     list.status
                                 )));
+                            }
+                            if list.oversized {
+                                return Ok(Answer::Failed(MANIFEST_TOO_LARGE.into()));
                             }
                             list.body
                         }
@@ -277,12 +508,13 @@ impl Asker<'_> {
                         let ping = self.send("GET", &target.scheme, &target.host, "/v2/", None, verify).await?;
                         challenge = ping.authenticate.unwrap_or_default();
                     }
-                    match self.authorize(&challenge, credentials, &endpoint.repository, verify).await? {
-                        Some(value) => authorization = Some(value),
-                        None => return Ok(Answer::Unauthorized),
+                    match self.authorize(&challenge, credentials, &endpoint.repository, verify).await {
+                        Authorization::Header(value) => authorization = Some(value),
+                        Authorization::Refused(why) => return Ok(Answer::Unauthorized(why)),
+                        Authorization::Failed(why) => return Ok(Answer::Failed(why)),
                     }
                 }
-                401 => return Ok(Answer::Unauthorized),
+                401 => return Ok(Answer::Unauthorized(None)),
                 403 => return Ok(Answer::Forbidden),
                 // Some registries answer HEAD with 405 or 400: a node would GET.
                 405 | 400 if method == "HEAD" => method = "GET",
@@ -305,6 +537,11 @@ impl Asker<'_> {
                         authorization = None;
                         elsewhere = true;
                     }
+                    // Go's client sends a Location's user information as Basic credentials.
+                    if let Some((user, password)) = &next.userinfo {
+                        let pair = Credentials { username: user.clone(), password: password.clone() };
+                        authorization = Some(authorization.unwrap_or_else(|| pair.basic()));
+                    }
                     target = next;
                     redirects += 1;
                 }
@@ -326,47 +563,11 @@ impl Asker<'_> {
         index: &[u8],
         authorization: Option<&str>,
     ) -> Result<Answer, Transport> {
-        #[derive(serde::Deserialize)]
-        struct Index {
-            #[serde(default)]
-            manifests: Vec<Child>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Child {
-            digest: String,
-            #[serde(default)]
-            platform: Option<Platform>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Platform {
-            #[serde(default)]
-            os: String,
-            #[serde(default)]
-            architecture: String,
-            #[serde(default)]
-            variant: Option<String>,
-        }
-        let Ok(index) = serde_json::from_slice::<Index>(index) else {
-            return Ok(Answer::Failed("the manifest list does not parse".into()));
+        let digest = match list_child(index, self.platform) {
+            Ok(digest) => digest,
+            Err(answer) => return Ok(answer),
         };
-        let entries: Vec<(&str, &str, &str)> = index
-            .manifests
-            .iter()
-            .map(|c| match &c.platform {
-                Some(p) => (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or("")),
-                None => ("", "", ""),
-            })
-            .collect();
-        let Some(child) = super::choose_instance(self.platform, &entries).map(|i| &index.manifests[i]) else {
-            return Ok(Answer::ChildMissing(format!("an image for {}", self.platform)));
-        };
-        // The digest comes from the registry: it must be one before it goes into a path.
-        if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
-            || child.digest.contains(['/', '?', '#', '@'])
-        {
-            return Ok(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));
-        }
-        let path = format!("/v2/{}/manifests/{}", endpoint.repository, child.digest);
+        let path = format!("/v2/{}/manifests/{digest}", endpoint.repository);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -375,32 +576,38 @@ impl Asker<'_> {
             // fails the pull there (the detail says which).
             return Ok(match response.status {
                 200 => Answer::Present,
-                404 => Answer::ChildMissing(format!("its {} image {}", self.platform, child.digest)),
+                404 => Answer::ChildMissing(format!("its {} image {digest}", self.platform)),
                 429 | 502 | 503 | 504 if attempts < ATTEMPTS => {
                     let wait = Duration::from_secs(response.retry_after.unwrap_or(1)).min(MAX_BACKOFF);
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                status => Answer::ChildMissing(format!("its {} image {} (HTTP {status})", self.platform, child.digest)),
+                status => Answer::ChildMissing(format!("its {} image {digest} (HTTP {status})", self.platform)),
             });
         }
     }
 
     /// The `Authorization` value a challenge asks for, when there are credentials for it (Basic)
-    /// or a token can be had (Bearer, with or without credentials).
+    /// or a token can be had (Bearer, with or without credentials). A token server that cannot
+    /// be reached or refuses is the registry's 401, with the token server's failure as detail.
     async fn authorize(
         &self,
         challenge: &str,
         credentials: Option<&Credentials>,
         repository: &str,
         verify: bool,
-    ) -> Result<Option<String>, Transport> {
+    ) -> Authorization {
         let (scheme, params) = parse_challenge(challenge);
         match scheme.to_ascii_lowercase().as_str() {
-            "basic" => Ok(credentials.map(Credentials::basic)),
+            "basic" => match credentials {
+                Some(credentials) => Authorization::Header(credentials.basic()),
+                None => Authorization::Refused(None),
+            },
             "bearer" => {
-                let Some(realm) = params.get("realm") else { return Ok(None) };
-                let Some((token_scheme, host, path)) = split_url(realm) else { return Ok(None) };
+                let Some(realm) = params.get("realm") else { return Authorization::Refused(None) };
+                let Some((token_scheme, host, path)) = split_url(realm) else {
+                    return Authorization::Refused(Some(format!("the token realm {realm:?} is not an HTTP(S) URL")));
+                };
                 let scope = params.get("scope").cloned().unwrap_or_else(|| format!("repository:{repository}:pull"));
                 let mut query = vec![format!("scope={}", encode(&scope))];
                 if let Some(service) = params.get("service") {
@@ -411,21 +618,27 @@ impl Asker<'_> {
                 // Credentials go to the token server only over TLS, unless the registry itself
                 // is insecure (then nothing about it is protected anyway).
                 let basic = credentials.filter(|_| token_scheme == "https" || !verify).map(Credentials::basic);
-                let response = self.send("GET", token_scheme, host, &target, basic.as_deref(), verify).await?;
-                if response.status != 200 {
-                    return Ok(None);
+                let server = format!("the token server {token_scheme}://{host}");
+                match self.send("GET", token_scheme, host, &target, basic.as_deref(), verify).await {
+                    Err(Transport::Unreachable(why) | Transport::Tls(why)) => {
+                        Authorization::Refused(Some(format!("{server}: {why}")))
+                    }
+                    Ok(response) if response.status != 200 => {
+                        Authorization::Refused(Some(format!("{server} answered HTTP {}", response.status)))
+                    }
+                    Ok(response) if response.body.len() > MAX_TOKEN_BODY || response.oversized => {
+                        Authorization::Refused(Some(format!("{server} answered with more than 1 MiB")))
+                    }
+                    Ok(response) => match bearer_of(&response.body) {
+                        Ok(value) => Authorization::Header(value),
+                        Err(Authorization::Refused(why)) => {
+                            Authorization::Refused(why.map(|why| format!("{server}: {why}")))
+                        }
+                        Err(other) => other,
+                    },
                 }
-                #[derive(serde::Deserialize)]
-                struct Token {
-                    #[serde(default)]
-                    token: Option<String>,
-                    #[serde(default)]
-                    access_token: Option<String>,
-                }
-                let token: Option<Token> = serde_json::from_slice(&response.body).ok();
-                Ok(token.and_then(|t| t.token.or(t.access_token)).map(|t| format!("Bearer {t}")))
             }
-            _ => Ok(None),
+            _ => Authorization::Refused(None),
         }
     }
 
@@ -488,7 +701,7 @@ impl Asker<'_> {
             let stream = tokio_rustls::TlsConnector::from(config)
                 .connect(server, tcp)
                 .await
-                .map_err(|e| Transport::Tls(tls_words(&e.to_string())))?;
+                .map_err(|e| Transport::Tls(tls_words(&e)))?;
             exchange_over(stream, request).await
         } else {
             exchange_over(tcp, request).await
@@ -514,27 +727,37 @@ where
         header("content-type"),
         header("location"),
     );
-    let limited = http_body_util::Limited::new(response.into_body(), 4 << 20);
-    let body = limited.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let limited = http_body_util::Limited::new(response.into_body(), MAX_BODY);
+    let collected = limited.collect().await;
     driver.abort();
-    Ok(Response { status, content_type, location, authenticate, retry_after, body })
+    let (body, oversized) = match collected {
+        Ok(body) => (body.to_bytes(), false),
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => (Bytes::new(), true),
+        Err(e) => return Err(Transport::Unreachable(format!("the connection failed: {e}"))),
+    };
+    Ok(Response { oversized, status, content_type, location, authenticate, retry_after, body })
 }
 
-/// What a TLS failure means for a person, with what to do when there is something to do.
-fn tls_words(error: &str) -> String {
-    if error.contains("InvalidContentType") || error.contains("corrupt message") {
-        return "the registry does not speak TLS (a node uses plain HTTP only for registries marked insecure)".into();
+/// What a TLS failure means for a person, with what to do when there is something to do: read
+/// from rustls's typed error, never from its text (which changes between releases).
+fn tls_words(error: &std::io::Error) -> String {
+    use rustls::{CertificateError, Error};
+    let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<Error>()) else { return error.to_string() };
+    match tls {
+        Error::InvalidMessage(_) => {
+            "the registry does not speak TLS (a node uses plain HTTP only for registries marked insecure)".into()
+        }
+        Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+            "certificate signed by an unknown authority (--registry-ca FILE trusts a CA)".into()
+        }
+        Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => "the certificate is not valid for this host name".into(),
+        Error::InvalidCertificate(CertificateError::Expired | CertificateError::ExpiredContext { .. }) => {
+            "the certificate has expired".into()
+        }
+        other => other.to_string(),
     }
-    if error.contains("UnknownIssuer") {
-        return "certificate signed by an unknown authority (--registry-ca FILE trusts a CA)".into();
-    }
-    if error.contains("NotValidForName") {
-        return "the certificate is not valid for this host name".into();
-    }
-    if error.contains("Expired") {
-        return "the certificate has expired".into();
-    }
-    error.to_owned()
 }
 
 /// Whether a manifest's media type is a list of images (Docker's or OCI's).
@@ -570,8 +793,8 @@ fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     Some((scheme, host, path))
 }
 
-/// A `WWW-Authenticate` value: its scheme and parameters.
-fn parse_challenge(value: &str) -> (String, BTreeMap<String, String>) {
+/// A `WWW-Authenticate` value: its scheme and parameters. Pure, for the fuzz harness.
+pub fn parse_challenge(value: &str) -> (String, BTreeMap<String, String>) {
     let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
     let mut params = BTreeMap::new();
     let mut rest = rest.trim();
@@ -616,7 +839,12 @@ mod tests {
         assert_eq!(split_host("127.0.0.1:5000", 443), ("127.0.0.1", 5000));
         assert_eq!(split_host("quay.io", 443), ("quay.io", 443));
         assert_eq!(encode("repository:org/app:pull"), "repository%3Aorg%2Fapp%3Apull");
-        let here = Target { scheme: "https".into(), host: "r.example.com".into(), path: "/v2/a/manifests/b".into() };
+        let here = Target {
+            scheme: "https".into(),
+            host: "r.example.com".into(),
+            path: "/v2/a/manifests/b".into(),
+            userinfo: None,
+        };
         assert_eq!(here.redirect("/v2/c/manifests/b").map(|t| t.host), Some("r.example.com".into()));
         let there = here.redirect("http://cdn.example.net/blob?sig=1").unwrap();
         assert_eq!(
@@ -624,5 +852,48 @@ mod tests {
             ("http", "cdn.example.net", "/blob?sig=1")
         );
         assert_eq!(here.redirect("ftp://x/y"), None);
+    }
+
+    #[test]
+    fn item_07_a_location_is_read_as_go_reads_it() {
+        let here = Target {
+            scheme: "https".into(),
+            host: "r.example.com".into(),
+            path: "/v2/a/manifests/b?x=1".into(),
+            userinfo: None,
+        };
+        let go = |location: &str| here.redirect(location).map(|t| (t.scheme, t.host, t.path, t.userinfo));
+        let pair = |u: &str, p: &str| Some((u.to_owned(), p.to_owned()));
+        let to = |s: &str, h: &str, p: &str| (s.to_owned(), h.to_owned(), p.to_owned());
+        // The host follows the last @; what precedes it is the user information, unescaped.
+        assert_eq!(
+            go("https://u:p%40ss@cdn.example.net:8443/blob?sig=1#frag"),
+            Some((to("https", "cdn.example.net:8443", "/blob?sig=1"), pair("u", "p@ss")))
+                .map(|((s, h, p), u)| (s, h, p, u))
+        );
+        assert_eq!(go("https://a@b@c.example/x").map(|t| (t.1, t.3)), Some(("c.example".into(), pair("a@b", ""))));
+        // The query is split off before the authority is read.
+        assert_eq!(go("https://cdn.example?q=a/b").map(|t| (t.1, t.2)), Some(("cdn.example".into(), "/?q=a/b".into())));
+        assert_eq!(go("//other.example/p").map(|t| (t.0, t.1)), Some(("https".into(), "other.example".into())));
+        // Relative references resolve against the current path, as Go's ResolveReference does.
+        assert_eq!(go("c").map(|t| t.2), Some("/v2/a/manifests/c".into()));
+        assert_eq!(go("../../x/manifests/c").map(|t| t.2), Some("/v2/x/manifests/c".into()));
+        assert_eq!(go("?y=2").map(|t| t.2), Some("/v2/a/manifests/b?y=2".into()));
+        assert_eq!(go("HTTPS://Cdn.example/p").map(|t| (t.0, t.1)), Some(("https".into(), "Cdn.example".into())));
+        // What Go refuses: control characters, bad user information, a leading colon, no host.
+        for refused in ["https://x/\u{0}", "https://a b@c/x", ":x", "https:/x", "https:x", "https:///x", "mailto:a@b"] {
+            assert_eq!(go(refused), None, "{refused:?}");
+        }
+        assert_eq!(go("https://x/\u{7f}"), None);
+    }
+
+    #[test]
+    fn item_07_a_token_no_header_can_carry_fails() {
+        assert_eq!(bearer_of(br#"{"token":"abc"}"#), Ok("Bearer abc".into()));
+        assert_eq!(bearer_of(br#"{"token":"","access_token":"xyz"}"#), Ok("Bearer xyz".into()));
+        assert!(matches!(bearer_of(br#"{"token":"a\u0000b"}"#), Err(Authorization::Failed(_))));
+        assert!(matches!(bearer_of(br#"{"token":"a\r\nX-Evil: 1"}"#), Err(Authorization::Failed(_))));
+        assert!(matches!(bearer_of(br#"{}"#), Err(Authorization::Refused(Some(_)))));
+        assert!(matches!(bearer_of(b"<html>"), Err(Authorization::Refused(Some(_)))));
     }
 }

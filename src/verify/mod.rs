@@ -49,16 +49,18 @@ impl Endpoint {
     }
 }
 
-/// What a registry said about one manifest.
+/// What a registry said about one manifest. Written as `result:` and, when there is one,
+/// `detail:` (see [`AnswerFields`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", content = "detail", rename_all = "camelCase")]
+#[serde(into = "AnswerFields", try_from = "AnswerFields")]
 pub enum Answer {
     /// The manifest is there.
     Present,
     /// 404: the registry does not have it.
     Missing,
-    /// 401: credentials missing or refused.
-    Unauthorized,
+    /// 401: credentials missing or refused; the detail says why when the registry's token
+    /// server failed (a Bearer realm that refuses the connection is still the registry's 401).
+    Unauthorized(Option<String>),
     /// 403: the credentials may not pull it.
     Forbidden,
     /// No connection (refused, timed out, no such host).
@@ -80,13 +82,60 @@ impl Answer {
         match self {
             Answer::Present => "present".into(),
             Answer::Missing => "missing (404)".into(),
-            Answer::Unauthorized => "unauthorized (401)".into(),
+            Answer::Unauthorized(None) => "unauthorized (401)".into(),
+            Answer::Unauthorized(Some(why)) => format!("unauthorized (401): {why}"),
             Answer::Forbidden => "forbidden (403)".into(),
             Answer::Unreachable(why) => format!("unreachable: {why}"),
             Answer::Tls(why) => format!("TLS failure: {why}"),
             Answer::ChildMissing(what) => format!("manifest list present, but not {what}"),
             Answer::Failed(why) => format!("failed: {why}"),
         }
+    }
+}
+
+/// An [`Answer`] as `-o yaml|json` and `--verify-cache` write it: the result's name and its
+/// detail, with no `detail:` where there is none (older caches have none for `unauthorized`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AnswerFields {
+    /// `present`, `missing`, `unauthorized`, ...
+    pub result: String,
+    /// What went wrong, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl From<Answer> for AnswerFields {
+    fn from(answer: Answer) -> AnswerFields {
+        let (result, detail) = match answer {
+            Answer::Present => ("present", None),
+            Answer::Missing => ("missing", None),
+            Answer::Unauthorized(detail) => ("unauthorized", detail),
+            Answer::Forbidden => ("forbidden", None),
+            Answer::Unreachable(why) => ("unreachable", Some(why)),
+            Answer::Tls(why) => ("tls", Some(why)),
+            Answer::ChildMissing(what) => ("childMissing", Some(what)),
+            Answer::Failed(why) => ("failed", Some(why)),
+        };
+        AnswerFields { result: result.to_owned(), detail }
+    }
+}
+
+impl TryFrom<AnswerFields> for Answer {
+    type Error = String;
+
+    fn try_from(fields: AnswerFields) -> Result<Answer, String> {
+        let detail = || fields.detail.clone().unwrap_or_default();
+        Ok(match fields.result.as_str() {
+            "present" => Answer::Present,
+            "missing" => Answer::Missing,
+            "unauthorized" => Answer::Unauthorized(fields.detail.clone()),
+            "forbidden" => Answer::Forbidden,
+            "unreachable" => Answer::Unreachable(detail()),
+            "tls" => Answer::Tls(detail()),
+            "childMissing" => Answer::ChildMissing(detail()),
+            "failed" => Answer::Failed(detail()),
+            other => return Err(format!("unknown result {other:?}")),
+        })
     }
 }
 
@@ -170,6 +219,16 @@ pub fn parse_platform(text: &str) -> Result<String, String> {
         Ok(text.to_owned())
     } else {
         Err(format!("{text:?} is not a platform: expected OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8"))
+    }
+}
+
+/// Reads `--verify-timeout`: kubectl's duration forms (`30s`, `1m30s`, a bare number of
+/// seconds), more than zero, so every run has a deadline.
+pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match crate::duration::parse(text, crate::duration::REQUEST_TIMEOUT) {
+        Ok(duration) if duration.is_zero() => Err("must be more than 0: every run has a deadline".into()),
+        Ok(duration) => Ok(duration),
+        Err(e) => Err(format!("{text:?}: {e} (e.g. 30s, 2m or 90)")),
     }
 }
 
@@ -262,7 +321,7 @@ mod tests {
         );
         let mut answers = BTreeMap::new();
         answers.insert(asked[0].clone(), Answer::Missing);
-        answers.insert(asked[1].clone(), Answer::Unauthorized);
+        answers.insert(asked[1].clone(), Answer::Unauthorized(None));
         answers.insert(asked[2].clone(), Answer::Present);
         let verification = verify_plan(&plan, false, &answers);
         assert_eq!(verification.served_by.as_deref(), Some(&*format!("quay.io/org/app@{digest}")));

@@ -117,6 +117,11 @@ fn serve_connection(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Script,
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
+    // A TLS handshake (a client trying HTTPS first, as `--verify` does for an insecure
+    // registry) is hung up on, as a plain-HTTP server's garbage answer would end it.
+    if reader.fill_buf().map(|b| b.first() == Some(&0x16)).unwrap_or(true) {
+        return;
+    }
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -142,10 +147,14 @@ fn serve_connection(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Script,
         match reply {
             Reply::Answer(code, extra, body) => {
                 // One write: split writes meet Nagle's algorithm and delayed ACKs (40 ms each).
-                let response = format!(
-                    "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}\r\n{body}",
-                    body.len()
-                );
+                // A content type among the extra headers replaces the default one.
+                let json = if extra.to_ascii_lowercase().contains("content-type:") {
+                    ""
+                } else {
+                    "content-type: application/json\r\n"
+                };
+                let response =
+                    format!("HTTP/1.1 {code} X\r\n{json}content-length: {}\r\n{extra}\r\n{body}", body.len());
                 if writer.write_all(response.as_bytes()).is_err() {
                     return;
                 }

@@ -7,6 +7,7 @@
 //! - `exit_codes`: every command's exit code for every way it can end.
 //! - `fault_server`: a scripted API server on loopback that plays broken and hostile servers.
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
+//! - `h3_verify`: #26's regression tests for `--verify`: deadlines, flag files, odd answers.
 //! - `hardening`: one regression test per item of the hardening issue (#16); `hardening3`
 //!   and its `h3_*` neighbours the same for the third round (#26).
 //! - `h3_complete`: #26's shell completion (no stdin, pipes or silent clusters; the named
@@ -28,6 +29,7 @@ mod exit_codes;
 mod fault_server;
 mod get;
 mod h3_complete;
+mod h3_verify;
 mod hardening;
 mod hardening3;
 mod help;

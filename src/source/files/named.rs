@@ -1,7 +1,7 @@
 //! Files a flag names, other than `--from` (`--baseline`, `--registry-config`, `--registry-ca`,
 //! `--verify-cache`, serve's `--tls-*` and token files): read as `--from` files are, within
 //! `--max-file-size`, so `/dev/zero` or a huge file costs a clear error instead of the machine's
-//! memory.
+//! memory; and the private files flags name for writing, written whole or not at all.
 
 use std::fs;
 use std::path::Path;
@@ -48,6 +48,54 @@ pub fn read_named_text(path: &Path, limit: u64, kind: NamedFile) -> Result<Strin
         .map_err(|_| SourceError::Refused { path: path.display().to_string(), reason: "is not UTF-8 text".into() })
 }
 
+/// [`read_named`] for a flag's file that may not exist yet (`--verify-cache`): `None` when
+/// nothing is at `path`, or only a dangling link (a later [`write_private`] replaces it).
+pub fn read_named_text_if_any(path: &Path, limit: u64, kind: NamedFile) -> Result<Option<String>, SourceError> {
+    match fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_named_text(path, limit, kind).map(Some),
+    }
+}
+
+/// Writes a file a flag names that only its owner may read (a kubeconfig with a token, a
+/// `--verify-cache`): a new file created with mode 0600 next to `path`, then renamed over it, so
+/// a reader never sees half a file, an existing file's mode is never kept, and a symbolic link
+/// at `path` (dangling or not) is replaced, not followed.
+#[cfg(unix)]
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for attempt in 0..100u32 {
+        let temporary = dir.join(format!(".{name}.isctl-{}-{attempt}", std::process::id()));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary);
+        let mut file = match file {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        let written = std::io::Write::write_all(&mut file, text.as_bytes()).and_then(|_| file.sync_all());
+        drop(file);
+        return match written.and_then(|_| std::fs::rename(&temporary, path)) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_file(&temporary);
+                Err(e)
+            }
+        };
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary file name"))
+}
+
+/// Elsewhere there is no file mode to make a file private: refuse rather than leak a secret.
+#[cfg(not(unix))]
+pub fn write_private(_path: &Path, _text: &str) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "writing a file only its owner can read needs a Unix system",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +129,41 @@ mod tests {
         assert!(error.to_string().ends_with("is a directory, not a file"), "{error}");
         let error = read_named(&dir.path().join("absent"), 1024, NamedFile::MayBePipe).unwrap_err();
         assert!(error.to_string().contains("absent"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_file_is_written_new_and_never_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join("existing");
+        std::fs::write(&existing, "old").unwrap();
+        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&existing, "token: x\n").unwrap();
+        assert_eq!(std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777, 0o600);
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        write_private(&link, "token: x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the link's target is untouched");
+        assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file is left");
+    }
+
+    #[test]
+    fn a_file_that_may_not_exist_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = dir.path().join("absent");
+        assert_eq!(read_named_text_if_any(&absent, 1024, NamedFile::RegularOnly).unwrap(), None);
+        #[cfg(unix)]
+        {
+            let dangling = dir.path().join("dangling");
+            std::os::unix::fs::symlink(&absent, &dangling).unwrap();
+            assert_eq!(read_named_text_if_any(&dangling, 1024, NamedFile::RegularOnly).unwrap(), None);
+        }
+        std::fs::write(&absent, "text").unwrap();
+        assert_eq!(read_named_text_if_any(&absent, 1024, NamedFile::RegularOnly).unwrap().as_deref(), Some("text"));
+        assert!(read_named_text_if_any(Path::new("/dev/zero"), 1024, NamedFile::RegularOnly).is_err());
     }
 }
