@@ -76,7 +76,7 @@ pub struct GlobalArgs {
     pub insecure_skip_tls_verify: bool,
 
     /// The longest one request to the cluster may take, retries included (kubectl's forms: 30s,
-    /// 1m30s, 500ms, or a bare number of seconds; 0 waits forever).
+    /// 1m30s, 500ms, or a bare number of seconds; 0 waits forever) [default: 2m].
     #[arg(long, value_name = "DURATION", global = true)]
     pub request_timeout: Option<String>,
 

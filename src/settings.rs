@@ -284,6 +284,12 @@ impl Settings {
     }
 }
 
+/// How long one request to the cluster may take, retries included, when `--request-timeout` is
+/// not given. kubectl waits forever; isctl gives every run a deadline against a server that
+/// accepts connections and never answers. Twice the API server's own limit on a request (60s),
+/// so no answer a server can give is cut; `--request-timeout 0` waits forever, as in kubectl.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Where objects come from, from the global flags alone, and what reading files may cost (also
 /// the limit on files other flags name). Pure: completion reads the same flags off the words on
 /// its line with it, so it reaches the input the user named.
@@ -299,7 +305,7 @@ pub fn input(global: &GlobalArgs) -> Result<(Input, InputLimits), SettingsError>
                 })?;
             (!parsed.is_zero()).then_some(parsed)
         }
-        None => None,
+        None => Some(DEFAULT_REQUEST_TIMEOUT),
     };
     let size = |flag: &'static str, text: &String| {
         crate::quantity::parse_bytes(text).map_err(|reason| SettingsError::Size { flag, text: text.clone(), reason })
@@ -1078,6 +1084,11 @@ mod tests {
         assert_eq!(timeout("1m30s"), Ok(Some(Duration::from_secs(90))));
         assert_eq!(timeout("500ms"), Ok(Some(Duration::from_millis(500))));
         assert_eq!(timeout("0"), Ok(None));
+        let unset = match parse(&["get", "is"]).map(|(s, _)| s.input) {
+            Ok(Input::Cluster(options)) => options.request_timeout,
+            _ => unreachable!(),
+        };
+        assert_eq!(unset, Some(Duration::from_secs(120)), "every run has a deadline");
         assert!(timeout("soon").unwrap_err().contains("--request-timeout"));
         assert!(timeout("99999999999h").unwrap_err().contains("too long"));
     }
