@@ -81,30 +81,6 @@ pub struct Environment {
     pub auth: crate::verify::auth::AuthLookup,
 }
 
-impl Environment {
-    /// Reads the process's surroundings.
-    pub fn detect() -> Environment {
-        use std::io::IsTerminal;
-        let stdout_terminal = std::io::stdout().is_terminal();
-        Environment {
-            stdout_terminal,
-            stderr_terminal: std::io::stderr().is_terminal(),
-            terminal_width: (stdout_terminal || std::io::stderr().is_terminal())
-                .then(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
-                .flatten(),
-            columns: std::env::var("COLUMNS").ok(),
-            isctl_columns: std::env::var("ISCTL_COLUMNS").ok(),
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            auth: crate::verify::auth::AuthLookup {
-                flag: None,
-                env_file: std::env::var_os("REGISTRY_AUTH_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
-                runtime_dir: std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
-                home: std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
-            },
-        }
-    }
-}
-
 /// How output meets a person.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Terminal {

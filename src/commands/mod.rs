@@ -58,8 +58,20 @@ impl Ctx {
 pub fn main(
     cli: &Cli,
     env: &crate::settings::Environment,
+    printer: Printer,
+    clock: impl FnOnce() -> jiff::Timestamp,
+) -> ExitStatus {
+    main_with(cli, env, printer, clock, open)
+}
+
+/// [`main`] with the input opened by `open` (the binary opens files or the cluster; the
+/// in-process tests hand over objects held in memory): the one path every run takes.
+pub fn main_with(
+    cli: &Cli,
+    env: &crate::settings::Environment,
     mut printer: Printer,
     clock: impl FnOnce() -> jiff::Timestamp,
+    open: impl FnOnce(&Input) -> Result<(Box<dyn Source>, String), SourceError>,
 ) -> ExitStatus {
     // Completion and the manual need no input: they run before any is opened.
     match &cli.command {
@@ -526,24 +538,10 @@ mod tests {
             Cli::try_parse_from(["isctl", "--from", "memory", "--now", "2026-11-27T12:00:00Z"].iter().chain(args))
                 .expect("arguments parse");
         let (out, err) = (Buffer::default(), Buffer::default());
-        let mut printer = Printer::new(Box::new(out.clone()), Box::new(err.clone()), 0);
-        let resolved =
-            Settings::resolve(&cli.global, &crate::settings::Environment::default(), || unreachable!("--now is given"))
-                .and_then(|global| CommandSettings::resolve(&cli.command, &global).map(|command| (global, command)));
-        let status = match resolved {
-            Err(error) => report(Err(error.into()), &mut printer),
-            Ok((settings, command)) => {
-                let mut ctx = Ctx {
-                    settings,
-                    printer,
-                    source: Box::new(Memory(input)),
-                    default_namespace: "n".into(),
-                    unreadable: 0,
-                };
-                let result = run(&command, &mut ctx);
-                finish(result, &mut ctx)
-            }
-        };
+        let printer = Printer::new(Box::new(out.clone()), Box::new(err.clone()), 0);
+        let env = crate::settings::Environment::default();
+        let memory = |_: &Input| Ok((Box::new(Memory(input)) as Box<dyn Source>, "n".to_owned()));
+        let status = main_with(&cli, &env, printer, || unreachable!("--now is given"), memory);
         (status.code(), out.text(), err.text())
     }
 
