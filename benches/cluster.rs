@@ -7,7 +7,7 @@
 //! cargo bench --bench cluster -- small      # 2,000 Images, 100 MB must-gather (about a minute)
 //! cargo bench --bench cluster -- 20k        # 20,000 Images, 1 GB must-gather
 //! cargo bench --bench cluster -- 100k       # 100,000 Images
-//! cargo bench --bench cluster -- smoke      # what CI runs: every step once, tiny
+//! cargo bench --profile dev --bench cluster -- smoke   # what CI runs: every step once, tiny
 //! ```
 //!
 //! Options: `--runs N` (median of N, default 3; 1 for smoke), `--must-gather-mb N` (noise added
