@@ -56,12 +56,34 @@ fn yaml(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
 
 /// The items of a JSON list file: the elements of the top-level object's `items` array.
 fn json(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
-    let bytes = text.as_bytes();
-    // Find `"items"` as a key at depth 1, then its array.
+    let open = items_array(text)?;
+    let elements = array_elements(text, open)?;
+    let mut out = text.as_bytes().to_vec();
+    let keep: Vec<bool> = elements.iter().map(|(s, e, _)| wanted(&text[*s..*e])).collect();
+    // Blank every element not kept and every comma; then put back the comma after each kept
+    // element that another kept element follows.
+    for ((s, e, comma), kept) in elements.iter().zip(&keep) {
+        if !kept {
+            blank(&mut out[*s..*e]);
+        }
+        if let Some(c) = comma {
+            out[*c] = b' ';
+        }
+    }
+    let kept_at: Vec<usize> = keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect();
+    for pair in kept_at.windows(2) {
+        if let Some(c) = elements[pair[0]].2 {
+            out[c] = b',';
+        }
+    }
+    Some((String::from_utf8(out).ok()?, kept_at.len()))
+}
+
+/// Where the array of the key `"items"` at depth 1 opens (its `[`), if the text has one.
+fn items_array(text: &str) -> Option<usize> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let mut key_start = None;
-    let mut array = None;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -73,8 +95,7 @@ fn json(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
                         if let Some(rest) = rest.strip_prefix(':').map(str::trim_start)
                             && rest.starts_with('[')
                         {
-                            array = Some(text.len() - rest.len());
-                            break;
+                            return Some(text.len() - rest.len());
                         }
                     }
                 }
@@ -92,13 +113,16 @@ fn json(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
             _ => {}
         }
     }
-    let open = array?;
-    // The elements: their spans, and the commas after them.
-    let mut elements: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    None
+}
+
+/// The elements of the array opening at `open`: each one's span and the comma after it, if
+/// any. `None` when the array does not close or has an empty element.
+fn array_elements(text: &str, open: usize) -> Option<Vec<(usize, usize, Option<usize>)>> {
+    let mut elements = Vec::new();
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let mut element_start: Option<usize> = None;
-    let mut close = None;
-    for (i, &b) in bytes.iter().enumerate().skip(open + 1) {
+    for (i, &b) in text.as_bytes().iter().enumerate().skip(open + 1) {
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -122,8 +146,7 @@ fn json(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
                 if let Some(s) = element_start.take() {
                     elements.push((s, i, None));
                 }
-                close = Some(i);
-                break;
+                return Some(elements);
             }
             b',' if depth == 0 => {
                 let s = element_start.take()?;
@@ -135,26 +158,7 @@ fn json(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
             }
         }
     }
-    close?;
-    let mut out = bytes.to_vec();
-    let keep: Vec<bool> = elements.iter().map(|(s, e, _)| wanted(&text[*s..*e])).collect();
-    // Blank every element not kept and every comma; then put back the comma after each kept
-    // element that another kept element follows.
-    for ((s, e, comma), kept) in elements.iter().zip(&keep) {
-        if !kept {
-            blank(&mut out[*s..*e]);
-        }
-        if let Some(c) = comma {
-            out[*c] = b' ';
-        }
-    }
-    let kept_at: Vec<usize> = keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect();
-    for pair in kept_at.windows(2) {
-        if let Some(c) = elements[pair[0]].2 {
-            out[c] = b',';
-        }
-    }
-    Some((String::from_utf8(out).ok()?, kept_at.len()))
+    None
 }
 
 /// Spaces for every byte but newlines (positions after it stay where they were). Blanking
