@@ -15,13 +15,7 @@ use crate::source::files::{NamedFile, read_named_text};
 /// Runs `check`.
 pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
     let baseline = match &settings.baseline {
-        Some(path) => {
-            let text =
-                read_named_text(path, ctx.settings.file_limit, NamedFile::MayBePipe).context("reading the baseline")?;
-            let streams = check::parse_baseline(&text)
-                .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?;
-            Some(streams)
-        }
+        Some(path) => Some(read_baseline(path, ctx.settings.file_limit)?),
         None => None,
     };
     // With --proposed, --without shapes the proposed state only (as for diff).
@@ -76,23 +70,34 @@ pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         std::fs::write(path, check_report::junit(&findings, settings.fail_on))
             .with_context(|| format!("writing the JUnit report {}", path.display()))?;
     }
-    let output = OutputFormat::from(settings.output);
-    let text = if output.is_document() {
-        let report = CheckReport {
-            api_version: "isctl/v1alpha1",
-            kind: "CheckReport",
-            fail_on: settings.fail_on,
-            passed: !failing,
-            summary: Summary::of(&findings),
-            findings: &findings,
-        };
-        match &settings.template {
-            Some(template) => render::templated_document(vec![report], false, template, settings.no_headers)?,
-            None => render::document(vec![report], output == OutputFormat::Yaml, false),
-        }
-    } else {
-        check_report::table(&findings, settings.fail_on, settings.no_headers)
-    };
-    ctx.printer.data(&text)?;
+    ctx.printer.data(&report_text(settings, &findings, failing)?)?;
     Ok(if failing { ExitStatus::Findings } else { ExitStatus::Success })
+}
+
+/// The streams of a saved `isctl resolve -o yaml|json`, read within `--max-file-size`.
+fn read_baseline(path: &std::path::Path, limit: u64) -> Result<Vec<check::BaselineStream>, CommandError> {
+    let text = read_named_text(path, limit, NamedFile::MayBePipe).context("reading the baseline")?;
+    let streams = check::parse_baseline(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a saved isctl resolve -o yaml|json: {e}", path.display()))?;
+    Ok(streams)
+}
+
+/// The report in the output asked for: the table, or a `CheckReport` document (docs/check.md).
+fn report_text(settings: &CheckSettings, findings: &[check::Finding], failing: bool) -> Result<String, CommandError> {
+    let output = OutputFormat::from(settings.output);
+    if !output.is_document() {
+        return Ok(check_report::table(findings, settings.fail_on, settings.no_headers));
+    }
+    let report = CheckReport {
+        api_version: "isctl/v1alpha1",
+        kind: "CheckReport",
+        fail_on: settings.fail_on,
+        passed: !failing,
+        summary: Summary::of(findings),
+        findings,
+    };
+    Ok(match &settings.template {
+        Some(template) => render::templated_document(vec![report], false, template, settings.no_headers)?,
+        None => render::document(vec![report], output == OutputFormat::Yaml, false),
+    })
 }
