@@ -473,27 +473,15 @@ impl Asker<'_> {
                 self.send(method, &target.scheme, &target.host, &target.path, authorization.as_deref(), verify).await?;
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
+                    let auth = authorization.as_deref();
                     let body = match method {
-                        "GET" if response.oversized => return Ok(Answer::Failed(MANIFEST_TOO_LARGE.into())),
-                        "GET" => response.body,
-                        _ => {
-                            let auth = authorization.as_deref();
-                            let list =
-                                self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?;
-                            // An error page is not an empty list.
-                            if list.status != 200 || !is_index(list.content_type.as_deref()) {
-                                return Ok(Answer::Failed(format!(
-                                    "HTTP {} when reading the manifest list",
-                                    list.status
-                                )));
-                            }
-                            if list.oversized {
-                                return Ok(Answer::Failed(MANIFEST_TOO_LARGE.into()));
-                            }
-                            list.body
-                        }
+                        "GET" => Ok(response),
+                        _ => Ok(self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?),
                     };
-                    return self.child(endpoint, scheme, verify, &body, authorization.as_deref()).await;
+                    return match body.and_then(list_body) {
+                        Ok(body) => self.child(endpoint, scheme, verify, &body, auth).await,
+                        Err(answer) => Ok(answer),
+                    };
                 }
                 // No media type: read the manifest itself, as a node does (it may be a list).
                 200 if method == "HEAD" && response.content_type.is_none() => method = "GET",
@@ -520,30 +508,14 @@ impl Asker<'_> {
                 405 | 400 if method == "HEAD" => method = "GET",
                 // Followed as Go's HTTP client follows them for a node, a few times at most.
                 301 | 302 | 303 | 307 | 308 if redirects < MAX_REDIRECTS => {
-                    let Some(next) = response.location.as_deref().and_then(|l| target.redirect(l)) else {
-                        return Ok(Answer::Failed(format!("HTTP {} without a usable Location", response.status)));
-                    };
-                    // Never from TLS to plain HTTP for a registry that is not marked insecure:
-                    // the credentials would travel in the clear, and a node's TLS-only client
-                    // would refuse it.
-                    if !endpoint.insecure && next.scheme != "https" {
-                        return Ok(Answer::Failed(format!(
-                            "redirected to plain HTTP ({}://{}), refused for a registry not marked insecure",
-                            next.scheme, next.host
-                        )));
+                    match redirect(endpoint, &target, &response, &mut authorization) {
+                        Ok(next) => {
+                            elsewhere |= next.host != target.host || next.scheme != target.scheme;
+                            target = next;
+                            redirects += 1;
+                        }
+                        Err(answer) => return Ok(answer),
                     }
-                    // Credentials stay with the scheme, host and port they were sent to.
-                    if next.host != target.host || next.scheme != target.scheme {
-                        authorization = None;
-                        elsewhere = true;
-                    }
-                    // Go's client sends a Location's user information as Basic credentials.
-                    if let Some((user, password)) = &next.userinfo {
-                        let pair = Credentials { username: user.clone(), password: password.clone() };
-                        authorization = Some(authorization.unwrap_or_else(|| pair.basic()));
-                    }
-                    target = next;
-                    redirects += 1;
                 }
                 429 | 502 | 503 | 504 if attempts < ATTEMPTS => {
                     let wait = Duration::from_secs(response.retry_after.unwrap_or(1)).min(MAX_BACKOFF);
@@ -818,6 +790,48 @@ fn encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// The body of a manifest list answer, or the answer it ends in: an error page is not an empty
+/// list, and a list over containers/image's limit is refused as a node refuses it.
+fn list_body(response: Response) -> Result<Bytes, Answer> {
+    if response.status != 200 || !is_index(response.content_type.as_deref()) {
+        return Err(Answer::Failed(format!("HTTP {} when reading the manifest list", response.status)));
+    }
+    if response.oversized {
+        return Err(Answer::Failed(MANIFEST_TOO_LARGE.into()));
+    }
+    Ok(response.body)
+}
+
+/// Where a redirect leads, as Go's HTTP client follows it for a node, with the credentials
+/// that may go there; or the answer a refused redirect ends in.
+fn redirect(
+    endpoint: &Endpoint,
+    target: &Target,
+    response: &Response,
+    authorization: &mut Option<String>,
+) -> Result<Target, Answer> {
+    let Some(next) = response.location.as_deref().and_then(|l| target.redirect(l)) else {
+        return Err(Answer::Failed(format!("HTTP {} without a usable Location", response.status)));
+    };
+    // Never from TLS to plain HTTP for a registry that is not marked insecure: the credentials
+    // would travel in the clear, and a node's TLS-only client would refuse it.
+    if !endpoint.insecure && next.scheme != "https" {
+        return Err(Answer::Failed(format!(
+            "redirected to plain HTTP ({}://{}), refused for a registry not marked insecure",
+            next.scheme, next.host
+        )));
+    }
+    // Credentials stay with the scheme, host and port they were sent to.
+    if next.host != target.host || next.scheme != target.scheme {
+        *authorization = None;
+    }
+    // Go's client sends a Location's user information as Basic credentials.
+    if let Some((user, password)) = &next.userinfo {
+        let pair = Credentials { username: user.clone(), password: password.clone() };
+        *authorization = Some(authorization.take().unwrap_or_else(|| pair.basic()));
+    }
+    Ok(next)
+}
 #[cfg(test)]
 mod tests {
     use super::*;
