@@ -187,3 +187,25 @@ fn item_06_consumers_indexes_the_uses_once() {
     let first = &answered[0]["running"][0];
     assert_eq!((first["name"].as_str(), first["standing"]["state"].as_str()), (Some("p0"), Some("current")));
 }
+
+/// Item 7: serve's Tables for Pods and the other workload kinds carry kubectl's columns, so
+/// the real kubectl prints READY, STATUS and RESTARTS (computed as its printPod does: a
+/// waiting reason wins, restarts say how long ago the last one ended) instead of NAME/AGE.
+#[test]
+fn item_07_serve_tables_show_kubectls_workload_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = "apiVersion: v1\nkind: Pod\nmetadata: {name: crashing, namespace: ns, creationTimestamp: '2026-11-27T10:00:00Z'}\nspec:\n  containers: [{name: app, image: quay.io/x/app:1}, {name: side, image: quay.io/x/side:1}]\n  nodeName: worker-1\nstatus:\n  phase: Running\n  podIPs: [{ip: 10.128.0.7}]\n  containerStatuses:\n  - {name: app, ready: false, restartCount: 3, state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 1, finishedAt: '2026-11-27T11:55:00Z'}}}\n  - {name: side, ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-27T10:00:05Z'}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: init, namespace: ns, creationTimestamp: '2026-11-27T11:00:00Z'}\nspec:\n  initContainers: [{name: wait, image: quay.io/x/wait:1}]\n  containers: [{name: app, image: quay.io/x/app:1}]\nstatus:\n  phase: Pending\n  initContainerStatuses:\n  - {name: wait, ready: false, restartCount: 0, state: {running: {startedAt: '2026-11-27T11:00:01Z'}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: ns, creationTimestamp: '2026-11-20T12:00:00Z'}\nspec: {replicas: 3}\nstatus: {readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2}\n";
+    std::fs::write(dir.path().join("workloads.yaml"), pods).unwrap();
+    let server = crate::common::Server::start_from(&dir.path().display().to_string(), &[]);
+    let (code, stdout, stderr) = server.kubectl(&["get", "pods", "-n", "ns", "-o", "wide"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "NAME       READY   STATUS             RESTARTS     AGE    IP           NODE       NOMINATED NODE   READINESS GATES\n\
+         crashing   1/2     CrashLoopBackOff   3 (5m ago)   120m   10.128.0.7   worker-1   <none>           <none>\n\
+         init       0/1     Init:0/1           0            60m    <none>       <none>     <none>           <none>\n"
+    );
+    let (code, stdout, stderr) = server.kubectl(&["get", "deployments", "-n", "ns"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "NAME   READY   UP-TO-DATE   AVAILABLE   AGE\napp    2/3     3            2           7d\n");
+}
