@@ -3,7 +3,7 @@
 //! in; the changed pull plans, the refused conflicts and the `registries.conf` difference come
 //! out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
@@ -26,9 +26,13 @@ pub struct Asked {
 /// The references the streams use: the current image of every tag (every history item with
 /// `history`), and the tag a spec imports from, each with the tags that use it, in first-use
 /// order.
+///
+/// Linear in the uses: a release stream's thousands of tags often share one image, so whether
+/// a tag already uses a reference is a set lookup, not a scan of its users.
 pub fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
     let mut asked: Vec<Asked> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
     let mut add = |reference: &str, user: String| {
         if reference.is_empty() {
             return;
@@ -37,7 +41,7 @@ pub fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec
             asked.push(Asked { reference: reference.to_owned(), used_by: Vec::new() });
             asked.len() - 1
         });
-        if !asked[at].used_by.contains(&user) {
+        if seen.insert((at, user.clone())) {
             asked[at].used_by.push(user);
         }
     };
@@ -494,6 +498,25 @@ mod tests {
         );
         assert_eq!((diff.compared, diff.changes[1].reason.as_deref()), (4, Some("NotFound: gone")));
         assert!(diff_streams(&before, &before).changes.is_empty());
+    }
+
+    /// Item 5 of #26: a release stream's tags often share one image. 100,000 tags naming one
+    /// reference were 5e9 comparisons of users; now each use is one set lookup, and a tag still
+    /// counts once however often its history repeats the reference.
+    #[test]
+    fn many_tags_sharing_one_reference_cost_one_lookup_each() {
+        let yaml = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: s, namespace: n}\nstatus:\n  tags:\n  - tag: t\n    items:\n    - {image: 'sha256:1', dockerImageReference: 'q/s@sha256:1'}\n    - {image: 'sha256:1', dockerImageReference: 'q/s@sha256:1'}\n";
+        let catalog = Catalog::from_yaml(yaml);
+        let resolver = Resolver::new(RegistriesConfig::from_catalog(&catalog));
+        let request = crate::resolve::Request { namespace: None, selections: Vec::new() };
+        let mut resolutions = crate::resolve::resolve(&catalog, &resolver, &request).0;
+        let tag = resolutions[0].tags[0].clone();
+        resolutions[0].tags =
+            (0..100_000).map(|i| crate::resolve::TagResolution { name: format!("t{i}"), ..tag.clone() }).collect();
+        let asked = stream_references(&resolutions, true);
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].used_by.len(), 100_000);
+        assert_eq!((asked[0].used_by[0].as_str(), asked[0].used_by[99_999].as_str()), ("n/s:t0", "n/s:t99999"));
     }
 
     #[test]

@@ -18,6 +18,21 @@ pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'stat
         ResourceKind::Image => (&["NAME", "IMAGE REFERENCE"], &[]),
         ResourceKind::ImageStream => (&["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], &[]),
         ResourceKind::ImageStreamTag => (&["NAME", "IMAGE REFERENCE", "UPDATED"], &["IMAGE NAME"]),
+        // kubectl's printers (pkg/printers/internalversion): what `kubectl get` shows of a
+        // served workload.
+        ResourceKind::Pod => {
+            (&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"])
+        }
+        ResourceKind::Deployment => (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &[]),
+        ResourceKind::StatefulSet => (&["NAME", "READY", "AGE"], &[]),
+        ResourceKind::DaemonSet => {
+            (&["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], &[])
+        }
+        ResourceKind::ReplicaSet | ResourceKind::ReplicationController => {
+            (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &[])
+        }
+        ResourceKind::Job => (&["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], &[]),
+        ResourceKind::CronJob => (&["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], &[]),
         _ => (&["NAME", "AGE"], &[]),
     }
 }
@@ -47,6 +62,14 @@ fn object_cells(object: &Object, now: Timestamp) -> (Vec<String>, Vec<String>) {
             (vec![meta.name().to_owned(), image.docker_image_reference.clone().unwrap_or_default()], Vec::new())
         }
         Object::ImageStream(stream) => (stream_cells(stream, now), Vec::new()),
+        Object::Pod(pod) => super::workload_cells::pod(pod, now),
+        Object::Deployment(w)
+        | Object::StatefulSet(w)
+        | Object::DaemonSet(w)
+        | Object::ReplicaSet(w)
+        | Object::ReplicationController(w)
+        | Object::Job(w)
+        | Object::CronJob(w) => (super::workload_cells::controller(object.kind(), w, now), Vec::new()),
         _ => (vec![meta.name().to_owned(), kube_age(parse_time(meta.creation_timestamp.as_deref()), now)], Vec::new()),
     }
 }

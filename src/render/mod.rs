@@ -12,6 +12,7 @@ pub mod pull_plan;
 pub mod resolution;
 pub mod table;
 pub mod what_if;
+pub mod workload_cells;
 pub mod yaml;
 
 use serde_json::Value;

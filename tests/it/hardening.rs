@@ -24,7 +24,7 @@ fn live(kubeconfig: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// Runs a command, killing it after `limit`: (code, stdout, stderr, elapsed). A hang fails.
-fn bounded(mut command: Command, limit: Duration) -> (i32, String, String, Duration) {
+pub(crate) fn bounded(mut command: Command, limit: Duration) -> (i32, String, String, Duration) {
     let started = Instant::now();
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdout = child.stdout.take().unwrap();

@@ -13,6 +13,7 @@
 //! - `h3_complete`: #26's shell completion (no stdin, pipes or silent clusters; the named
 //!   cluster) and `record --workloads` (long names, pruned workloads).
 //! - `layers`: no import circle in `src/`, and a pure core (docs/design.md).
+//! - `h3_cost`: #26's cost bounds (diff mirrors, archives, consumers) and serve's workload Tables.
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -29,6 +30,7 @@ mod exit_codes;
 mod fault_server;
 mod get;
 mod h3_complete;
+mod h3_cost;
 mod h3_verify;
 mod hardening;
 mod hardening3;

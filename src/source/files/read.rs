@@ -3,6 +3,7 @@
 //! apart from reading the file: what it notices comes back as notes, so files can be read on
 //! several threads and still be reported, and added to the catalog, in the walk's order.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -137,9 +138,7 @@ fn archive(
     keep: Selection<'_>,
     reading: Reading<'_>,
 ) -> Result<Vec<Unit>, SourceError> {
-    let gz = bytes.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + '_> = if gz { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
-    let mut archive = tar::Archive::new(Capped { inner: reader, read: 0, limit: limits.archive });
+    let mut archive = tar::Archive::new(Capped { inner: decompressed(bytes), read: 0, limit: limits.archive });
     let archive_error = |e: std::io::Error| {
         let too_large = e.get_ref().is_some_and(|inner| inner.is::<ArchiveTooLarge>());
         let reason = if too_large {
@@ -149,29 +148,71 @@ fn archive(
         };
         SourceError::Refused { path: label.to_owned(), reason }
     };
+    // Members are scanned as streams, as files in a directory are: one that holds none of
+    // isctl's objects is never held whole, however large. One that does is parsed, so held;
+    // when its marks come only after the first HOLD bytes, it is read again in a second pass.
     let mut members = Vec::new();
-    for entry in archive.entries().map_err(archive_error)? {
+    let mut again: BTreeSet<usize> = BTreeSet::new();
+    for (index, entry) in archive.entries().map_err(archive_error)?.enumerate() {
         let entry = entry.map_err(archive_error)?;
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let member = entry.path().map_err(archive_error)?.display().to_string();
-        if !is_manifest_name(&member) {
-            continue;
-        }
-        let member_label = format!("{label}!{member}");
+        let Some(member_label) = member_label(label, &entry).map_err(archive_error)? else { continue };
         if entry.header().size().unwrap_or(0) > limits.file {
             return Err(too_large(&member_label, limits.file));
         }
-        let mut content = Vec::new();
-        entry.take(limits.file.saturating_add(1)).read_to_end(&mut content).map_err(archive_error)?;
-        if content.len() as u64 > limits.file {
+        let mut capped = entry.take(limits.file.saturating_add(1));
+        let scanned = scan_holding(&mut capped, &reading, HOLD).map_err(archive_error)?;
+        if scanned.size > limits.file {
             return Err(too_large(&member_label, limits.file));
         }
-        members.push(examine(&member_label, &content, false, limits, keep, reading));
+        match scanned.held {
+            _ if !scanned.wanted => {
+                let unit =
+                    Unit { workloads_unread: scanned.workloads_unread, ..set_aside(&member_label, scanned.size) };
+                members.push(unit);
+            }
+            Some(content) => members.push(examine(&member_label, &content, false, limits, keep, reading)),
+            None => _ = again.insert(index),
+        }
+    }
+    if !again.is_empty() {
+        let mut archive = tar::Archive::new(Capped { inner: decompressed(bytes), read: 0, limit: limits.archive });
+        for (index, entry) in archive.entries().map_err(archive_error)?.enumerate() {
+            let entry = entry.map_err(archive_error)?;
+            if !again.contains(&index) {
+                continue;
+            }
+            let Some(member_label) = member_label(label, &entry).map_err(archive_error)? else { continue };
+            let mut content = Vec::new();
+            entry.take(limits.file.saturating_add(1)).read_to_end(&mut content).map_err(archive_error)?;
+            if content.len() as u64 > limits.file {
+                return Err(too_large(&member_label, limits.file));
+            }
+            members.push(examine(&member_label, &content, false, limits, keep, reading));
+        }
     }
     members.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(members)
+}
+
+/// How much of an archive member a scan keeps while it cannot yet tell whether the member holds
+/// an object isctl reads: a file's marks are nearly always in its first lines.
+const HOLD: usize = 4 << 20;
+
+/// An archive's bytes, decompressed when they are gzip's.
+fn decompressed(bytes: &[u8]) -> Box<dyn Read + '_> {
+    match bytes.starts_with(&[0x1f, 0x8b]) {
+        true => Box::new(flate2::read::GzDecoder::new(bytes)),
+        false => Box::new(bytes),
+    }
+}
+
+/// `archive!member` for a regular member with a manifest's name; `None` for anything else.
+fn member_label<R: Read>(label: &str, entry: &tar::Entry<'_, R>) -> std::io::Result<Option<String>> {
+    if !entry.header().entry_type().is_file() {
+        return Ok(None);
+    }
+    let member = entry.path()?.display().to_string();
+    Ok(is_manifest_name(&member).then(|| format!("{label}!{member}")))
 }
 
 /// Decodes one file's bytes, or sets them aside: inside a directory, a file whose bytes cannot
@@ -246,37 +287,72 @@ fn set_aside(label: &str, size: u64) -> Unit {
 /// With workloads wanted, also says whether the file may hold workloads that were not read for
 /// lack of a needle.
 fn scan(file: &mut impl Read, reading: &Reading<'_>) -> std::io::Result<(bool, u64, bool)> {
+    let scanned = scan_holding(file, reading, 0)?;
+    Ok((scanned.wanted, scanned.size, scanned.workloads_unread))
+}
+
+/// What [`scan_holding`] found.
+#[derive(Debug, PartialEq)]
+struct Scanned {
+    /// It may hold what the reading wants: it has to be parsed.
+    wanted: bool,
+    /// The bytes read: all of them when not wanted, or when wanted and held.
+    size: u64,
+    /// Not wanted, but it may hold workloads that name none of the needles.
+    workloads_unread: bool,
+    /// When wanted and found so within the first `hold` bytes: all of its bytes.
+    held: Option<Vec<u8>>,
+}
+
+/// [`scan`] over a stream that cannot be read twice (an archive member): the bytes are kept
+/// until more than `hold` of them (and one piece) show no mark; when the marks show the stream
+/// is wanted by then, the rest is read and the whole is returned. Memory stays near `hold` for
+/// a stream that is not wanted, whatever its size.
+fn scan_holding(reader: &mut impl Read, reading: &Reading<'_>, hold: usize) -> std::io::Result<Scanned> {
     const PIECE: usize = 256 << 10;
     let overlap = reading.longest_needle.max(32);
     let mut buffer = vec![0u8; PIECE + overlap];
+    let mut held: Option<Vec<u8>> = (hold > 0).then(Vec::new);
     let (mut kept, mut size) = (0, 0u64);
     let (mut image, mut mark, mut workload, mut needle) = (false, false, false, reading.needles.is_none());
-    loop {
-        let n = file.read(&mut buffer[kept..])?;
+    let wanted = loop {
+        let n = reader.read(&mut buffer[kept..])?;
         if n == 0 {
-            return Ok((false, size, reading.workloads && workload));
+            let workloads_unread = reading.workloads && workload;
+            return Ok(Scanned { wanted: false, size, workloads_unread, held: None });
         }
         size += n as u64;
+        if let Some(bytes) = &mut held {
+            bytes.extend_from_slice(&buffer[kept..kept + n]);
+        }
         let window = &buffer[..kept + n];
         image |= memchr::memmem::find(window, b"Image").is_some();
         mark |= MARKS.iter().any(|m| memchr::memmem::find(window, m).is_some());
         if reading.images && image && mark {
-            return Ok((true, size, false));
+            break true;
         }
         if reading.workloads {
             if may_hold_access(window) {
-                return Ok((true, size, false));
+                break true;
             }
             workload |= may_hold_workloads(window);
             needle |= reading.needles.is_some_and(|n| n.is_match(window));
             if workload && needle {
-                return Ok((true, size, false));
+                break true;
             }
+        }
+        if held.as_ref().is_some_and(|bytes| bytes.len() > hold) {
+            held = None;
         }
         let end = kept + n;
         kept = end.min(overlap);
         buffer.copy_within(end - kept..end, 0);
+    };
+    if let Some(bytes) = &mut held {
+        reader.read_to_end(bytes)?;
+        size = bytes.len() as u64;
     }
+    Ok(Scanned { wanted, size, workloads_unread: false, held })
 }
 
 /// The file's name ends with one of `extensions`, in any case (`.YAML` is YAML too).
@@ -451,6 +527,54 @@ mod tests {
         );
         let noise = "ImagePullBackOff ".repeat(50_000);
         assert_eq!(scan(&mut noise.as_bytes(), &images()).unwrap(), (false, noise.len() as u64, false));
+    }
+
+    #[test]
+    fn a_stream_is_held_only_when_it_is_wanted_early() {
+        let stream = b"apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: s}\n";
+        let mut early = stream.to_vec();
+        early.extend("# padding\n".repeat(100_000).bytes());
+        let scanned = scan_holding(&mut early.as_slice(), &images(), 4096).unwrap();
+        assert_eq!((scanned.wanted, scanned.size), (true, early.len() as u64));
+        assert_eq!(scanned.held.as_deref(), Some(early.as_slice()), "wanted in the first piece: read whole");
+        // The marks come after the hold: wanted, but not held; the caller reads it again.
+        let mut late = "# padding\n".repeat(100_000).into_bytes();
+        late.extend_from_slice(stream);
+        let scanned = scan_holding(&mut late.as_slice(), &images(), 4096).unwrap();
+        assert!(scanned.wanted && scanned.held.is_none());
+        // Not wanted: all of it read, none of it kept.
+        let noise = "ImagePullBackOff\n".repeat(100_000);
+        let scanned = scan_holding(&mut noise.as_bytes(), &images(), 4096).unwrap();
+        assert_eq!(scanned, Scanned { wanted: false, size: noise.len() as u64, workloads_unread: false, held: None });
+    }
+
+    #[test]
+    fn an_archive_member_wanted_late_is_read_in_a_second_pass() {
+        let member = |name: &str, text: &[u8], builder: &mut tar::Builder<Vec<u8>>| {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder.append_data(&mut header, name, text).unwrap();
+        };
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut late = "# padding\n".repeat(HOLD / 10 + 1).into_bytes();
+        late.extend_from_slice(
+            b"apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: late, namespace: n}\n",
+        );
+        member("b/late.yaml", &late, &mut builder);
+        member("a/noise.yaml", "ImagePullBackOff\n".repeat(HOLD / 8).as_bytes(), &mut builder);
+        member(
+            "c/early.yaml",
+            b"apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: early, namespace: n}\n",
+            &mut builder,
+        );
+        let bytes = builder.into_inner().unwrap();
+        let everything = |_: ResourceKind, _: &str, _: &str| true;
+        let units = archive("x.tar", &bytes, &InputLimits::default(), &everything, images()).unwrap();
+        let seen: Vec<(&str, usize)> =
+            units.iter().map(|u| (u.label.as_str(), u.decoded.as_ref().map_or(0, |d| d.objects.len()))).collect();
+        assert_eq!(seen, [("x.tar!a/noise.yaml", 0), ("x.tar!b/late.yaml", 1), ("x.tar!c/early.yaml", 1)]);
     }
 
     #[test]

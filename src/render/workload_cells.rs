@@ -1,0 +1,249 @@
+//! The cells kubectl's printers give the workload kinds (`pkg/printers/internalversion` in
+//! Kubernetes), so `kubectl get pods` against `isctl serve` shows READY, STATUS and RESTARTS
+//! as a cluster would. Pure: the recorded object and "now" in, text out.
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::model::meta::parse_time;
+use crate::model::{ResourceKind, Workload};
+use crate::render::age::{kube_age, kube_duration};
+
+/// The field at `path` under `value`.
+fn at<'a>(value: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value?, |v, key| v.get(key))
+}
+
+/// A string field, empty when absent.
+fn text<'a>(value: Option<&'a Value>, path: &[&str]) -> &'a str {
+    at(value, path).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// An integer field, 0 when absent (Go's zero value).
+fn number(value: Option<&Value>, path: &[&str]) -> i64 {
+    at(value, path).and_then(Value::as_i64).unwrap_or_default()
+}
+
+/// An array field, empty when absent.
+fn list<'a>(value: Option<&'a Value>, path: &[&str]) -> &'a [Value] {
+    at(value, path).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// `translateTimestampSince` of a time field.
+fn since(value: Option<&Value>, path: &[&str], now: Timestamp) -> Option<String> {
+    let time = at(value, path).and_then(Value::as_str)?;
+    Some(kube_age(parse_time(Some(time)), now))
+}
+
+/// Whether a condition of `conditions` of this type is `True` (the first of the type decides).
+fn condition(conditions: &[Value], kind: &str) -> bool {
+    conditions.iter().find(|c| text(Some(c), &["type"]) == kind).is_some_and(|c| text(Some(c), &["status"]) == "True")
+}
+
+/// A terminated state's reason, or `PREFIXSignal:N` / `PREFIXExitCode:N` without one.
+fn terminated_reason(terminated: &Value, prefix: &str) -> String {
+    let reason = text(Some(terminated), &["reason"]);
+    if !reason.is_empty() {
+        return format!("{prefix}{reason}");
+    }
+    match number(Some(terminated), &["signal"]) {
+        0 => format!("{prefix}ExitCode:{}", number(Some(terminated), &["exitCode"])),
+        signal => format!("{prefix}Signal:{signal}"),
+    }
+}
+
+/// A Pod's row as kubectl's `printPod` computes it: NAME READY STATUS RESTARTS AGE, then IP,
+/// NODE, NOMINATED NODE and READINESS GATES for `-o wide`.
+pub fn pod(pod: &Workload, now: Timestamp) -> (Vec<String>, Vec<String>) {
+    let (spec, status) = (pod.spec.as_ref(), pod.status.as_ref());
+    let phase = text(status, &["phase"]);
+    let mut reason = match text(status, &["reason"]) {
+        "" => phase.to_owned(),
+        given => given.to_owned(),
+    };
+    let conditions = list(status, &["conditions"]);
+    if conditions
+        .iter()
+        .any(|c| text(Some(c), &["type"]) == "PodScheduled" && text(Some(c), &["reason"]) == "SchedulingGated")
+    {
+        reason = "SchedulingGated".into();
+    }
+    let init_specs = list(spec, &["initContainers"]);
+    let restartable = |name: &str| {
+        init_specs.iter().any(|c| text(Some(c), &["name"]) == name && text(Some(c), &["restartPolicy"]) == "Always")
+    };
+    let total = list(spec, &["containers"]).len()
+        + init_specs.iter().filter(|c| text(Some(c), &["restartPolicy"]) == "Always").count();
+    let mut ready = 0;
+    let (mut restarts, mut sidecar_restarts) = (0, 0);
+    let (mut last_restart, mut last_sidecar_restart): (Option<Timestamp>, Option<Timestamp>) = (None, None);
+    let finished =
+        |c: &Value| parse_time(at(Some(c), &["lastState", "terminated", "finishedAt"]).and_then(Value::as_str));
+    let mut initializing = false;
+    for (i, c) in list(status, &["initContainerStatuses"]).iter().enumerate() {
+        let count = number(Some(c), &["restartCount"]);
+        restarts += count;
+        last_restart = last_restart.max(finished(c));
+        let name = text(Some(c), &["name"]);
+        if restartable(name) {
+            sidecar_restarts += count;
+            last_sidecar_restart = last_sidecar_restart.max(finished(c));
+        }
+        let terminated = at(Some(c), &["state", "terminated"]);
+        let waiting = text(Some(c), &["state", "waiting", "reason"]);
+        if terminated.is_some_and(|t| number(Some(t), &["exitCode"]) == 0) {
+            continue;
+        }
+        if restartable(name) && at(Some(c), &["started"]).and_then(Value::as_bool) == Some(true) {
+            if at(Some(c), &["ready"]).and_then(Value::as_bool) == Some(true) {
+                ready += 1;
+            }
+            continue;
+        }
+        reason = match terminated {
+            Some(t) => terminated_reason(t, "Init:"),
+            None if !waiting.is_empty() && waiting != "PodInitializing" => format!("Init:{waiting}"),
+            None => format!("Init:{i}/{}", init_specs.len()),
+        };
+        initializing = true;
+        break;
+    }
+    if !initializing || condition(conditions, "Initialized") {
+        restarts = sidecar_restarts;
+        last_restart = last_sidecar_restart;
+        let mut running = false;
+        for c in list(status, &["containerStatuses"]).iter().rev() {
+            restarts += number(Some(c), &["restartCount"]);
+            last_restart = last_restart.max(finished(c));
+            let waiting = text(Some(c), &["state", "waiting", "reason"]);
+            let terminated = at(Some(c), &["state", "terminated"]);
+            if !waiting.is_empty() {
+                reason = waiting.to_owned();
+            } else if let Some(t) = terminated {
+                reason = terminated_reason(t, "");
+            } else if at(Some(c), &["ready"]).and_then(Value::as_bool) == Some(true)
+                && at(Some(c), &["state", "running"]).is_some()
+            {
+                running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && running {
+            reason = if condition(conditions, "Ready") { "Running" } else { "NotReady" }.into();
+        }
+    }
+    if pod.metadata.extra.contains_key("deletionTimestamp") {
+        if text(status, &["reason"]) == "NodeLost" {
+            reason = "Unknown".into();
+        } else if phase != "Succeeded" && phase != "Failed" {
+            reason = "Terminating".into();
+        }
+    }
+    let restarts = match last_restart {
+        Some(when) if restarts != 0 => format!("{restarts} ({} ago)", kube_age(Some(when), now)),
+        _ => restarts.to_string(),
+    };
+    let age = kube_age(parse_time(pod.metadata.creation_timestamp.as_deref()), now);
+    let cells = vec![pod.metadata.name().to_owned(), format!("{ready}/{total}"), reason, restarts, age];
+    let or_none = |s: &str| if s.is_empty() { "<none>".to_owned() } else { s.to_owned() };
+    let gates = list(spec, &["readinessGates"]);
+    let gates = match gates.len() {
+        0 => "<none>".to_owned(),
+        n => {
+            let met = gates.iter().filter(|g| condition(conditions, text(Some(g), &["conditionType"]))).count();
+            format!("{met}/{n}")
+        }
+    };
+    let ip = list(status, &["podIPs"]).first().map(|ip| text(Some(ip), &["ip"])).unwrap_or_default();
+    let wide =
+        vec![or_none(ip), or_none(text(spec, &["nodeName"])), or_none(text(status, &["nominatedNodeName"])), gates];
+    (cells, wide)
+}
+
+/// The row of a controller kind (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+/// ReplicationController, Job, CronJob) as kubectl prints it.
+pub fn controller(kind: ResourceKind, w: &Workload, now: Timestamp) -> Vec<String> {
+    let (spec, status) = (w.spec.as_ref(), w.status.as_ref());
+    let name = w.metadata.name().to_owned();
+    let age = kube_age(parse_time(w.metadata.creation_timestamp.as_deref()), now);
+    // The server defaults spec.replicas to 1.
+    let desired = at(spec, &["replicas"]).and_then(Value::as_i64).unwrap_or(1);
+    let n = |path: &[&str]| number(status, path).to_string();
+    match kind {
+        ResourceKind::Deployment => {
+            vec![
+                name,
+                format!("{}/{desired}", n(&["readyReplicas"])),
+                n(&["updatedReplicas"]),
+                n(&["availableReplicas"]),
+                age,
+            ]
+        }
+        ResourceKind::StatefulSet => vec![name, format!("{}/{desired}", n(&["readyReplicas"])), age],
+        ResourceKind::DaemonSet => {
+            let selector = at(spec, &["template", "spec", "nodeSelector"]).and_then(Value::as_object);
+            let mut pairs: Vec<String> = selector
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect();
+            pairs.sort();
+            let selector = if pairs.is_empty() { "<none>".to_owned() } else { pairs.join(",") };
+            let numbers = [
+                "desiredNumberScheduled",
+                "currentNumberScheduled",
+                "numberReady",
+                "updatedNumberScheduled",
+                "numberAvailable",
+            ];
+            std::iter::once(name).chain(numbers.iter().map(|f| n(&[f]))).chain([selector, age]).collect()
+        }
+        ResourceKind::ReplicaSet | ResourceKind::ReplicationController => {
+            vec![name, desired.to_string(), n(&["replicas"]), n(&["readyReplicas"]), age]
+        }
+        ResourceKind::Job => {
+            let succeeded = number(status, &["succeeded"]);
+            let completions = match at(spec, &["completions"]).and_then(Value::as_i64) {
+                Some(c) => format!("{succeeded}/{c}"),
+                None => match number(spec, &["parallelism"]) {
+                    p if p > 1 => format!("{succeeded}/1 of {p}"),
+                    _ => format!("{succeeded}/1"),
+                },
+            };
+            let start = parse_time(at(status, &["startTime"]).and_then(Value::as_str));
+            let end = parse_time(at(status, &["completionTime"]).and_then(Value::as_str));
+            let duration = match (start, end) {
+                (None, _) => String::new(),
+                (Some(s), None) => kube_duration(now.duration_since(s)),
+                (Some(s), Some(e)) => kube_duration(e.duration_since(s)),
+            };
+            let conditions = list(status, &["conditions"]);
+            let state = if condition(conditions, "Complete") {
+                "Complete"
+            } else if condition(conditions, "Failed") {
+                "Failed"
+            } else if w.metadata.extra.contains_key("deletionTimestamp") {
+                "Terminating"
+            } else if condition(conditions, "Suspended") {
+                "Suspended"
+            } else if condition(conditions, "FailureTarget") {
+                "FailureTarget"
+            } else {
+                "Running"
+            };
+            vec![name, state.to_owned(), completions, duration, age]
+        }
+        ResourceKind::CronJob => {
+            let zone = at(spec, &["timeZone"]).and_then(Value::as_str).unwrap_or("<none>").to_owned();
+            let suspend = match at(spec, &["suspend"]).and_then(Value::as_bool) {
+                Some(true) => "True",
+                Some(false) => "False",
+                None => "<unset>",
+            };
+            let active = list(status, &["active"]).len().to_string();
+            let last = since(status, &["lastScheduleTime"], now).unwrap_or_else(|| "<none>".into());
+            vec![name, text(spec, &["schedule"]).to_owned(), zone, suspend.to_owned(), active, last, age]
+        }
+        _ => vec![name, age],
+    }
+}
