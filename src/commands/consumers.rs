@@ -41,64 +41,86 @@ pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
             crate::consumers::TRIGGERS_ANNOTATION
         ));
     }
-    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
     match &settings.query {
         ConsumersQuery::Stream(selection) => {
             let namespace = resolved.scope.namespace().unwrap_or_default();
             let Some(stream) = catalog.stream(namespace, &selection.stream) else {
                 return Ok(ExitStatus::Failure);
             };
-            let answer = consumers(stream, selection.tag.as_deref(), catalog, &index);
-            let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers))?;
-            ctx.printer.data(&text)?;
-            for tag in &answer.tags {
-                let behind = tag.drift();
-                if behind > 0 {
-                    let held = tag.triggers.iter().filter(|t| t.lags() && t.held.is_some()).count();
-                    let held = if held > 0 { format!(" ({held} held)") } else { String::new() };
-                    ctx.printer
-                        .notice(&format!("{}: {} of its users do not have its current image{held}", tag.tag, behind));
-                }
-            }
-            if !answer.workloads_read {
-                ctx.printer.warning(&no_workloads_words(settings));
-            }
-            if !answer.pull_access.bindings_read {
-                ctx.printer.warning(&format!(
-                    "the input holds no RoleBindings of namespace {namespace} or ClusterRoleBindings: who may pull is unknown"
-                ));
-            }
-            for binding in &answer.pull_access.unknown_roles {
-                ctx.printer.warning(&format!(
-                    "{binding}: the role is not in the input, so whether it grants pulls is unknown"
-                ));
-            }
+            stream_users(ctx, settings, stream, selection.tag.as_deref(), catalog, &index)?;
         }
         ConsumersQuery::Image(digest) => {
             let answer = image_users(digest, catalog.streams_in(resolved.scope.namespace()), catalog, &index);
-            let text = rendered(&answer, settings, || image_table(&answer, limit, no_headers))?;
-            ctx.printer.data(&text)?;
-            let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
-            match answer.unused() {
-                true => ctx.printer.notice(&format!(
-                    "nothing in the input uses {digest}: no tag history holds it, and no trigger, Pod or template names it"
-                )),
-                false => ctx.printer.notice(&format!(
-                    "{digest} is the current image of {}, an older image of {}, and used by {}",
-                    crate::render::plural(current, "tag"),
-                    crate::render::plural(answer.tags.len() - current, "tag"),
-                    crate::render::plural(
-                        answer.uses.iter().map(|u| (u.kind, &u.namespace, &u.name)).collect::<std::collections::BTreeSet<_>>().len(),
-                        "object"
-                    )
-                )),
-            }
-            if !answer.workloads_read {
-                ctx.printer.warning(&no_workloads_words(settings));
-            }
+            print_image_users(ctx, settings, digest, &answer)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Prints who follows, runs and may pull a stream's tags, and what needs a word on stderr.
+fn stream_users(
+    ctx: &mut Ctx,
+    settings: &ConsumersSettings,
+    stream: &crate::model::ImageStream,
+    tag: Option<&str>,
+    catalog: &Catalog,
+    index: &UseIndex,
+) -> Result<(), CommandError> {
+    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
+    let namespace = stream.metadata.namespace();
+    let answer = consumers(stream, tag, catalog, index);
+    let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers))?;
+    ctx.printer.data(&text)?;
+    for tag in &answer.tags {
+        let behind = tag.drift();
+        if behind > 0 {
+            let held = tag.triggers.iter().filter(|t| t.lags() && t.held.is_some()).count();
+            let held = if held > 0 { format!(" ({held} held)") } else { String::new() };
+            ctx.printer.notice(&format!("{}: {} of its users do not have its current image{held}", tag.tag, behind));
+        }
+    }
+    if !answer.workloads_read {
+        ctx.printer.warning(&no_workloads_words(settings));
+    }
+    if !answer.pull_access.bindings_read {
+        ctx.printer.warning(&format!(
+            "the input holds no RoleBindings of namespace {namespace} or ClusterRoleBindings: who may pull is unknown"
+        ));
+    }
+    for binding in &answer.pull_access.unknown_roles {
+        ctx.printer.warning(&format!("{binding}: the role is not in the input, so whether it grants pulls is unknown"));
+    }
+    Ok(())
+}
+
+/// Prints the users of an image, and a line that sums them up.
+fn print_image_users(
+    ctx: &mut Ctx,
+    settings: &ConsumersSettings,
+    digest: &str,
+    answer: &crate::consumers::ImageUsers,
+) -> Result<(), CommandError> {
+    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
+    let text = rendered(answer, settings, || image_table(answer, limit, no_headers))?;
+    ctx.printer.data(&text)?;
+    let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
+    let objects =
+        answer.uses.iter().map(|u| (u.kind, &u.namespace, &u.name)).collect::<std::collections::BTreeSet<_>>();
+    match answer.unused() {
+        true => ctx.printer.notice(&format!(
+            "nothing in the input uses {digest}: no tag history holds it, and no trigger, Pod or template names it"
+        )),
+        false => ctx.printer.notice(&format!(
+            "{digest} is the current image of {}, an older image of {}, and used by {}",
+            crate::render::plural(current, "tag"),
+            crate::render::plural(answer.tags.len() - current, "tag"),
+            crate::render::plural(objects.len(), "object")
+        )),
+    }
+    if !answer.workloads_read {
+        ctx.printer.warning(&no_workloads_words(settings));
+    }
+    Ok(())
 }
 
 /// An answer as `-o` asks: a kubectl template, YAML or JSON, else the table `table` draws.
