@@ -19,8 +19,7 @@ use crate::catalog::Catalog;
 use crate::image_index::manifest_children;
 use crate::model::{ImageStream, Object, ResourceKind, Workload};
 
-/// The annotation that makes a workload follow image stream tags.
-pub const TRIGGERS_ANNOTATION: &str = "image.openshift.io/triggers";
+pub use crate::model::workload::TRIGGERS_ANNOTATION;
 
 /// How an object uses an image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -110,22 +109,6 @@ impl Standing {
     }
 }
 
-/// The digest a reference or an `imageID` names: `repo@sha256:…`, `docker-pullable://repo@…`,
-/// or a bare `sha256:…`.
-pub fn digest_of(reference: &str) -> Option<String> {
-    let reference = reference.trim();
-    let reference = reference.split_once("://").map_or(reference, |(_, rest)| rest);
-    let digest = reference.rsplit_once('@').map_or(reference, |(_, digest)| digest);
-    let (algorithm, hex) = digest.split_once(':')?;
-    let length = match algorithm {
-        "sha256" => 64,
-        "sha512" => 128,
-        _ => return None,
-    };
-    let valid = hex.len() == length && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-    valid.then(|| digest.to_owned())
-}
-
 /// Every use of an image by `object` (nothing for kinds that use none).
 pub fn uses(object: &Object) -> Vec<Use> {
     let kind = object.kind();
@@ -163,102 +146,12 @@ pub fn uses(object: &Object) -> Vec<Use> {
             found.push(Use {
                 target: container.target(),
                 image: container.image.clone(),
-                digest: digest_of(&container.image),
+                digest: crate::reference::digest_of(&container.image),
                 ..base.clone()
             });
         }
     }
     found
-}
-
-/// Prunes a workload to what [`uses`] reads, so a load of a cluster's Pods keeps a few
-/// strings each rather than whole objects: name, namespace, the triggers annotation and owner
-/// references; the containers' names and images; triggers, strategies, build inputs and
-/// `paused`; the container statuses' names and image IDs. Other objects are left alone.
-pub fn prune(object: &mut Object) {
-    let Some(workload) = object.workload_mut() else { return };
-    const SPEC: &[&[&str]] = &[
-        &["containers", "*", "name"],
-        &["containers", "*", "image"],
-        &["initContainers", "*", "name"],
-        &["initContainers", "*", "image"],
-        &["ephemeralContainers", "*", "name"],
-        &["ephemeralContainers", "*", "image"],
-        &["template", "spec", "containers", "*", "name"],
-        &["template", "spec", "containers", "*", "image"],
-        &["template", "spec", "initContainers", "*", "name"],
-        &["template", "spec", "initContainers", "*", "image"],
-        &["jobTemplate", "spec", "template", "spec", "containers", "*", "name"],
-        &["jobTemplate", "spec", "template", "spec", "containers", "*", "image"],
-        &["jobTemplate", "spec", "template", "spec", "initContainers", "*", "name"],
-        &["jobTemplate", "spec", "template", "spec", "initContainers", "*", "image"],
-        &["triggers"],
-        &["paused"],
-        &["replicas"],
-        &["strategy"],
-        &["source", "images", "*", "from"],
-    ];
-    const STATUS: &[&[&str]] = &[
-        &["containerStatuses", "*", "name"],
-        &["containerStatuses", "*", "imageID"],
-        &["initContainerStatuses", "*", "name"],
-        &["initContainerStatuses", "*", "imageID"],
-        &["ephemeralContainerStatuses", "*", "name"],
-        &["ephemeralContainerStatuses", "*", "imageID"],
-        &["replicas"],
-        &["imageChangeTriggers"],
-    ];
-    workload.spec = workload.spec.take().map(|spec| kept(spec, SPEC));
-    workload.status = workload.status.take().map(|status| kept(status, STATUS));
-    workload.extra.clear();
-    let meta = &mut workload.metadata;
-    meta.labels = None;
-    if let Some(annotations) = meta.annotations.as_mut() {
-        annotations.retain(|key, _| key == TRIGGERS_ANNOTATION);
-    }
-    meta.extra.retain(|key, _| key == "ownerReferences");
-}
-
-/// The parts of `value` at `paths` (`*` is every item of a list), in the same shape; the
-/// parts are moved out, not copied.
-fn kept(mut value: Value, paths: &[&[&str]]) -> Value {
-    fn take(from: &mut Value, path: &[&str], into: &mut Value) {
-        let Some((first, rest)) = path.split_first() else {
-            *into = from.take();
-            return;
-        };
-        match (*first, from) {
-            ("*", Value::Array(items)) => {
-                if !into.is_array() {
-                    *into = Value::Array(vec![Value::Null; items.len()]);
-                }
-                if let Value::Array(slots) = into {
-                    for (item, slot) in items.iter_mut().zip(slots.iter_mut()) {
-                        if slot.is_null() && item.is_object() {
-                            *slot = Value::Object(serde_json::Map::new());
-                        }
-                        take(item, rest, slot);
-                    }
-                }
-            }
-            (key, Value::Object(map)) => {
-                let Some(child) = map.get_mut(key) else { return };
-                if !into.is_object() {
-                    *into = Value::Object(serde_json::Map::new());
-                }
-                if let Value::Object(target) = into {
-                    let slot = target.entry(key.to_owned()).or_insert(Value::Null);
-                    take(child, rest, slot);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Value::Object(serde_json::Map::new());
-    for path in paths {
-        take(&mut value, path, &mut out);
-    }
-    out
 }
 
 /// Which list of a pod spec a container is in.
@@ -371,7 +264,9 @@ fn pod_uses(pod: &Workload, base: &Use) -> Vec<Use> {
         .into_iter()
         .map(|container| {
             let id = statuses.get(&(container.section, container.name.clone()));
-            let digest = id.and_then(|id| digest_of(id)).or_else(|| digest_of(&container.image));
+            let digest = id
+                .and_then(|id| crate::reference::digest_of(id))
+                .or_else(|| crate::reference::digest_of(&container.image));
             Use {
                 role: Role::Runs,
                 target: container.target(),
@@ -426,7 +321,7 @@ fn deployment_config_uses(config: &Workload, base: &Use) -> Vec<Use> {
             watches: watched(at(params, &["from"]), &base.namespace),
             automatic: Some(automatic),
             held,
-            digest: digest_of(&image),
+            digest: crate::reference::digest_of(&image),
             image,
             ..base.clone()
         });
@@ -470,7 +365,7 @@ fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
             watches,
             automatic: Some(!paused),
             held: paused.then(|| "the trigger is paused".to_owned()),
-            digest: digest_of(&image),
+            digest: crate::reference::digest_of(&image),
             image,
             ..base.clone()
         });
@@ -480,7 +375,7 @@ fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
             role: Role::BuildInput,
             target: name.to_owned(),
             watches: Some(from.clone()),
-            digest: digest_of(from),
+            digest: crate::reference::digest_of(from),
             image: from.clone(),
             ..base.clone()
         });
@@ -491,7 +386,7 @@ fn build_uses(config: &Workload, base: &Use) -> Vec<Use> {
                 role: Role::BuildInput,
                 target: "source image".to_owned(),
                 watches: Some(from.clone()),
-                digest: digest_of(&from),
+                digest: crate::reference::digest_of(&from),
                 image: from,
                 ..base.clone()
             });
@@ -573,7 +468,7 @@ fn annotation_triggers(kind: ResourceKind, workload: &Workload, containers: &[Co
                 watches: watched(from, &base.namespace),
                 automatic: Some(held.is_none()),
                 held,
-                digest: digest_of(&image),
+                digest: crate::reference::digest_of(&image),
                 image,
                 ..base.clone()
             }
@@ -973,6 +868,7 @@ pub fn image_users<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::workload::prune;
 
     const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 
@@ -984,10 +880,10 @@ mod tests {
             DIGEST.to_owned(),
             format!("image-registry.openshift-image-registry.svc:5000/ns/s@{DIGEST}"),
         ] {
-            assert_eq!(digest_of(&id).as_deref(), Some(DIGEST), "{id}");
+            assert_eq!(crate::reference::digest_of(&id).as_deref(), Some(DIGEST), "{id}");
         }
-        assert_eq!(digest_of("quay.io/a/b:latest"), None);
-        assert_eq!(digest_of("localhost:5000/a"), None, "a port is not a digest");
+        assert_eq!(crate::reference::digest_of("quay.io/a/b:latest"), None);
+        assert_eq!(crate::reference::digest_of("localhost:5000/a"), None, "a port is not a digest");
     }
 
     #[test]

@@ -206,6 +206,22 @@ pub fn valid_digest(digest: &str) -> bool {
     }
 }
 
+/// The digest a reference or an `imageID` names: `repo@sha256:…`, `docker-pullable://repo@…`,
+/// or a bare `sha256:…`.
+pub fn digest_of(reference: &str) -> Option<String> {
+    let reference = reference.trim();
+    let reference = reference.split_once("://").map_or(reference, |(_, rest)| rest);
+    let digest = reference.rsplit_once('@').map_or(reference, |(_, digest)| digest);
+    let (algorithm, hex) = digest.split_once(':')?;
+    let length = match algorithm {
+        "sha256" => 64,
+        "sha512" => 128,
+        _ => return None,
+    };
+    let valid = hex.len() == length && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    valid.then(|| digest.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -666,7 +666,7 @@ impl ConsumersSettings {
                 ConsumersQuery::Stream(selections(std::slice::from_ref(stream), &scope)?.remove(0))
             }
             (None, Some(image)) => {
-                let digest = crate::consumers::digest_of(image)
+                let digest = crate::reference::digest_of(image)
                     .filter(|d| !image.contains('@') || image.ends_with(d.as_str()))
                     .ok_or_else(|| usage(format!("--image {image:?} is not a digest (sha256:...)")))?;
                 if args.scope.namespace.is_none() {

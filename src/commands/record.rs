@@ -3,7 +3,7 @@
 //! the same answers as the live cluster did.
 //!
 //! Workloads are written as `consumers` reads them: pruned to their images, triggers and
-//! owners ([`crate::consumers::prune`]), so a recording holds no environment values, commands
+//! owners ([`crate::model::workload::prune`]), so a recording holds no environment values, commands
 //! or other fields of a Pod that isctl never reads.
 
 use std::collections::BTreeMap;
@@ -156,7 +156,7 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
             let json = || match kind.family() {
                 Family::Workload => {
                     let mut pruned = object.clone();
-                    crate::consumers::prune(&mut pruned);
+                    crate::model::workload::prune(&mut pruned);
                     pruned.to_json()
                 }
                 Family::Image | Family::Access => object.to_json(),

@@ -521,7 +521,7 @@ impl Loader<'_> {
     /// Adds an object to the catalog, saying what it duplicates or replaces.
     fn add(&mut self, mut object: crate::model::Object, origin: Origin, layer: usize) {
         if self.images_only {
-            crate::consumers::prune(&mut object);
+            crate::model::workload::prune(&mut object);
         }
         match self.loaded.catalog.insert_layered(object, origin, layer) {
             Some(Overlap::Duplicate(duplicate)) => self.observer.note(LoadNote::Duplicate(duplicate)),

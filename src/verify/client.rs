@@ -413,7 +413,7 @@ pub fn list_child(index: &[u8], platform: &str) -> Result<String, Answer> {
         return Err(Answer::ChildMissing(format!("an image for {platform}")));
     };
     // The digest comes from the registry: it must be one before it goes into a path.
-    if crate::consumers::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
+    if crate::reference::digest_of(&child.digest).as_deref() != Some(child.digest.as_str())
         || child.digest.contains(['/', '?', '#', '@'])
     {
         return Err(Answer::Failed(format!("the manifest list names an invalid digest {:?}", child.digest)));

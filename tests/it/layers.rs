@@ -1,5 +1,6 @@
-//! The layering docs/design.md promises, checked from the source: no module of `src/` reaches,
-//! through any chain of `crate::`/`super::` paths, back to itself, and the pure core names
+//! The layering docs/design.md promises, checked from the source: no module of `src/` (and no
+//! top-level module, taken whole) reaches, through any chain of `crate::`/`super::` paths, back
+//! to itself, and the pure core names
 //! nothing of the layers above it. A module's uses of its own submodules (a parent dispatching
 //! to its children) are structure, not layering, and are left out; test code is left out too.
 
@@ -182,6 +183,21 @@ fn no_module_reaches_back_to_itself() {
 }
 
 #[test]
+fn no_top_level_module_reaches_back_to_itself() {
+    // The layers of docs/design.md are the top-level modules: `source` may use `consumers`'
+    // types only if `consumers` never needs `source`, and so on.
+    let mut layers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, named) in uses(&modules()) {
+        let top = module.split("::").next().unwrap_or_default().to_owned();
+        let entry = layers.entry(top.clone()).or_default();
+        entry.extend(named.iter().map(|n| n.split("::").next().unwrap_or_default().to_owned()).filter(|n| *n != top));
+    }
+    if let Some(found) = circle(&layers) {
+        panic!("a circle between layers: {}", found.join(" -> "));
+    }
+}
+
+#[test]
 fn the_pure_core_names_no_layer_above_it() {
     let graph = uses(&modules());
     let mut wrong = Vec::new();
@@ -209,4 +225,45 @@ fn the_reader_finds_a_circle_and_skips_test_code() {
     assert_eq!(graph["a"], BTreeSet::from(["b".to_owned()]));
     assert_eq!(graph["c"], BTreeSet::from(["a".to_owned(), "b".to_owned()]));
     assert_eq!(circle(&graph), Some(vec!["a".to_owned(), "b".to_owned(), "a".to_owned()]));
+}
+
+/// Functions of `src/` longer than `limit` lines, outside tests and macro bodies, from rustfmt's
+/// layout (a function ends at the first `}` at its own indentation).
+fn long_functions(limit: usize) -> Vec<String> {
+    let mut long = Vec::new();
+    for (module, text) in modules() {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut skip_to = 0;
+        for (i, line) in lines.iter().enumerate() {
+            if i < skip_to {
+                continue;
+            }
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let closing = |from: usize| (from..lines.len()).find(|&j| lines[j] == format!("{indent}}}"));
+            let code = line.trim_start();
+            if code.starts_with("#[cfg(test)]") || code.starts_with("macro_rules!") {
+                skip_to = closing(i + 1).unwrap_or(lines.len());
+                continue;
+            }
+            let signature = code.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
+            let signature = signature.trim_start_matches("pub(super) ").trim_start_matches("const ");
+            let signature = signature.trim_start_matches("async ");
+            if !signature.starts_with("fn ") || line.trim_end().ends_with(';') || line.trim_end().ends_with('}') {
+                continue;
+            }
+            let end = closing(i + 1).unwrap_or(lines.len());
+            if end + 1 - i > limit {
+                let name: String = signature[3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                long.push(format!("{module}::{name} ({} lines)", end + 1 - i));
+            }
+        }
+    }
+    long
+}
+
+#[test]
+fn no_function_is_longer_than_80_lines() {
+    let long = long_functions(80);
+    assert!(long.is_empty(), "functions over 80 lines (split them): {long:?}");
+    assert!(!long_functions(40).is_empty(), "the reader finds functions");
 }

@@ -174,7 +174,7 @@ impl Source for LiveSource {
                         let access = wants.rbac_namespace.as_deref().or(streams_namespace).or(namespace.as_deref());
                         let mut found = plan.workloads(namespace.as_deref(), access).await?;
                         if wants.workloads_only {
-                            found.iter_mut().for_each(crate::consumers::prune);
+                            found.iter_mut().for_each(crate::model::workload::prune);
                         }
                         Ok(found)
                     }
