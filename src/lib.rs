@@ -1,11 +1,14 @@
 //! isctl: inspect OpenShift image streams, images and mirror rules.
 //!
-//! Layers, from the bottom: [`model`] (serde types); the pure core ([`reference`](mod@reference), [`catalog`],
-//! [`listing`], [`image_index`], [`stream_tags`], [`selector`], [`mirror`], [`resolve`],
-//! [`check`]); [`source`] (where objects come from: files or a live cluster); [`render`] (text
-//! from data); [`settings`] (the command line, checked); [`commands`] (one module per command);
-//! [`error`] (how a run ends) and [`printer`] (the only writer). `main` only parses arguments and
-//! calls [`commands::main`]. docs/design.md walks through it.
+//! Layers, from the bottom: [`model`] (serde types, and the one table of kinds); the pure core
+//! ([`reference`](mod@reference), [`catalog`], [`listing`], [`image_index`], [`stream_tags`],
+//! [`selector`], [`mirror`], [`resolve`], [`check`], [`what_if`], [`consumers`],
+//! [`pull_access`]); [`source`] (where objects come from: files or a live cluster) and
+//! [`verify`] (asking registries); [`render`] (text from data) and [`serve`] (the read-only
+//! API); [`settings`] (the command line, checked) and [`completion`]; [`commands`] (one module
+//! per command); [`error`] (how a run ends) and [`printer`] (the only writer). `main` reads the
+//! environment, parses arguments and calls [`commands::main`]. docs/design.md walks through it;
+//! `tests/it/layers.rs` checks that no layer reaches back up.
 
 pub mod catalog;
 pub mod check;
