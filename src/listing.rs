@@ -26,15 +26,6 @@ pub enum Listed<'a> {
 }
 
 impl Listed<'_> {
-    /// The object's kind.
-    pub fn kind(&self) -> ResourceKind {
-        match self {
-            Listed::Stored(object) => object.kind(),
-            Listed::Built(object) => object.kind(),
-            Listed::Tag(_) => ResourceKind::ImageStreamTag,
-        }
-    }
-
     /// The object's metadata.
     pub fn meta(&self) -> &ObjectMeta {
         match self {

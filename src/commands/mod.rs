@@ -2,18 +2,18 @@
 //! renderers, and hands text to the printer. One module per command, each with the signature
 //! `fn run(settings, ctx) -> CommandResult`; [`main`] is the one entry point `main.rs` calls.
 
-pub mod check;
+pub(crate) mod check;
 pub mod completion;
-pub mod consumers;
-pub mod describe;
-pub mod diff;
-pub mod get;
+pub(crate) mod consumers;
+pub(crate) mod describe;
+pub(crate) mod diff;
+pub(crate) mod get;
 mod loading;
-pub mod mirrors;
-pub mod record;
-pub mod resolve;
-pub mod serve;
-pub mod verify;
+pub(crate) mod mirrors;
+pub(crate) mod record;
+pub(crate) mod resolve;
+pub(crate) mod serve;
+pub(crate) mod verify;
 
 use crate::cli::Cli;
 use crate::error::{CommandResult, ExitStatus, report};

@@ -404,12 +404,7 @@ fn last_build_image(config: &Workload, from: &Value, namespace: &str) -> Option<
 
 /// The triggers of the `image.openshift.io/triggers` annotation. The image a trigger last set
 /// is the container's image in the template: the trigger controller writes it there.
-fn annotation_triggers(
-    kind: ResourceKind,
-    workload: &Workload,
-    containers: &[Container],
-    base: &Use,
-) -> Vec<Use> {
+fn annotation_triggers(kind: ResourceKind, workload: &Workload, containers: &[Container], base: &Use) -> Vec<Use> {
     let Some(annotation) = workload.metadata.annotations.as_ref().and_then(|a| a.get(TRIGGERS_ANNOTATION)) else {
         return Vec::new();
     };

@@ -1,15 +1,15 @@
 //! Node-faithful mirror resolution: the registries configuration the machine-config operator
-//! renders ([`config`]), the ordered places a node pulls a reference from ([`plan`]), and where
-//! the integrated registry pulls `Local` tags through from ([`pull_through`]).
+//! renders (`config`), the ordered places a node pulls a reference from ([`plan`]), and where
+//! the integrated registry pulls `Local` tags through from (`pull_through`).
 
-pub mod config;
+pub(crate) mod config;
 pub mod plan;
-pub mod pull_through;
-pub mod scope;
+pub(crate) mod pull_through;
+pub(crate) mod scope;
 #[cfg(test)]
 mod tests;
 pub mod toml;
-pub mod topo;
+pub(crate) mod topo;
 
 pub use config::RegistriesConfig;
 pub use plan::{PullPlan, Resolver};

@@ -18,7 +18,7 @@ pub use config::ClusterImageConfig;
 pub use image::Image;
 pub use imagestream::ImageStream;
 pub use istag::{ImageStreamImage, ImageStreamLayers, ImageStreamTag};
-pub use kinds::{Family, KindInfo, KindVisitor, Object, ResourceKind};
+pub use kinds::{Family, KindVisitor, Object, ResourceKind};
 pub use meta::ObjectMeta;
 pub use mirror::{ImageContentSourcePolicy, MirrorSet};
 pub use rbac::{Binding, Role};

@@ -1,19 +1,19 @@
 //! Renderers: pure functions from data to text. Nothing here writes anywhere or reads a clock.
 
-pub mod age;
-pub mod check_report;
-pub mod columns;
-pub mod consumers;
+pub(crate) mod age;
+pub(crate) mod check_report;
+pub(crate) mod columns;
+pub(crate) mod consumers;
 pub mod describe;
 pub mod fit;
-pub mod jsonpath;
-pub mod list_writer;
-pub mod pull_plan;
+pub(crate) mod jsonpath;
+pub(crate) mod list_writer;
+pub(crate) mod pull_plan;
 pub mod resolution;
-pub mod table;
-pub mod what_if;
-pub mod workload_cells;
-pub mod yaml;
+pub(crate) mod table;
+pub(crate) mod what_if;
+pub(crate) mod workload_cells;
+pub(crate) mod yaml;
 
 use serde_json::Value;
 

@@ -126,6 +126,7 @@ impl Api {
         }
     }
 
+    #[cfg(test)]
     /// How many objects requests have turned into JSON, cells or metadata so far: each request
     /// costs its answer, not the whole input.
     pub fn serialised(&self) -> u64 {

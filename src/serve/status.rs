@@ -30,6 +30,7 @@ impl Reply {
         self.raw.clone().unwrap_or_else(|| serde_json::to_string(&self.body).unwrap_or_default())
     }
 
+    #[cfg(test)]
     /// The body as a JSON value (tests read replies this way).
     pub fn json(&self) -> Value {
         match &self.raw {

@@ -1,11 +1,11 @@
 //! Sources of objects. Every source fills a [`Catalog`] and reports what it notices on the way
 //! to an [`Observer`], as it happens (so `-v` shows the requests of a load that then fails);
-//! commands never care where objects came from. Files ([`files`]) and a live cluster ([`live`])
+//! commands never care where objects came from. Files ([`files`]) and a live cluster (`live`)
 //! are the two implementations of [`Source`].
 
 pub mod decode;
 pub mod files;
-pub mod live;
+pub(crate) mod live;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -99,7 +99,7 @@ pub struct Wants {
     /// `consumers` and `serve` read. Other commands never pay for them.
     pub workloads: Option<Option<String>>,
     /// Nothing but workloads and RBAC objects, and of each workload only what
-    /// [`crate::consumers`] reads (its containers' images, triggers, owners): the second load
+    /// `crate::consumers` reads (its containers' images, triggers, owners): the second load
     /// of `consumers`, once the streams are known. `serve` and `record` keep workloads whole.
     pub workloads_only: bool,
     /// When not empty, a file is read for workloads only if it holds one of these strings (the

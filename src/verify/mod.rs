@@ -1,10 +1,10 @@
 //! Verification of pull plans against the registries themselves (docs/verify.md): for each
 //! source a node would try, in its order, does the registry have the manifest? Pure here: which
 //! endpoints to ask and what the answers mean; asking is [`client`], credentials are [`auth`],
-//! recorded answers are [`cache`].
+//! recorded answers are `cache`.
 
 pub mod auth;
-pub mod cache;
+pub(crate) mod cache;
 pub mod client;
 
 use std::collections::BTreeMap;

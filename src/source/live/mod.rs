@@ -64,6 +64,7 @@ impl LiveSource {
         })
     }
 
+    #[cfg(test)]
     /// A source over a client that `build` makes inside this source's runtime: tests drive the
     /// fetch plan with an in-process service (`kube::Client::new(service, namespace)`).
     pub fn with_client(
