@@ -16,7 +16,6 @@
 //!   before `10Gi`) and by their bytes otherwise, puts items without the field first, and fails
 //!   when no item has it or the values cannot be compared. Pure.
 
-use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -845,7 +844,7 @@ fn less(a: &Value, b: &Value) -> Result<bool, String> {
             (false, false) => Ok(x
                 .as_i64()
                 .zip(y.as_i64())
-                .map_or_else(|| x.as_f64().partial_cmp(&y.as_f64()) == Some(Ordering::Less), |(x, y)| x < y)),
+                .map_or_else(|| x.as_f64().partial_cmp(&y.as_f64()) == Some(std::cmp::Ordering::Less), |(x, y)| x < y)),
             (true, true) => Ok(x.as_f64() < y.as_f64()),
             _ => Err(format!("unsortable type: {}", go_type(a))),
         },
@@ -862,8 +861,11 @@ fn less(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 /// The order of `items` sorted by the first value of `key` in each, as `kubectl --sort-by`
-/// sorts: items without the field first (in their order), then by value (numbers,
-/// quantities) or bytes. An error when no item has the field, or two values cannot be compared.
+/// sorts: Go's `sort.Sort` (see [`super::go_sort`]) with kubectl's comparison, in which an
+/// item without the field is less than any other (so a short list puts those first, last seen
+/// first), then numbers by value, quantities by amount, other strings by their bytes. The
+/// comparison is not a total order, which is why Go's algorithm, not Rust's sort, runs it.
+/// An error when no item has the field, or when two compared values cannot be compared.
 pub fn sort_order(items: &[Value], key: &Template) -> Result<Vec<usize>, String> {
     let keys: Vec<Option<Value>> =
         items.iter().map(|item| Ok(key.first_values(item)?.into_iter().next())).collect::<Result<_, String>>()?;
@@ -871,20 +873,13 @@ pub fn sort_order(items: &[Value], key: &Template) -> Result<Vec<usize>, String>
         return Err(format!("couldn't find any field with path {:?} in the list of objects", key.text));
     }
     let mut problem = None;
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|a, b| match (&keys[*a], &keys[*b]) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => match (less(x, y), less(y, x)) {
-            (Ok(true), _) => Ordering::Less,
-            (_, Ok(true)) => Ordering::Greater,
-            (Ok(false), Ok(false)) => Ordering::Equal,
-            (Err(e), _) | (_, Err(e)) => {
-                problem.get_or_insert(e);
-                Ordering::Equal
-            }
-        },
+    let order = super::go_sort::sort_sort(items.len(), |i, j| match (&keys[i], &keys[j]) {
+        (None, _) => true,
+        (_, None) => false,
+        (Some(x), Some(y)) => less(x, y).unwrap_or_else(|e| {
+            problem.get_or_insert(e);
+            false
+        }),
     });
     match problem {
         Some(problem) => Err(format!("field {:?} is an unsortable type: {problem}", key.text)),
@@ -1083,6 +1078,49 @@ mod tests {
             (go_float(1234567.5), go_float(123456.5), go_float(0.00001)),
             ("1.2345675e+06".into(), "123456.5".into(), "1e-05".into())
         );
+    }
+
+    #[test]
+    fn sorting_random_mixed_values_never_panics() {
+        // Quantities, strings that are not, numbers and missing fields: kubectl's comparison is
+        // no total order over them, and sorting must still end with every item, or one error.
+        let pool = [
+            serde_json::json!("9"),
+            serde_json::json!("10"),
+            serde_json::json!("1a"),
+            serde_json::json!("100m"),
+            serde_json::json!("1Gi"),
+            serde_json::json!("a10"),
+            serde_json::json!(""),
+            serde_json::json!(null),
+        ];
+        let numbers = [serde_json::json!(3), serde_json::json!(-1), serde_json::json!(2.5)];
+        let mut seed: u64 = 5;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let key = Template::parse_path(".k").unwrap();
+        for round in 0..300 {
+            let len = (next() % 80) as usize;
+            let items: Vec<Value> = (0..len)
+                .map(|_| match next() % 10 {
+                    0 => serde_json::json!({}),
+                    9 if round % 3 == 0 => serde_json::json!({"k": numbers[(next() % 3) as usize]}),
+                    _ => serde_json::json!({"k": pool[(next() % pool.len() as u64) as usize]}),
+                })
+                .collect();
+            match sort_order(&items, &key) {
+                Ok(order) => {
+                    let mut seen = order.clone();
+                    seen.sort_unstable();
+                    assert_eq!(seen, (0..len).collect::<Vec<_>>());
+                }
+                Err(e) => assert!(e.contains("unsortable") || e.contains("couldn't find"), "{e}"),
+            }
+        }
     }
 
     #[test]

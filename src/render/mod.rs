@@ -6,6 +6,7 @@ pub mod columns;
 pub mod consumers;
 pub mod describe;
 pub mod fit;
+pub mod go_sort;
 pub mod jsonpath;
 pub mod list_writer;
 pub mod pull_plan;

@@ -9,6 +9,7 @@
 //! - `get`: `isctl get` tables, wide, YAML/JSON, names and errors on the demo cluster.
 //! - `hardening`: one regression test per item of the hardening issue (#16); `hardening3`
 //!   and its `h3_*` neighbours the same for the third round (#26).
+//! - `h3_parity`: kubectl parity of `--sort-by`, templates, numbers and tables (#26).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -24,6 +25,7 @@ mod describe;
 mod exit_codes;
 mod fault_server;
 mod get;
+mod h3_parity;
 mod hardening;
 mod hardening3;
 mod help;
