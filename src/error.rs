@@ -159,8 +159,9 @@ fn classify(error: &anyhow::Error) -> ErrorKind {
         }
     }
     for cause in error.chain() {
-        if cause.downcast_ref::<SettingsError>().is_some() {
-            return ErrorKind::Usage;
+        if let Some(settings) = cause.downcast_ref::<SettingsError>() {
+            // What kubectl refuses only when it runs is bad input to it, not a usage error.
+            return if matches!(settings, SettingsError::Refused(_)) { ErrorKind::Input } else { ErrorKind::Usage };
         }
         if cause.downcast_ref::<NotFound>().is_some() {
             return ErrorKind::NotFound;

@@ -108,7 +108,8 @@ impl Template {
     /// too), as client-go's `FindResults` gives them.
     fn results(&self, data: &Value) -> Result<Vec<Vec<Value>>, String> {
         let mut out = Vec::new();
-        find(&self.nodes, data, &mut out).map_err(|e| format!("error executing jsonpath {:?}: {e}", self.text))?;
+        find(&self.nodes, data, &mut out, false)
+            .map_err(|e| format!("error executing jsonpath {:?}: {e}", self.text))?;
         Ok(out)
     }
 
@@ -120,20 +121,22 @@ impl Template {
 
 /// Evaluates `nodes` against `data`, appending each node's results; a `range` runs the nodes
 /// after it, up to its `end`, once per result of its path. Returns how many nodes were used.
-fn find(nodes: &[Node], data: &Value, out: &mut Vec<Vec<Value>>) -> Result<usize, String> {
+/// An `end` outside a range is an error, as in client-go.
+fn find(nodes: &[Node], data: &Value, out: &mut Vec<Vec<Value>>, in_range: bool) -> Result<usize, String> {
     let mut i = 0;
     while i < nodes.len() {
         let node = &nodes[i];
         if let Node::List(steps) = node {
             match steps.first() {
-                Some(Node::End) => return Ok(i + 1),
+                Some(Node::End) if in_range => return Ok(i + 1),
+                Some(Node::End) => return Err("not in range, nothing to end".into()),
                 Some(Node::Range) => {
                     let values = walk(&steps[1..], vec![data.clone()])?;
                     let body = &nodes[i + 1..];
                     // Nothing to range over: the body is only skipped, to its end.
                     let mut used = body_length(body);
                     for value in &values {
-                        used = find(body, value, out)?;
+                        used = find(body, value, out, true)?;
                     }
                     i += 1 + used;
                     continue;
@@ -903,8 +906,13 @@ impl OutputTemplate {
     /// Reads `-o NAME=ARGUMENT` when NAME is a template output; `Ok(None)` for other names.
     pub fn parse(text: &str) -> Result<Option<OutputTemplate>, String> {
         let (name, argument) = text.split_once('=').map_or((text, None), |(n, a)| (n, Some(a)));
-        let parsed =
-            |r: Result<OutputTemplate, String>| r.map(Some).map_err(|e| format!("error parsing -o {text:?}: {e}"));
+        // Worded as kubectl words them: `error parsing jsonpath TEMPLATE, WHY`.
+        let parsed = |r: Result<OutputTemplate, String>| {
+            r.map(Some).map_err(|e| match argument {
+                Some(t) if name != "custom-columns" => format!("error parsing jsonpath {t}, {e}"),
+                _ => e,
+            })
+        };
         match (name, argument) {
             ("jsonpath" | "jsonpath-as-json" | "custom-columns", None | Some("")) => {
                 Err(format!("-o {name}: template format specified but no template given (-o {name}=...)"))
@@ -1050,6 +1058,12 @@ mod tests {
         assert!(Template::parse("{.items[0]").is_err());
         assert!(Template::parse("{metadata.name}").is_err(), "kubectl: unrecognized identifier");
         assert!(Template::parse("{.items[0].name,.kind}").is_err(), "a comma outside brackets");
+        assert_eq!(
+            error("{.items[0].n}{end}", &data),
+            "error executing jsonpath \"{.items[0].n}{end}\": not in range, nothing to end"
+        );
+        assert!(error("{range .items[*]}{.n}{end}{end}", &data).contains("not in range"));
+        assert_eq!(run("{range .items[*]}{range .spec.tags[*]}{.name}{end};{end}", &data), "v1v2v3;;");
     }
 
     #[test]

@@ -43,3 +43,32 @@ fn item_01_sort_by_mixed_quantities_does_not_panic_and_matches_kubectl() {
         "i12 i09 i24 i03 i18 i15 i06 i00 i21 i07 i19 i22 i01 i13 i10 i04 i16 i17 i05 i14 i20 i08 i11 i23 i02"
     );
 }
+
+/// Item "exit codes": kubectl takes templates, `-o` and `--sort-by` as plain flags and refuses
+/// them when it runs, with exit 1 (isctl said 2, a usage error); `{end}` outside a range is an
+/// error there, and so is a name with `-l`.
+#[test]
+fn item_parity_template_and_selector_errors_exit_1_as_kubectl() {
+    for (args, message) in [
+        (vec!["-o", "jsonpath={.items[0"], "error: error parsing jsonpath {.items[0, unterminated array\n"),
+        (vec!["-o", "jsonpath-as-json={.items[0"], "error: error parsing jsonpath {.items[0, unterminated array\n"),
+        (
+            vec!["-o", "custom-columns=NAME"],
+            "error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n",
+        ),
+        (vec!["-o", "bogus"], "error: unable to match a printer suitable for the output format \"bogus\""),
+        (vec!["--sort-by", "{.a"], "error: error parsing --sort-by \"{.a\": unexpected path string"),
+        (
+            vec!["-o", "jsonpath={.items[*].metadata.name}{end}"],
+            "error: error executing jsonpath \"{.items[*].metadata.name}{end}\": not in range, nothing to end\n",
+        ),
+        (vec!["-o", "jsonpath={range .items[*]}{end}{end}"], "not in range, nothing to end\n"),
+        (vec!["cli", "-l", "a=b"], "error: name cannot be provided when a selector is specified\n"),
+    ] {
+        let mut full = vec!["get", "is", "-n", "openshift", "--from", crate::common::DEMO];
+        full.extend(&args);
+        let (code, stdout, stderr) = output(&full);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(stderr.contains(message) && stderr.lines().count() == 1, "{args:?}: {stderr}");
+    }
+}

@@ -346,3 +346,25 @@ fn kubectl_sort_ties_missing_fields_and_mixed_keys_match() {
     }
     assert_same_as_kubectl(mixed, &cases);
 }
+
+#[test]
+fn kubectl_error_exits_match() {
+    // What kubectl refuses when it runs: nothing on stdout, exit 1, and isctl the same.
+    let cases: Vec<Vec<&str>> = [
+        "jsonpath={.items[0",
+        "jsonpath-as-json={.items[0",
+        "jsonpath={.items[*].metadata.name}{end}",
+        "jsonpath={range .items[*]}{end}{end}",
+        "custom-columns=NAME",
+        "bogus",
+    ]
+    .iter()
+    .map(|o| vec!["get", "is", "-n", "openshift", "-o", o])
+    .chain([
+        vec!["get", "is", "cli", "-n", "openshift", "-l", "a=b"],
+        vec!["get", "is", "-n", "openshift", "-o", "name", "--sort-by={.a"],
+        vec!["get", "is", "-n", "openshift", "-o", "name", "--sort-by=.spec.tags[5].name"],
+    ])
+    .collect();
+    assert_same_as_kubectl(DEMO, &cases);
+}
