@@ -150,7 +150,7 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
             let single = settings.names.len() == 1 && values.len() == 1;
             let value = render::list_or_single(values, !single);
             let text = if settings.output == OutputFormat::Yaml {
-                render::yaml::to_yaml(&value)
+                render::yaml::kubectl_yaml(&value)
             } else {
                 render::json(&value)
             };

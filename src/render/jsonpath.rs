@@ -20,6 +20,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::go_json::GoNumber;
+
 /// A parsed template.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Template {
@@ -293,9 +295,9 @@ fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Ve
 /// A filter's comparison, as Go's text/template compares: the same basic kind, or an error.
 fn compare(left: &Value, right: &Value, op: &str) -> Result<bool, String> {
     let ordering = match (left, right) {
-        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64(), a.is_f64(), b.is_f64()) {
-            (Some(x), Some(y), false, false) => Some(x.cmp(&y)),
-            (_, _, true, true) => a.as_f64().partial_cmp(&b.as_f64()),
+        (Value::Number(a), Value::Number(b)) => match (GoNumber::of(a), GoNumber::of(b)) {
+            (GoNumber::Int(x), GoNumber::Int(y)) => Some(x.cmp(&y)),
+            (GoNumber::Float(x), GoNumber::Float(y)) => x.partial_cmp(&y),
             _ => return Err("incompatible types for comparison".into()),
         },
         (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
@@ -324,7 +326,7 @@ fn go_type(value: &Value) -> &'static str {
         Value::Object(_) => "map[string]interface {}",
         Value::Array(_) => "[]interface {}",
         Value::String(_) => "string",
-        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(n) if matches!(GoNumber::of(n), GoNumber::Float(_)) => "float64",
         Value::Number(_) => "int64",
         Value::Bool(_) => "bool",
         Value::Null => "interface {}",
@@ -342,44 +344,18 @@ pub fn print_value(value: &Value) -> String {
     }
 }
 
-/// Compact JSON as Go's `json.Marshal` writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped
-/// (they can only appear inside strings, so replacing them in the text is safe).
+/// Compact JSON as Go's `json.Marshal` writes it (see [`super::go_json`]).
 fn go_json(value: &Value) -> String {
-    go_escape(&value.to_string())
+    super::go_json::compact(value)
 }
 
-fn go_escape(json: &str) -> String {
-    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return json.to_owned();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A number as Go's `fmt` prints it: integers as they are (kubectl reads whole JSON numbers as
-/// integers), other floats in `%v` form (`1.5`, `1.2345e+06`).
+/// A number as Go's `fmt` prints it: kubectl's `int64`s as they are, its `float64`s (`60.0`
+/// too) in `%v` form (`60`, `1.5`, `1.2345e+06`).
 fn go_number(number: &serde_json::Number) -> String {
-    if let Some(i) = number.as_i64() {
-        return i.to_string();
+    match GoNumber::of(number) {
+        GoNumber::Int(i) => i.to_string(),
+        GoNumber::Float(f) => go_float(f),
     }
-    if let Some(u) = number.as_u64() {
-        return u.to_string();
-    }
-    let f = number.as_f64().unwrap_or(0.0);
-    if f.fract() == 0.0 && f.abs() < 9.2e18 {
-        return (f as i64).to_string();
-    }
-    go_float(f)
 }
 
 /// `%v` of a float64: the shortest digits, in `%e` form when the exponent is below -4 or at
@@ -843,12 +819,9 @@ fn quantity(text: &str) -> Option<f64> {
 /// Whether `a` sorts before `b` (kubectl's `isLess` over JSON values).
 fn less(a: &Value, b: &Value) -> Result<bool, String> {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) => Ok(x
-                .as_i64()
-                .zip(y.as_i64())
-                .map_or_else(|| x.as_f64().partial_cmp(&y.as_f64()) == Some(std::cmp::Ordering::Less), |(x, y)| x < y)),
-            (true, true) => Ok(x.as_f64() < y.as_f64()),
+        (Value::Number(x), Value::Number(y)) => match (GoNumber::of(x), GoNumber::of(y)) {
+            (GoNumber::Int(x), GoNumber::Int(y)) => Ok(x < y),
+            (GoNumber::Float(x), GoNumber::Float(y)) => Ok(x < y),
             _ => Err(format!("unsortable type: {}", go_type(a))),
         },
         (Value::String(x), Value::String(y)) => Ok(match (quantity(x), quantity(y)) {
@@ -944,12 +917,8 @@ impl OutputTemplate {
             OutputTemplate::JsonPathAsJson(template) => {
                 let mut text = String::new();
                 for results in template.results(data)? {
-                    let mut out = Vec::new();
                     // kubectl indents with four spaces here.
-                    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-                    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-                    serde::Serialize::serialize(&results, &mut serializer).expect("JSON values serialise");
-                    text.push_str(&go_escape(&String::from_utf8(out).expect("JSON is UTF-8")));
+                    text.push_str(&super::go_json::pretty(&results, b"    "));
                     text.push('\n');
                 }
                 Ok(text)

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod consumers;
 pub mod describe;
 pub mod fit;
+pub mod go_json;
 pub mod go_sort;
 pub mod jsonpath;
 pub mod list_writer;
@@ -196,7 +197,10 @@ fn json_ordered<T: serde::Serialize>(value: &T) -> String {
     text
 }
 
-/// JSON as kubectl prints it: 4-space indentation and a final newline.
+/// JSON as kubectl prints it: 4-space indentation, a final newline, and `<`, `>`, `&`,
+/// U+2028, U+2029 escaped in strings as Go's encoder does.
 pub fn json(value: &Value) -> String {
-    json_ordered(value)
+    let mut text = go_json::pretty(value, b"    ");
+    text.push('\n');
+    text
 }

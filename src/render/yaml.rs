@@ -12,6 +12,25 @@ pub fn to_yaml<T: Serialize>(value: &T) -> String {
     serde_saphyr::to_string_with_options(value, options).expect("JSON-shaped values serialise to YAML")
 }
 
+/// An object kubectl would print with `-o yaml`: as [`to_yaml`], with numbers as kubectl's YAML
+/// holds them (`60.0` is `60`; see [`super::go_json::yaml_numbers`]).
+pub fn kubectl_yaml(value: &serde_json::Value) -> String {
+    fn has_float(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(n) => n.as_i64().is_none(),
+            serde_json::Value::Array(items) => items.iter().any(has_float),
+            serde_json::Value::Object(map) => map.values().any(has_float),
+            _ => false,
+        }
+    }
+    if !has_float(value) {
+        return to_yaml(value);
+    }
+    let mut value = value.clone();
+    super::go_json::yaml_numbers(&mut value);
+    to_yaml(&value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

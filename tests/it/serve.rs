@@ -368,3 +368,25 @@ fn kubectl_error_exits_match() {
     .collect();
     assert_same_as_kubectl(DEMO, &cases);
 }
+
+#[test]
+fn kubectl_numbers_escaping_and_unicode_match() {
+    // Floats, integers beyond int64, HTML characters, U+2028/9 and unicode names, printed by
+    // kubectl from what serve sent and by isctl from the files.
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["get", "images", "-o", "json"],
+        vec!["get", "images", "esc", "-o", "json"],
+        vec!["get", "images", "big", "-o", "json"],
+        vec!["get", "images", "-o", "yaml"],
+        vec!["get", "images", "big", "-o", "yaml"],
+        vec!["get", "images", "-o", "name"],
+        vec!["get", "images", "ünïcødé-名前", "-o", "jsonpath={.note} {.f}"],
+        vec!["get", "images", "-o", r#"jsonpath={.items[*].big}{"|"}{.items[*].f}{"|"}{.items[*].meta}"#],
+        vec!["get", "images", "-o", "jsonpath-as-json={.items[*].meta}"],
+        vec!["get", "images", "-o", "jsonpath={.items[?(@.n==12)].metadata.name}"],
+        vec!["get", "images", "-o", "jsonpath={.items[?(@.f==60)].metadata.name}"],
+        vec!["get", "images", "-o", "jsonpath={.items[?(@.over>1)].metadata.name}"],
+        vec!["get", "images", "-o", "custom-columns=B:.big,F:.f,M:.meta", "--sort-by=.f"],
+    ];
+    assert_same_as_kubectl("fixtures/parity/odd", &cases);
+}
