@@ -93,10 +93,14 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
     if let Some(template) = &settings.template {
         let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
         let single = settings.names.len() == 1 && values.len() == 1;
-        let text = template.apply(&render::list_or_single(values, !single), settings.no_headers);
-        return match text {
-            Ok(text) => ctx.printer.data(&text),
-            Err(error) => Err(std::io::Error::other(error)),
+        // As kubectl: custom columns print the rows before a failing one, then the error.
+        let (text, error) = template.apply_partial(&render::list_or_single(values, !single), settings.no_headers);
+        if !text.is_empty() {
+            ctx.printer.data(&text)?;
+        }
+        return match error {
+            None => Ok(()),
+            Some(error) => Err(std::io::Error::other(error)),
         };
     }
     match settings.output {

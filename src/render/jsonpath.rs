@@ -900,19 +900,44 @@ impl OutputTemplate {
     /// Prints `data` (one document, or a `List` of them): custom columns get a row per item of
     /// a list, or one row. An error is one line, as kubectl's `error executing jsonpath`.
     pub fn apply(&self, data: &Value, no_headers: bool) -> Result<String, String> {
-        match self {
-            OutputTemplate::Columns(columns) => {
-                let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
-                let items: Vec<&Value> = match data.get("items").and_then(Value::as_array) {
-                    Some(items) if data.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
-                    _ => vec![data],
-                };
-                let rows: Vec<Vec<String>> = items
-                    .iter()
-                    .map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect())
-                    .collect::<Result<_, String>>()?;
-                Ok(super::table::kubectl((!no_headers).then_some(header.as_slice()), &rows))
+        match self.apply_partial(data, no_headers) {
+            (text, None) => Ok(text),
+            (_, Some(error)) => Err(error),
+        }
+    }
+
+    /// [`Self::apply`], and on an error also what kubectl prints before it: custom columns
+    /// print the header and the rows before the failing one; JSONPath prints nothing.
+    pub fn apply_partial(&self, data: &Value, no_headers: bool) -> (String, Option<String>) {
+        let OutputTemplate::Columns(columns) = self else {
+            return match self.apply_whole(data) {
+                Ok(text) => (text, None),
+                Err(error) => (String::new(), Some(error)),
+            };
+        };
+        let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
+        let items: Vec<&Value> = match data.get("items").and_then(Value::as_array) {
+            Some(items) if data.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
+            _ => vec![data],
+        };
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(items.len());
+        let mut problem = None;
+        for item in items {
+            match columns.iter().map(|(_, path)| column_cell(path, item)).collect::<Result<Vec<_>, String>>() {
+                Ok(row) => rows.push(row),
+                Err(error) => {
+                    problem = Some(error);
+                    break;
+                }
             }
+        }
+        (super::table::kubectl_columns((!no_headers).then_some(header.as_slice()), &rows), problem)
+    }
+
+    /// The JSONPath outputs, which print all or nothing.
+    fn apply_whole(&self, data: &Value) -> Result<String, String> {
+        match self {
+            OutputTemplate::Columns(_) => Err("custom columns print row by row".into()),
             OutputTemplate::JsonPath(template) => template.render(data),
             OutputTemplate::JsonPathAsJson(template) => {
                 let mut text = String::new();

@@ -118,3 +118,52 @@ fn item_parity_json_escapes_html_characters_as_go() {
     let (_, listed, _) = output(&["get", "images", "--from", ODD, "-o", "json"]);
     assert!(listed.contains(r#""note": "\u003cb\u003e\u0026amp; \u2028 \u2029 ok"#), "{listed}");
 }
+
+/// Item "tables": kubectl's tabwriter counts characters, not display width; pads every cell but
+/// a line's last, so an empty last cell leaves blanks; a tab in a custom-columns cell starts a
+/// column; ESC and CR print as `^[` and `\r`; `--no-headers` widths come from the rows alone.
+#[test]
+fn item_parity_tables_pad_as_kubectls_tabwriter() {
+    let columns = "custom-columns=N:.metadata.name,NOTE:.note,BELL:.bell,ESC:.esc,CR:.cr";
+    let (code, stdout, stderr) = output(&["get", "images", "--from", ODD, "-o", columns]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        // The tab in ctl's NOTE gives that line a column more: it splits the block of widths
+        // (checked against kubectl 1.32).
+        "N            NOTE              BELL     ESC      CR\n\
+         big          <none>            <none>   <none>   <none>\n\
+         ctl          tab               here     a\u{7}b      x^[[31mred   a\\rb\n\
+         esc          <b>&amp; \u{2028} \u{2029} ok   <none>   <none>   <none>\n\
+         wide-名       ｗｉｄｅ              <none>   <none>   <none>\n\
+         ünïcødé-名前   日本語のテキスト          <none>   <none>   <none>\n"
+    );
+    let (_, stdout, _) = output(&[
+        "get",
+        "images",
+        "--from",
+        ODD,
+        "-o",
+        "custom-columns=F:.f,N:.metadata.name,E:.nothing",
+        "--no-headers",
+    ]);
+    assert_eq!(stdout.lines().next(), Some("60       big          <none>"));
+}
+
+/// Item "custom-columns errors": kubectl prints the header and the rows before the item that
+/// fails, then the error; isctl printed nothing.
+#[test]
+fn item_parity_custom_columns_print_rows_before_an_error() {
+    let (code, stdout, stderr) = output(&[
+        "get",
+        "is",
+        "-n",
+        "openshift",
+        "--from",
+        crate::common::DEMO,
+        "-o",
+        "custom-columns=N:.metadata.name,T:.spec.tags[1].name",
+    ]);
+    assert_eq!((code, stdout.as_str()), (1, "N     T\ncli   latest\n"));
+    assert!(stderr.contains("array index out of bounds: index 1, length 1"), "{stderr}");
+}

@@ -390,3 +390,34 @@ fn kubectl_numbers_escaping_and_unicode_match() {
     ];
     assert_same_as_kubectl("fixtures/parity/odd", &cases);
 }
+
+#[test]
+fn kubectl_tables_pad_like_kubectl() {
+    // Widths in characters, trailing blanks, tabs, ESC and CR in cells, --no-headers widths,
+    // and the rows printed before a custom-columns error.
+    let odd = "fixtures/parity/odd";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["get", "images", "-o", "custom-columns=N:.metadata.name,NOTE:.note,BELL:.bell,ESC:.esc,CR:.cr,NL:.nl"],
+        vec!["get", "images", "-o", "custom-columns=N:.metadata.name,X:.nothing"],
+        vec!["get", "images", "-o", "custom-columns=F:.f,N:.metadata.name,E:.nothing", "--no-headers"],
+        vec!["get", "images"],
+        vec!["get", "images", "--no-headers"],
+    ];
+    assert_same_as_kubectl(odd, &cases);
+    let demo: Vec<Vec<&str>> = vec![
+        vec!["get", "is", "-A"],
+        vec!["get", "is", "-A", "--no-headers"],
+        vec!["get", "istag", "-A", "-o", "wide"],
+        vec!["get", "is", "-n", "openshift", "-o", "custom-columns=N:.metadata.name,T:.spec.tags[1].name"],
+        vec![
+            "get",
+            "is",
+            "-n",
+            "openshift",
+            "-o",
+            "custom-columns=G:.metadata.generation,N:.metadata.name",
+            "--no-headers",
+        ],
+    ];
+    assert_same_as_kubectl(DEMO, &demo);
+}
