@@ -12,10 +12,13 @@
 //! - strings print raw, numbers and booleans as Go prints them, maps and lists as compact JSON
 //!   (HTML characters escaped, as Go's encoder does); results of one action are space-separated;
 //! - custom-columns cells print as Go's `fmt.Sprint` (`map[a:1]`, `[x y]`, `<none>`);
+//! - paths walk the document by reference, as client-go's reflection does: `{..x}` over a large
+//!   input copies nothing;
 //! - `--sort-by` compares numbers by value, strings as quantities when both are (`900Mi`
 //!   before `10Gi`) and by their bytes otherwise, puts items without the field first, and fails
 //!   when no item has it or the values cannot be compared. Pure.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -100,7 +103,7 @@ impl Template {
     pub fn render(&self, data: &Value) -> Result<String, String> {
         let mut out = String::new();
         for results in self.results(data)? {
-            let printed: Vec<String> = results.iter().map(print_value).collect();
+            let printed: Vec<String> = results.iter().map(|v| print_value(v)).collect();
             out.push_str(&printed.join(" "));
         }
         Ok(out)
@@ -108,15 +111,15 @@ impl Template {
 
     /// The results of each node of the template for `data` (each `range` iteration's nodes
     /// too), as client-go's `FindResults` gives them.
-    fn results(&self, data: &Value) -> Result<Vec<Vec<Value>>, String> {
+    fn results<'a>(&self, data: &'a Value) -> Result<Vec<Vec<Val<'a>>>, String> {
         let mut out = Vec::new();
-        find(&self.nodes, data, &mut out, false)
+        find(&self.nodes, &Cow::Borrowed(data), &mut out, false)
             .map_err(|e| format!("error executing jsonpath {:?}: {e}", self.text))?;
         Ok(out)
     }
 
     /// The values of the template's first node for `data` (custom columns, sorting).
-    fn first_values(&self, data: &Value) -> Result<Vec<Value>, String> {
+    fn first_values<'a>(&self, data: &'a Value) -> Result<Vec<Val<'a>>, String> {
         Ok(self.results(data)?.into_iter().next().unwrap_or_default())
     }
 }
@@ -124,7 +127,7 @@ impl Template {
 /// Evaluates `nodes` against `data`, appending each node's results; a `range` runs the nodes
 /// after it, up to its `end`, once per result of its path. Returns how many nodes were used.
 /// An `end` outside a range is an error, as in client-go.
-fn find(nodes: &[Node], data: &Value, out: &mut Vec<Vec<Value>>, in_range: bool) -> Result<usize, String> {
+fn find<'a>(nodes: &[Node], data: &Val<'a>, out: &mut Vec<Vec<Val<'a>>>, in_range: bool) -> Result<usize, String> {
     let mut i = 0;
     while i < nodes.len() {
         let node = &nodes[i];
@@ -167,20 +170,26 @@ fn body_length(nodes: &[Node]) -> usize {
 }
 
 /// Applies nodes one after another to `values`.
-fn walk(nodes: &[Node], mut values: Vec<Value>) -> Result<Vec<Value>, String> {
+fn walk<'a>(nodes: &[Node], mut values: Vec<Val<'a>>) -> Result<Vec<Val<'a>>, String> {
     for node in nodes {
         values = step(node, values)?;
     }
     Ok(values)
 }
 
-fn step(node: &Node, input: Vec<Value>) -> Result<Vec<Value>, String> {
+fn step<'a>(node: &Node, input: Vec<Val<'a>>) -> Result<Vec<Val<'a>>, String> {
     Ok(match node {
-        Node::Text(text) => vec![Value::String(text.clone())],
+        Node::Text(text) => vec![Cow::Owned(Value::String(text.clone()))],
         Node::List(nodes) => walk(nodes, input)?,
-        Node::Field(name) => input.iter().filter_map(|v| v.as_object()?.get(name).cloned()).collect(),
+        Node::Field(name) => input
+            .iter()
+            .flat_map(|v| below(v, |v| v.as_object().and_then(|m| m.get(name)).into_iter().collect()))
+            .collect(),
         // `.*` is over maps only; `[*]` is the slice of a list.
-        Node::Wildcard => input.iter().filter_map(Value::as_object).flat_map(|map| map.values().cloned()).collect(),
+        Node::Wildcard => input
+            .iter()
+            .flat_map(|v| below(v, |v| v.as_object().map_or_else(Vec::new, |m| m.values().collect())))
+            .collect(),
         Node::Recursive => {
             let mut out = Vec::new();
             recursive(&input, &mut out);
@@ -195,21 +204,33 @@ fn step(node: &Node, input: Vec<Value>) -> Result<Vec<Value>, String> {
             }
             out
         }
-        Node::Int(n) => vec![Value::from(*n)],
-        Node::Float(f) => vec![serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)],
-        Node::Bool(b) => vec![Value::Bool(*b)],
+        Node::Int(n) => vec![Cow::Owned(Value::from(*n))],
+        Node::Float(f) => vec![Cow::Owned(serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number))],
+        Node::Bool(b) => vec![Cow::Owned(Value::Bool(*b))],
         Node::Range | Node::End => input,
     })
 }
 
+/// A value held while walking: borrowed from the document (no copy, however large), or made
+/// by the template (quoted text, literals).
+type Val<'a> = Cow<'a, Value>;
+
+/// The values `pick` finds in `value`, borrowed from the document when `value` is.
+fn below<'a>(value: &Val<'a>, pick: impl for<'b> Fn(&'b Value) -> Vec<&'b Value>) -> Vec<Val<'a>> {
+    match value {
+        Cow::Borrowed(value) => pick(value).into_iter().map(Cow::Borrowed).collect(),
+        Cow::Owned(value) => pick(value).into_iter().map(|v| Cow::Owned(v.clone())).collect(),
+    }
+}
+
 /// Each value followed by everything below it, for those that have anything below.
-fn recursive(input: &[Value], out: &mut Vec<Value>) {
+fn recursive<'a>(input: &[Val<'a>], out: &mut Vec<Val<'a>>) {
     for value in input {
-        let children: Vec<Value> = match value {
-            Value::Object(map) => map.values().cloned().collect(),
-            Value::Array(items) => items.clone(),
+        let children = below(value, |v| match v {
+            Value::Object(map) => map.values().collect(),
+            Value::Array(items) => items.iter().collect(),
             _ => Vec::new(),
-        };
+        });
         if !children.is_empty() {
             out.push(value.clone());
             recursive(&children, out);
@@ -217,7 +238,7 @@ fn recursive(input: &[Value], out: &mut Vec<Value>) {
     }
 }
 
-fn array(input: &[Value], params: &[Param; 3]) -> Result<Vec<Value>, String> {
+fn array<'a>(input: &[Val<'a>], params: &[Param; 3]) -> Result<Vec<Val<'a>>, String> {
     let mut out = Vec::new();
     for value in input {
         if value.is_null() {
@@ -253,22 +274,25 @@ fn array(input: &[Value], params: &[Param; 3]) -> Result<Vec<Value>, String> {
             Param { known: true, value, .. } => value as usize,
             _ => 1,
         };
-        out.extend(items[start as usize..end as usize].iter().step_by(step).cloned());
+        let (start, end) = (start as usize, end as usize);
+        out.extend(below(value, |v| {
+            v.as_array().map_or_else(Vec::new, |items| items[start..end].iter().step_by(step).collect())
+        }));
     }
     Ok(out)
 }
 
-fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Vec<Value>, String> {
+fn filter<'a>(input: &[Val<'a>], left: &[Node], right: &[Node], op: &str) -> Result<Vec<Val<'a>>, String> {
     let mut out = Vec::new();
     for value in input {
-        let Some(items) = value.as_array() else {
+        if !value.is_array() {
             return Err(format!("{} is not array or slice and cannot be filtered", go_sprint(value)));
-        };
-        for item in items {
+        }
+        for item in below(value, |v| v.as_array().map_or_else(Vec::new, |items| items.iter().collect())) {
             let lefts = walk(left, vec![item.clone()]);
             if op == "exists" {
                 if lefts.is_ok_and(|l| !l.is_empty()) {
-                    out.push(item.clone());
+                    out.push(item);
                 }
                 continue;
             }
@@ -285,7 +309,7 @@ fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Ve
                 _ => return Err("can only compare one element at a time".into()),
             };
             if compare(left, right, op)? {
-                out.push(item.clone());
+                out.push(item);
             }
         }
     }
@@ -843,7 +867,7 @@ fn less(a: &Value, b: &Value) -> Result<bool, String> {
 /// comparison is not a total order, which is why Go's algorithm, not Rust's sort, runs it.
 /// An error when no item has the field, or when two compared values cannot be compared.
 pub fn sort_order(items: &[Value], key: &Template) -> Result<Vec<usize>, String> {
-    let keys: Vec<Option<Value>> =
+    let keys: Vec<Option<Val<'_>>> =
         items.iter().map(|item| Ok(key.first_values(item)?.into_iter().next())).collect::<Result<_, String>>()?;
     if !items.is_empty() && keys.iter().all(Option::is_none) {
         return Err(format!("couldn't find any field with path {:?} in the list of objects", key.text));
@@ -995,7 +1019,7 @@ pub fn column_cell(template: &Template, item: &Value) -> Result<String, String> 
     if values.is_empty() {
         return Ok("<none>".to_owned());
     }
-    Ok(values.iter().map(go_sprint).collect::<Vec<_>>().join(","))
+    Ok(values.iter().map(|v| go_sprint(v)).collect::<Vec<_>>().join(","))
 }
 
 #[cfg(test)]
@@ -1128,6 +1152,31 @@ mod tests {
                 }
                 Err(e) => assert!(e.contains("unsortable") || e.contains("couldn't find"), "{e}"),
             }
+        }
+    }
+
+    #[test]
+    fn paths_walk_the_document_by_reference() {
+        // Item 5: `{..x}` over a large document copied every subtree it passed; every result
+        // is now the document's own value, not a copy.
+        let data = serde_json::json!({"a": [{"x": "big".repeat(1000)}, {"b": {"x": [1, 2]}}], "x": {"y": 1}});
+        let template = Template::parse("{..x}{.a[*].b.x[0]}{.a[?(@.x)].x}").unwrap();
+        let results = template.results(&data).unwrap();
+        let found: Vec<&Val<'_>> = results.iter().flatten().collect();
+        assert_eq!(found.len(), 5, "{found:?}");
+        for value in found {
+            let Cow::Borrowed(inside) = value else { panic!("copied: {value:?}") };
+            let mut stack = vec![&data];
+            let mut seen = false;
+            while let Some(node) = stack.pop() {
+                seen |= std::ptr::eq(node, *inside);
+                match node {
+                    Value::Object(map) => stack.extend(map.values()),
+                    Value::Array(items) => stack.extend(items.iter()),
+                    _ => {}
+                }
+            }
+            assert!(seen, "{inside:?} is not in the document");
         }
     }
 
