@@ -167,3 +167,25 @@ fn item_parity_custom_columns_print_rows_before_an_error() {
     assert_eq!((code, stdout.as_str()), (1, "N     T\ncli   latest\n"));
     assert!(stderr.contains("array index out of bounds: index 1, length 1"), "{stderr}");
 }
+
+/// Item "crashes": kubectl 1.32 dies with exit 255 and a Go dump when `--sort-by` indexes past
+/// the end of some item's list; isctl says what is wrong in one line and exits 1.
+#[test]
+fn item_parity_sort_over_a_missing_index_is_a_clear_error() {
+    let (code, stdout, stderr) = output(&[
+        "get",
+        "is",
+        "-n",
+        "openshift",
+        "--from",
+        crate::common::DEMO,
+        "-o",
+        "name",
+        "--sort-by=.spec.tags[1].name",
+    ]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "error: error executing jsonpath \"{.spec.tags[1].name}\": array index out of bounds: index 1, length 1\n"
+    );
+}
