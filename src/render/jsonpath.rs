@@ -384,7 +384,7 @@ fn go_number(number: &serde_json::Number) -> String {
 
 /// `%v` of a float64: the shortest digits, in `%e` form when the exponent is below -4 or at
 /// least 6 (strconv's `'g'` with the shortest precision).
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     let scientific = format!("{f:e}");
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);

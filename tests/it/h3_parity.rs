@@ -89,12 +89,20 @@ fn item_parity_numbers_print_as_kubectl_prints_them() {
         r#""f": 60,"#,
         r#""maxi": 9223372036854775807,"#,
         r#""maxu": 18446744073709552000,"#,
-        r#""over": 9223372036854776000"#,
+        r#""over": 9223372036854776000,"#,
     ] {
         assert!(json.lines().any(|l| l.trim() == line), "{line} in\n{json}");
     }
     let (_, yaml, _) = output(&["get", "images", "big", "--from", ODD, "-o", "yaml"]);
-    for line in ["f: 60", "exp: 1000", "maxu: 1.8446744073709552e+19", "over: 9223372036854776000"] {
+    for line in [
+        "f: 60",
+        "exp: 1000",
+        "maxu: 1.8446744073709552e+19",
+        "over: 9223372036854776000",
+        "huge: 1e+21",
+        "tiny: 1e-07",
+        "mid: 1.2345675e+06",
+    ] {
         assert!(yaml.lines().any(|l| l == line), "{line} in\n{yaml}");
     }
     let template = r#"jsonpath={.items[*].f} {.items[?(@.metadata.name=="esc")].meta}"#;

@@ -383,6 +383,7 @@ fn kubectl_numbers_escaping_and_unicode_match() {
         vec!["get", "images", "ünïcødé-名前", "-o", "jsonpath={.note} {.f}"],
         vec!["get", "images", "-o", r#"jsonpath={.items[*].big}{"|"}{.items[*].f}{"|"}{.items[*].meta}"#],
         vec!["get", "images", "-o", "jsonpath-as-json={.items[*].meta}"],
+        vec!["get", "images", "-o", "jsonpath={.items[*].huge} {.items[*].tiny} {.items[*].mid}"],
         vec!["get", "images", "-o", "jsonpath={.items[?(@.n==12)].metadata.name}"],
         vec!["get", "images", "-o", "jsonpath={.items[?(@.f==60)].metadata.name}"],
         vec!["get", "images", "-o", "jsonpath={.items[?(@.over>1)].metadata.name}"],
