@@ -144,8 +144,9 @@ fn classify(error: &anyhow::Error) -> ErrorKind {
     // The first typed cause decides: a usage mistake wrapped in context is still one, a
     // usage-looking message inside a source error is not.
     for cause in error.chain() {
-        if cause.downcast_ref::<SettingsError>().is_some() {
-            return ErrorKind::Usage;
+        if let Some(settings) = cause.downcast_ref::<SettingsError>() {
+            // What kubectl refuses only when it runs is bad input to it, not a usage error.
+            return if matches!(settings, SettingsError::Refused(_)) { ErrorKind::Failure } else { ErrorKind::Usage };
         }
         if cause.downcast_ref::<SourceError>().is_some() || cause.downcast_ref::<NotFound>().is_some() {
             return ErrorKind::Failure;

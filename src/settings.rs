@@ -2,7 +2,8 @@
 //! input is read (ripgrep's low/high arguments, uv's settings). [`Settings`] holds what every
 //! command shares; [`CommandSettings`] one resolved struct per command. This is the only place
 //! that checks flag combinations and parses flag values, so every usage error exits 2 before any
-//! file or cluster is touched. Pure and unit-tested.
+//! file or cluster is touched; what kubectl refuses only when it runs (`get`'s templates, `-o`,
+//! `--sort-by`, a name with `-l`) exits 1 here too, as kubectl does. Pure and unit-tested.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,6 +55,10 @@ pub enum SettingsError {
     /// A usage rule of a command was broken.
     #[error("{0}")]
     Usage(String),
+    /// An argument kubectl itself accepts as a flag and refuses only when it runs (a template
+    /// that does not parse, an unknown `-o`, a name with `-l`): exit 1, as kubectl exits.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn usage(message: impl Into<String>) -> SettingsError {
@@ -561,7 +566,7 @@ pub struct GetSettings {
 
 /// Reads `get`'s `-o`: a format name, or a template kind with its template.
 fn output_format(text: &str) -> Result<(OutputFormat, Option<OutputTemplate>), SettingsError> {
-    if let Some(template) = OutputTemplate::parse(text).map_err(usage)? {
+    if let Some(template) = OutputTemplate::parse(text).map_err(SettingsError::Refused)? {
         return Ok((OutputFormat::Json, Some(template)));
     }
     match text {
@@ -570,7 +575,7 @@ fn output_format(text: &str) -> Result<(OutputFormat, Option<OutputTemplate>), S
         "yaml" => Ok((OutputFormat::Yaml, None)),
         "json" => Ok((OutputFormat::Json, None)),
         "name" => Ok((OutputFormat::Name, None)),
-        _ => Err(usage(format!(
+        _ => Err(SettingsError::Refused(format!(
             "unable to match a printer suitable for the output format {text:?}, allowed formats are: \
              custom-columns,json,jsonpath,jsonpath-as-json,name,table,wide,yaml"
         ))),
@@ -603,6 +608,9 @@ impl GetSettings {
         {
             return Err(usage(format!("{bad:?} is not a valid image stream tag name: must be <stream>:<tag>")));
         }
+        if args.selector.is_some() && !args.names.is_empty() {
+            return Err(SettingsError::Refused("name cannot be provided when a selector is specified".into()));
+        }
         let selector = match &args.selector {
             Some(text) => Selector::parse(text).map_err(|e| usage(e.to_string()))?,
             None => Selector::default(),
@@ -611,7 +619,7 @@ impl GetSettings {
         let sort_by = match &args.sort_by {
             Some(path) => Some(
                 crate::render::jsonpath::Template::parse_path(path)
-                    .map_err(|e| usage(format!("error parsing --sort-by {path:?}: {e}")))?,
+                    .map_err(|e| SettingsError::Refused(format!("error parsing --sort-by {path:?}: {e}")))?,
             ),
             None => None,
         };

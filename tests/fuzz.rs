@@ -7,7 +7,10 @@
 //! - shell completion: any word list is read and answered without a panic, and the input it
 //!   names is never standard input and never waits on a cluster past the deadline;
 //! - verify answers: registry replies (`Location`, `WWW-Authenticate`, token and manifest list
-//!   bodies) fed to `--verify`'s classifier never panic, and what it accepts is safe to send.
+//!   bodies) fed to `--verify`'s classifier never panic, and what it accepts is safe to send;
+//! - kubectl's JSONPath templates (`-o jsonpath=`, `jsonpath-as-json=`, `custom-columns=`) over
+//!   the fixtures' objects never panic, and `--sort-by` over random mixed values (quantities,
+//!   other strings, ints, floats, missing fields) never panics and returns every item once.
 //!
 //! `cargo test` (and so CI) runs a bounded smoke run. A longer run:
 //!
@@ -496,6 +499,111 @@ fn verify_answers() {
                 Err(Answer::Failed(_) | Answer::ChildMissing(_)) => {}
                 Err(other) => panic!("{other:?} from a manifest list"),
             }
+        }
+    });
+}
+
+/// Documents for the template targets: every JSON fixture, and odd values.
+fn documents() -> Vec<serde_json::Value> {
+    let mut documents: Vec<serde_json::Value> = corpus()
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            if path.extension().is_some_and(|e| e == "json") { serde_json::from_slice(&bytes).ok() } else { None }
+        })
+        .collect();
+    documents.push(serde_json::json!({"kind": "List", "items": [
+        {"metadata": {"name": "a"}, "n": 1, "f": 1.5, "s": "10Gi", "l": [1, [2, 3]], "m": {"k": null}},
+        {"metadata": {"name": "b"}, "n": 60.0, "s": "x", "l": [], "m": {}},
+        {"metadata": {"name": "c"}, "big": 18446744073709551615u64, "s": "<&>\u{2028}"}
+    ]}));
+    assert!(documents.len() >= 2);
+    documents
+}
+
+#[test]
+fn jsonpath_templates() {
+    use isctl::render::jsonpath::{OutputTemplate, Template};
+    let seeds: Vec<&str> = vec![
+        "{.items[*].metadata.name}",
+        r#"{range .items[*]}{.metadata.name}{"\t"}{.spec.tags[*].name}{"\n"}{end}"#,
+        r#"{.items[?(@.metadata.name=="b")].n}"#,
+        "{.items[?(@.n>=1)].l[0:2:1]}",
+        "{..name}",
+        "{.items[-1:].metadata['name','x']}",
+        r"{.metadata.annotations.openshift\.io/x}",
+        "{.items[0].l[1][*]}{end}",
+        "{range .items[*]}{range .l[*]}{@}{end}{end}",
+        r#"{"\x41\101\u0041"}{.kind}"#,
+        "{.items[?(@.m)].s}",
+        "{.items[*].*}",
+    ];
+    let documents = documents();
+    let mut rng = Rng::new(6);
+    let inputs = (0..iterations()).map(|i| {
+        let seed = seeds[i % seeds.len()].as_bytes();
+        let other = seeds[rng.below(seeds.len())].as_bytes();
+        mutate(&mut rng, seed, other)
+    });
+    run("jsonpath", inputs, |input| {
+        let text = String::from_utf8_lossy(input);
+        for output in
+            [format!("jsonpath={text}"), format!("jsonpath-as-json={text}"), format!("custom-columns=A:{text},B:.kind")]
+        {
+            let Ok(Some(template)) = OutputTemplate::parse(&output) else { continue };
+            for document in &documents {
+                let _ = template.apply_partial(document, false);
+            }
+        }
+        if let Ok(path) = Template::parse_path(&text) {
+            for document in &documents {
+                let items = document.get("items").and_then(|i| i.as_array()).cloned().unwrap_or_default();
+                let _ = isctl::render::jsonpath::sort_order(&items, &path);
+            }
+        }
+    });
+}
+
+#[test]
+fn sort_by_mixed_values() {
+    use isctl::render::jsonpath::{Template, sort_order};
+    let values = [
+        serde_json::json!("9"),
+        serde_json::json!("10"),
+        serde_json::json!("1a"),
+        serde_json::json!("100m"),
+        serde_json::json!("1Gi"),
+        serde_json::json!("1e3"),
+        serde_json::json!("a10"),
+        serde_json::json!(""),
+        serde_json::json!(3),
+        serde_json::json!(-7),
+        serde_json::json!(2.5),
+        serde_json::json!(60.0),
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!([1]),
+        serde_json::json!({"k": 1}),
+    ];
+    let key = Template::parse_path(".k").unwrap();
+    let mut rng = Rng::new(7);
+    let inputs = (0..iterations()).map(|_| {
+        // A list length and, per item, which value it holds (or none): one byte each.
+        let len = rng.below(120);
+        let kinds = rng.below(values.len()) + 1;
+        (0..len).map(|_| rng.below(kinds + 1) as u8).collect::<Vec<u8>>()
+    });
+    run("sort-by", inputs, |input| {
+        let items: Vec<serde_json::Value> = input
+            .iter()
+            .map(|&b| match values.get(b as usize) {
+                Some(value) => serde_json::json!({"k": value}),
+                None => serde_json::json!({}),
+            })
+            .collect();
+        if let Ok(order) = sort_order(&items, &key) {
+            let mut seen = order.clone();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..items.len()).collect::<Vec<_>>(), "every item once");
         }
     });
 }

@@ -94,10 +94,14 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
     if let Some(template) = &settings.template {
         let values: Vec<Value> = items.iter().map(Listed::to_json).collect();
         let single = settings.names.len() == 1 && values.len() == 1;
-        let text = template.apply(&render::list_or_single(values, !single), settings.no_headers);
-        return match text {
-            Ok(text) => ctx.printer.data(&text),
-            Err(error) => Err(std::io::Error::other(error)),
+        // As kubectl: custom columns print the rows before a failing one, then the error.
+        let (text, error) = template.apply_partial(&render::list_or_single(values, !single), settings.no_headers);
+        if !text.is_empty() {
+            ctx.printer.data(&text)?;
+        }
+        return match error {
+            None => Ok(()),
+            Some(error) => Err(std::io::Error::other(error)),
         };
     }
     match settings.output {
@@ -151,7 +155,7 @@ fn print(settings: &GetSettings, ctx: &mut Ctx, scope: &Scope, items: &[Listed<'
             let single = settings.names.len() == 1 && values.len() == 1;
             let value = render::list_or_single(values, !single);
             let text = if settings.output == OutputFormat::Yaml {
-                render::yaml::to_yaml(&value)
+                render::yaml::kubectl_yaml(&value)
             } else {
                 render::json(&value)
             };

@@ -12,14 +12,18 @@
 //! - strings print raw, numbers and booleans as Go prints them, maps and lists as compact JSON
 //!   (HTML characters escaped, as Go's encoder does); results of one action are space-separated;
 //! - custom-columns cells print as Go's `fmt.Sprint` (`map[a:1]`, `[x y]`, `<none>`);
+//! - paths walk the document by reference, as client-go's reflection does: `{..x}` over a large
+//!   input copies nothing;
 //! - `--sort-by` compares numbers by value, strings as quantities when both are (`900Mi`
 //!   before `10Gi`) and by their bytes otherwise, puts items without the field first, and fails
 //!   when no item has it or the values cannot be compared. Pure.
 
-use std::cmp::Ordering;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+use super::go_json::GoNumber;
 
 /// A parsed template.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +103,7 @@ impl Template {
     pub fn render(&self, data: &Value) -> Result<String, String> {
         let mut out = String::new();
         for results in self.results(data)? {
-            let printed: Vec<String> = results.iter().map(print_value).collect();
+            let printed: Vec<String> = results.iter().map(|v| print_value(v)).collect();
             out.push_str(&printed.join(" "));
         }
         Ok(out)
@@ -107,34 +111,37 @@ impl Template {
 
     /// The results of each node of the template for `data` (each `range` iteration's nodes
     /// too), as client-go's `FindResults` gives them.
-    fn results(&self, data: &Value) -> Result<Vec<Vec<Value>>, String> {
+    fn results<'a>(&self, data: &'a Value) -> Result<Vec<Vec<Val<'a>>>, String> {
         let mut out = Vec::new();
-        find(&self.nodes, data, &mut out).map_err(|e| format!("error executing jsonpath {:?}: {e}", self.text))?;
+        find(&self.nodes, &Cow::Borrowed(data), &mut out, false)
+            .map_err(|e| format!("error executing jsonpath {:?}: {e}", self.text))?;
         Ok(out)
     }
 
     /// The values of the template's first node for `data` (custom columns, sorting).
-    fn first_values(&self, data: &Value) -> Result<Vec<Value>, String> {
+    fn first_values<'a>(&self, data: &'a Value) -> Result<Vec<Val<'a>>, String> {
         Ok(self.results(data)?.into_iter().next().unwrap_or_default())
     }
 }
 
 /// Evaluates `nodes` against `data`, appending each node's results; a `range` runs the nodes
 /// after it, up to its `end`, once per result of its path. Returns how many nodes were used.
-fn find(nodes: &[Node], data: &Value, out: &mut Vec<Vec<Value>>) -> Result<usize, String> {
+/// An `end` outside a range is an error, as in client-go.
+fn find<'a>(nodes: &[Node], data: &Val<'a>, out: &mut Vec<Vec<Val<'a>>>, in_range: bool) -> Result<usize, String> {
     let mut i = 0;
     while i < nodes.len() {
         let node = &nodes[i];
         if let Node::List(steps) = node {
             match steps.first() {
-                Some(Node::End) => return Ok(i + 1),
+                Some(Node::End) if in_range => return Ok(i + 1),
+                Some(Node::End) => return Err("not in range, nothing to end".into()),
                 Some(Node::Range) => {
                     let values = walk(&steps[1..], vec![data.clone()])?;
                     let body = &nodes[i + 1..];
                     // Nothing to range over: the body is only skipped, to its end.
                     let mut used = body_length(body);
                     for value in &values {
-                        used = find(body, value, out)?;
+                        used = find(body, value, out, true)?;
                     }
                     i += 1 + used;
                     continue;
@@ -163,20 +170,26 @@ fn body_length(nodes: &[Node]) -> usize {
 }
 
 /// Applies nodes one after another to `values`.
-fn walk(nodes: &[Node], mut values: Vec<Value>) -> Result<Vec<Value>, String> {
+fn walk<'a>(nodes: &[Node], mut values: Vec<Val<'a>>) -> Result<Vec<Val<'a>>, String> {
     for node in nodes {
         values = step(node, values)?;
     }
     Ok(values)
 }
 
-fn step(node: &Node, input: Vec<Value>) -> Result<Vec<Value>, String> {
+fn step<'a>(node: &Node, input: Vec<Val<'a>>) -> Result<Vec<Val<'a>>, String> {
     Ok(match node {
-        Node::Text(text) => vec![Value::String(text.clone())],
+        Node::Text(text) => vec![Cow::Owned(Value::String(text.clone()))],
         Node::List(nodes) => walk(nodes, input)?,
-        Node::Field(name) => input.iter().filter_map(|v| v.as_object()?.get(name).cloned()).collect(),
+        Node::Field(name) => input
+            .iter()
+            .flat_map(|v| below(v, |v| v.as_object().and_then(|m| m.get(name)).into_iter().collect()))
+            .collect(),
         // `.*` is over maps only; `[*]` is the slice of a list.
-        Node::Wildcard => input.iter().filter_map(Value::as_object).flat_map(|map| map.values().cloned()).collect(),
+        Node::Wildcard => input
+            .iter()
+            .flat_map(|v| below(v, |v| v.as_object().map_or_else(Vec::new, |m| m.values().collect())))
+            .collect(),
         Node::Recursive => {
             let mut out = Vec::new();
             recursive(&input, &mut out);
@@ -191,21 +204,33 @@ fn step(node: &Node, input: Vec<Value>) -> Result<Vec<Value>, String> {
             }
             out
         }
-        Node::Int(n) => vec![Value::from(*n)],
-        Node::Float(f) => vec![serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)],
-        Node::Bool(b) => vec![Value::Bool(*b)],
+        Node::Int(n) => vec![Cow::Owned(Value::from(*n))],
+        Node::Float(f) => vec![Cow::Owned(serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number))],
+        Node::Bool(b) => vec![Cow::Owned(Value::Bool(*b))],
         Node::Range | Node::End => input,
     })
 }
 
+/// A value held while walking: borrowed from the document (no copy, however large), or made
+/// by the template (quoted text, literals).
+type Val<'a> = Cow<'a, Value>;
+
+/// The values `pick` finds in `value`, borrowed from the document when `value` is.
+fn below<'a>(value: &Val<'a>, pick: impl for<'b> Fn(&'b Value) -> Vec<&'b Value>) -> Vec<Val<'a>> {
+    match value {
+        Cow::Borrowed(value) => pick(value).into_iter().map(Cow::Borrowed).collect(),
+        Cow::Owned(value) => pick(value).into_iter().map(|v| Cow::Owned(v.clone())).collect(),
+    }
+}
+
 /// Each value followed by everything below it, for those that have anything below.
-fn recursive(input: &[Value], out: &mut Vec<Value>) {
+fn recursive<'a>(input: &[Val<'a>], out: &mut Vec<Val<'a>>) {
     for value in input {
-        let children: Vec<Value> = match value {
-            Value::Object(map) => map.values().cloned().collect(),
-            Value::Array(items) => items.clone(),
+        let children = below(value, |v| match v {
+            Value::Object(map) => map.values().collect(),
+            Value::Array(items) => items.iter().collect(),
             _ => Vec::new(),
-        };
+        });
         if !children.is_empty() {
             out.push(value.clone());
             recursive(&children, out);
@@ -213,7 +238,7 @@ fn recursive(input: &[Value], out: &mut Vec<Value>) {
     }
 }
 
-fn array(input: &[Value], params: &[Param; 3]) -> Result<Vec<Value>, String> {
+fn array<'a>(input: &[Val<'a>], params: &[Param; 3]) -> Result<Vec<Val<'a>>, String> {
     let mut out = Vec::new();
     for value in input {
         if value.is_null() {
@@ -249,22 +274,25 @@ fn array(input: &[Value], params: &[Param; 3]) -> Result<Vec<Value>, String> {
             Param { known: true, value, .. } => value as usize,
             _ => 1,
         };
-        out.extend(items[start as usize..end as usize].iter().step_by(step).cloned());
+        let (start, end) = (start as usize, end as usize);
+        out.extend(below(value, |v| {
+            v.as_array().map_or_else(Vec::new, |items| items[start..end].iter().step_by(step).collect())
+        }));
     }
     Ok(out)
 }
 
-fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Vec<Value>, String> {
+fn filter<'a>(input: &[Val<'a>], left: &[Node], right: &[Node], op: &str) -> Result<Vec<Val<'a>>, String> {
     let mut out = Vec::new();
     for value in input {
-        let Some(items) = value.as_array() else {
+        if !value.is_array() {
             return Err(format!("{} is not array or slice and cannot be filtered", go_sprint(value)));
-        };
-        for item in items {
+        }
+        for item in below(value, |v| v.as_array().map_or_else(Vec::new, |items| items.iter().collect())) {
             let lefts = walk(left, vec![item.clone()]);
             if op == "exists" {
                 if lefts.is_ok_and(|l| !l.is_empty()) {
-                    out.push(item.clone());
+                    out.push(item);
                 }
                 continue;
             }
@@ -281,7 +309,7 @@ fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Ve
                 _ => return Err("can only compare one element at a time".into()),
             };
             if compare(left, right, op)? {
-                out.push(item.clone());
+                out.push(item);
             }
         }
     }
@@ -291,9 +319,9 @@ fn filter(input: &[Value], left: &[Node], right: &[Node], op: &str) -> Result<Ve
 /// A filter's comparison, as Go's text/template compares: the same basic kind, or an error.
 fn compare(left: &Value, right: &Value, op: &str) -> Result<bool, String> {
     let ordering = match (left, right) {
-        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64(), a.is_f64(), b.is_f64()) {
-            (Some(x), Some(y), false, false) => Some(x.cmp(&y)),
-            (_, _, true, true) => a.as_f64().partial_cmp(&b.as_f64()),
+        (Value::Number(a), Value::Number(b)) => match (GoNumber::of(a), GoNumber::of(b)) {
+            (GoNumber::Int(x), GoNumber::Int(y)) => Some(x.cmp(&y)),
+            (GoNumber::Float(x), GoNumber::Float(y)) => x.partial_cmp(&y),
             _ => return Err("incompatible types for comparison".into()),
         },
         (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
@@ -322,7 +350,7 @@ fn go_type(value: &Value) -> &'static str {
         Value::Object(_) => "map[string]interface {}",
         Value::Array(_) => "[]interface {}",
         Value::String(_) => "string",
-        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(n) if matches!(GoNumber::of(n), GoNumber::Float(_)) => "float64",
         Value::Number(_) => "int64",
         Value::Bool(_) => "bool",
         Value::Null => "interface {}",
@@ -340,49 +368,23 @@ pub fn print_value(value: &Value) -> String {
     }
 }
 
-/// Compact JSON as Go's `json.Marshal` writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped
-/// (they can only appear inside strings, so replacing them in the text is safe).
+/// Compact JSON as Go's `json.Marshal` writes it (see [`super::go_json`]).
 fn go_json(value: &Value) -> String {
-    go_escape(&value.to_string())
+    super::go_json::compact(value)
 }
 
-fn go_escape(json: &str) -> String {
-    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return json.to_owned();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A number as Go's `fmt` prints it: integers as they are (kubectl reads whole JSON numbers as
-/// integers), other floats in `%v` form (`1.5`, `1.2345e+06`).
+/// A number as Go's `fmt` prints it: kubectl's `int64`s as they are, its `float64`s (`60.0`
+/// too) in `%v` form (`60`, `1.5`, `1.2345e+06`).
 fn go_number(number: &serde_json::Number) -> String {
-    if let Some(i) = number.as_i64() {
-        return i.to_string();
+    match GoNumber::of(number) {
+        GoNumber::Int(i) => i.to_string(),
+        GoNumber::Float(f) => go_float(f),
     }
-    if let Some(u) = number.as_u64() {
-        return u.to_string();
-    }
-    let f = number.as_f64().unwrap_or(0.0);
-    if f.fract() == 0.0 && f.abs() < 9.2e18 {
-        return (f as i64).to_string();
-    }
-    go_float(f)
 }
 
 /// `%v` of a float64: the shortest digits, in `%e` form when the exponent is below -4 or at
 /// least 6 (strconv's `'g'` with the shortest precision).
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     let scientific = format!("{f:e}");
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
@@ -841,12 +843,9 @@ fn quantity(text: &str) -> Option<f64> {
 /// Whether `a` sorts before `b` (kubectl's `isLess` over JSON values).
 fn less(a: &Value, b: &Value) -> Result<bool, String> {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) => Ok(x
-                .as_i64()
-                .zip(y.as_i64())
-                .map_or_else(|| x.as_f64().partial_cmp(&y.as_f64()) == Some(Ordering::Less), |(x, y)| x < y)),
-            (true, true) => Ok(x.as_f64() < y.as_f64()),
+        (Value::Number(x), Value::Number(y)) => match (GoNumber::of(x), GoNumber::of(y)) {
+            (GoNumber::Int(x), GoNumber::Int(y)) => Ok(x < y),
+            (GoNumber::Float(x), GoNumber::Float(y)) => Ok(x < y),
             _ => Err(format!("unsortable type: {}", go_type(a))),
         },
         (Value::String(x), Value::String(y)) => Ok(match (quantity(x), quantity(y)) {
@@ -862,29 +861,25 @@ fn less(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 /// The order of `items` sorted by the first value of `key` in each, as `kubectl --sort-by`
-/// sorts: items without the field first (in their order), then by value (numbers,
-/// quantities) or bytes. An error when no item has the field, or two values cannot be compared.
+/// sorts: Go's `sort.Sort` (see `render::go_sort`) with kubectl's comparison, in which an
+/// item without the field is less than any other (so a short list puts those first, last seen
+/// first), then numbers by value, quantities by amount, other strings by their bytes. The
+/// comparison is not a total order, which is why Go's algorithm, not Rust's sort, runs it.
+/// An error when no item has the field, or when two compared values cannot be compared.
 pub fn sort_order(items: &[Value], key: &Template) -> Result<Vec<usize>, String> {
-    let keys: Vec<Option<Value>> =
+    let keys: Vec<Option<Val<'_>>> =
         items.iter().map(|item| Ok(key.first_values(item)?.into_iter().next())).collect::<Result<_, String>>()?;
     if !items.is_empty() && keys.iter().all(Option::is_none) {
         return Err(format!("couldn't find any field with path {:?} in the list of objects", key.text));
     }
     let mut problem = None;
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|a, b| match (&keys[*a], &keys[*b]) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => match (less(x, y), less(y, x)) {
-            (Ok(true), _) => Ordering::Less,
-            (_, Ok(true)) => Ordering::Greater,
-            (Ok(false), Ok(false)) => Ordering::Equal,
-            (Err(e), _) | (_, Err(e)) => {
-                problem.get_or_insert(e);
-                Ordering::Equal
-            }
-        },
+    let order = super::go_sort::sort_sort(items.len(), |i, j| match (&keys[i], &keys[j]) {
+        (None, _) => true,
+        (_, None) => false,
+        (Some(x), Some(y)) => less(x, y).unwrap_or_else(|e| {
+            problem.get_or_insert(e);
+            false
+        }),
     });
     match problem {
         Some(problem) => Err(format!("field {:?} is an unsortable type: {problem}", key.text)),
@@ -908,8 +903,13 @@ impl OutputTemplate {
     /// Reads `-o NAME=ARGUMENT` when NAME is a template output; `Ok(None)` for other names.
     pub fn parse(text: &str) -> Result<Option<OutputTemplate>, String> {
         let (name, argument) = text.split_once('=').map_or((text, None), |(n, a)| (n, Some(a)));
-        let parsed =
-            |r: Result<OutputTemplate, String>| r.map(Some).map_err(|e| format!("error parsing -o {text:?}: {e}"));
+        // Worded as kubectl words them: `error parsing jsonpath TEMPLATE, WHY`.
+        let parsed = |r: Result<OutputTemplate, String>| {
+            r.map(Some).map_err(|e| match argument {
+                Some(t) if name != "custom-columns" => format!("error parsing jsonpath {t}, {e}"),
+                _ => e,
+            })
+        };
         match (name, argument) {
             ("jsonpath" | "jsonpath-as-json" | "custom-columns", None | Some("")) => {
                 Err(format!("-o {name}: template format specified but no template given (-o {name}=...)"))
@@ -924,29 +924,50 @@ impl OutputTemplate {
     /// Prints `data` (one document, or a `List` of them): custom columns get a row per item of
     /// a list, or one row. An error is one line, as kubectl's `error executing jsonpath`.
     pub fn apply(&self, data: &Value, no_headers: bool) -> Result<String, String> {
-        match self {
-            OutputTemplate::Columns(columns) => {
-                let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
-                let items: Vec<&Value> = match data.get("items").and_then(Value::as_array) {
-                    Some(items) if data.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
-                    _ => vec![data],
-                };
-                let rows: Vec<Vec<String>> = items
-                    .iter()
-                    .map(|v| columns.iter().map(|(_, path)| column_cell(path, v)).collect())
-                    .collect::<Result<_, String>>()?;
-                Ok(super::table::kubectl((!no_headers).then_some(header.as_slice()), &rows))
+        match self.apply_partial(data, no_headers) {
+            (text, None) => Ok(text),
+            (_, Some(error)) => Err(error),
+        }
+    }
+
+    /// [`Self::apply`], and on an error also what kubectl prints before it: custom columns
+    /// print the header and the rows before the failing one; JSONPath prints nothing.
+    pub fn apply_partial(&self, data: &Value, no_headers: bool) -> (String, Option<String>) {
+        let OutputTemplate::Columns(columns) = self else {
+            return match self.apply_whole(data) {
+                Ok(text) => (text, None),
+                Err(error) => (String::new(), Some(error)),
+            };
+        };
+        let header: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
+        let items: Vec<&Value> = match data.get("items").and_then(Value::as_array) {
+            Some(items) if data.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
+            _ => vec![data],
+        };
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(items.len());
+        let mut problem = None;
+        for item in items {
+            match columns.iter().map(|(_, path)| column_cell(path, item)).collect::<Result<Vec<_>, String>>() {
+                Ok(row) => rows.push(row),
+                Err(error) => {
+                    problem = Some(error);
+                    break;
+                }
             }
+        }
+        (super::table::kubectl_columns((!no_headers).then_some(header.as_slice()), &rows), problem)
+    }
+
+    /// The JSONPath outputs, which print all or nothing.
+    fn apply_whole(&self, data: &Value) -> Result<String, String> {
+        match self {
+            OutputTemplate::Columns(_) => Err("custom columns print row by row".into()),
             OutputTemplate::JsonPath(template) => template.render(data),
             OutputTemplate::JsonPathAsJson(template) => {
                 let mut text = String::new();
                 for results in template.results(data)? {
-                    let mut out = Vec::new();
                     // kubectl indents with four spaces here.
-                    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-                    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-                    serde::Serialize::serialize(&results, &mut serializer).expect("JSON values serialise");
-                    text.push_str(&go_escape(&String::from_utf8(out).expect("JSON is UTF-8")));
+                    text.push_str(&super::go_json::pretty(&results, b"    "));
                     text.push('\n');
                 }
                 Ok(text)
@@ -998,7 +1019,7 @@ pub fn column_cell(template: &Template, item: &Value) -> Result<String, String> 
     if values.is_empty() {
         return Ok("<none>".to_owned());
     }
-    Ok(values.iter().map(go_sprint).collect::<Vec<_>>().join(","))
+    Ok(values.iter().map(|v| go_sprint(v)).collect::<Vec<_>>().join(","))
 }
 
 #[cfg(test)]
@@ -1055,6 +1076,12 @@ mod tests {
         assert!(Template::parse("{.items[0]").is_err());
         assert!(Template::parse("{metadata.name}").is_err(), "kubectl: unrecognized identifier");
         assert!(Template::parse("{.items[0].name,.kind}").is_err(), "a comma outside brackets");
+        assert_eq!(
+            error("{.items[0].n}{end}", &data),
+            "error executing jsonpath \"{.items[0].n}{end}\": not in range, nothing to end"
+        );
+        assert!(error("{range .items[*]}{.n}{end}{end}", &data).contains("not in range"));
+        assert_eq!(run("{range .items[*]}{range .spec.tags[*]}{.name}{end};{end}", &data), "v1v2v3;;");
     }
 
     #[test]
@@ -1083,6 +1110,74 @@ mod tests {
             (go_float(1234567.5), go_float(123456.5), go_float(0.00001)),
             ("1.2345675e+06".into(), "123456.5".into(), "1e-05".into())
         );
+    }
+
+    #[test]
+    fn sorting_random_mixed_values_never_panics() {
+        // Quantities, strings that are not, numbers and missing fields: kubectl's comparison is
+        // no total order over them, and sorting must still end with every item, or one error.
+        let pool = [
+            serde_json::json!("9"),
+            serde_json::json!("10"),
+            serde_json::json!("1a"),
+            serde_json::json!("100m"),
+            serde_json::json!("1Gi"),
+            serde_json::json!("a10"),
+            serde_json::json!(""),
+            serde_json::json!(null),
+        ];
+        let numbers = [serde_json::json!(3), serde_json::json!(-1), serde_json::json!(2.5)];
+        let mut seed: u64 = 5;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let key = Template::parse_path(".k").unwrap();
+        for round in 0..300 {
+            let len = (next() % 80) as usize;
+            let items: Vec<Value> = (0..len)
+                .map(|_| match next() % 10 {
+                    0 => serde_json::json!({}),
+                    9 if round % 3 == 0 => serde_json::json!({"k": numbers[(next() % 3) as usize]}),
+                    _ => serde_json::json!({"k": pool[(next() % pool.len() as u64) as usize]}),
+                })
+                .collect();
+            match sort_order(&items, &key) {
+                Ok(order) => {
+                    let mut seen = order.clone();
+                    seen.sort_unstable();
+                    assert_eq!(seen, (0..len).collect::<Vec<_>>());
+                }
+                Err(e) => assert!(e.contains("unsortable") || e.contains("couldn't find"), "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn paths_walk_the_document_by_reference() {
+        // Item 5: `{..x}` over a large document copied every subtree it passed; every result
+        // is now the document's own value, not a copy.
+        let data = serde_json::json!({"a": [{"x": "big".repeat(1000)}, {"b": {"x": [1, 2]}}], "x": {"y": 1}});
+        let template = Template::parse("{..x}{.a[*].b.x[0]}{.a[?(@.x)].x}").unwrap();
+        let results = template.results(&data).unwrap();
+        let found: Vec<&Val<'_>> = results.iter().flatten().collect();
+        assert_eq!(found.len(), 5, "{found:?}");
+        for value in found {
+            let Cow::Borrowed(inside) = value else { panic!("copied: {value:?}") };
+            let mut stack = vec![&data];
+            let mut seen = false;
+            while let Some(node) = stack.pop() {
+                seen |= std::ptr::eq(node, *inside);
+                match node {
+                    Value::Object(map) => stack.extend(map.values()),
+                    Value::Array(items) => stack.extend(items.iter()),
+                    _ => {}
+                }
+            }
+            assert!(seen, "{inside:?} is not in the document");
+        }
     }
 
     #[test]

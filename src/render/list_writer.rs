@@ -6,8 +6,6 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::yaml::to_yaml;
-
 /// YAML or JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -40,7 +38,7 @@ impl<W: Write> ListWriter<W> {
                 if first {
                     self.out.write_all(b"apiVersion: v1\nitems:\n")?;
                 }
-                let text = to_yaml(value);
+                let text = super::yaml::kubectl_yaml(value);
                 let mut block = String::with_capacity(text.len() + text.len() / 8);
                 for (i, line) in text.lines().enumerate() {
                     block.push_str(if i == 0 {
@@ -104,7 +102,7 @@ mod tests {
     fn whole(items: Vec<Value>, format: Format) -> String {
         let value = crate::render::list_or_single(items, true);
         match format {
-            Format::Yaml => to_yaml(&value),
+            Format::Yaml => crate::render::yaml::to_yaml(&value),
             Format::Json => crate::render::json(&value),
         }
     }

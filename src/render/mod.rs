@@ -6,7 +6,9 @@ pub(crate) mod columns;
 pub(crate) mod consumers;
 pub mod describe;
 pub mod fit;
-pub(crate) mod jsonpath;
+pub(crate) mod go_json;
+pub(crate) mod go_sort;
+pub mod jsonpath;
 pub(crate) mod list_writer;
 pub(crate) mod pull_plan;
 pub mod resolution;
@@ -201,7 +203,10 @@ pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
-/// JSON as kubectl prints it: 4-space indentation and a final newline.
+/// JSON as kubectl prints it: 4-space indentation, a final newline, and `<`, `>`, `&`,
+/// U+2028, U+2029 escaped in strings as Go's encoder does.
 pub fn json(value: &Value) -> String {
-    json_ordered(value)
+    let mut text = go_json::pretty(value, b"    ");
+    text.push('\n');
+    text
 }

@@ -14,6 +14,7 @@
 //!   cluster) and `record --workloads` (long names, pruned workloads).
 //! - `layers`: no import circle in `src/`, and a pure core (docs/design.md).
 //! - `h3_cost`: #26's cost bounds (diff mirrors, archives, consumers) and serve's workload Tables.
+//! - `h3_parity`: kubectl parity of `--sort-by`, templates, numbers and tables (#26).
 //! - `input`: offline input of every accepted shape and the corpus of bad inputs.
 //! - `live`: the kube-rs path end to end against `isctl serve`.
 //! - `help`: the clap tree and the help texts.
@@ -31,6 +32,7 @@ mod fault_server;
 mod get;
 mod h3_complete;
 mod h3_cost;
+mod h3_parity;
 mod h3_verify;
 mod hardening;
 mod hardening3;
