@@ -1,0 +1,83 @@
+//! Printing values as kubectl prints template results: Go's `fmt` and `encoding/json` forms.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::render::go_json::GoNumber;
+
+/// A value as `-o jsonpath` prints it: strings raw, numbers and booleans as Go prints them,
+/// maps and lists as Go's JSON encoder writes them.
+pub fn print_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => go_number(n),
+        Value::Object(_) | Value::Array(_) => go_json(value),
+        other => other.to_string(),
+    }
+}
+
+/// Compact JSON as Go's `json.Marshal` writes it (see `render::go_json`).
+fn go_json(value: &Value) -> String {
+    crate::render::go_json::compact(value)
+}
+
+/// A number as Go's `fmt` prints it: kubectl's `int64`s as they are, its `float64`s (`60.0`
+/// too) in `%v` form (`60`, `1.5`, `1.2345e+06`).
+fn go_number(number: &serde_json::Number) -> String {
+    match GoNumber::of(number) {
+        GoNumber::Int(i) => i.to_string(),
+        GoNumber::Float(f) => go_float(f),
+    }
+}
+
+/// `%v` of a float64: the shortest digits, in `%e` form when the exponent is below -4 or at
+/// least 6 (strconv's `'g'` with the shortest precision).
+pub(crate) fn go_float(f: f64) -> String {
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if !(-4..6).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    f.to_string()
+}
+
+/// A value as Go's `fmt.Sprint` prints it (custom-columns cells): `map[k:v]` with sorted
+/// keys, `[a b]`, `<nil>`.
+pub fn go_sprint(value: &Value) -> String {
+    let mut out = String::new();
+    sprint_into(value, &mut out);
+    out
+}
+
+fn sprint_into(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("<nil>"),
+        Value::String(s) => out.push_str(s),
+        Value::Number(n) => out.push_str(&go_number(n)),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                sprint_into(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push_str("map[");
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                let _ = write!(out, "{key}:");
+                sprint_into(item, out);
+            }
+            out.push(']');
+        }
+    }
+}
