@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::render::{ReportFormat, ResolveFormat};
-
 /// Inspect OpenShift image streams, images and mirror rules: what a tag really points at, and
 /// where a node will pull it from.
 ///
@@ -164,6 +162,7 @@ pub enum Command {
         isctl mirrors --render --from must-gather/ > registries.conf",
         display_order = 2
     )]
+    #[command(mut_arg("output", |a| a.help(output_help("table for people, yaml or json (kind: PullPlan, docs/pull-plan.md)"))))]
     Mirrors(MirrorsArgs),
 
     /// Resolve image streams: every tag's history, joined to its Images and to where a node pulls
@@ -246,6 +245,7 @@ pub enum Command {
         Exit codes: 0 pass, 1 isctl could not run, 2 usage error, 3 findings at or above --fail-on.",
         display_order = 6
     )]
+    #[command(mut_arg("output", |a| a.help(output_help("table, yaml or json (kind: CheckReport, docs/check.md)"))))]
     Check(CheckArgs),
 
     /// Show who uses a tag (triggers, Pods, pull access), or who still uses an image.
@@ -274,6 +274,7 @@ pub enum Command {
         Exit codes: 0 answered, 1 isctl could not run or the stream is not there, 2 usage error.",
         display_order = 5
     )]
+    #[command(mut_arg("output", |a| a.help(output_help("table, yaml or json (kind: Consumers, or ImageUsers with --image; docs/consumers.md)"))))]
     Consumers(ConsumersArgs),
 
     /// Show which pulls a mirror change would change, before it is applied.
@@ -372,14 +373,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Output format: table, yaml or json (kind: CheckReport), or a kubectl template over the
-    /// JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
-    pub output: crate::render::TemplatedOutput<ReportFormat>,
-
-    /// Leave out the header line of the table.
-    #[arg(long)]
-    pub no_headers: bool,
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 
     /// Verification against the registries.
     #[command(flatten)]
@@ -407,14 +403,9 @@ pub struct ConsumersArgs {
     #[arg(long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub workload_namespace: Option<String>,
 
-    /// Output format: table, yaml or json (kind: Consumers, or ImageUsers with --image), or a
-    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
-    pub output: crate::render::TemplatedOutput<ReportFormat>,
-
-    /// Leave out the header lines of the tables.
-    #[arg(long)]
-    pub no_headers: bool,
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 }
 
 /// `isctl diff`.
@@ -429,6 +420,7 @@ pub struct DiffArgs {
 #[derive(Debug, Subcommand)]
 pub enum DiffCommand {
     /// Pull plans under the current and the proposed mirror rules.
+    #[command(mut_arg("output", |a| a.help(output_help("table for people, yaml or json (kind: PlanDiff, docs/what-if.md)"))))]
     Mirrors(DiffMirrorsArgs),
 
     /// Tags under two states of the streams: the input, and --to (a recording, or another
@@ -440,6 +432,7 @@ pub enum DiffCommand {
         # Two must-gathers\n  \
         isctl diff streams -A --from must-gather-before/ --to must-gather-after/\n\n\
         Exit codes: 0 no tag differs, 1 isctl could not run, 2 usage error, 3 tags differ.")]
+    #[command(mut_arg("output", |a| a.help(output_help("table for people, yaml or json (kind: StreamDiff, docs/what-if.md)"))))]
     Streams(DiffStreamsArgs),
 }
 
@@ -459,14 +452,9 @@ pub struct DiffStreamsArgs {
     #[arg(long, value_name = "PATH", required = true)]
     pub to: Vec<PathBuf>,
 
-    /// Output format: table for people, yaml or json (kind: StreamDiff, docs/what-if.md), or a
-    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
-    pub output: crate::render::TemplatedOutput<ReportFormat>,
-
-    /// Leave out the header line of the table.
-    #[arg(long)]
-    pub no_headers: bool,
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 }
 
 /// `isctl diff mirrors`.
@@ -504,14 +492,9 @@ pub struct DiffMirrorsArgs {
     #[arg(long)]
     pub render: bool,
 
-    /// Output format: table for people, yaml or json (kind: PlanDiff, docs/what-if.md), or a
-    /// kubectl template over the JSON: jsonpath=, jsonpath-as-json= or custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
-    pub output: crate::render::TemplatedOutput<ReportFormat>,
-
-    /// Leave out the header line of the table.
-    #[arg(long)]
-    pub no_headers: bool,
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 }
 
 /// `isctl record DIR`.
@@ -611,8 +594,8 @@ pub struct ResolveArgs {
     /// Output format: table (fits the terminal), wide (every column, nothing shortened), yaml
     /// or json (kind: ImageStreamResolution), or a kubectl template over the JSON: jsonpath=,
     /// jsonpath-as-json= or custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_resolve_output)]
-    pub output: crate::render::TemplatedOutput<ResolveFormat>,
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
 
     /// How much of each tag's history to show.
     #[command(flatten)]
@@ -676,15 +659,9 @@ pub struct MirrorsArgs {
     #[arg(long)]
     pub render: bool,
 
-    /// Output format: table for people, yaml or json (kind: PullPlan, documented in
-    /// docs/pull-plan.md), or a kubectl template over the JSON: jsonpath=, jsonpath-as-json= or
-    /// custom-columns=.
-    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = crate::render::parse_report_output)]
-    pub output: crate::render::TemplatedOutput<ReportFormat>,
-
-    /// Leave out the header line of tables.
-    #[arg(long)]
-    pub no_headers: bool,
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 
     /// Verification against the registries.
     #[command(flatten)]
@@ -741,6 +718,29 @@ pub struct ScopeArgs {
     /// Read every namespace (it wins over -n, as with kubectl). Adds a NAMESPACE column to tables.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+}
+
+/// The help of a report's `-o`: its formats, and the templates every report takes.
+fn output_help(formats: &str) -> String {
+    format!(
+        "Output format: {formats}, or a kubectl template over the JSON: jsonpath=, jsonpath-as-json= or \
+         custom-columns="
+    )
+}
+
+/// `-o` and `--no-headers` of the commands that print isctl's own documents (`check`,
+/// `consumers`, `diff`, `mirrors`); read in settings, as `get`'s and `resolve`'s are.
+#[derive(Debug, Args)]
+pub struct ReportOutputArgs {
+    /// Output format: table for people, yaml or json (the document the command's help names),
+    /// or a kubectl template over the JSON: jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE or
+    /// custom-columns=HEADER:PATH,...
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
+
+    /// Leave out the header lines of tables.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `isctl get KIND [NAME...]`.

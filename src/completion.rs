@@ -62,6 +62,16 @@ pub struct Typed {
     pub global: Vec<String>,
 }
 
+/// What `-o` takes in the command at `command`: its formats, then kubectl's templates.
+fn output_formats(command: Option<&str>) -> Vec<String> {
+    let formats: &[&str] = match command {
+        Some("get") => &["table", "wide", "yaml", "json", "name"],
+        Some("resolve") => &["table", "wide", "yaml", "json"],
+        _ => &["table", "yaml", "json"],
+    };
+    formats.iter().chain(&["jsonpath=", "jsonpath-as-json=", "custom-columns="]).map(|f| (*f).to_owned()).collect()
+}
+
 /// The shell scripts: each hands the words to `isctl __complete` and offers its lines.
 pub fn script(shell: &str) -> Option<&'static str> {
     match shell {
@@ -244,12 +254,9 @@ pub fn want(command: &Command, typed: &Typed, previous: Option<&str>, last: &str
                 "from" | "kubeconfig" | "images" | "proposed" | "to" | "registry_ca" | "registry_config"
                 | "verify_cache" | "junit" | "baseline" => Want::Files,
                 "namespace" | "workload_namespace" => Want::Namespaces,
-                // get's -o takes templates too: its values are not an enum.
-                "output" if arg.get_possible_values().is_empty() => Want::Words(
-                    ["table", "wide", "yaml", "json", "name", "jsonpath=", "jsonpath-as-json=", "custom-columns="]
-                        .map(str::to_owned)
-                        .to_vec(),
-                ),
+                // -o takes templates too: its values are not an enum. Each command offers its
+                // own formats (`name` is get's alone, `wide` get's and resolve's).
+                "output" => Want::Words(output_formats(typed.path.first().map(String::as_str))),
                 _ => Want::Words(arg.get_possible_values().iter().map(|v| v.get_name().to_owned()).collect()),
             };
         }

@@ -13,12 +13,12 @@ use jiff::Timestamp;
 use crate::check::{Rule, Severity};
 use crate::cli::{
     CheckArgs, Command, ConsumersArgs, DescribeArgs, DiffArgs, DiffCommand, DiffMirrorsArgs, GetArgs, GlobalArgs,
-    MirrorsArgs, RecordArgs, ResolveArgs, ScopeArgs, ServeArgs,
+    MirrorsArgs, RecordArgs, ReportOutputArgs, ResolveArgs, ScopeArgs, ServeArgs,
 };
 use crate::duration;
 use crate::model::ResourceKind;
 use crate::render::jsonpath::OutputTemplate;
-use crate::render::{OutputFormat, ReportFormat};
+use crate::render::{OutputFormat, ReportFormat, TemplatedOutput};
 use crate::selector::Selector;
 use crate::source::files::InputLimits;
 use crate::source::live::ConnectOptions;
@@ -462,14 +462,15 @@ impl CommandSettings {
                 return Err(usage("completion and man take no settings"));
             }
             Command::Diff(DiffArgs { what: DiffCommand::Streams(args) }) => {
+                let output = report_output(&args.output)?;
                 let scope = ScopeRequest::from_args(&args.scope)?;
                 CommandSettings::DiffStreams(DiffStreamsSettings {
                     selections: selections(&args.streams, &scope)?,
                     scope,
                     to: args.to.clone(),
-                    output: args.output.format,
-                    template: args.output.template.clone(),
-                    no_headers: args.no_headers,
+                    output: output.format,
+                    template: output.template,
+                    no_headers: args.output.no_headers,
                 })
             }
         })
@@ -521,10 +522,11 @@ pub struct DiffMirrorsSettings {
 impl DiffMirrorsSettings {
     /// Checks that something is proposed.
     pub fn resolve(args: &DiffMirrorsArgs, global: &Settings) -> Result<DiffMirrorsSettings, SettingsError> {
+        let output = report_output(&args.output)?;
         if args.proposed.is_empty() && !args.migrate_icsp && global.without.is_empty() {
             return Err(usage("nothing is proposed: give --proposed PATH, --migrate-icsp or --without KIND/NAME"));
         }
-        if args.render && args.output.format != ReportFormat::Table {
+        if args.render && output.format != ReportFormat::Table {
             return Err(usage("--render prints the registries.conf difference; it takes no -o"));
         }
         let scope = ScopeRequest::from_args(&args.scope)?;
@@ -536,9 +538,9 @@ impl DiffMirrorsSettings {
             images: args.images.clone(),
             history: args.history,
             render: args.render,
-            output: args.output.format,
-            template: args.output.template.clone(),
-            no_headers: args.no_headers,
+            output: output.format,
+            template: output.template,
+            no_headers: args.output.no_headers,
         })
     }
 }
@@ -565,6 +567,21 @@ pub struct GetSettings {
 }
 
 /// Reads `get`'s `-o`: a format name, or a template kind with its template.
+/// A report's `-o` (`check`, `consumers`, `diff`, `mirrors`): a format or a kubectl template.
+fn report_output(args: &ReportOutputArgs) -> Result<TemplatedOutput<ReportFormat>, SettingsError> {
+    templated(&args.output, crate::render::parse_report_output)
+}
+
+/// `-o` read by `parse`. A template that does not parse or a format no printer has is refused
+/// when the command runs (exit 1), as kubectl refuses them, for every command alike.
+fn templated<F>(
+    text: &str,
+    parse: fn(&str) -> Result<TemplatedOutput<F>, String>,
+) -> Result<TemplatedOutput<F>, SettingsError> {
+    parse(text).map_err(SettingsError::Refused)
+}
+
+/// `get`'s `-o`: kubectl's formats (`name` and `wide` too), or a template.
 fn output_format(text: &str) -> Result<(OutputFormat, Option<OutputTemplate>), SettingsError> {
     if let Some(template) = OutputTemplate::parse(text).map_err(SettingsError::Refused)? {
         return Ok((OutputFormat::Json, Some(template)));
@@ -665,6 +682,7 @@ pub struct ConsumersSettings {
 impl ConsumersSettings {
     /// Checks and resolves `consumers`' arguments.
     pub fn resolve(args: &ConsumersArgs) -> Result<ConsumersSettings, SettingsError> {
+        let output = report_output(&args.output)?;
         let mut scope = ScopeRequest::from_args(&args.scope)?;
         let query = match (&args.stream, &args.image) {
             (Some(stream), None) => {
@@ -691,9 +709,9 @@ impl ConsumersSettings {
             query,
             scope,
             workload_namespace: args.workload_namespace.clone(),
-            output: args.output.format,
-            template: args.output.template.clone(),
-            no_headers: args.no_headers,
+            output: output.format,
+            template: output.template,
+            no_headers: args.output.no_headers,
         })
     }
 }
@@ -779,10 +797,11 @@ pub struct MirrorsSettings {
 impl MirrorsSettings {
     /// Checks and resolves `mirrors`' arguments.
     pub fn resolve(args: &MirrorsArgs, global: &Settings) -> Result<MirrorsSettings, SettingsError> {
+        let output = report_output(&args.output)?;
         if args.render && args.verify.verify {
             return Err(usage("--render prints registries.conf; --verify checks plans: give PULLSPECs to verify"));
         }
-        if args.render && args.output.format != ReportFormat::Table {
+        if args.render && output.format != ReportFormat::Table {
             return Err(usage("--render prints registries.conf (TOML); -o does not apply"));
         }
         let mode = match (args.render, args.references.is_empty()) {
@@ -791,9 +810,9 @@ impl MirrorsSettings {
             (false, true) => return Err(usage("give at least one PULLSPEC, or --render")),
             (false, false) => MirrorsMode::Plans {
                 references: args.references.clone(),
-                output: args.output.format,
-                template: args.output.template.clone(),
-                no_headers: args.no_headers,
+                output: output.format,
+                template: output.template,
+                no_headers: args.output.no_headers,
             },
         };
         Ok(MirrorsSettings { mode, verify: VerifySettings::resolve(&args.verify, global) })
@@ -827,13 +846,14 @@ pub const TABLE_HISTORY: usize = 5;
 impl ResolveSettings {
     /// Checks and resolves `resolve`'s arguments.
     pub fn resolve(args: &ResolveArgs, global: &Settings) -> Result<ResolveSettings, SettingsError> {
+        let output = templated(&args.output, crate::render::parse_resolve_output)?;
         let scope = ScopeRequest::from_args(&args.scope)?;
         let history = if args.history.current { Some(1) } else { args.history.history };
         Ok(ResolveSettings {
             selections: selections(&args.streams, &scope)?,
             scope,
-            output: args.output.format.into(),
-            template: args.output.template.clone(),
+            output: output.format.into(),
+            template: output.template,
             no_headers: args.no_headers,
             history,
             current: args.history.current,
@@ -876,6 +896,7 @@ pub struct CheckSettings {
 impl CheckSettings {
     /// Checks and resolves `check`'s arguments.
     pub fn resolve(args: &CheckArgs, global: &Settings) -> Result<CheckSettings, SettingsError> {
+        let output = report_output(&args.output)?;
         let scope = ScopeRequest::from_args(&args.scope)?;
         let max_age = match &args.max_age {
             Some(text) => Some(duration::parse(text, duration::AGE).map_err(|reason| SettingsError::Duration {
@@ -897,9 +918,9 @@ impl CheckSettings {
             junit: args.junit.clone(),
             proposed: args.proposed.clone(),
             verify: VerifySettings::resolve(&args.verify, global),
-            output: args.output.format,
-            template: args.output.template.clone(),
-            no_headers: args.no_headers,
+            output: output.format,
+            template: output.template,
+            no_headers: args.output.no_headers,
         })
     }
 }

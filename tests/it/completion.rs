@@ -37,6 +37,11 @@ fn bash_completes_commands_flags_and_names_from_the_input() {
     assert_eq!(complete_in_bash("isctl get is -A --from fixtures/must-gather t"), ["tools"]);
     assert_eq!(complete_in_bash("isctl resolve --from fixtures/must-gather -n "), ["demo", "openshift"]);
     assert_eq!(complete_in_bash("isctl resolve --verify-c"), ["--verify-cache"]);
+    // -o offers what each command takes: `name` is get's alone.
+    assert_eq!(complete_in_bash("isctl get is -o n"), ["name"]);
+    assert_eq!(complete_in_bash("isctl resolve -o n"), Vec::<String>::new());
+    assert_eq!(complete_in_bash("isctl resolve -o w"), ["wide"]);
+    assert_eq!(complete_in_bash("isctl check -o w"), Vec::<String>::new());
     // --from completes file names.
     assert!(complete_in_bash("isctl resolve --from fixtures/must").contains(&"fixtures/must-gather".to_owned()));
 }

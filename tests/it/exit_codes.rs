@@ -39,6 +39,14 @@ fn every_command_ends_with_the_documented_code() {
         ("get: unreachable", vec!["get", "is"], true, 1),
         // kubectl refuses these only when it runs, with exit 1.
         ("get: an unknown -o, as kubectl", vec!["get", "is", "-o", "foo", "--from", DEMO], false, 1),
+        // Every command reads -o the same way: a template or format no printer has is exit 1.
+        ("resolve: an unknown -o, as get", vec!["resolve", "-A", "-o", "name", "--from", DEMO], false, 1),
+        (
+            "check: a template that does not parse, as get",
+            vec!["check", "-A", "-o", "jsonpath={.x", "--from", DEMO],
+            false,
+            1,
+        ),
         (
             "get: a template that does not parse, as kubectl",
             vec!["get", "is", "-o", "jsonpath={.items[", "--from", DEMO],
