@@ -180,8 +180,8 @@ pub fn cell(text: &str) -> String {
 }
 
 /// Lays out `rows` under `columns` (headers left out with `no_headers`) within `limit` display
-/// columns, kubectl's way (comfy-table without borders, three spaces between columns, two when
-/// space is tight). Every cell is escaped ([`cell`]). Returns the lines, without trailing spaces.
+/// columns, kubectl's way (no borders, three spaces between columns, two when space is
+/// tight). Every cell is escaped ([`cell`]). Returns the lines, without trailing spaces.
 pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no_headers: bool) -> Vec<String> {
     let header: Vec<String> = columns.iter().map(|c| cell(&c.header)).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().take(columns.len()).map(|c| cell(c)).collect()).collect();
@@ -223,26 +223,30 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
             }
         }
     }
-    let mut table = comfy_table::Table::new();
-    table
-        .load_style(comfy_table::presets::NOTHING)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
-        .force_no_tty();
-    if !no_headers {
-        // A header gives way too, once its column is narrower than it.
-        table.set_header(header.iter().zip(&widths).map(|(h, w)| end(h, *w)).collect::<Vec<_>>());
-    }
-    for row in cells {
-        table.add_row(row);
-    }
-    let count = table.column_count();
-    for (i, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, if i + 1 == count { 0 } else { separator as u16 }));
-    }
     if rows.is_empty() && no_headers {
         return Vec::new();
     }
-    table.trim_fmt().lines().map(str::to_owned).collect()
+    // A header gives way too, once its column is narrower than it.
+    let header: Vec<String> = header.iter().zip(&widths).map(|(h, w)| end(h, *w)).collect();
+    let lines: Vec<&Vec<String>> =
+        if no_headers { cells.iter().collect() } else { [&header].into_iter().chain(&cells).collect() };
+    // Each column as wide as its widest cell as printed, then `separator` spaces.
+    let printed: Vec<usize> =
+        (0..columns.len()).map(|i| lines.iter().map(|l| l.get(i).map_or(0, |c| width(c))).max().unwrap_or(0)).collect();
+    lines
+        .into_iter()
+        .map(|line| {
+            let mut text = String::new();
+            for (i, column_width) in printed.iter().enumerate() {
+                let content = line.get(i).map_or("", String::as_str);
+                text.push_str(content);
+                if i + 1 < printed.len() {
+                    text.extend(std::iter::repeat_n(' ', column_width - width(content) + separator));
+                }
+            }
+            text.trim_end().to_owned()
+        })
+        .collect()
 }
 
 /// The width of every column and the separator: each column as wide as its widest cell (the
