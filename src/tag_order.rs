@@ -154,4 +154,44 @@ mod tests {
         assert_eq!(sorted(&["5.1-2", "5.1-10"]), ["5.1-10", "5.1-2"]);
         assert_eq!(sorted(&["1.2.3+b1", "1.2.4-rc.1", "01.2"]), ["1.2.4-rc.1", "1.2.3+b1", "01.2"]);
     }
+
+    /// Random tags made of the pieces versions are made of (a deterministic generator).
+    fn random_tags(count: usize, mut seed: u64) -> Vec<String> {
+        const PIECES: [&str; 16] =
+            ["latest", "v", "1", "5", "10", "0", "01", ".", ".", "-", "rc", "alpha", "+", "b", "x", "_"];
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..count)
+            .map(|_| {
+                let parts = 1 + next() % 7;
+                (0..parts).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_order_is_total_over_random_tags() {
+        // Rust's sort may panic on a comparison that is not a total order (issue 26, item 1):
+        // antisymmetry, transitivity and consistency with equality, over random tags.
+        let tags = random_tags(100, 0x9e37_79b9_7f4a_7c15);
+        for a in &tags {
+            assert_eq!(compare(a, a), Ordering::Equal, "{a}");
+            for b in &tags {
+                assert_eq!(compare(a, b), compare(b, a).reverse(), "{a} {b}");
+                assert_eq!(compare(a, b) == Ordering::Equal, a == b, "{a} {b}");
+                for c in tags.iter().take(25) {
+                    if compare(a, b).is_le() && compare(b, c).is_le() {
+                        assert!(compare(a, c).is_le(), "{a} <= {b} <= {c}");
+                    }
+                }
+            }
+        }
+        let mut many = random_tags(5000, 7);
+        sort(&mut many);
+        assert!(many.windows(2).all(|w| compare(&w[0], &w[1]).is_le()));
+    }
 }
