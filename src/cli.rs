@@ -22,7 +22,7 @@ use clap::{ArgAction, Args, Parser, Subcommand};
     # The image streams of a namespace, as oc shows them\n  \
     isctl get is -n openshift --from must-gather/\n\n\
     Exit codes: 0 success, 1 an error (bad input, object not found), 2 a usage error,\n\
-    3 (isctl check only) findings at or above --fail-on.")]
+    3 what a check or a diff is for: check's findings at or above --fail-on, diff's changes.")]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]

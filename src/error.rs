@@ -21,7 +21,8 @@ pub enum ExitStatus {
     Failure,
     /// Exit 2: the command line cannot be used as given; nothing was read.
     Usage,
-    /// Exit 3: `check` found findings at or above `--fail-on`.
+    /// Exit 3: what `check` and `diff` are run to find: findings at or above `--fail-on`,
+    /// pulls or tags that change.
     Findings,
 }
 
