@@ -68,7 +68,7 @@ pub fn load_leaving_out(ctx: &mut Ctx, wants: &Wants, without: &[Without]) -> Re
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
-    let mut catalog = conclude_load(ctx, loaded, &notes)?;
+    let mut catalog = conclude_load(ctx, loaded, &notes, Load::First)?;
     leave_out(&mut catalog, without)?;
     Ok(catalog)
 }
@@ -79,7 +79,7 @@ pub fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
-    let more = conclude_load(ctx, loaded, &notes)?;
+    let more = conclude_load(ctx, loaded, &notes, Load::More)?;
     catalog.overlay(more);
     Ok(())
 }
@@ -104,7 +104,15 @@ pub fn load_from(ctx: &mut Ctx, source: &dyn Source, wants: &Wants) -> Result<Ca
     let observer = Notes::new(&mut ctx.printer);
     let loaded = source.load(wants, &observer);
     let notes = observer.notes.into_inner();
-    conclude_load(ctx, loaded, &notes)
+    conclude_load(ctx, loaded, &notes, Load::First)
+}
+
+/// Which load of a command this is: the first says when the input held nothing to read; a
+/// second one (the workloads `consumers` reads after the streams) may rightly find nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Load {
+    First,
+    More,
 }
 
 /// Ends a load: its notes reported, then its catalog or its error.
@@ -112,14 +120,15 @@ fn conclude_load(
     ctx: &mut Ctx,
     loaded: Result<crate::source::Loaded, SourceError>,
     notes: &[LoadNote],
+    load: Load,
 ) -> Result<Catalog, CommandError> {
     match loaded {
         Ok(loaded) => {
-            finish_load(ctx, notes, Some((loaded.catalog.len(), loaded.files_read)))?;
+            finish_load(ctx, notes, Some((loaded.catalog.len(), loaded.files_read)), load)?;
             Ok(loaded.catalog)
         }
         Err(error) => {
-            finish_load(ctx, notes, None)?;
+            finish_load(ctx, notes, None, load)?;
             Err(error.into())
         }
     }
@@ -153,7 +162,7 @@ pub fn each(
     let notes = observer.notes.into_inner();
     match outcome {
         Ok((count, files)) => {
-            finish_load(ctx, &notes, Some((count, files)))?;
+            finish_load(ctx, &notes, Some((count, files)), Load::First)?;
             // An object of another namespace than the one listed was not looked for.
             let missed = without
                 .iter()
@@ -169,7 +178,7 @@ pub fn each(
         }
         Err(crate::source::EachError::Sink(error)) => Err(error.into()),
         Err(crate::source::EachError::Source(error)) => {
-            finish_load(ctx, &notes, None)?;
+            finish_load(ctx, &notes, None, Load::First)?;
             Err(error.into())
         }
     }
@@ -178,7 +187,12 @@ pub fn each(
 /// What follows a load: its notes reported, unreadable files counted (or, when nothing else
 /// was read, the first of them made the error), and with `-v` what was read. `counts` is
 /// (objects, files) of a load that succeeded.
-fn finish_load(ctx: &mut Ctx, notes: &[LoadNote], counts: Option<(usize, usize)>) -> Result<(), CommandError> {
+fn finish_load(
+    ctx: &mut Ctx,
+    notes: &[LoadNote],
+    counts: Option<(usize, usize)>,
+    load: Load,
+) -> Result<(), CommandError> {
     ctx.printer.end_progress();
     let unreadable: Vec<&LoadNote> = notes.iter().filter(|n| matches!(n, LoadNote::Unreadable { .. })).collect();
     // When nothing else was read, the unreadable file is the answer: one error, not a note.
@@ -196,6 +210,14 @@ fn finish_load(ctx: &mut Ctx, notes: &[LoadNote], counts: Option<(usize, usize)>
     let Some((objects, files)) = counts else { return Ok(()) };
     ctx.unreadable += unreadable.len();
     let skipped = notes.iter().filter(|n| matches!(n, LoadNote::Skipped { .. })).count();
+    if load == Load::First && ctx.offline() && files == 0 {
+        // An answer of nothing from a folder of source code must not look like an empty cluster.
+        let left = notes.iter().filter(|n| matches!(n, LoadNote::IgnoredFile { .. })).count();
+        ctx.printer.warning(&format!(
+            "--from holds no YAML or JSON file to read: 0 objects read ({} left alone; -v names them)",
+            plural(left, "file")
+        ));
+    }
     let from = if ctx.offline() { plural(files, "file") } else { "the cluster".to_owned() };
     ctx.printer.verbose(
         1,

@@ -151,7 +151,8 @@ mod tests {
 
     impl Source for Memory {
         fn load(&self, wants: &Wants, _observer: &dyn Observer) -> Result<Loaded, SourceError> {
-            let mut loaded = Loaded::default();
+            // One file in memory: the text.
+            let mut loaded = Loaded { files_read: 1, ..Loaded::default() };
             for mut object in decode(self.0).expect("test YAML").objects {
                 if let Some(ns) = &wants.namespace_for_unset
                     && object.object.kind().info().namespaced

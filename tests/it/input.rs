@@ -220,3 +220,19 @@ fn objects_without_a_namespace_belong_to_the_namespace_asked_for() {
     let (_, yaml, _) = output(&["get", "is", "nodejs", "-n", "team", "-o", "yaml", "--from", &from]);
     assert!(yaml.contains("namespace: team"), "{yaml}");
 }
+
+#[test]
+fn a_folder_without_yaml_or_json_says_so() {
+    // `--from src/` answered "No resources found" as if the cluster were empty (issue 21).
+    let dir = tree(&[("main.rs", b"fn main() {}\n"), ("notes.md", b"# notes\n")]);
+    let (code, stdout, stderr) = output(&["get", "is", "-A", "--from", dir.path().to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert_eq!(
+        stderr,
+        "warning: --from holds no YAML or JSON file to read: 0 objects read (2 files left alone; -v names them)\n\
+         No resources found\n"
+    );
+    // A folder with YAML files says nothing more than before.
+    let (_, _, stderr) = output(&["get", "is", "-n", "nowhere", "--from", DEMO]);
+    assert!(!stderr.contains("no YAML or JSON"), "{stderr}");
+}
