@@ -60,9 +60,13 @@ pub const VIA_REGISTRY: &str = "registry ← ";
 /// The short form of [`VIA_REGISTRY`].
 pub const VIA_REGISTRY_SHORT: &str = "⇐ ";
 
-/// A reference shortened by whole pieces, most information first: the full text; the marker
-/// shortened; the path's middle components folded (`host/…/name`); the path folded
-/// (`host/…`); and only then a cut in the middle.
+/// The fewest columns a host keeps when it gives way to its repository (`mirror.e…:8443`).
+const HOST_KEPT: usize = 8;
+
+/// A reference shortened by whole pieces, the repository last, since it is the answer: the
+/// full text; the marker shortened; the host cut in its middle (`mirror.ex…8443/ocp4/openshift4`)
+/// while it keeps [`HOST_KEPT`] columns; the path's middle components folded (`host/…/name`,
+/// then with the host cut too); the path folded (`host/…`); and only then a cut in the middle.
 fn reference(text: &str, max: usize) -> String {
     let (marker, rest) = match text.strip_prefix(VIA_REGISTRY) {
         Some(rest) => (VIA_REGISTRY, rest),
@@ -71,9 +75,17 @@ fn reference(text: &str, max: usize) -> String {
     let short = if marker.is_empty() { "" } else { VIA_REGISTRY_SHORT };
     let mut candidates = vec![format!("{marker}{rest}"), format!("{short}{rest}")];
     if let Some((host, path)) = rest.split_once('/') {
+        let room = max.saturating_sub(width(short) + 1 + width(path));
+        if room >= HOST_KEPT {
+            candidates.push(format!("{short}{}/{path}", middle(host, room)));
+        }
         if let Some((_, last)) = path.rsplit_once('/') {
             candidates.push(format!("{marker}{host}/…/{last}"));
             candidates.push(format!("{short}{host}/…/{last}"));
+            let room = max.saturating_sub(width(short) + 3 + width(last));
+            if room >= HOST_KEPT {
+                candidates.push(format!("{short}{}/…/{last}", middle(host, room)));
+            }
         }
         candidates.push(format!("{marker}{host}/…"));
         candidates.push(format!("{short}{host}/…"));
@@ -506,12 +518,19 @@ mod tests {
         assert_eq!(width(&middle("日本語のテキスト", 7)), 7);
         assert_eq!(end("latest (stable)", 7), "latest…");
         let local = "registry ← mirror.example.com:8443/ocp4/openshift4";
-        assert_eq!(shorten(local, 36, Cut::Reference), "registry ← mirror.example.com:8443/…");
+        // The repository is the answer: the host gives way first.
+        assert_eq!(shorten(local, 36, Cut::Reference), "⇐ mirror.examp…:8443/ocp4/openshift4");
         assert_eq!(shorten(local, 44, Cut::Reference), "⇐ mirror.example.com:8443/ocp4/openshift4");
         let deep = "registry ← mirror.example.com:8443/ocp4/team/release/openshift4";
-        assert_eq!(shorten(deep, 48, Cut::Reference), "registry ← mirror.example.com:8443/…/openshift4");
-        assert_eq!(shorten(deep, 40, Cut::Reference), "⇐ mirror.example.com:8443/…/openshift4");
-        assert_eq!(shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference), "mirror.example.com:8443/…");
+        assert_eq!(shorten(deep, 48, Cut::Reference), "⇐ mirror.exam…:8443/ocp4/team/release/openshift4");
+        assert_eq!(shorten(deep, 40, Cut::Reference), "⇐ mirror…43/ocp4/team/release/openshift4");
+        assert_eq!(shorten(deep, 30, Cut::Reference), "⇐ mirror.exa…8443/…/openshift4");
+        assert_eq!(shorten(deep, 24, Cut::Reference), "⇐ mirror…43/…/openshift4");
+        assert_eq!(shorten(deep, 20, Cut::Reference), "⇐ mirror.exam…shift4", "a host of 8 columns at least");
+        assert_eq!(
+            shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference),
+            "mirror.ex…8443/ocp4/openshift4"
+        );
         assert_eq!(shorten("ubi8-openjdk-11:latest", 18, Cut::Name), "ubi8-op…-11:latest");
         assert_eq!(shorten("ubi8-openjdk-8:latest", 18, Cut::Name), "ubi8-op…k-8:latest");
         assert_eq!(shorten("must-gather:latest", 14, Cut::Name), "must…er:latest");
