@@ -4,7 +4,8 @@
 //! otherwise, so `60.0` prints as `60`,
 //! `18446744073709551615` as `18446744073709552000` and `1e-7` as `1e-7`; and `<`, `>`, `&`,
 //! U+2028, U+2029 in strings are escaped. Used by `-o json`, the JSON inside `-o jsonpath`,
-//! and (for numbers) `-o yaml`, so each prints kubectl's bytes. Pure.
+//! and (for numbers) `-o yaml`, so each prints kubectl's bytes; [`fmt_float`] is the other
+//! form Go prints a float in (`%v`), for template results and YAML. Pure.
 
 use std::io;
 
@@ -48,6 +49,19 @@ pub fn float_text(f: f64) -> String {
         Some((mantissa, exponent)) if !exponent.starts_with('-') => format!("{mantissa}e+{exponent}"),
         _ => scientific,
     }
+}
+
+/// A `float64` as Go's `fmt` prints it with `%v` (template results, YAML): the shortest digits, in `%e` form when the exponent is below -4 or at
+/// least 6 (strconv's `'g'` with the shortest precision).
+pub fn fmt_float(f: f64) -> String {
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if !(-4..6).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    f.to_string()
 }
 
 /// A serde_json formatter that writes numbers as Go does, around another formatter's layout.

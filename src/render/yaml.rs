@@ -38,7 +38,7 @@ pub fn kubectl_yaml(value: &Value) -> String {
     let mut strings = Vec::new();
     collect(&value, &mut Vec::new(), &mut strings);
     for f in floats {
-        let (ours, go) = (to_yaml(&f).trim_end().to_owned(), super::jsonpath::go_float(f));
+        let (ours, go) = (to_yaml(&f).trim_end().to_owned(), super::go_json::fmt_float(f));
         if ours == go || strings.iter().any(|s| s.contains(&ours)) {
             continue;
         }

@@ -474,11 +474,11 @@ impl Asker<'_> {
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
                     let auth = authorization.as_deref();
-                    let body = match method {
-                        "GET" => Ok(response),
-                        _ => Ok(self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?),
+                    let list = match method {
+                        "GET" => response,
+                        _ => self.send("GET", &target.scheme, &target.host, &target.path, auth, verify).await?,
                     };
-                    return match body.and_then(list_body) {
+                    return match list_body(list) {
                         Ok(body) => self.child(endpoint, scheme, verify, &body, auth).await,
                         Err(answer) => Ok(answer),
                     };

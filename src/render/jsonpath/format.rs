@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::render::go_json::GoNumber;
+use crate::render::go_json::{GoNumber, fmt_float};
 
 /// A value as `-o jsonpath` prints it: strings raw, numbers and booleans as Go prints them,
 /// maps and lists as Go's JSON encoder writes them.
@@ -27,21 +27,8 @@ fn go_json(value: &Value) -> String {
 fn go_number(number: &serde_json::Number) -> String {
     match GoNumber::of(number) {
         GoNumber::Int(i) => i.to_string(),
-        GoNumber::Float(f) => go_float(f),
+        GoNumber::Float(f) => fmt_float(f),
     }
-}
-
-/// `%v` of a float64: the shortest digits, in `%e` form when the exponent is below -4 or at
-/// least 6 (strconv's `'g'` with the shortest precision).
-pub(crate) fn go_float(f: f64) -> String {
-    let scientific = format!("{f:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    if !(-4..6).contains(&exponent) {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exponent.abs());
-    }
-    f.to_string()
 }
 
 /// A value as Go's `fmt.Sprint` prints it (custom-columns cells): `map[k:v]` with sorted

@@ -28,7 +28,6 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use eval::{Val, find};
-pub(crate) use format::go_float;
 pub use format::{go_sprint, print_value};
 use parse::Parser;
 pub use sort::sort_order;
@@ -270,6 +269,7 @@ pub fn column_cell(template: &Template, item: &Value) -> Result<String, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::go_json::fmt_float;
 
     fn run(template: &str, data: &Value) -> String {
         Template::parse(template).unwrap().render(data).unwrap()
@@ -352,7 +352,7 @@ mod tests {
         assert!(parse_columns("X:{.a}{.b}").is_err());
         assert_eq!(print_value(&serde_json::json!({"a": "<b&c>"})), r#"{"a":"\u003cb\u0026c\u003e"}"#);
         assert_eq!(
-            (go_float(1234567.5), go_float(123456.5), go_float(0.00001)),
+            (fmt_float(1234567.5), fmt_float(123456.5), fmt_float(0.00001)),
             ("1.2345675e+06".into(), "123456.5".into(), "1e-05".into())
         );
     }
