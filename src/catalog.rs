@@ -20,7 +20,7 @@ impl fmt::Display for Origin {
 }
 
 /// The identity of an object: two objects with the same key are the same object.
-pub type ObjectKey = (ResourceKind, String, String);
+pub(crate) type ObjectKey = (ResourceKind, String, String);
 
 /// An object found a second time; the first one is kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub struct Replacement {
 
 /// What adding an object did, when it did more than add it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Overlap {
+pub(crate) enum Overlap {
     /// The same object in the same input: the first copy is kept.
     Duplicate(Duplicate),
     /// The same object from a later input: the later copy is kept (an overlay).
@@ -99,7 +99,7 @@ macro_rules! typed_iter {
 impl Catalog {
     /// A catalog of the objects in YAML `text` (tests build their inputs this way).
     #[cfg(test)]
-    pub fn from_yaml(text: &str) -> Catalog {
+    pub(crate) fn from_yaml(text: &str) -> Catalog {
         let mut catalog = Catalog::new();
         for object in crate::source::decode::decode(text).expect("test YAML decodes").objects {
             catalog.insert(object.object, Origin("test".into()));
@@ -124,7 +124,7 @@ impl Catalog {
     /// from the same layer is a duplicate (the first copy is kept); from another layer, the
     /// copy of the later layer is kept, whichever was read first: a later input overlays an
     /// earlier one.
-    pub fn insert_layered(&mut self, object: Object, origin: Origin, layer: usize) -> Option<Overlap> {
+    pub(crate) fn insert_layered(&mut self, object: Object, origin: Origin, layer: usize) -> Option<Overlap> {
         let kind = object.kind();
         let namespace = if kind.info().namespaced { object.meta().namespace().to_owned() } else { String::new() };
         let key = (kind, namespace, object.meta().name().to_owned());
@@ -156,7 +156,7 @@ impl Catalog {
     }
 
     /// Removes an object (`--without`); returns whether it was there.
-    pub fn remove(&mut self, kind: ResourceKind, namespace: &str, name: &str) -> bool {
+    pub(crate) fn remove(&mut self, kind: ResourceKind, namespace: &str, name: &str) -> bool {
         let namespace = if kind.info().namespaced { namespace } else { "" };
         self.objects.remove(&(kind, namespace.to_owned(), name.to_owned())).is_some()
     }
@@ -176,18 +176,12 @@ impl Catalog {
     }
 
     /// Adds one object over everything already here (a layer of its own).
-    pub fn overlay_one(&mut self, object: Object, origin: Origin) -> Option<Replacement> {
+    pub(crate) fn overlay_one(&mut self, object: Object, origin: Origin) -> Option<Replacement> {
         let layer = self.objects.values().map(|(_, _, l)| *l).max().unwrap_or(0) + 1;
         match self.insert_layered(object, origin, layer) {
             Some(Overlap::Replaced(r)) => Some(r),
             _ => None,
         }
-    }
-
-    /// Where an object was read.
-    pub fn origin(&self, kind: ResourceKind, namespace: &str, name: &str) -> Option<&Origin> {
-        let namespace = if kind.info().namespaced { namespace } else { "" };
-        self.objects.get(&(kind, namespace.to_owned(), name.to_owned())).map(|(_, o, _)| o)
     }
 
     /// Number of objects.
@@ -208,7 +202,7 @@ impl Catalog {
 
     /// Objects of one kind in one namespace (every namespace when `None`), ordered by namespace
     /// then name: a range of the index, not a scan of the kind.
-    pub fn in_namespace<'a>(
+    pub(crate) fn in_namespace<'a>(
         &'a self,
         kind: ResourceKind,
         namespace: Option<&str>,
@@ -229,7 +223,7 @@ impl Catalog {
     }
 
     /// The ImageStreams of one namespace (every namespace when `None`), by namespace and name.
-    pub fn streams_in<'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a ImageStream> + 'a {
+    pub(crate) fn streams_in<'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a ImageStream> + 'a {
         self.in_namespace(ResourceKind::ImageStream, namespace).filter_map(|o| match o {
             Object::ImageStream(stream) => Some(&**stream),
             _ => None,
@@ -260,12 +254,12 @@ impl Catalog {
 
     /// Whether the input holds objects of `kind` (loaded, or left out as not needed): tells
     /// "absent from the input" from "not found".
-    pub fn has_kind(&self, kind: ResourceKind) -> bool {
+    pub(crate) fn has_kind(&self, kind: ResourceKind) -> bool {
         self.present.contains(&kind) || self.of_kind(kind).next().is_some()
     }
 
     /// Records that the input holds objects of `kind` that the load left out.
-    pub fn note_kind(&mut self, kind: ResourceKind) {
+    pub(crate) fn note_kind(&mut self, kind: ResourceKind) {
         self.present.insert(kind);
     }
 
@@ -332,7 +326,6 @@ mod tests {
             panic!("replaced")
         };
         assert_eq!((r.replaced.0.as_str(), r.by.0.as_str()), ("late.yaml", "over.yaml"));
-        assert_eq!(catalog.origin(ResourceKind::ImageStream, "a", "x").unwrap().0, "over.yaml");
         assert!(matches!(
             catalog.insert_layered(stream("a", "x"), Origin("again.yaml".into()), 1),
             Some(Overlap::Duplicate(_))

@@ -168,7 +168,7 @@ impl std::fmt::Display for Rule {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// The rule (serialised as its stable id).
     pub rule: Rule,
     /// Severity of the rule.
@@ -184,7 +184,7 @@ pub struct Finding {
 
 /// What a check run evaluates beyond the resolutions.
 #[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// `--require-mirror`.
     pub require_mirror: bool,
     /// `--max-age`, with the time it is measured against.
@@ -200,7 +200,7 @@ pub struct CheckOptions {
 
 /// The parts of a saved `resolve -o yaml` a baseline needs.
 #[derive(Clone, Debug, Deserialize)]
-pub struct BaselineStream {
+pub(crate) struct BaselineStream {
     /// Must be `ImageStreamResolution`.
     #[serde(default)]
     pub kind: String,
@@ -213,7 +213,7 @@ pub struct BaselineStream {
 
 /// `metadata` of a baseline stream.
 #[derive(Clone, Debug, Deserialize)]
-pub struct BaselineMeta {
+pub(crate) struct BaselineMeta {
     /// Stream name.
     pub name: String,
     /// Namespace.
@@ -223,7 +223,7 @@ pub struct BaselineMeta {
 
 /// A baseline tag.
 #[derive(Clone, Debug, Deserialize)]
-pub struct BaselineTag {
+pub(crate) struct BaselineTag {
     /// Tag name.
     pub name: String,
     /// History; the current item is first.
@@ -233,7 +233,7 @@ pub struct BaselineTag {
 
 /// A baseline history item.
 #[derive(Clone, Debug, Deserialize)]
-pub struct BaselineItem {
+pub(crate) struct BaselineItem {
     /// The digest.
     #[serde(default)]
     pub image: String,
@@ -241,7 +241,7 @@ pub struct BaselineItem {
 
 /// Reads a baseline file's text (YAML or JSON from `isctl resolve -o yaml|json`): one
 /// document, or a `kind: List` of them.
-pub fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
+pub(crate) fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
     #[derive(Deserialize)]
     struct Shape {
         #[serde(default)]
@@ -270,7 +270,7 @@ pub fn parse_baseline(text: &str) -> Result<Vec<BaselineStream>, String> {
 
 /// The findings of a proposed mirror change (`--proposed`): each tag whose current image or
 /// import it makes unpullable, and each conflict that would make the operator refuse it.
-pub fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rule]) -> Vec<Finding> {
+pub(crate) fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rule]) -> Vec<Finding> {
     let mut findings = Findings(Vec::new());
     for change in diff.changes.iter().filter(|c| c.changes.contains(&crate::what_if::Change::Unpullable)) {
         let why = change.proposed.fails.as_deref().unwrap_or("no source can serve it");
@@ -299,7 +299,7 @@ pub fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rule]) -> 
 
 /// The findings of `--verify`: current images no contacted source serves, and sources that
 /// could not be asked (a missing manifest is not such a failure: the node falls through).
-pub fn verification_findings(resolutions: &[StreamResolution], disabled: &[Rule]) -> Vec<Finding> {
+pub(crate) fn verification_findings(resolutions: &[StreamResolution], disabled: &[Rule]) -> Vec<Finding> {
     use crate::verify::Answer;
     let mut findings = Findings(Vec::new());
     for stream in resolutions {
@@ -335,7 +335,7 @@ impl Findings {
 }
 
 /// Evaluates every enabled rule. Findings come out ordered by object, then rule.
-pub fn check(
+pub(crate) fn check(
     resolutions: &[StreamResolution],
     resolver: &Resolver,
     gaps: &InputGaps,

@@ -71,7 +71,7 @@ pub struct GlobalArgs {
 
     /// Do not verify the server's certificate. Insecure, as with kubectl.
     #[arg(long, global = true)]
-    pub insecure_skip_tls_verify: bool,
+    pub(crate) insecure_skip_tls_verify: bool,
 
     /// The longest one request to the cluster may take, retries included (kubectl's forms: 30s,
     /// 1m30s, 500ms, or a bare number of seconds; 0 waits forever) [default: 2m].
@@ -80,20 +80,20 @@ pub struct GlobalArgs {
 
     /// The largest file, archive member or standard input --from reads (e.g. 512Mi, 2Gi).
     #[arg(long, value_name = "SIZE", default_value = "1Gi", global = true, hide_short_help = true)]
-    pub max_file_size: String,
+    pub(crate) max_file_size: String,
 
     /// The most bytes one --from archive may decompress to.
     #[arg(long, value_name = "SIZE", default_value = "8Gi", global = true, hide_short_help = true)]
-    pub max_archive_size: String,
+    pub(crate) max_archive_size: String,
 
     /// The most bytes YAML aliases may add to the input, all files together (alias bombs stop
     /// here).
     #[arg(long, value_name = "SIZE", default_value = "64Mi", global = true, hide_short_help = true)]
-    pub max_alias_expansion: String,
+    pub(crate) max_alias_expansion: String,
 
     /// The largest answer isctl reads from the cluster for one request (one list page).
     #[arg(long, value_name = "SIZE", default_value = "512Mi", global = true, hide_short_help = true)]
-    pub max_response_size: String,
+    pub(crate) max_response_size: String,
 
     /// Leave this object out of the input, as if it were deleted: KIND/NAME, or
     /// KIND/NAMESPACE/NAME for namespaced kinds (e.g. icsp/release-0). Repeatable. With diff,
@@ -104,7 +104,7 @@ pub struct GlobalArgs {
     /// Read lists from the cluster in pages of this many objects; 0 reads each list in one
     /// request.
     #[arg(long, value_name = "N", default_value_t = 500, global = true)]
-    pub chunk_size: u32,
+    pub(crate) chunk_size: u32,
 }
 
 /// `--color`.
@@ -343,7 +343,7 @@ pub struct CheckArgs {
 
     /// The lowest severity that fails the check (exit code 3).
     #[arg(long, value_enum, default_value_t = crate::check::Severity::Error)]
-    pub fail_on: crate::check::Severity,
+    pub(crate) fail_on: crate::check::Severity,
 
     /// Turn a rule off (repeatable), e.g. --disable import-pending.
     #[arg(long, value_name = "RULE", value_enum, hide_possible_values = true)]
@@ -352,11 +352,11 @@ pub struct CheckArgs {
     /// Disconnected readiness: every current image must come from a mirror first, and tag
     /// references must be covered by tag mirrors.
     #[arg(long)]
-    pub require_mirror: bool,
+    pub(crate) require_mirror: bool,
 
     /// Flag current images older than this (e.g. 36h, 30d, 2w), measured against --now.
     #[arg(long, value_name = "DURATION")]
-    pub max_age: Option<String>,
+    pub(crate) max_age: Option<String>,
 
     /// A saved `isctl resolve -o yaml` (or json): report tags whose current digest moved,
     /// appeared or vanished since.
@@ -401,7 +401,7 @@ pub struct ConsumersArgs {
     /// Look for workloads and Pods in this namespace only (default: every namespace, since a
     /// DeploymentConfig of one project often follows a stream of another).
     #[arg(long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
-    pub workload_namespace: Option<String>,
+    pub(crate) workload_namespace: Option<String>,
 
     /// -o and --no-headers.
     #[command(flatten)]
@@ -477,7 +477,7 @@ pub struct DiffMirrorsArgs {
     /// Replace every ImageContentSourcePolicy with the ImageDigestMirrorSet of the same name
     /// and rules that `oc adm migrate icsp` writes.
     #[arg(long)]
-    pub migrate_icsp: bool,
+    pub(crate) migrate_icsp: bool,
 
     /// Also compare these references: one per line (# starts a comment), or a release's
     /// image-references (an ImageStream).
@@ -527,7 +527,7 @@ pub struct ServeArgs {
     /// Allow a non-loopback address. Without --tls-cert the server speaks plain HTTP; only use it
     /// on networks you trust.
     #[arg(long)]
-    pub allow_remote: bool,
+    pub(crate) allow_remote: bool,
 
     /// Answer this resource with 403 Forbidden, as RBAC would (plural name such as images,
     /// imagecontentsourcepolicies or imagestreams/layers, or plural.group). Repeatable.
@@ -550,33 +550,33 @@ pub struct ServeArgs {
     /// Serve HTTPS with this PEM certificate (chain); needs --tls-key. Clients then send bearer
     /// tokens, which kubectl never sends over plain HTTP.
     #[arg(long, value_name = "PATH", requires = "tls_key")]
-    pub tls_cert: Option<std::path::PathBuf>,
+    pub(crate) tls_cert: Option<std::path::PathBuf>,
 
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "PATH", requires = "tls_cert")]
-    pub tls_key: Option<std::path::PathBuf>,
+    pub(crate) tls_key: Option<std::path::PathBuf>,
 
     /// The PEM CA certificate written into --write-kubeconfig; without it, a TLS kubeconfig
     /// skips certificate verification.
     #[arg(long, value_name = "PATH", requires = "tls_cert")]
-    pub tls_ca: Option<std::path::PathBuf>,
+    pub(crate) tls_ca: Option<std::path::PathBuf>,
 
     /// Write a kubeconfig that points at the server (with the token, if any) to PATH.
     #[arg(long, value_name = "PATH")]
-    pub write_kubeconfig: Option<std::path::PathBuf>,
+    pub(crate) write_kubeconfig: Option<std::path::PathBuf>,
 
     /// Open connections at most; beyond that (or out of file descriptors) the oldest connection
     /// that has not been answered yet is closed.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_connections: u32,
+    pub(crate) max_connections: u32,
 
     /// Time a client has to send a request's headers or finish a TLS handshake.
     #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub header_timeout: String,
+    pub(crate) header_timeout: String,
 
     /// Time a response may wait for a client that stopped reading it.
     #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub write_timeout: String,
+    pub(crate) write_timeout: String,
 }
 
 /// `isctl resolve [STREAM[:TAG]...]`.
@@ -679,28 +679,28 @@ pub struct VerifyArgs {
 
     /// Also ask sources a node never contacts (blocked).
     #[arg(long, requires = "verify")]
-    pub include_blocked: bool,
+    pub(crate) include_blocked: bool,
 
     /// Trust the CA certificates in this PEM file for registries, beside the system's.
     #[arg(long, value_name = "FILE", requires = "verify")]
-    pub registry_ca: Option<PathBuf>,
+    pub(crate) registry_ca: Option<PathBuf>,
 
     /// Registry credentials in the containers-auth.json format (a pull secret works). Default:
     /// REGISTRY_AUTH_FILE, else the first of $XDG_RUNTIME_DIR/containers/auth.json,
     /// ~/.config/containers/auth.json and ~/.docker/config.json. Credentials are never printed.
     #[arg(long, value_name = "FILE", requires = "verify")]
-    pub registry_config: Option<PathBuf>,
+    pub(crate) registry_config: Option<PathBuf>,
 
     /// Record the registries' answers in FILE, and replay them from it when it exists: CI can
     /// rerun a check on the same answers with no registry at hand.
     #[arg(long, value_name = "FILE", requires = "verify")]
-    pub verify_cache: Option<PathBuf>,
+    pub(crate) verify_cache: Option<PathBuf>,
 
     /// The longest all the registry checks of one run may take (30s, 2m, or a bare number of
     /// seconds); each endpoint still gets at most 30s. Sources not answered by then, and the
     /// remaining sources of a registry that timed out, are unreachable.
     #[arg(long, value_name = "DURATION", default_value = "1m", requires = "verify", value_parser = crate::verify::parse_timeout)]
-    pub verify_timeout: std::time::Duration,
+    pub(crate) verify_timeout: std::time::Duration,
 
     /// For a manifest list, the image of this platform must be there too (as a node of it
     /// pulls): OS/ARCH[/VARIANT].

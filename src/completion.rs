@@ -27,7 +27,7 @@ pub const DEADLINE: Duration = Duration::from_secs(3);
 pub const FILE_LIMIT: u64 = 64 << 20;
 
 /// The most bytes one `--from` archive may decompress to during a completion.
-pub const ARCHIVE_LIMIT: u64 = 256 << 20;
+pub(crate) const ARCHIVE_LIMIT: u64 = 256 << 20;
 
 /// What to complete the last word with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub struct Typed {
     /// The subcommand path, e.g. `["diff", "mirrors"]`.
     pub path: Vec<String>,
     /// The positional arguments before the last word.
-    pub positionals: Vec<String>,
+    pub(crate) positionals: Vec<String>,
     /// `--from` values.
     pub from: Vec<String>,
     /// `-n` value.
@@ -198,7 +198,7 @@ fn keep_global(typed: &mut Typed, root: &Command, arg: Option<&clap::Arg>, value
 
 /// The input the typed words name, bounded for a prompt; `None` when they name none that
 /// completion may read (only `--from -`, or flags that do not parse). Standard input is never
-/// part of it; files are read within [`FILE_LIMIT`] and [`ARCHIVE_LIMIT`] (or the smaller limits
+/// part of it; files are read within [`FILE_LIMIT`] and `ARCHIVE_LIMIT` (or the smaller limits
 /// typed); one request to a cluster waits at most [`DEADLINE`].
 pub fn input(typed: &Typed) -> Option<Input> {
     let parser = GlobalArgs::augment_args(Command::new("isctl").no_binary_name(true));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// Which extra forms a flag accepts besides Go's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Forms {
+pub(crate) struct Forms {
     /// A bare number is seconds (`--request-timeout 30`).
     pub bare_seconds: bool,
     /// `d` (24h) and `w` (7d) units (`--max-age`).
@@ -15,9 +15,9 @@ pub struct Forms {
 }
 
 /// `--request-timeout`: Go forms and bare seconds.
-pub const REQUEST_TIMEOUT: Forms = Forms { bare_seconds: true, days_and_weeks: false };
+pub(crate) const REQUEST_TIMEOUT: Forms = Forms { bare_seconds: true, days_and_weeks: false };
 /// Ages: Go forms, days and weeks.
-pub const AGE: Forms = Forms { bare_seconds: false, days_and_weeks: true };
+pub(crate) const AGE: Forms = Forms { bare_seconds: false, days_and_weeks: true };
 
 /// Why a duration does not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum DurationError {
 const MAX_NANOS: u128 = i64::MAX as u128;
 
 /// Parses `text` with the accepted `forms`. Negative durations are refused: no flag wants one.
-pub fn parse(text: &str, forms: Forms) -> Result<Duration, DurationError> {
+pub(crate) fn parse(text: &str, forms: Forms) -> Result<Duration, DurationError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DurationError::Invalid);
@@ -98,7 +98,7 @@ fn checked(nanos: u128) -> Result<Duration, DurationError> {
 }
 
 /// A duration in the largest whole unit that fits (`2d`, `36h`, `90s`, `1500ms`), for messages.
-pub fn format(duration: Duration) -> String {
+pub(crate) fn format(duration: Duration) -> String {
     let nanos = duration.as_nanos();
     const SECOND: u128 = 1_000_000_000;
     for (unit, size) in [("d", 86_400 * SECOND), ("h", 3_600 * SECOND), ("m", 60 * SECOND), ("s", SECOND)] {

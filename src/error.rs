@@ -40,7 +40,7 @@ impl ExitStatus {
 
 /// What kind of trouble an error is: it decides the exit status, and whether it is reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The command line cannot be used (exit 2).
     Usage,
     /// The command could not do its job: bad input, an unreachable cluster, a missing object (exit 1).
@@ -51,7 +51,7 @@ pub enum ErrorKind {
 
 /// Why a command could not do its job.
 #[derive(Debug)]
-pub struct CommandError {
+pub(crate) struct CommandError {
     /// What kind of trouble it is.
     pub kind: ErrorKind,
     /// The error, with its context and source chain.
@@ -61,22 +61,11 @@ pub struct CommandError {
 }
 
 /// What every command returns.
-pub type CommandResult = Result<ExitStatus, CommandError>;
+pub(crate) type CommandResult = Result<ExitStatus, CommandError>;
 
 impl CommandError {
-    /// A usage error (exit 2).
-    pub fn usage(message: impl Into<String>) -> CommandError {
-        CommandError::from(anyhow::Error::new(SettingsError::Usage(message.into())))
-    }
-
-    /// Adds a hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> CommandError {
-        self.hints.push(hint.into());
-        self
-    }
-
     /// The exit status this error ends the command with.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         match self.kind {
             ErrorKind::Usage => ExitStatus::Usage,
             ErrorKind::BrokenPipe => ExitStatus::Success,
@@ -86,7 +75,7 @@ impl CommandError {
 
     /// The error line: a server answer as kubectl prints it, anything else after `error: ` with
     /// its chain (each cause once). `None` for a broken pipe, which is not reported.
-    pub fn message(&self) -> Option<String> {
+    pub(crate) fn message(&self) -> Option<String> {
         if self.kind == ErrorKind::BrokenPipe {
             return None;
         }
@@ -99,7 +88,7 @@ impl CommandError {
     }
 
     /// The error line and its `hint:` lines, as one text (for tests and `Display`).
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let Some(message) = self.message() else { return String::new() };
         let mut text = format!("{message}\n");
         for hint in &self.hints {
@@ -193,7 +182,7 @@ impl From<std::io::Error> for CommandError {
 
 /// Prints an error and its hints on `printer` and returns the exit status of a result: the only
 /// place outcomes become exit codes.
-pub fn report(result: CommandResult, printer: &mut crate::printer::Printer) -> ExitStatus {
+pub(crate) fn report(result: CommandResult, printer: &mut crate::printer::Printer) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(error) => {
@@ -215,7 +204,7 @@ mod tests {
 
     #[test]
     fn kinds_decide_exit_codes() {
-        let usage = CommandError::usage("bad flag");
+        let usage = CommandError::from(anyhow::Error::new(SettingsError::Usage("bad flag".into())));
         assert_eq!((usage.kind, usage.exit_status().code()), (ErrorKind::Usage, 2));
         let pipe = CommandError::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert_eq!((pipe.kind, pipe.exit_status().code(), pipe.render()), (ErrorKind::BrokenPipe, 0, String::new()));
@@ -230,7 +219,9 @@ mod tests {
     fn chains_print_each_cause_once_and_hints_apart() {
         let io = std::io::Error::other("disk on fire");
         let error = Err::<(), _>(io).context("writing report.xml").context("disk on fire, again").unwrap_err();
-        let rendered = CommandError::from(error).with_hint("free some space").render();
+        let mut failed = CommandError::from(error);
+        failed.hints.push("free some space".into());
+        let rendered = failed.render();
         assert_eq!(rendered, "error: disk on fire, again: writing report.xml\nhint: free some space\n");
     }
 }

@@ -11,7 +11,7 @@ use crate::model::{Image, ImageStream, ImageStreamLayers, ImageStreamTag, Object
 
 /// How an image was found, best route first.
 #[derive(Clone, Copy, Debug)]
-pub enum Found<'a> {
+pub(crate) enum Found<'a> {
     /// The Image object.
     Image(&'a Image),
     /// The image embedded in an ImageStreamTag of the same namespace.
@@ -24,7 +24,7 @@ pub enum Found<'a> {
 
 impl Found<'_> {
     /// The route's name, as `imageFrom` reports it.
-    pub fn route(&self) -> &'static str {
+    pub(crate) fn route(&self) -> &'static str {
         match self {
             Found::Image(_) => "Image",
             Found::StreamTag(_) => "ImageStreamTag",
@@ -36,7 +36,7 @@ impl Found<'_> {
 
 /// The image routes of one catalog.
 #[derive(Debug)]
-pub struct ImageIndex<'a> {
+pub(crate) struct ImageIndex<'a> {
     catalog: &'a Catalog,
     /// (namespace, digest) -> recorded ImageStreamTags embedding that image, by name.
     stream_tags: HashMap<(&'a str, &'a str), Vec<&'a ImageStreamTag>>,
@@ -50,7 +50,7 @@ pub struct ImageIndex<'a> {
 
 impl<'a> ImageIndex<'a> {
     /// Indexes `catalog` (one pass over its image-bearing kinds).
-    pub fn new(catalog: &'a Catalog) -> ImageIndex<'a> {
+    pub(crate) fn new(catalog: &'a Catalog) -> ImageIndex<'a> {
         let mut stream_tags: HashMap<(&str, &str), Vec<&ImageStreamTag>> = HashMap::new();
         for tag in catalog.stream_tags() {
             stream_tags.entry((tag.metadata.namespace(), tag.image.digest())).or_default().push(tag);
@@ -75,14 +75,14 @@ impl<'a> ImageIndex<'a> {
     }
 
     /// The Image object with this digest.
-    pub fn image(&self, digest: &str) -> Option<&'a Image> {
+    pub(crate) fn image(&self, digest: &str) -> Option<&'a Image> {
         self.catalog.image(digest)
     }
 
     /// The best route to the image `digest` of `namespace/stream:tag`: the Image; a recorded
     /// ImageStreamTag of the namespace (this tag's first); an ImageStreamImage; the stream's
     /// layers.
-    pub fn find(&self, namespace: &str, stream: &str, tag: &str, digest: &str) -> Option<Found<'a>> {
+    pub(crate) fn find(&self, namespace: &str, stream: &str, tag: &str, digest: &str) -> Option<Found<'a>> {
         if digest.is_empty() {
             return None;
         }
@@ -106,18 +106,18 @@ impl<'a> ImageIndex<'a> {
 
     /// Whether the input holds the image `digest` by a route `record` can write: an Image, an
     /// ImageStreamImage, or layers that list it as present.
-    pub fn is_recorded(&self, digest: &str) -> bool {
+    pub(crate) fn is_recorded(&self, digest: &str) -> bool {
         self.catalog.image(digest).is_some() || self.stream_images.contains_key(digest) || self.layered.contains(digest)
     }
 
     /// The digests of a manifest list's children, from its Image (empty when unknown).
-    pub fn children(&self, digest: &str) -> Vec<String> {
+    pub(crate) fn children(&self, digest: &str) -> Vec<String> {
         manifest_children(self.catalog, digest)
     }
 }
 
 /// The digests of a manifest list's children, from its Image in `catalog` (empty when unknown).
-pub fn manifest_children(catalog: &Catalog, digest: &str) -> Vec<String> {
+pub(crate) fn manifest_children(catalog: &Catalog, digest: &str) -> Vec<String> {
     catalog
         .image(digest)
         .map(|i| i.docker_image_manifests.iter().flatten().map(|m| m.digest.clone()).collect())
@@ -126,13 +126,16 @@ pub fn manifest_children(catalog: &Catalog, digest: &str) -> Vec<String> {
 
 /// Every digest a stream's history references, each manifest list followed by its children
 /// (from `children`), in history order, without repeats.
-pub fn referenced_digests(stream: &ImageStream, children: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+pub(crate) fn referenced_digests(stream: &ImageStream, children: impl Fn(&str) -> Vec<String>) -> Vec<String> {
     referenced_digests_by_tag(stream, children).into_iter().map(|(digest, _)| digest).collect()
 }
 
 /// [`referenced_digests`], each with the first tag whose history references it (for messages).
 /// The one walk of a stream's images.
-pub fn referenced_digests_by_tag(stream: &ImageStream, children: impl Fn(&str) -> Vec<String>) -> Vec<(String, &str)> {
+pub(crate) fn referenced_digests_by_tag(
+    stream: &ImageStream,
+    children: impl Fn(&str) -> Vec<String>,
+) -> Vec<(String, &str)> {
     let mut seen = BTreeSet::new();
     let mut digests = Vec::new();
     for tag in stream.status_tags() {

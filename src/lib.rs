@@ -10,6 +10,8 @@
 //! environment, parses arguments and calls [`commands::main`]. docs/design.md walks through it;
 //! `tests/it/layers.rs` checks that no layer reaches back up.
 
+#![warn(unreachable_pub)]
+
 pub mod catalog;
 pub(crate) mod check;
 pub mod cli;

@@ -16,7 +16,7 @@ use crate::stream_tags;
 
 /// One object in scope.
 #[derive(Clone, Debug)]
-pub enum Listed<'a> {
+pub(crate) enum Listed<'a> {
     /// An object as it was loaded.
     Stored(&'a Object),
     /// An ImageStreamTag built from its stream (or read as such when its stream is absent).
@@ -27,7 +27,7 @@ pub enum Listed<'a> {
 
 impl Listed<'_> {
     /// The object's metadata.
-    pub fn meta(&self) -> &ObjectMeta {
+    pub(crate) fn meta(&self) -> &ObjectMeta {
         match self {
             Listed::Stored(object) => object.meta(),
             Listed::Built(object) => object.meta(),
@@ -36,7 +36,7 @@ impl Listed<'_> {
     }
 
     /// The object as the API serves it.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             Listed::Stored(object) => object.to_json(),
             Listed::Built(object) => object.to_json(),
@@ -47,7 +47,7 @@ impl Listed<'_> {
 
 /// Every object of `kind` in `namespace` (all when `None`; ignored for cluster-scoped kinds),
 /// ordered by namespace, then name.
-pub fn list<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: Option<&str>) -> Vec<Listed<'a>> {
+pub(crate) fn list<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: Option<&str>) -> Vec<Listed<'a>> {
     if kind == ResourceKind::ImageStreamTag {
         return stream_tags_in(catalog, namespace).into_values().collect();
     }
@@ -57,7 +57,7 @@ pub fn list<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: Option<&str
 
 /// The objects of `kind` in `namespace` exactly as they were loaded (no ImageStreamTag is built):
 /// what a recording writes back.
-pub fn stored<'a>(
+pub(crate) fn stored<'a>(
     catalog: &'a Catalog,
     kind: ResourceKind,
     namespace: Option<&str>,
@@ -66,7 +66,7 @@ pub fn stored<'a>(
 }
 
 /// One object by name (`stream:tag` for ImageStreamTags), as a GET finds it.
-pub fn find<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: &str, name: &str) -> Option<Listed<'a>> {
+pub(crate) fn find<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: &str, name: &str) -> Option<Listed<'a>> {
     if kind != ResourceKind::ImageStreamTag {
         return catalog.get(kind, namespace, name).map(Listed::Stored);
     }
@@ -84,7 +84,7 @@ pub fn find<'a>(catalog: &'a Catalog, kind: ResourceKind, namespace: &str, name:
 
 /// What a query found.
 #[derive(Debug, Default)]
-pub struct Selected<'a> {
+pub(crate) struct Selected<'a> {
     /// The objects: in the order their names were asked for, or by namespace and name.
     pub found: Vec<Listed<'a>>,
     /// Names asked for that are not there, in the order asked.
@@ -93,7 +93,7 @@ pub struct Selected<'a> {
 
 /// Objects of `kind` in `namespace` by `names` (every object when empty, each named object once)
 /// that match `selector`.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     catalog: &'a Catalog,
     kind: ResourceKind,
     namespace: Option<&str>,
@@ -120,7 +120,7 @@ pub fn select<'a>(
 }
 
 /// The namespaces that hold objects of `kind` named `name`, for "found in namespace X" hints.
-pub fn namespaces_holding(catalog: &Catalog, kind: ResourceKind, name: &str) -> Vec<String> {
+pub(crate) fn namespaces_holding(catalog: &Catalog, kind: ResourceKind, name: &str) -> Vec<String> {
     catalog
         .in_namespace(kind, None)
         .filter(|o| o.meta().name() == name)

@@ -9,7 +9,7 @@
 use std::path::{Component, Path, PathBuf};
 
 /// Why `name` cannot be one path segment, or `None` when it can.
-pub fn path_segment_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn path_segment_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         return Some("may not be empty");
     }
@@ -30,7 +30,7 @@ pub fn path_segment_problem(name: &str) -> Option<&'static str> {
 
 /// `base` joined with `segments`, each checked with [`path_segment_problem`]; the result is
 /// always inside `base`. Errors name the offending segment and why.
-pub fn join_segments(base: &Path, segments: &[&str]) -> Result<PathBuf, String> {
+pub(crate) fn join_segments(base: &Path, segments: &[&str]) -> Result<PathBuf, String> {
     let mut path = base.to_path_buf();
     for segment in segments {
         if let Some(problem) = path_segment_problem(segment) {

@@ -33,12 +33,12 @@ impl Printer {
     }
 
     /// Allows progress lines (only when stderr is a terminal: they redraw one line in place).
-    pub fn enable_progress(&mut self, enabled: bool) {
+    pub(crate) fn enable_progress(&mut self, enabled: bool) {
         self.progress = enabled;
     }
 
     /// Draws a progress line in place of the previous one; nothing unless enabled.
-    pub fn progress(&mut self, text: &str) {
+    pub(crate) fn progress(&mut self, text: &str) {
         if self.progress {
             let _ = write!(self.err, "\r\u{1b}[K{}", terminal_safe(text));
             let _ = self.err.flush();
@@ -47,7 +47,7 @@ impl Printer {
     }
 
     /// Clears the progress line, if one is drawn.
-    pub fn end_progress(&mut self) {
+    pub(crate) fn end_progress(&mut self) {
         if std::mem::take(&mut self.drawn) {
             let _ = write!(self.err, "\r\u{1b}[K");
             let _ = self.err.flush();
@@ -63,13 +63,13 @@ impl Printer {
 
     /// Writes part of the data to stdout, flushed by [`Printer::flush_data`] or the next
     /// [`Printer::data`]: a long answer goes out piece by piece without a system call each.
-    pub fn data_part(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn data_part(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.end_progress();
         self.out.write_all(bytes)
     }
 
     /// Flushes what [`Printer::data_part`] wrote.
-    pub fn flush_data(&mut self) -> io::Result<()> {
+    pub(crate) fn flush_data(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 
@@ -86,12 +86,12 @@ impl Printer {
     }
 
     /// Whether `-v` (or more) was given.
-    pub fn is_verbose(&self) -> bool {
+    pub(crate) fn is_verbose(&self) -> bool {
         self.verbosity > 0
     }
 
     /// A plain line on stderr (kubectl's "No resources found ..." goes there).
-    pub fn notice(&mut self, message: &str) {
+    pub(crate) fn notice(&mut self, message: &str) {
         self.line(message);
     }
 

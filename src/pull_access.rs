@@ -38,7 +38,7 @@ const BUILT_IN_ROLE: (&str, &str) = ("openshift", "shared-resource-viewer");
 /// One subject allowed to pull, and through what.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Grant {
+pub(crate) struct Grant {
     /// `User`, `Group` or `ServiceAccount`.
     pub subject_kind: String,
     /// The subject: `system:authenticated`, `namespace/name` for a ServiceAccount.
@@ -55,7 +55,7 @@ pub struct Grant {
 /// Who may pull one stream's images, and how pods may name them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PullAccess {
+pub(crate) struct PullAccess {
     /// `namespace/stream`.
     pub stream: String,
     /// `spec.lookupPolicy.local`: Pods of the stream's namespace may name a tag by its short
@@ -89,7 +89,7 @@ fn allows_pull(rule: &PolicyRule, stream: &str) -> bool {
 }
 
 /// Who may pull the images of `stream`, from the RBAC objects of `catalog`.
-pub fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess {
+pub(crate) fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess {
     let namespace = stream.metadata.namespace();
     let name = stream.metadata.name();
     let role = |kind: &str, role_namespace: &str, role_name: &str| -> Option<&Role> {

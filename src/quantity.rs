@@ -8,7 +8,7 @@ pub struct SizeError;
 
 /// Parses `text`: a whole number with an optional binary (`Ki` `Mi` `Gi` `Ti`) or decimal (`k`
 /// `K` `M` `G` `T`) suffix.
-pub fn parse_bytes(text: &str) -> Result<u64, SizeError> {
+pub(crate) fn parse_bytes(text: &str) -> Result<u64, SizeError> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, suffix) = text.split_at(split);
@@ -29,7 +29,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, SizeError> {
 }
 
 /// `bytes` in the largest binary unit that divides it (`1Gi`, `64Mi`), else in bytes.
-pub fn format_bytes(bytes: u64) -> String {
+pub(crate) fn format_bytes(bytes: u64) -> String {
     for (unit, size) in [("Ti", 1u64 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
         if bytes >= size && bytes.is_multiple_of(size) {
             return format!("{}{unit}", bytes / size);
@@ -39,7 +39,7 @@ pub fn format_bytes(bytes: u64) -> String {
 }
 
 /// `bytes` for a person: `56 MB`, `1.2 GB` (decimal units, as file sizes are usually shown).
-pub fn format_size(bytes: u64) -> String {
+pub(crate) fn format_size(bytes: u64) -> String {
     match bytes {
         b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
         b if b >= 1_000_000 => format!("{} MB", b / 1_000_000),

@@ -11,7 +11,7 @@
 use std::fmt;
 
 /// Longest repository name (domain and path) containers/image accepts.
-pub const NAME_TOTAL_LENGTH_MAX: usize = 255;
+pub(crate) const NAME_TOTAL_LENGTH_MAX: usize = 255;
 
 /// Why a string is not an image reference. The wording follows distribution/reference.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -26,7 +26,7 @@ pub enum ReferenceError {
     /// The path holds uppercase letters.
     #[error("repository name must be lowercase")]
     Uppercase,
-    /// Domain and path are longer than [`NAME_TOTAL_LENGTH_MAX`].
+    /// Domain and path are longer than `NAME_TOTAL_LENGTH_MAX` (255).
     #[error("repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters")]
     NameTooLong,
     /// The domain is not `host[:port]`.
@@ -47,7 +47,7 @@ pub enum ReferenceError {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Reference {
     /// Registry host with optional port, `docker.io` when none was written.
-    pub domain: String,
+    pub(crate) domain: String,
     /// Repository path, `library/x` for Docker Hub official images.
     pub path: String,
     /// Tag, if written.
@@ -109,7 +109,7 @@ impl Reference {
     }
 
     /// True when the reference pins a digest (a digest pull, even with a tag beside it).
-    pub fn is_digested(&self) -> bool {
+    pub(crate) fn is_digested(&self) -> bool {
         self.digest.is_some()
     }
 }
@@ -140,7 +140,7 @@ fn split_domain(name: &str) -> (String, String) {
 
 /// `host[:port]` with DNS-ish labels (no bracketed IPv6 literals: containers/image's grammar has
 /// none).
-pub fn valid_domain(domain: &str) -> bool {
+pub(crate) fn valid_domain(domain: &str) -> bool {
     let (host, port) = match domain.split_once(':') {
         Some((h, p)) => (h, Some(p)),
         None => (domain, None),
@@ -159,7 +159,7 @@ pub fn valid_domain(domain: &str) -> bool {
 }
 
 /// `[a-z0-9]+` runs joined by `.`, `_`, `__` or one or more `-`.
-pub fn valid_component(component: &str) -> bool {
+pub(crate) fn valid_component(component: &str) -> bool {
     let bytes = component.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
@@ -195,7 +195,7 @@ fn valid_tag(tag: &str) -> bool {
 }
 
 /// `algorithm:hex` where registered algorithms need exact lowercase hex lengths (go-digest).
-pub fn valid_digest(digest: &str) -> bool {
+pub(crate) fn valid_digest(digest: &str) -> bool {
     let Some((algorithm, hex)) = digest.split_once(':') else { return false };
     let lower_hex = |h: &str| h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     match algorithm {
@@ -208,7 +208,7 @@ pub fn valid_digest(digest: &str) -> bool {
 
 /// The digest a reference or an `imageID` names: `repo@sha256:…`, `docker-pullable://repo@…`,
 /// or a bare `sha256:…`.
-pub fn digest_of(reference: &str) -> Option<String> {
+pub(crate) fn digest_of(reference: &str) -> Option<String> {
     let reference = reference.trim();
     let reference = reference.split_once("://").map_or(reference, |(_, rest)| rest);
     let digest = reference.rsplit_once('@').map_or(reference, |(_, digest)| digest);

@@ -21,15 +21,15 @@ use crate::tag_order;
 #[serde(rename_all = "camelCase")]
 pub struct StreamResolution {
     /// `isctl/v1alpha1`.
-    pub api_version: &'static str,
+    pub(crate) api_version: &'static str,
     /// `ImageStreamResolution`.
     pub kind: &'static str,
     /// The stream's name and namespace.
     pub metadata: ResolutionMeta,
     /// `status.dockerImageRepository`: where `Local` tags are pulled from.
-    pub docker_image_repository: Option<String>,
+    pub(crate) docker_image_repository: Option<String>,
     /// `status.publicDockerImageRepository`.
-    pub public_docker_image_repository: Option<String>,
+    pub(crate) public_docker_image_repository: Option<String>,
     /// Tags in oc's order.
     pub tags: Vec<TagResolution>,
     /// Everything incomplete about this answer.
@@ -52,15 +52,15 @@ pub struct TagResolution {
     /// Tag name.
     pub name: String,
     /// For a tag that follows another tag of this stream: the tag it ends at.
-    pub alias_of: Option<String>,
+    pub(crate) alias_of: Option<String>,
     /// Tags of this stream that follow this one.
     pub aliases: Vec<String>,
     /// The spec tag, `null` for a tag that only has status (pushed).
     pub spec: Option<TagSpec>,
     /// The spec asks for a newer generation than the last import observed.
-    pub import_pending: bool,
+    pub(crate) import_pending: bool,
     /// The last import failed (`ImportSuccess` is `False`).
-    pub import_failed: Option<ImportFailure>,
+    pub(crate) import_failed: Option<ImportFailure>,
     /// The status tag's conditions as recorded.
     pub conditions: Vec<TagEventCondition>,
     /// History, newest first; `current` marks `items[0]`.
@@ -78,11 +78,11 @@ pub struct TagSpec {
     /// Spec generation.
     pub generation: Option<i64>,
     /// Periodic re-import.
-    pub scheduled: bool,
+    pub(crate) scheduled: bool,
     /// `Legacy` or `PreserveOriginal` (empty when unset).
-    pub import_mode: String,
+    pub(crate) import_mode: String,
     /// `Source` or `Local`.
-    pub reference_policy: String,
+    pub(crate) reference_policy: String,
 }
 
 /// `from` of a spec tag.
@@ -100,13 +100,13 @@ pub struct SpecFrom {
 /// A failed import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImportFailure {
+pub(crate) struct ImportFailure {
     /// `NotFound`, `Unauthorized`, `InternalError`...
     pub reason: String,
     /// The registry's message.
     pub message: String,
     /// When the condition last changed.
-    pub last_transition_time: Option<String>,
+    pub(crate) last_transition_time: Option<String>,
 }
 
 /// One history entry.
@@ -122,31 +122,31 @@ pub struct HistoryItem {
     /// The image digest; empty for a reference tag.
     pub image: String,
     /// The pull spec the stream recorded.
-    pub docker_image_reference: String,
+    pub(crate) docker_image_reference: String,
     /// The pull spec a pod gets (the integrated registry for `Local`).
-    pub pull_spec: String,
+    pub(crate) pull_spec: String,
     /// Whether the Image was found in the input, by any route.
-    pub image_found: bool,
+    pub(crate) image_found: bool,
     /// Where the image details came from: `Image`, `ImageStreamTag`, `ImageStreamImage`,
     /// `ImageStreamLayers`, or `null` when the input does not hold it.
-    pub image_from: Option<&'static str>,
+    pub(crate) image_from: Option<&'static str>,
     /// Details of the image, when found.
-    pub image_info: Option<ImageInfo>,
+    pub(crate) image_info: Option<ImageInfo>,
     /// Where a node pulls `pullSpec` from, in order (docs/pull-plan.md `sources`).
-    pub pull_sources: Vec<PullSource>,
+    pub(crate) pull_sources: Vec<PullSource>,
     /// The policy.json verdict on `pullSpec`.
     pub policy: PolicyVerdict,
     /// For `Local`: where a node would pull the original reference from (the node's algorithm,
     /// docs/pull-plan.md `sources`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub upstream_pull_sources: Option<Vec<PullSource>>,
+    pub(crate) upstream_pull_sources: Option<Vec<PullSource>>,
     /// For `Local`: where the integrated registry's pull-through fetches the image from (its own,
     /// simpler algorithm; docs/semantics.md §7).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pull_through: Option<PullThroughPlan>,
+    pub(crate) pull_through: Option<PullThroughPlan>,
     /// For `Local`: where the two hops disagree, one entry per source.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub hops_disagree: Vec<HopDifference>,
+    pub(crate) hops_disagree: Vec<HopDifference>,
     /// Why pulling fails before any source is tried (an invalid rewrite or reference).
     pub errors: Vec<String>,
     /// With `--verify`: the registries' answers for the current item's sources (for `Local`,
@@ -159,7 +159,7 @@ pub struct HistoryItem {
 /// reference against what the integrated registry's pull-through does (docs/semantics.md §7).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HopDifference {
+pub(crate) struct HopDifference {
     /// What differs.
     pub kind: HopDifferenceKind,
     /// The source concerned.
@@ -171,7 +171,7 @@ pub struct HopDifference {
 /// third only adds a fallback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum HopDifferenceKind {
+pub(crate) enum HopDifferenceKind {
     /// Nodes would use this mirror; the pull-through never tries it.
     NodeMirrorSkipped,
     /// Nodes may never contact this source; the pull-through contacts it.
@@ -182,7 +182,7 @@ pub enum HopDifferenceKind {
 
 impl HopDifferenceKind {
     /// Whether the difference can change where the image comes from (worth a warning).
-    pub fn matters(self) -> bool {
+    pub(crate) fn matters(self) -> bool {
         self != HopDifferenceKind::ExtraPullThroughMirror
     }
 }
@@ -190,9 +190,9 @@ impl HopDifferenceKind {
 /// Facts about one image.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImageInfo {
+pub(crate) struct ImageInfo {
     /// Manifest media type.
-    pub media_type: Option<String>,
+    pub(crate) media_type: Option<String>,
     /// Size in bytes as recorded (`dockerImageMetadata.Size`, or layers summed).
     pub size: Option<i64>,
     /// Number of layers.
@@ -211,7 +211,7 @@ pub struct ImageInfo {
 /// One child of a manifest list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChildManifest {
+pub(crate) struct ChildManifest {
     /// Child digest.
     pub digest: String,
     /// Platform OS.
@@ -222,11 +222,11 @@ pub struct ChildManifest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     /// Whether the child's Image is in the input.
-    pub image_found: bool,
+    pub(crate) image_found: bool,
     /// The child's pull spec (the list's repository at the child digest).
-    pub pull_spec: String,
+    pub(crate) pull_spec: String,
     /// Where a node pulls the child from.
-    pub pull_sources: Vec<PullSource>,
+    pub(crate) pull_sources: Vec<PullSource>,
 }
 
 /// `STREAM` or `STREAM:TAG`.
@@ -251,9 +251,9 @@ pub struct Request {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InputGaps {
     /// No Image objects of any kind were loaded.
-    pub no_images: bool,
+    pub(crate) no_images: bool,
     /// No ICSP, IDMS or ITMS was loaded.
-    pub no_mirror_rules: bool,
+    pub(crate) no_mirror_rules: bool,
 }
 
 impl InputGaps {

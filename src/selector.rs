@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// One requirement of a selector.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Requirement {
+pub(crate) enum Requirement {
     /// `key=value` or `key==value`.
     Equals(String, String),
     /// `key!=value` (also true when the key is absent).
@@ -27,12 +27,12 @@ pub enum Requirement {
 
 /// A parsed selector; the empty selector matches everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Selector(pub Vec<Requirement>);
+pub(crate) struct Selector(pub Vec<Requirement>);
 
 /// Why a selector could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unable to parse requirement {requirement:?}: {reason}")]
-pub struct SelectorError {
+pub(crate) struct SelectorError {
     /// The offending requirement.
     pub requirement: String,
     /// What is wrong with it.
@@ -41,7 +41,7 @@ pub struct SelectorError {
 
 impl Selector {
     /// Parses `a=b,c!=d,e,!f,g in (h,i)`.
-    pub fn parse(text: &str) -> Result<Selector, SelectorError> {
+    pub(crate) fn parse(text: &str) -> Result<Selector, SelectorError> {
         let mut requirements = Vec::new();
         if text.trim().is_empty() {
             return Ok(Selector(requirements));
@@ -53,7 +53,7 @@ impl Selector {
     }
 
     /// Whether `labels` satisfy every requirement.
-    pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
+    pub(crate) fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
         let get = |k: &str| labels.and_then(|l| l.get(k));
         self.0.iter().all(|r| match r {
             Requirement::Equals(k, v) => get(k) == Some(v),

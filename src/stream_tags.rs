@@ -10,7 +10,7 @@ use crate::model::{Image, ImageStream, ImageStreamTag, ObjectMeta};
 /// The pull spec for a history item after the tag's reference policy: with `Local` and an
 /// internal repository, `<status.dockerImageRepository>@<image>`; otherwise the item's own
 /// `dockerImageReference` (`ResolveReferenceForTagEvent`).
-pub fn pull_spec(stream: &ImageStream, spec_tag: Option<&TagReference>, event: &TagEvent) -> String {
+pub(crate) fn pull_spec(stream: &ImageStream, spec_tag: Option<&TagReference>, event: &TagEvent) -> String {
     match (spec_tag.is_some_and(TagReference::is_local_reference_policy), stream.internal_repository()) {
         (true, Some(repository)) if !event.image.is_empty() => format!("{repository}@{}", event.image),
         _ => event.docker_image_reference.clone(),
@@ -21,7 +21,7 @@ pub fn pull_spec(stream: &ImageStream, spec_tag: Option<&TagReference>, event: &
 /// no current image (the server answers NotFound then). When the Image is not in the input, the
 /// embedded image holds just its name and pull spec, as in a server LIST.
 /// `tags` is the stream's [`TagIndex`]: listing every tag of a stream stays linear.
-pub fn synthesize(tags: &TagIndex<'_>, tag: &str, catalog: &Catalog) -> Option<ImageStreamTag> {
+pub(crate) fn synthesize(tags: &TagIndex<'_>, tag: &str, catalog: &Catalog) -> Option<ImageStreamTag> {
     let stream = tags.stream;
     let status = *tags.status.get(tag)?;
     let current = status.history().first().filter(|e| !e.image.is_empty())?;
@@ -82,7 +82,7 @@ fn referenced_digests(stream: &ImageStream, catalog: &Catalog) -> Vec<String> {
 /// The `imagestreams/{name}/layers` subresource as the server builds it: every blob of every
 /// image the stream references, and per image its layers, config and child manifests
 /// (`imageMissing` when the Image object is absent).
-pub fn layers(stream: &ImageStream, catalog: &Catalog) -> crate::model::ImageStreamLayers {
+pub(crate) fn layers(stream: &ImageStream, catalog: &Catalog) -> crate::model::ImageStreamLayers {
     use crate::model::istag::{ImageBlobReferences, ImageLayerData};
     let mut blobs = BTreeMap::new();
     let mut images = BTreeMap::new();
@@ -146,7 +146,11 @@ pub fn layers(stream: &ImageStream, catalog: &Catalog) -> crate::model::ImageStr
 /// of the digest string or of its hex part; the stream's history (children of manifest lists
 /// included) is searched and the last match wins. `None` when nothing matches or the Image is
 /// not in the input.
-pub fn stream_image(stream: &ImageStream, id: &str, catalog: &Catalog) -> Option<crate::model::ImageStreamImage> {
+pub(crate) fn stream_image(
+    stream: &ImageStream,
+    id: &str,
+    catalog: &Catalog,
+) -> Option<crate::model::ImageStreamImage> {
     let matches = |digest: &str| {
         !id.is_empty() && (digest.starts_with(id) || digest.split_once(':').is_some_and(|(_, hex)| hex.starts_with(id)))
     };

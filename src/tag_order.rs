@@ -114,14 +114,14 @@ fn classify(tag: &str) -> (Group, Option<Version>) {
 }
 
 /// Compares two tags in oc's display order.
-pub fn compare(a: &str, b: &str) -> Ordering {
+pub(crate) fn compare(a: &str, b: &str) -> Ordering {
     let (group_a, version_a) = classify(a);
     let (group_b, version_b) = classify(b);
     group_a.cmp(&group_b).then_with(|| version_b.cmp(&version_a)).then_with(|| a.cmp(b))
 }
 
 /// Sorts tags in oc's display order.
-pub fn sort(tags: &mut [String]) {
+pub(crate) fn sort(tags: &mut [String]) {
     tags.sort_by(|a, b| compare(a, b));
 }
 

@@ -16,7 +16,7 @@ use crate::resolve::StreamResolution;
 
 /// One reference to compare, with what uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Asked {
+pub(crate) struct Asked {
     /// The reference as the stream or the images file wrote it.
     pub reference: String,
     /// What uses it: `namespace/stream:tag`, `namespace/stream:tag (import)`, or `FILE:LINE`.
@@ -29,7 +29,7 @@ pub struct Asked {
 ///
 /// Linear in the uses: a release stream's thousands of tags often share one image, so whether
 /// a tag already uses a reference is a set lookup, not a scan of its users.
-pub fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
+pub(crate) fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
     let mut asked: Vec<Asked> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut seen: HashSet<(usize, String)> = HashSet::new();
@@ -64,7 +64,7 @@ pub fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec
 /// How one reference's pull changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Change {
+pub(crate) enum Change {
     /// It could be pulled, and no longer can: every source blocked, rejected by policy, or an
     /// invalid rewrite.
     Unpullable,
@@ -87,7 +87,7 @@ pub enum Change {
 
 impl Change {
     /// The words a table shows.
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Change::Unpullable => "unpullable",
             Change::Pullable => "pullable again",
@@ -104,7 +104,7 @@ impl Change {
 /// A side of the comparison: where a node goes, in short.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanSide {
+pub(crate) struct PlanSide {
     /// The sources in the node's order, with `blocked` and `insecure`.
     pub sources: Vec<SideSource>,
     /// The first source a node contacts, or `null` when it contacts none.
@@ -116,7 +116,7 @@ pub struct PlanSide {
 
 /// One source of a [`PlanSide`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SideSource {
+pub(crate) struct SideSource {
     /// The rewritten reference.
     pub reference: String,
     /// A node never contacts it.
@@ -160,7 +160,7 @@ fn failure(plan: &PullPlan) -> Option<String> {
 /// One reference whose pull changes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanChange {
+pub(crate) struct PlanChange {
     /// The normalised reference.
     pub reference: String,
     /// Digest or tag pull.
@@ -178,7 +178,7 @@ pub struct PlanChange {
 /// The answer of `isctl diff mirrors` (`kind: PlanDiff`, docs/what-if.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanDiff {
+pub(crate) struct PlanDiff {
     /// `isctl/v1alpha1`.
     pub api_version: &'static str,
     /// `PlanDiff`.
@@ -199,13 +199,13 @@ pub struct PlanDiff {
 
 impl PlanDiff {
     /// Whether anything changes, or would be refused.
-    pub fn differs(&self) -> bool {
+    pub(crate) fn differs(&self) -> bool {
         !self.changes.is_empty() || !self.refused.is_empty() || !self.registries_conf.is_empty()
     }
 }
 
 /// Compares the pulls of `asked` under the current and the proposed rules.
-pub fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked]) -> PlanDiff {
+pub(crate) fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked]) -> PlanDiff {
     let mut changes: Vec<PlanChange> = asked
         .iter()
         .filter_map(|a| {
@@ -299,7 +299,7 @@ fn unified(current: &str, proposed: &str) -> String {
 
 /// The ImageDigestMirrorSets `oc adm migrate icsp` writes for these ICSPs: the same names and
 /// the same entries, in order, with no `mirrorSourcePolicy` (oc's `generateIDMS`).
-pub fn migrate_icsp(policies: &[&ImageContentSourcePolicy]) -> Vec<MirrorSet> {
+pub(crate) fn migrate_icsp(policies: &[&ImageContentSourcePolicy]) -> Vec<MirrorSet> {
     policies
         .iter()
         .map(|icsp| {
@@ -322,7 +322,7 @@ pub fn migrate_icsp(policies: &[&ImageContentSourcePolicy]) -> Vec<MirrorSet> {
 
 /// The catalog after the migration: every ICSP replaced by its IDMS. Returns the names
 /// migrated.
-pub fn apply_icsp_migration(catalog: &mut Catalog) -> Vec<String> {
+pub(crate) fn apply_icsp_migration(catalog: &mut Catalog) -> Vec<String> {
     let policies: Vec<ImageContentSourcePolicy> = catalog.content_source_policies().cloned().collect();
     let sets = migrate_icsp(&policies.iter().collect::<Vec<_>>());
     let mut names = Vec::new();
@@ -339,7 +339,7 @@ pub fn apply_icsp_migration(catalog: &mut Catalog) -> Vec<String> {
 /// How a tag differs between two states of the streams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum TagChange {
+pub(crate) enum TagChange {
     /// The tag is only in the other state.
     Added,
     /// The tag is only in the current state.
@@ -354,7 +354,7 @@ pub enum TagChange {
 
 impl TagChange {
     /// The words a table shows.
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             TagChange::Added => "added",
             TagChange::Removed => "removed",
@@ -368,7 +368,7 @@ impl TagChange {
 /// One tag that differs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TagDifference {
+pub(crate) struct TagDifference {
     /// `namespace/stream:tag`.
     pub tag: String,
     /// How it differs.
@@ -385,7 +385,7 @@ pub struct TagDifference {
 /// The answer of `isctl diff streams` (`kind: StreamDiff`, docs/what-if.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct StreamDiff {
+pub(crate) struct StreamDiff {
     /// `isctl/v1alpha1`.
     pub api_version: &'static str,
     /// `StreamDiff`.
@@ -413,7 +413,7 @@ fn tag_states(resolutions: &[StreamResolution]) -> BTreeMap<String, TagState<'_>
 }
 
 /// Compares two states of the same streams tag by tag.
-pub fn diff_streams(current: &[StreamResolution], other: &[StreamResolution]) -> StreamDiff {
+pub(crate) fn diff_streams(current: &[StreamResolution], other: &[StreamResolution]) -> StreamDiff {
     let (before, after) = (tag_states(current), tag_states(other));
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     let mut changes = Vec::new();

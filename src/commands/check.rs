@@ -13,7 +13,7 @@ use crate::settings::{CheckSettings, ScopeRequest};
 use crate::source::files::{NamedFile, read_named_text};
 
 /// Runs `check`.
-pub fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
     let baseline = match &settings.baseline {
         Some(path) => Some(read_baseline(path, ctx.settings.file_limit)?),
         None => None,

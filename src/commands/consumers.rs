@@ -11,7 +11,7 @@ use crate::settings::{ConsumersQuery, ConsumersSettings};
 use crate::source::Wants;
 
 /// Runs `consumers`.
-pub fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult {
     let selections = match &settings.query {
         ConsumersQuery::Stream(selection) => vec![selection.clone()],
         ConsumersQuery::Image(_) => Vec::new(),
@@ -142,7 +142,7 @@ fn rendered<T: serde::Serialize>(
 /// Adds to `catalog` the workloads of `workload_namespace` (all when `None`) that hold one of
 /// `needles` (every one when empty), pruned to what `consumers` reads, and the RBAC objects of
 /// `namespace` and the cluster. `describe` uses it too.
-pub fn load_users(
+pub(crate) fn load_users(
     ctx: &mut Ctx,
     catalog: &mut Catalog,
     workload_namespace: Option<String>,

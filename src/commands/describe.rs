@@ -7,7 +7,7 @@ use crate::resolve::InputGaps;
 use crate::settings::DescribeSettings;
 
 /// Runs `describe`.
-pub fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
     let selections = std::slice::from_ref(&settings.selection);
     let super::ResolvedStreams { mut catalog, resolver, mut resolutions, missing, scope } =
         super::resolve_streams(ctx, &settings.scope, selections)?;

@@ -13,7 +13,7 @@ use crate::source::files::{NamedFile, read_named_text};
 use crate::what_if::{Asked, apply_icsp_migration, diff_plans, diff_streams, stream_references};
 
 /// Runs `diff streams`: the input against `--to`, tag by tag.
-pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
     // --without shapes the other state only, as for diff mirrors.
     let without = ctx.settings.without.clone();
     let current = super::resolve_streams_from(ctx, None, &settings.scope, &settings.selections, &[])?;
@@ -51,7 +51,7 @@ pub fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandResult {
 }
 
 /// Runs `diff mirrors`.
-pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     // --without shapes the proposed state only: the current one is what the input holds.
     let without = ctx.settings.without.clone();
     let current = super::resolve_streams_from(ctx, None, &settings.scope, &settings.selections, &[])?;
@@ -89,7 +89,7 @@ pub fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResult {
 
 /// The proposed state: `base` with the `paths` laid over it, ICSPs migrated when asked, and
 /// the `--without` objects left out. Says which objects the overlay replaced.
-pub fn proposed_state(
+pub(crate) fn proposed_state(
     ctx: &mut Ctx,
     base: &Catalog,
     paths: &[std::path::PathBuf],
@@ -116,7 +116,7 @@ pub fn proposed_state(
 }
 
 /// The proposed rules, rendered as the operator would.
-pub fn resolver(catalog: &Catalog) -> Resolver {
+pub(crate) fn resolver(catalog: &Catalog) -> Resolver {
     Resolver::new(RegistriesConfig::from_catalog(catalog))
 }
 

@@ -15,7 +15,7 @@ use crate::settings::{GetSettings, Scope};
 use crate::source::{ObjectsWanted, Wants};
 
 /// Runs `get`.
-pub fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &GetSettings, ctx: &mut Ctx) -> CommandResult {
     let kind = settings.kind;
     let scope = ctx.scope(&settings.scope);
     let namespace = scope.namespace().map(str::to_owned);

@@ -57,14 +57,14 @@ impl Observer for Notes<'_> {
 /// Loads what `wants` describes, less the objects `--without` names, and reports what the load
 /// noticed (warnings always, the rest with `-v`), also when the load fails: `-v` then shows the
 /// requests that led there.
-pub fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
+pub(crate) fn load(ctx: &mut Ctx, wants: &Wants) -> Result<Catalog, CommandError> {
     let without = ctx.settings.without.clone();
     load_leaving_out(ctx, wants, &without)
 }
 
 /// [`load`], leaving out `without` (which `diff` and `check --proposed` apply to the proposed
 /// state only, so they pass none for the current one).
-pub fn load_leaving_out(ctx: &mut Ctx, wants: &Wants, without: &[Without]) -> Result<Catalog, CommandError> {
+pub(super) fn load_leaving_out(ctx: &mut Ctx, wants: &Wants, without: &[Without]) -> Result<Catalog, CommandError> {
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
@@ -75,7 +75,7 @@ pub fn load_leaving_out(ctx: &mut Ctx, wants: &Wants, without: &[Without]) -> Re
 
 /// Loads more objects into `catalog` (a second load, once the first says what it needs),
 /// reporting its notes as [`load`] does; `--without` was applied to the first.
-pub fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<(), CommandError> {
+pub(crate) fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<(), CommandError> {
     let observer = Notes::new(&mut ctx.printer);
     let loaded = ctx.source.load(wants, &observer);
     let notes = observer.notes.into_inner();
@@ -86,7 +86,7 @@ pub fn load_more(ctx: &mut Ctx, catalog: &mut Catalog, wants: &Wants) -> Result<
 
 /// Removes the objects `--without` names; naming one the input does not hold is an error (a
 /// typo would otherwise leave the answer unchanged without a word).
-pub fn leave_out(catalog: &mut Catalog, without: &[Without]) -> Result<(), CommandError> {
+pub(crate) fn leave_out(catalog: &mut Catalog, without: &[Without]) -> Result<(), CommandError> {
     for object in without {
         if !catalog.remove(object.kind, &object.namespace, &object.name) {
             return Err(CommandError::from(anyhow::anyhow!(
@@ -100,7 +100,7 @@ pub fn leave_out(catalog: &mut Catalog, without: &[Without]) -> Result<(), Comma
 
 /// Loads from another source than the command's (the proposed state of `diff`), reporting its
 /// notes the same way.
-pub fn load_from(ctx: &mut Ctx, source: &dyn Source, wants: &Wants) -> Result<Catalog, CommandError> {
+pub(crate) fn load_from(ctx: &mut Ctx, source: &dyn Source, wants: &Wants) -> Result<Catalog, CommandError> {
     let observer = Notes::new(&mut ctx.printer);
     let loaded = source.load(wants, &observer);
     let notes = observer.notes.into_inner();
@@ -137,7 +137,7 @@ fn conclude_load(
 /// Hands every object of `kind` in `namespace` to `sink` as the source delivers them (a
 /// cluster's list page by page), with the printer to write them: `get` prints a long list
 /// without holding it. Reports the load's notes as [`load`] does. Returns how many objects.
-pub fn each(
+pub(crate) fn each(
     ctx: &mut Ctx,
     kind: crate::model::ResourceKind,
     namespace: Option<&str>,
@@ -270,7 +270,7 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote], unreadable: bool) {
 
 /// Prints each selection that named nothing as the API server would, with a hint: the
 /// namespaces of the input that hold the stream, or the tags the stream has.
-pub fn report_missing(ctx: &mut Ctx, catalog: &Catalog, missing: &[crate::resolve::Missing]) {
+pub(crate) fn report_missing(ctx: &mut Ctx, catalog: &Catalog, missing: &[crate::resolve::Missing]) {
     use crate::resolve::Missing;
     for gap in missing {
         ctx.printer.error(&gap.not_found().to_string());
@@ -310,7 +310,7 @@ pub fn report_missing(ctx: &mut Ctx, catalog: &Catalog, missing: &[crate::resolv
 
 /// A hint for an answer that is empty because the namespace is: the namespaces of the input
 /// that hold image streams (offline; a cluster is not listed beyond what was asked).
-pub fn empty_namespace_hint(ctx: &mut Ctx, catalog: &Catalog) {
+pub(crate) fn empty_namespace_hint(ctx: &mut Ctx, catalog: &Catalog) {
     let namespaces: std::collections::BTreeSet<&str> =
         catalog.streams_in(None).map(|s| s.metadata.namespace()).collect();
     if namespaces.is_empty() {
@@ -327,7 +327,7 @@ pub fn empty_namespace_hint(ctx: &mut Ctx, catalog: &Catalog) {
 
 /// Streams named on the command line (`STREAM[:TAG]...`), loaded and resolved: what `resolve`
 /// and `check` share.
-pub struct ResolvedStreams {
+pub(crate) struct ResolvedStreams {
     /// The namespaces read.
     pub scope: Scope,
     /// Everything loaded.
@@ -341,7 +341,7 @@ pub struct ResolvedStreams {
 }
 
 /// Loads exactly what resolving `selections` needs, and resolves them.
-pub fn resolve_streams(
+pub(crate) fn resolve_streams(
     ctx: &mut Ctx,
     scope: &ScopeRequest,
     selections: &[Selection],
@@ -353,7 +353,7 @@ pub fn resolve_streams(
 /// [`resolve_streams`] from another source than the command's (`diff streams --to`), or with
 /// other objects left out than `--without` names: the mirror rules are rendered from what is
 /// left.
-pub fn resolve_streams_from(
+pub(crate) fn resolve_streams_from(
     ctx: &mut Ctx,
     source: Option<&dyn Source>,
     scope: &ScopeRequest,

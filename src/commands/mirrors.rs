@@ -11,7 +11,7 @@ use crate::settings::{MirrorsMode, MirrorsSettings};
 use crate::source::Wants;
 
 /// Runs `mirrors`.
-pub fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let catalog = super::load(ctx, &Wants { mirror_rules: true, ..Wants::default() })?;
     let config = RegistriesConfig::from_catalog(&catalog);
     let kinds =

@@ -23,13 +23,13 @@ use crate::source::files::FileSource;
 use crate::source::live::LiveSource;
 use crate::source::{Source, SourceError};
 
-pub use loading::{
-    ResolvedStreams, each, empty_namespace_hint, leave_out, load, load_from, load_leaving_out, load_more,
-    report_missing, resolve_streams, resolve_streams_from,
+pub(crate) use loading::{
+    ResolvedStreams, each, empty_namespace_hint, leave_out, load, load_from, load_more, report_missing,
+    resolve_streams, resolve_streams_from,
 };
 
 /// What a command needs besides its own settings.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// Resolved global settings.
     pub settings: Settings,
     /// The only way to write output.
@@ -37,7 +37,7 @@ pub struct Ctx {
     /// Where objects come from.
     pub source: Box<dyn Source>,
     /// The namespace used when `-n` is not given.
-    pub default_namespace: String,
+    pub(crate) default_namespace: String,
     /// Input files that could not be read: the rest was used and printed, but the command
     /// exits 1, as `kubectl get -f DIR` does with one bad file.
     pub unreadable: usize,
@@ -45,12 +45,12 @@ pub struct Ctx {
 
 impl Ctx {
     /// Whether objects come from files.
-    pub fn offline(&self) -> bool {
+    pub(crate) fn offline(&self) -> bool {
         self.settings.offline()
     }
 
     /// The scope of `-n`/`-A`, with this input's default namespace.
-    pub fn scope(&self, request: &ScopeRequest) -> Scope {
+    pub(crate) fn scope(&self, request: &ScopeRequest) -> Scope {
         request.resolve(&self.default_namespace)
     }
 }
@@ -68,7 +68,7 @@ pub fn main(
 
 /// [`main`] with the input opened by `open` (the binary opens files or the cluster; the
 /// in-process tests hand over objects held in memory): the one path every run takes.
-pub fn main_with(
+pub(crate) fn main_with(
     cli: &Cli,
     env: &crate::settings::Environment,
     mut printer: Printer,
@@ -121,7 +121,7 @@ fn open(input: &Input) -> Result<(Box<dyn Source>, String), SourceError> {
 }
 
 /// Runs a command with resolved settings.
-pub fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     match command {
         CommandSettings::Get(settings) => get::run(settings, ctx),
         CommandSettings::Describe(settings) => describe::run(settings, ctx),

@@ -193,7 +193,7 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
 }
 
 /// Runs `record`.
-pub fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
     let scope = ctx.scope(&args.scope);
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),

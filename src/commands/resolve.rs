@@ -9,7 +9,7 @@ use crate::resolve::{InputGaps, StreamResolution};
 use crate::settings::{ResolveSettings, Scope, TABLE_HISTORY};
 
 /// Runs `resolve`.
-pub fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
     let super::ResolvedStreams { scope, catalog, resolver, mut resolutions, missing } =
         super::resolve_streams(ctx, &settings.scope, &settings.selections)?;
     if let Some(verify) = &settings.verify {

@@ -15,7 +15,7 @@ use crate::source::Wants;
 use crate::source::files::{NamedFile, read_named, read_named_text, write_private};
 
 /// Runs `serve`.
-pub fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
+pub(crate) fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
     let token = match &settings.token {
         Some(TokenSource::Value(token)) => Some(token.clone()),
         Some(TokenSource::File(path)) => Some(read_token(path, ctx.settings.file_limit)?),

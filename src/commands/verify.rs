@@ -18,7 +18,7 @@ use crate::verify::{Answer, Endpoint};
 
 /// Answers for every endpoint: those `--verify-cache` holds are replayed, the others asked and
 /// added to it. With `-v`, each request is logged (its URL and status; never a credential).
-pub fn answers(
+pub(crate) fn answers(
     ctx: &mut Ctx,
     settings: &VerifySettings,
     endpoints: &[Endpoint],
@@ -74,7 +74,7 @@ pub fn answers(
 
 /// Verifies the current item of every tag: its sources (for `Local`, the node's sources of
 /// the recorded reference, which the integrated registry pulls through) asked once each.
-pub fn verify_current_items(
+pub(crate) fn verify_current_items(
     ctx: &mut Ctx,
     settings: &VerifySettings,
     resolutions: &mut [crate::resolve::StreamResolution],

@@ -22,15 +22,15 @@ use crate::model::{ImageStream, Object, ResourceKind};
 
 mod uses;
 
-pub use crate::model::workload::TRIGGERS_ANNOTATION;
+pub(crate) use crate::model::workload::TRIGGERS_ANNOTATION;
 
-pub use uses::{Role, Standing, Use, uses};
+pub(crate) use uses::{Role, Standing, Use, uses};
 use uses::{UNREADABLE, at};
 
 /// A tag asked about, with its history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TagUsers {
+pub(crate) struct TagUsers {
     /// `namespace/stream:tag`.
     pub tag: String,
     /// The current image, if the tag has one.
@@ -48,14 +48,14 @@ pub struct TagUsers {
 impl TagUsers {
     /// Uses known not to have the tag's current image: triggers that did not fire (or are
     /// held), Pods on an older image. Uses whose digest is unknown do not count.
-    pub fn drift(&self) -> usize {
+    pub(crate) fn drift(&self) -> usize {
         self.triggers.iter().chain(&self.running).filter(|u| u.lags()).count()
     }
 }
 
 /// Every use of an image by the objects of a catalog, read once.
 #[derive(Clone, Debug, Default)]
-pub struct UseIndex {
+pub(crate) struct UseIndex {
     uses: Vec<Use>,
     /// ReplicaSets and ReplicationControllers that own a Pod of the input.
     owners_with_pods: BTreeSet<(String, String)>,
@@ -73,7 +73,7 @@ pub struct UseIndex {
 
 impl UseIndex {
     /// Reads every workload of `catalog`, in kind, namespace and name order.
-    pub fn of(catalog: &Catalog) -> UseIndex {
+    pub(crate) fn of(catalog: &Catalog) -> UseIndex {
         let mut index = UseIndex::default();
         for kind in ResourceKind::WORKLOADS {
             for object in catalog.of_kind(kind) {
@@ -147,7 +147,7 @@ impl UseIndex {
 
     /// The users of one tag of `stream`. A history image's manifest-list children (from its
     /// Image in `catalog`) count as it, so a Pod that reports the platform manifest counts too.
-    pub fn tag_users(&self, stream: &ImageStream, tag: &str, catalog: &Catalog) -> TagUsers {
+    pub(crate) fn tag_users(&self, stream: &ImageStream, tag: &str, catalog: &Catalog) -> TagUsers {
         let namespace = stream.metadata.namespace();
         let name = stream.metadata.name();
         let history: Vec<String> = stream
@@ -209,7 +209,7 @@ impl UseIndex {
     }
 
     /// Everything that still uses `digest` (or a manifest list holding it, per `parents`).
-    pub fn image_users(&self, digest: &str, parents: &[String]) -> Vec<Use> {
+    pub(crate) fn image_users(&self, digest: &str, parents: &[String]) -> Vec<Use> {
         let matches = |d: &str| d == digest || parents.iter().any(|p| p == d);
         self.uses
             .iter()
@@ -226,7 +226,7 @@ impl UseIndex {
 /// images (`kind: Consumers`, docs/consumers.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Consumers {
+pub(crate) struct Consumers {
     /// `isctl/v1alpha1`.
     pub api_version: &'static str,
     /// `Consumers`.
@@ -243,7 +243,7 @@ pub struct Consumers {
 }
 
 /// Who uses `tag` of `stream` (every tag when `None`), and who may pull its images.
-pub fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, index: &UseIndex) -> Consumers {
+pub(crate) fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, index: &UseIndex) -> Consumers {
     let mut tags: Vec<String> = match tag {
         Some(tag) => vec![tag.to_owned()],
         None => {
@@ -266,7 +266,7 @@ pub fn consumers(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog, ind
 /// The strings a workload must hold to use `tag` of `stream` (every tag when `None`): each
 /// `stream:tag` (triggers, pulls by tag) and the hex of each history image and of a list's
 /// images (Pods, templates, last-triggered images). A load reads only files that hold one.
-pub fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog) -> Vec<String> {
+pub(crate) fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog) -> Vec<String> {
     let name = stream.metadata.name();
     let mut needles = BTreeSet::new();
     let tags = stream.spec_tags().iter().map(|t| t.name.as_str());
@@ -284,7 +284,7 @@ pub fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &Catalog
 }
 
 /// The strings a workload must hold to use `digest` or one of the manifest lists that hold it.
-pub fn image_needles(digest: &str, lists: &[String]) -> Vec<String> {
+pub(crate) fn image_needles(digest: &str, lists: &[String]) -> Vec<String> {
     std::iter::once(digest)
         .chain(lists.iter().map(String::as_str))
         .filter_map(|d| d.split_once(':').map(|(_, hex)| hex.to_owned()))
@@ -293,7 +293,7 @@ pub fn image_needles(digest: &str, lists: &[String]) -> Vec<String> {
 }
 
 /// The manifest lists of `catalog` that hold `digest`.
-pub fn lists_holding(digest: &str, catalog: &Catalog) -> Vec<String> {
+pub(crate) fn lists_holding(digest: &str, catalog: &Catalog) -> Vec<String> {
     catalog
         .images()
         .filter(|image| image.docker_image_manifests.iter().flatten().any(|m| m.digest == digest))
@@ -303,7 +303,7 @@ pub fn lists_holding(digest: &str, catalog: &Catalog) -> Vec<String> {
 
 /// Whether the input holds any workload, read or not (left unread for not naming the answer):
 /// without one, empty answers say nothing.
-pub fn input_has_workloads(catalog: &Catalog) -> bool {
+pub(crate) fn input_has_workloads(catalog: &Catalog) -> bool {
     ResourceKind::WORKLOADS.iter().any(|kind| catalog.has_kind(*kind))
 }
 
@@ -316,7 +316,7 @@ fn pulls_tag(image: &str, tagged: &str) -> bool {
 /// One tag whose history holds an image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TagHolding {
+pub(crate) struct TagHolding {
     /// `namespace/stream:tag`.
     pub tag: String,
     /// Where the image stands in that tag's history.
@@ -326,7 +326,7 @@ pub struct TagHolding {
 /// The answer of `consumers --image`: who still uses one image (docs/consumers.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImageUsers {
+pub(crate) struct ImageUsers {
     /// `isctl/v1alpha1`.
     pub api_version: &'static str,
     /// `ImageUsers`.
@@ -346,14 +346,14 @@ pub struct ImageUsers {
 
 impl ImageUsers {
     /// Whether nothing in the input uses the image: pruning it breaks nothing the input shows.
-    pub fn unused(&self) -> bool {
+    pub(crate) fn unused(&self) -> bool {
         self.tags.is_empty() && self.uses.is_empty()
     }
 }
 
 /// Who still uses `digest`: the tags of `streams` whose history holds it (or a manifest list
 /// that holds it), and the uses in `index`.
-pub fn image_users<'a>(
+pub(crate) fn image_users<'a>(
     digest: &str,
     streams: impl Iterator<Item = &'a ImageStream>,
     catalog: &Catalog,

@@ -15,7 +15,7 @@ use crate::model::{Object, ResourceKind, Workload};
 /// How an object uses an image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Role {
+pub(crate) enum Role {
     /// A trigger: a new image in the watched tag redeploys or rebuilds (unless paused).
     Trigger,
     /// A build input without a trigger: the next build takes whatever the tag has then.
@@ -29,7 +29,7 @@ pub enum Role {
 /// One use of an image by one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Use {
+pub(crate) struct Use {
     /// How it uses the image.
     pub role: Role,
     /// The object's kind (`DeploymentConfig`, `Pod`...).
@@ -68,7 +68,7 @@ pub struct Use {
 impl Use {
     /// Whether the use is known not to have the tag's current image (an older image, or one
     /// the history does not hold); a use whose digest is unknown does not lag.
-    pub fn lags(&self) -> bool {
+    pub(crate) fn lags(&self) -> bool {
         matches!(self.standing, Some(Standing::Older(_) | Standing::NotInHistory))
     }
 }
@@ -76,7 +76,7 @@ impl Use {
 /// Where an image stands in a tag's history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase", tag = "state", content = "behind")]
-pub enum Standing {
+pub(crate) enum Standing {
     /// The tag's current image.
     Current,
     /// An older image of the tag: this many imports or pushes behind.
@@ -89,7 +89,7 @@ pub enum Standing {
 
 impl Standing {
     /// A few words for a table cell.
-    pub fn words(self) -> String {
+    pub(crate) fn words(self) -> String {
         match self {
             Standing::Current => "current".into(),
             Standing::Older(1) => "previous".into(),
@@ -101,7 +101,7 @@ impl Standing {
 }
 
 /// Every use of an image by `object` (nothing for kinds that use none).
-pub fn uses(object: &Object) -> Vec<Use> {
+pub(crate) fn uses(object: &Object) -> Vec<Use> {
     let kind = object.kind();
     let Some(workload) = object.workload() else { return Vec::new() };
     let base = Use {

@@ -36,7 +36,7 @@ impl std::fmt::Display for ObjectRef {
 /// Which pulls a mirror serves (`pull-from-mirror`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum PullFrom {
+pub(crate) enum PullFrom {
     /// Digest pulls only (ICSP and IDMS mirrors).
     DigestOnly,
     /// Tag pulls only (ITMS mirrors).
@@ -45,7 +45,7 @@ pub enum PullFrom {
 
 impl PullFrom {
     /// The registries.conf spelling.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PullFrom::DigestOnly => "digest-only",
             PullFrom::TagOnly => "tag-only",
@@ -61,7 +61,7 @@ pub struct MirrorEndpoint {
     /// Reached without TLS verification.
     pub insecure: bool,
     /// Which pulls it serves.
-    pub pull_from: PullFrom,
+    pub(crate) pull_from: PullFrom,
     /// The objects that listed this mirror for this source.
     pub from: Vec<ObjectRef>,
 }
@@ -70,7 +70,7 @@ pub struct MirrorEndpoint {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegistryEntry {
     /// Set for wildcard scopes (`*.example.com`), empty otherwise.
-    pub prefix: String,
+    pub(crate) prefix: String,
     /// The scope itself for non-wildcard entries.
     pub location: String,
     /// Reached without TLS verification.
@@ -80,7 +80,7 @@ pub struct RegistryEntry {
     /// Mirrors in the order they are tried.
     pub mirrors: Vec<MirrorEndpoint>,
     /// The objects that blocked this scope (`NeverContactSource` sets, the image config).
-    pub blocked_by: Vec<ObjectRef>,
+    pub(crate) blocked_by: Vec<ObjectRef>,
 }
 
 impl RegistryEntry {
@@ -92,7 +92,7 @@ impl RegistryEntry {
 
 /// A configuration the operator refuses to render (docs/semantics.md §4), or cannot (an internal error).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     /// The source or scope concerned.
     pub source: String,
     /// What is wrong, in one line.
@@ -107,13 +107,13 @@ pub struct RegistriesConfig {
     /// `[[registry]]` entries in the order the operator writes them.
     pub registries: Vec<RegistryEntry>,
     /// Reasons the operator would not render this configuration; nodes then keep their old one.
-    pub conflicts: Vec<Conflict>,
+    pub(crate) conflicts: Vec<Conflict>,
     /// `allowedRegistries` of the image config (policy.json: only these may be pulled).
-    pub allowed_registries: Vec<String>,
+    pub(crate) allowed_registries: Vec<String>,
     /// `blockedRegistries` of the image config (policy.json: these are rejected).
-    pub blocked_registries: Vec<String>,
+    pub(crate) blocked_registries: Vec<String>,
     /// Where the allowed/blocked lists come from.
-    pub policy_from: Vec<ObjectRef>,
+    pub(crate) policy_from: Vec<ObjectRef>,
 }
 
 /// One source's contributions before merging.

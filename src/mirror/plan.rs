@@ -48,7 +48,7 @@ pub struct PullSource {
 
 /// Whether a pull with these sources fails because every source is blocked (a node refuses to
 /// contact each one). No sources at all is not "blocked": the reference did not parse.
-pub fn all_blocked(sources: &[PullSource]) -> bool {
+pub(crate) fn all_blocked(sources: &[PullSource]) -> bool {
     !sources.is_empty() && sources.iter().all(|s| s.blocked)
 }
 
@@ -77,7 +77,7 @@ pub struct PullPlan {
     /// The policy.json verdict.
     pub policy: PolicyVerdict,
     /// Reasons the operator would not render the rules (they concern every reference).
-    pub conflicts: Vec<Conflict>,
+    pub(crate) conflicts: Vec<Conflict>,
     /// Why this pull fails before any source is tried (bad reference, invalid rewrite).
     pub errors: Vec<String>,
 }

@@ -17,7 +17,7 @@ use crate::reference::Reference;
 
 /// Which registry release's rule applies when ICSP objects exist beside IDMS or ITMS objects.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Release {
+pub(crate) enum Release {
     /// 4.15 and later (and 4.14 since OCPBUGS-22826): all three kinds are walked together.
     #[default]
     Current,
@@ -28,7 +28,7 @@ pub enum Release {
 
 /// One source of the pull-through, in the order the registry tries them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PullThroughSource {
+pub(crate) struct PullThroughSource {
     /// The repository at the image's digest.
     pub reference: String,
     /// A mirror from the rules, or the original repository (`source`).
@@ -44,7 +44,7 @@ pub struct PullThroughSource {
 
 /// Where the registry would fetch one image from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PullThroughPlan {
+pub(crate) struct PullThroughPlan {
     /// The sources in order; the original repository is always last.
     pub sources: Vec<PullThroughSource>,
     /// Why the plan is only the original repository, or why pull-through fails, when it is so.
@@ -63,7 +63,7 @@ struct Rule {
 
 /// The registry's view of the cluster's mirror objects.
 #[derive(Clone, Debug, Default)]
-pub struct PullThrough {
+pub(crate) struct PullThrough {
     rules: Vec<Rule>,
     /// ICSP objects exist beside IDMS or ITMS objects.
     mixed: bool,
@@ -73,7 +73,7 @@ pub struct PullThrough {
 impl PullThrough {
     /// Flattens the catalog's ICSP, IDMS and ITMS objects as the registry lists them: all ICSP
     /// entries, then IDMS, then ITMS, each object in list (name) order and its entries in order.
-    pub fn from_catalog(catalog: &Catalog, release: Release) -> PullThrough {
+    pub(crate) fn from_catalog(catalog: &Catalog, release: Release) -> PullThrough {
         let mut rules = Vec::new();
         for icsp in catalog.content_source_policies() {
             let object = ObjectRef { kind: "ImageContentSourcePolicy".into(), name: icsp.metadata.name().into() };
@@ -106,7 +106,7 @@ impl PullThrough {
     }
 
     /// The sources for a reference as a stream recorded it (`repo@digest`, or `repo:tag`).
-    pub fn plan(&self, reference: &str) -> PullThroughPlan {
+    pub(crate) fn plan(&self, reference: &str) -> PullThroughPlan {
         let Ok(parsed) = Reference::parse_normalized(reference) else {
             return PullThroughPlan {
                 sources: Vec::new(),

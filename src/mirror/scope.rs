@@ -6,7 +6,7 @@ use crate::reference::{valid_component, valid_domain};
 /// Whether `sub` lies inside `sup` (runtime-utils `ScopeIsNestedInsideScope`): equal; or longer
 /// and continuing with `/`; or, for a `*.example.com` super-scope, a host part that ends with
 /// `.example.com` (checking the part before a `:` port, and not matching inside a path).
-pub fn is_nested(sub: &str, sup: &str) -> bool {
+pub(crate) fn is_nested(sub: &str, sup: &str) -> bool {
     if sub == sup {
         return true;
     }
@@ -24,7 +24,7 @@ pub fn is_nested(sub: &str, sup: &str) -> bool {
 /// Whether `scope` is a valid mirror source: `*.host` (no port, no path), or `host[:port]`
 /// optionally followed by repository path components (the IDMS CRD pattern MCO applies to ICSPs
 /// too, docs/semantics.md §4).
-pub fn is_valid_source(scope: &str) -> bool {
+pub(crate) fn is_valid_source(scope: &str) -> bool {
     match scope.strip_prefix("*.") {
         Some(host) => !host.is_empty() && !host.contains([':', '/', '@', '*']) && valid_domain(host),
         None => is_valid_mirror(scope),
@@ -32,7 +32,7 @@ pub fn is_valid_source(scope: &str) -> bool {
 }
 
 /// Whether `scope` is a valid mirror location: `host[:port][/path]`, no wildcard, tag or digest.
-pub fn is_valid_mirror(scope: &str) -> bool {
+pub(crate) fn is_valid_mirror(scope: &str) -> bool {
     if scope.contains(['@', '*']) {
         return false;
     }
@@ -46,7 +46,7 @@ pub fn is_valid_mirror(scope: &str) -> bool {
 /// runtime-utils `IsValidRegistriesConfScope`, which MCO applies to the image config's insecure,
 /// blocked and allowed registries: not empty; and a scope with a `*` must be `*.` followed by a
 /// host without `/`, `@`, `:` or another `*` (anything without `*` passes).
-pub fn is_valid_registries_conf_scope(scope: &str) -> bool {
+pub(crate) fn is_valid_registries_conf_scope(scope: &str) -> bool {
     if scope.is_empty() {
         return false;
     }
@@ -58,14 +58,14 @@ pub fn is_valid_registries_conf_scope(scope: &str) -> bool {
 
 /// containers/image `refMatchingPrefix`: `name` equals `prefix`, or continues after it with
 /// `/`, `:` or `@`.
-pub fn matches_prefix(name: &str, prefix: &str) -> bool {
+pub(crate) fn matches_prefix(name: &str, prefix: &str) -> bool {
     name.starts_with(prefix) && matches!(name.as_bytes().get(prefix.len()), None | Some(b'/' | b':' | b'@'))
 }
 
 /// containers/image `refMatchingSubdomainPrefix` for `*.example.com`: the first occurrence of
 /// `.example.com` in `name`, with no `/` before it, followed by the end, `:`, `/` or `@`.
 /// Returns the length of `name` the wildcard covers.
-pub fn wildcard_match_len(name: &str, wildcard: &str) -> Option<usize> {
+pub(crate) fn wildcard_match_len(name: &str, wildcard: &str) -> Option<usize> {
     let suffix = wildcard.strip_prefix('*')?;
     let index = name.find(suffix)?;
     if name[..index].contains('/') {

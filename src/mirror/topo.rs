@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The merged mirror order for `source` from the contributing `lists` (each non-empty).
-pub fn merge(source: &str, lists: &[Vec<String>]) -> Vec<String> {
+pub(crate) fn merge(source: &str, lists: &[Vec<String>]) -> Vec<String> {
     let mut successors: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for list in lists {
         let mut edges: Vec<(&str, &str)> = list.windows(2).map(|w| (w[0].as_str(), w[1].as_str())).collect();

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Fields isctl does not model, kept verbatim so that printing an object loses nothing.
-pub type Extra = BTreeMap<String, serde_json::Value>;
+pub(crate) type Extra = BTreeMap<String, serde_json::Value>;
 
 /// `metadata` of any Kubernetes object, with the fields isctl reads typed and the rest kept.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
@@ -59,7 +59,7 @@ impl ObjectMeta {
 
 /// Parses a Kubernetes timestamp (RFC 3339). `None` for absent or unparsable values: a bad
 /// timestamp only blanks an age column, it never hides an object.
-pub fn parse_time(value: Option<&str>) -> Option<jiff::Timestamp> {
+pub(crate) fn parse_time(value: Option<&str>) -> Option<jiff::Timestamp> {
     value?.trim().parse().ok()
 }
 

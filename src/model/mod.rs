@@ -3,26 +3,26 @@
 //! Every type keeps the fields it does not model in an `extra` map, so an object printed back
 //! holds everything that was read. [`Object`] is one loaded object of any known kind.
 
-pub mod config;
-pub mod image;
-pub mod imagestream;
-pub mod istag;
-pub mod kinds;
-pub mod meta;
-pub mod mirror;
-pub mod rbac;
-pub mod resource;
-pub mod workload;
+pub(crate) mod config;
+pub(crate) mod image;
+pub(crate) mod imagestream;
+pub(crate) mod istag;
+pub(crate) mod kinds;
+pub(crate) mod meta;
+pub(crate) mod mirror;
+pub(crate) mod rbac;
+pub(crate) mod resource;
+pub(crate) mod workload;
 
-pub use config::ClusterImageConfig;
-pub use image::Image;
-pub use imagestream::ImageStream;
-pub use istag::{ImageStreamImage, ImageStreamLayers, ImageStreamTag};
-pub use kinds::{Family, KindVisitor, Object, ResourceKind};
-pub use meta::ObjectMeta;
-pub use mirror::{ImageContentSourcePolicy, MirrorSet};
-pub use rbac::{Binding, Role};
-pub use workload::Workload;
+pub(crate) use config::ClusterImageConfig;
+pub(crate) use image::Image;
+pub(crate) use imagestream::ImageStream;
+pub(crate) use istag::{ImageStreamImage, ImageStreamLayers, ImageStreamTag};
+pub(crate) use kinds::{Family, KindVisitor, Object, ResourceKind};
+pub(crate) use meta::ObjectMeta;
+pub(crate) use mirror::{ImageContentSourcePolicy, MirrorSet};
+pub(crate) use rbac::{Binding, Role};
+pub(crate) use workload::Workload;
 
 impl Object {
     /// The workload this object is (a Pod, a controller, a DeploymentConfig or a BuildConfig),

@@ -33,13 +33,13 @@ pub struct Workload {
 }
 
 /// The annotation that makes a workload follow image stream tags.
-pub const TRIGGERS_ANNOTATION: &str = "image.openshift.io/triggers";
+pub(crate) const TRIGGERS_ANNOTATION: &str = "image.openshift.io/triggers";
 
 /// Prunes a workload to what `consumers` (`crate::consumers`) reads, so a load of a cluster's Pods keeps a few
 /// strings each rather than whole objects: name, namespace, the triggers annotation and owner
 /// references; the containers' names and images; triggers, strategies, build inputs and
 /// `paused`; the container statuses' names and image IDs. Other objects are left alone.
-pub fn prune(object: &mut super::Object) {
+pub(crate) fn prune(object: &mut super::Object) {
     let Some(workload) = object.workload_mut() else { return };
     const SPEC: &[&[&str]] = &[
         &["containers", "*", "name"],

@@ -4,13 +4,13 @@
 use jiff::{SignedDuration, Timestamp};
 
 /// Kubernetes' `duration.HumanDuration`, used by AGE columns: `90s`, `5m30s`, `3h20m`, `3d4h`.
-pub fn kube_age(created: Option<Timestamp>, now: Timestamp) -> String {
+pub(crate) fn kube_age(created: Option<Timestamp>, now: Timestamp) -> String {
     let Some(created) = created else { return "<unknown>".into() };
     kube_duration(now.duration_since(created))
 }
 
 /// Kubernetes' `duration.HumanDuration` on a signed duration.
-pub fn kube_duration(d: SignedDuration) -> String {
+pub(crate) fn kube_duration(d: SignedDuration) -> String {
     let seconds = d.as_secs();
     if seconds < -1 {
         return "<invalid>".into();
@@ -53,12 +53,12 @@ pub fn kube_duration(d: SignedDuration) -> String {
 
 /// docker/go-units `HumanDuration` plus `" ago"`, used by the image group's UPDATED columns and
 /// by `oc describe`: `About an hour ago`, `2 days ago`.
-pub fn docker_ago(then: Timestamp, now: Timestamp) -> String {
+pub(crate) fn docker_ago(then: Timestamp, now: Timestamp) -> String {
     format!("{} ago", docker_duration(now.duration_since(then)))
 }
 
 /// docker/go-units `HumanDuration`.
-pub fn docker_duration(d: SignedDuration) -> String {
+pub(crate) fn docker_duration(d: SignedDuration) -> String {
     let seconds = d.as_secs();
     if seconds < 1 {
         return "Less than a second".into();

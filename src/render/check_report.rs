@@ -9,7 +9,7 @@ use crate::check::{Finding, Severity};
 /// The `kind: CheckReport` document (docs/check.md).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CheckReport<'a> {
+pub(crate) struct CheckReport<'a> {
     /// `isctl/v1alpha1`.
     pub api_version: &'static str,
     /// `CheckReport`.
@@ -26,7 +26,7 @@ pub struct CheckReport<'a> {
 
 /// Counts per severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Errors.
     pub error: usize,
     /// Warnings.
@@ -37,7 +37,7 @@ pub struct Summary {
 
 impl Summary {
     /// Counts findings.
-    pub fn of(findings: &[Finding]) -> Summary {
+    pub(crate) fn of(findings: &[Finding]) -> Summary {
         let count = |s| findings.iter().filter(|f| f.severity == s).count();
         Summary { error: count(Severity::Error), warning: count(Severity::Warning), info: count(Severity::Info) }
     }
@@ -52,7 +52,7 @@ fn severity_word(severity: Severity) -> &'static str {
 }
 
 /// The table and a summary line.
-pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> String {
+pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> String {
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
@@ -83,7 +83,7 @@ pub fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> Strin
 
 /// JUnit XML: one test case per finding, failed when at or above `fail_on`; a single passing
 /// case when there is nothing to report, so the run still shows.
-pub fn junit(findings: &[Finding], fail_on: Severity) -> String {
+pub(crate) fn junit(findings: &[Finding], fail_on: Severity) -> String {
     let failures = findings.iter().filter(|f| f.severity >= fail_on).count();
     let tests = findings.len().max(1);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -13,7 +13,7 @@ use crate::render::age::{docker_ago, kube_age};
 const TAGS_WIDTH: i64 = 40;
 
 /// Column names of a kind's table, then the wide-only ones (oc's printers).
-pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'static str]) {
+pub(crate) fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'static str]) {
     match kind {
         ResourceKind::Image => (&["NAME", "IMAGE REFERENCE"], &[]),
         ResourceKind::ImageStream => (&["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], &[]),
@@ -38,7 +38,7 @@ pub fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static [&'stat
 }
 
 /// The cells of one object's row, then the cells `-o wide` adds (oc's printers).
-pub fn cells(object: &Listed<'_>, now: Timestamp) -> (Vec<String>, Vec<String>) {
+pub(crate) fn cells(object: &Listed<'_>, now: Timestamp) -> (Vec<String>, Vec<String>) {
     let meta = object.meta();
     match object {
         Listed::Tag(tag) => {
@@ -75,7 +75,7 @@ fn object_cells(object: &Object, now: Timestamp) -> (Vec<String>, Vec<String>) {
 }
 
 /// NAME, IMAGE REPOSITORY, TAGS, UPDATED of `oc get is`.
-pub fn stream_cells(stream: &ImageStream, now: Timestamp) -> Vec<String> {
+pub(crate) fn stream_cells(stream: &ImageStream, now: Timestamp) -> Vec<String> {
     let status = stream.status.as_ref();
     let repository = [
         status.and_then(|s| s.public_docker_image_repository.as_deref()),
@@ -97,7 +97,7 @@ pub fn stream_cells(stream: &ImageStream, now: Timestamp) -> Vec<String> {
 }
 
 /// The TAGS cell: status tags newest first, cut to a 40-character budget (`printTagsUpToWidth`).
-pub fn tags_cell(stream: &ImageStream) -> String {
+pub(crate) fn tags_cell(stream: &ImageStream) -> String {
     let mut tags: Vec<(i64, &str)> = stream
         .status_tags()
         .iter()

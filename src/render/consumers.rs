@@ -72,7 +72,7 @@ fn uses_table(uses: &[&Use], limit: Option<usize>, no_headers: bool, has: bool) 
 }
 
 /// The `consumers STREAM[:TAG]` tables.
-pub fn consumers_table(answer: &Consumers, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn consumers_table(answer: &Consumers, limit: Option<usize>, no_headers: bool) -> String {
     let mut out = String::new();
     for (i, tag) in answer.tags.iter().enumerate() {
         if i > 0 {
@@ -103,7 +103,7 @@ pub fn consumers_table(answer: &Consumers, limit: Option<usize>, no_headers: boo
 }
 
 /// Who may pull: the lookup and reference policies in one line, then the subjects.
-pub fn access_text(access: &PullAccess, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers: bool) -> String {
     let mut out = format!("Pull access to {}\n", access.stream);
     out.push_str(match access.lookup_local {
         true => "  lookupPolicy.local: true (Pods of its namespace may name its tags as stream:tag)\n",
@@ -155,7 +155,7 @@ pub fn access_text(access: &PullAccess, limit: Option<usize>, no_headers: bool) 
 }
 
 /// The `consumers --image` tables: the tags that hold the image, then what uses it.
-pub fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool) -> String {
     let mut out = String::new();
     if !answer.tags.is_empty() {
         let columns = [
@@ -183,7 +183,7 @@ pub fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool) 
 
 /// The `Used By` and `Pull Access` sections `describe` ends a stream (or tag) with: one line
 /// per use, then one per subject allowed to pull.
-pub fn describe_section(answer: &Consumers) -> String {
+pub(crate) fn describe_section(answer: &Consumers) -> String {
     let mut out = String::from("\nUsed By:\n");
     if !answer.workloads_read {
         out.push_str("  unknown: the input holds no Pods, workloads, DeploymentConfigs or BuildConfigs\n");

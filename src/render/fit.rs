@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 /// How a column may give up width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shrink {
+pub(crate) enum Shrink {
     /// Never shortened (flags, ages, digests).
     Never,
     /// Shortened with `…`: first down to `soft` (every column alike), then, once separators are
@@ -28,7 +28,7 @@ pub enum Shrink {
 
 /// Where a shortened cell loses its characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cut {
+pub(crate) enum Cut {
     /// In the middle, two thirds kept from the start.
     Middle,
     /// At the end: notes are read from the start.
@@ -42,7 +42,7 @@ pub enum Cut {
 }
 
 /// Shortens `text` to `max` display columns the way `cut` says.
-pub fn shorten(text: &str, max: usize, cut: Cut) -> String {
+pub(crate) fn shorten(text: &str, max: usize, cut: Cut) -> String {
     if width(text) <= max {
         return text.to_owned();
     }
@@ -56,9 +56,9 @@ pub fn shorten(text: &str, max: usize, cut: Cut) -> String {
 
 /// The marker of a `Local` row's PULL FROM cell (pods pull from the integrated registry, which
 /// pulls from what follows), and its short form when space is tight.
-pub const VIA_REGISTRY: &str = "registry ← ";
+pub(crate) const VIA_REGISTRY: &str = "registry ← ";
 /// The short form of [`VIA_REGISTRY`].
-pub const VIA_REGISTRY_SHORT: &str = "⇐ ";
+pub(crate) const VIA_REGISTRY_SHORT: &str = "⇐ ";
 
 /// The fewest columns a host keeps when it gives way to its repository (`mirror.e…:8443`).
 const HOST_KEPT: usize = 8;
@@ -130,7 +130,7 @@ pub struct Column {
     /// The header text.
     pub header: String,
     /// How it shrinks.
-    pub shrink: Shrink,
+    pub(crate) shrink: Shrink,
 }
 
 /// The display width of `text` (wide characters count two).
@@ -140,7 +140,7 @@ pub fn width(text: &str) -> usize {
 
 /// `text` cut to `max` display columns in the middle, two thirds of what is kept from the start
 /// (where hosts and names begin): `mirror.example.…shift4`.
-pub fn middle(text: &str, max: usize) -> String {
+pub(crate) fn middle(text: &str, max: usize) -> String {
     if width(text) <= max {
         return text.to_owned();
     }

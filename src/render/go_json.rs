@@ -15,7 +15,7 @@ use serde_json::{Number, Value};
 
 /// A number as kubectl holds it after reading JSON.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum GoNumber {
+pub(crate) enum GoNumber {
     /// An `int64`: a whole number in range (`60` and `60.0`).
     Int(i64),
     /// A `float64`: anything else (a fraction, an integer beyond `int64`).
@@ -24,7 +24,7 @@ pub enum GoNumber {
 
 impl GoNumber {
     /// How kubectl holds `number`.
-    pub fn of(number: &Number) -> GoNumber {
+    pub(crate) fn of(number: &Number) -> GoNumber {
         if let Some(i) = number.as_i64() {
             return GoNumber::Int(i);
         }
@@ -39,7 +39,7 @@ impl GoNumber {
 
 /// A `float64` as `encoding/json` writes it: plain digits from 1e-6 to below 1e21, else the
 /// shortest exponent form (`1e-7`, `1e+21`).
-pub fn float_text(f: f64) -> String {
+pub(crate) fn float_text(f: f64) -> String {
     let abs = f.abs();
     if abs == 0.0 || (1e-6..1e21).contains(&abs) {
         return format!("{f}");
@@ -53,7 +53,7 @@ pub fn float_text(f: f64) -> String {
 
 /// A `float64` as Go's `fmt` prints it with `%v` (template results, YAML): the shortest digits, in `%e` form when the exponent is below -4 or at
 /// least 6 (strconv's `'g'` with the shortest precision).
-pub fn fmt_float(f: f64) -> String {
+pub(crate) fn fmt_float(f: f64) -> String {
     let scientific = format!("{f:e}");
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
@@ -124,18 +124,18 @@ fn write<T: Serialize + ?Sized, F: Formatter>(value: &T, formatter: F) -> String
 }
 
 /// Indented JSON (`indent` per level), as kubectl's printers write it; no final newline.
-pub fn pretty<T: Serialize + ?Sized>(value: &T, indent: &[u8]) -> String {
+pub(crate) fn pretty<T: Serialize + ?Sized>(value: &T, indent: &[u8]) -> String {
     write(value, PrettyFormatter::with_indent(indent))
 }
 
 /// Compact JSON, as `json.Marshal` writes it.
-pub fn compact<T: Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn compact<T: Serialize + ?Sized>(value: &T) -> String {
     write(value, CompactFormatter)
 }
 
 /// JSON text with `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's encoder escapes them (they
 /// can only appear inside strings, so replacing them in the text is safe).
-pub fn escape_html(json: &str) -> String {
+pub(crate) fn escape_html(json: &str) -> String {
     if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return json.to_owned();
     }
@@ -156,7 +156,7 @@ pub fn escape_html(json: &str) -> String {
 /// Numbers rewritten as kubectl's YAML holds them: it writes JSON as Go does and reads that back
 /// as YAML, so a whole `float64` below 1e21 becomes an integer when it fits one (`60.0` is `60`),
 /// and an integer beyond `int64` is a `float64` first.
-pub fn yaml_numbers(value: &mut Value) {
+pub(crate) fn yaml_numbers(value: &mut Value) {
     match value {
         Value::Number(number) => match GoNumber::of(number) {
             GoNumber::Int(i) => *number = Number::from(i),

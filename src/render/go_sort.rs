@@ -9,7 +9,7 @@
 /// Sorts `0..len` as Go's `sort.Sort` would sort a list whose `Less(i, j)` is
 /// `less(order[i], order[j])`, and returns the order (original indexes, first to last).
 /// `less` sees original indexes, so it can look keys up once.
-pub fn sort_sort(len: usize, less: impl FnMut(usize, usize) -> bool) -> Vec<usize> {
+pub(crate) fn sort_sort(len: usize, less: impl FnMut(usize, usize) -> bool) -> Vec<usize> {
     let mut data = Data { order: (0..len).collect(), less };
     if len > 1 {
         let limit = bit_length(len);

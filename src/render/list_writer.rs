@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// YAML or JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// kubectl's `-o yaml`.
     Yaml,
     /// kubectl's `-o json` (4-space indentation).
@@ -17,7 +17,7 @@ pub enum Format {
 
 /// Writes `apiVersion: v1`, `items: [...]`, `kind: List`, `metadata: {resourceVersion: ""}`
 /// (the keys in that sorted order) to `out`, one item at a time.
-pub struct ListWriter<W: Write> {
+pub(crate) struct ListWriter<W: Write> {
     out: W,
     format: Format,
     items: usize,
@@ -25,12 +25,12 @@ pub struct ListWriter<W: Write> {
 
 impl<W: Write> ListWriter<W> {
     /// A writer that has written nothing yet.
-    pub fn new(out: W, format: Format) -> ListWriter<W> {
+    pub(crate) fn new(out: W, format: Format) -> ListWriter<W> {
         ListWriter { out, format, items: 0 }
     }
 
     /// Writes one item.
-    pub fn item(&mut self, value: &Value) -> io::Result<()> {
+    pub(crate) fn item(&mut self, value: &Value) -> io::Result<()> {
         let first = self.items == 0;
         self.items += 1;
         match self.format {
@@ -74,12 +74,12 @@ impl<W: Write> ListWriter<W> {
     }
 
     /// What has been written so far (a caller may take it and pass it on piece by piece).
-    pub fn output(&mut self) -> &mut W {
+    pub(crate) fn output(&mut self) -> &mut W {
         &mut self.out
     }
 
     /// Ends the List and flushes.
-    pub fn finish(mut self) -> io::Result<W> {
+    pub(crate) fn finish(mut self) -> io::Result<W> {
         let tail: &[u8] = match (self.format, self.items) {
             (Format::Yaml, 0) => b"apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
             (Format::Yaml, _) => b"kind: List\nmetadata:\n  resourceVersion: \"\"\n",

@@ -36,19 +36,19 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// YAML or JSON: a document, not rows.
-    pub fn is_document(self) -> bool {
+    pub(crate) fn is_document(self) -> bool {
         matches!(self, OutputFormat::Yaml | OutputFormat::Json)
     }
 
     /// Whether a list can be written item by item (a table needs every row for its widths).
-    pub fn is_streamable(self) -> bool {
+    pub(crate) fn is_streamable(self) -> bool {
         matches!(self, OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
     }
 }
 
 /// Output formats of `resolve`: everything `get` has but names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ResolveFormat {
+pub(crate) enum ResolveFormat {
     /// One row per history item (the default).
     Table,
     /// The table with the pull spec and every pull source.
@@ -93,7 +93,7 @@ impl From<ReportFormat> for OutputFormat {
 
 /// Wraps several objects as kubectl does: `apiVersion: v1`, `kind: List`, `items`,
 /// `metadata.resourceVersion: ""`; a single object stays itself.
-pub fn list_or_single(mut items: Vec<Value>, force_list: bool) -> Value {
+pub(crate) fn list_or_single(mut items: Vec<Value>, force_list: bool) -> Value {
     if items.len() == 1 && !force_list {
         return items.pop().expect("one item");
     }
@@ -129,7 +129,7 @@ pub fn document<T: serde::Serialize>(mut items: Vec<T>, yaml: bool, force_list: 
 
 /// isctl's own documents through a kubectl template (`-o jsonpath=`, `custom-columns=`): the
 /// same data [`document`] prints as JSON.
-pub fn templated_document<T: serde::Serialize>(
+pub(crate) fn templated_document<T: serde::Serialize>(
     mut items: Vec<T>,
     force_list: bool,
     template: &jsonpath::OutputTemplate,
@@ -152,7 +152,7 @@ pub fn templated_document<T: serde::Serialize>(
 /// `-o` of commands that print isctl's documents: a format, or a kubectl template over the JSON
 /// the format `json` prints.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TemplatedOutput<F> {
+pub(crate) struct TemplatedOutput<F> {
     /// The format (`json` for a template).
     pub format: F,
     /// The template, when one was given.
@@ -160,7 +160,10 @@ pub struct TemplatedOutput<F> {
 }
 
 /// Reads `-o` for a command whose formats are `F`'s values, or a template.
-pub fn parse_templated_output<F: clap::ValueEnum + Clone>(text: &str, json: F) -> Result<TemplatedOutput<F>, String> {
+pub(crate) fn parse_templated_output<F: clap::ValueEnum + Clone>(
+    text: &str,
+    json: F,
+) -> Result<TemplatedOutput<F>, String> {
     if let Some(template) = jsonpath::OutputTemplate::parse(text)? {
         return Ok(TemplatedOutput { format: json, template: Some(template) });
     }
@@ -178,12 +181,12 @@ pub fn parse_templated_output<F: clap::ValueEnum + Clone>(text: &str, json: F) -
 }
 
 /// [`parse_templated_output`] for reports (`mirrors`, `check`, `diff`).
-pub fn parse_report_output(text: &str) -> Result<TemplatedOutput<ReportFormat>, String> {
+pub(crate) fn parse_report_output(text: &str) -> Result<TemplatedOutput<ReportFormat>, String> {
     parse_templated_output(text, ReportFormat::Json)
 }
 
 /// [`parse_templated_output`] for `resolve`.
-pub fn parse_resolve_output(text: &str) -> Result<TemplatedOutput<ResolveFormat>, String> {
+pub(crate) fn parse_resolve_output(text: &str) -> Result<TemplatedOutput<ResolveFormat>, String> {
     parse_templated_output(text, ResolveFormat::Json)
 }
 
@@ -199,7 +202,7 @@ fn json_ordered<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// A count with its noun, in English: `1 object`, `2 objects`.
-pub fn plural(count: usize, noun: &str) -> String {
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 

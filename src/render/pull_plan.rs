@@ -8,7 +8,7 @@ use crate::verify::{SourceVerdict, Verification};
 
 /// The versioned document of one plan, as `-o yaml|json` prints it (docs/pull-plan.md).
 #[derive(Serialize)]
-pub struct PullPlanDocument<'a> {
+pub(crate) struct PullPlanDocument<'a> {
     /// With `--verify`: each source's answer and the source that serves it (docs/verify.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<&'a Verification>,
@@ -24,13 +24,13 @@ pub struct PullPlanDocument<'a> {
 
 impl<'a> PullPlanDocument<'a> {
     /// Wraps a plan.
-    pub fn new(plan: &'a PullPlan) -> PullPlanDocument<'a> {
+    pub(crate) fn new(plan: &'a PullPlan) -> PullPlanDocument<'a> {
         PullPlanDocument { api_version: "isctl/v1alpha1", kind: "PullPlan", plan, verification: None }
     }
 }
 
 /// Flags of a pull source for a table cell: `blocked`, `insecure`, or empty.
-pub fn flags(source: &PullSource) -> String {
+pub(crate) fn flags(source: &PullSource) -> String {
     let mut flags = Vec::new();
     if source.blocked {
         flags.push("blocked");
@@ -44,7 +44,7 @@ pub fn flags(source: &PullSource) -> String {
 /// One block per plan: a title line, the ordered sources, then policy, errors and conflicts.
 /// With verifications (`--verify`, one per plan), each source shows the registry's answer and
 /// the block says which source serves the image.
-pub fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications: Option<&[Verification]>) -> String {
+pub(crate) fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications: Option<&[Verification]>) -> String {
     let mut out = String::new();
     for (index, plan) in plans.iter().enumerate() {
         if index > 0 {
@@ -101,7 +101,7 @@ fn answer_cell(verdict: &SourceVerdict) -> String {
 }
 
 /// The lines that must stand out under a plan: policy rejection, errors, conflicts.
-pub fn notes(plan: &PullPlan) -> String {
+pub(crate) fn notes(plan: &PullPlan) -> String {
     let mut out = String::new();
     if !plan.policy.allowed && plan.pull_type.is_some() {
         out.push_str(&format!(

@@ -55,7 +55,7 @@ pub struct Table {
     /// The lines, each ending with a newline.
     pub text: String,
     /// History items not shown.
-    pub omitted: usize,
+    pub(crate) omitted: usize,
 }
 
 /// How a row should stand out.
@@ -329,7 +329,7 @@ fn what_the_tag_is(tag: &TagResolution) -> Vec<String> {
 
 /// The first `n` hex digits of a sha256 digest (other algorithms keep their name): isctl's own
 /// shortening, used only for people.
-pub fn short_digest(digest: &str, n: usize) -> String {
+pub(crate) fn short_digest(digest: &str, n: usize) -> String {
     // By characters: a digest read from a file may hold anything.
     match digest.split_once(':') {
         Some(("sha256", hex)) if hex.chars().count() > n => hex.chars().take(n).collect(),
@@ -507,7 +507,7 @@ fn grouped(who: &[String], unit: &str, what: &str, verbose: bool) -> String {
 }
 
 /// One sentence for a difference between the hops that can change where an image comes from.
-pub fn hop_words(kind: HopDifferenceKind, sources: &str) -> String {
+pub(crate) fn hop_words(kind: HopDifferenceKind, sources: &str) -> String {
     match kind {
         HopDifferenceKind::NodeMirrorSkipped => format!("the pull-through skips {sources}, which nodes would use"),
         HopDifferenceKind::BlockedSourceContacted => {

@@ -8,7 +8,7 @@ use super::fit::{self, Column, Shrink};
 
 /// Lays out `rows` under `header` (omitted with `--no-headers`) like kubectl, for isctl's own
 /// reports.
-pub fn render(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
+pub(crate) fn render(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
     let count = header.map_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0), <[&str]>::len);
     let columns: Vec<Column> = (0..count)
         .map(|i| Column {
@@ -26,7 +26,7 @@ pub fn render(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
 /// [`render`] for what kubectl itself prints (`get` tables): cells cut and escaped as
 /// [`fit::cell`] does, laid out by [`go_tabwriter`] as kubectl's printer lays them out, so the
 /// bytes are kubectl's (widths in characters, trailing blanks after an empty last cell).
-pub fn kubectl(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
+pub(crate) fn kubectl(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
     let mut text = String::new();
     let lines = header.map(|h| h.iter().map(|c| fit::cell(c)).collect::<Vec<_>>());
     for line in
@@ -41,7 +41,7 @@ pub fn kubectl(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
 /// `-o custom-columns=` as kubectl prints it: each cell with only ESC and CR escaped (`^[`,
 /// `\r`, kubectl's terminal escaper), not cut, so a tab or a newline in a cell moves to a new
 /// column or line as in kubectl; the cells of a row joined by tabs, through [`go_tabwriter`].
-pub fn kubectl_columns(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
+pub(crate) fn kubectl_columns(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
     let escape = |cell: &str| cell.replace('\x1b', "^[").replace('\r', "\\r");
     let mut text = String::new();
     for row in header
@@ -61,7 +61,7 @@ pub fn kubectl_columns(header: Option<&[&str]>, rows: &[Vec<String>]) -> String 
 /// padding over each run of lines that have a cell in it, and never narrower than that column
 /// was in an earlier run; widths count characters (not display width). `\v` ends a cell as
 /// `\t` does, `\f` a line as `\n` does.
-pub fn go_tabwriter(text: &str) -> String {
+pub(crate) fn go_tabwriter(text: &str) -> String {
     const MIN_WIDTH: usize = 6;
     const PADDING: usize = 3;
     let body = text.strip_suffix(['\n', '\x0c']);

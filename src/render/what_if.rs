@@ -26,7 +26,7 @@ fn repository(reference: &str) -> &str {
 }
 
 /// The changes table, within `limit` columns (`None`: no limit).
-pub fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool) -> String {
     let shorten = |soft, min, stage, cut| Shrink::Shorten { soft, min, stage, cut };
     let columns = [
         Column { header: "USED BY".into(), shrink: shorten(32, 20, 1, Cut::Name) },
@@ -68,7 +68,7 @@ pub fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool) ->
 
 /// The stream changes table: one row per change of a tag, digests shortened as `resolve` shows
 /// them.
-pub fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool) -> String {
     let short = |digest: &Option<String>| {
         digest.as_deref().map_or("<none>".to_owned(), |d| d.trim_start_matches("sha256:").chars().take(12).collect())
     };
@@ -91,7 +91,7 @@ pub fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool) 
 }
 
 /// The lines said after the table (on stderr): refusals first, then a count.
-pub fn summary(diff: &PlanDiff) -> Vec<String> {
+pub(crate) fn summary(diff: &PlanDiff) -> Vec<String> {
     let mut lines = Vec::new();
     for conflict in &diff.refused {
         lines.push(format!(

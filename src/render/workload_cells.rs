@@ -131,7 +131,7 @@ fn containers(status: Option<&Value>, tally: &mut Tally, reason: &mut String) ->
 
 /// A Pod's row as kubectl's `printPod` computes it: NAME READY STATUS RESTARTS AGE, then IP,
 /// NODE, NOMINATED NODE and READINESS GATES for `-o wide`.
-pub fn pod(pod: &Workload, now: Timestamp) -> (Vec<String>, Vec<String>) {
+pub(crate) fn pod(pod: &Workload, now: Timestamp) -> (Vec<String>, Vec<String>) {
     let (spec, status) = (pod.spec.as_ref(), pod.status.as_ref());
     let phase = text(status, &["phase"]);
     let mut reason = match text(status, &["reason"]) {
@@ -196,7 +196,7 @@ fn pod_wide(spec: Option<&Value>, status: Option<&Value>) -> Vec<String> {
 
 /// The row of a controller kind (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 /// ReplicationController, Job, CronJob) as kubectl prints it.
-pub fn controller(kind: ResourceKind, w: &Workload, now: Timestamp) -> Vec<String> {
+pub(crate) fn controller(kind: ResourceKind, w: &Workload, now: Timestamp) -> Vec<String> {
     let (spec, status) = (w.spec.as_ref(), w.status.as_ref());
     let name = w.metadata.name().to_owned();
     let age = kube_age(parse_time(w.metadata.creation_timestamp.as_deref()), now);

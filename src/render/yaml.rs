@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Serialises a value as a YAML document.
-pub fn to_yaml<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_yaml<T: Serialize>(value: &T) -> String {
     // Never fold long strings into `>-` blocks: digests and pull specs stay on one line.
     let options = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
     serde_saphyr::to_string_with_options(value, options).expect("JSON-shaped values serialise to YAML")
@@ -16,7 +16,7 @@ pub fn to_yaml<T: Serialize>(value: &T) -> String {
 /// An object kubectl would print with `-o yaml`: as [`to_yaml`], with numbers as kubectl's YAML
 /// holds them (`60.0` is `60`; see [`super::go_json::yaml_numbers`]) and floats written as Go
 /// writes them (`1e+21`, `1e-07`, `1.2345675e+06`, where serde-saphyr writes `1.0e+21`...).
-pub fn kubectl_yaml(value: &Value) -> String {
+pub(crate) fn kubectl_yaml(value: &Value) -> String {
     fn has_float(value: &Value) -> bool {
         match value {
             Value::Number(n) => n.as_i64().is_none(),

@@ -27,7 +27,7 @@ const LIST_RESOURCE_VERSION: &str = "1";
 
 /// A request as the API layer sees it.
 #[derive(Clone, Debug, Default)]
-pub struct Request {
+pub(crate) struct Request {
     /// HTTP method.
     pub method: String,
     /// Path without the query.
@@ -43,7 +43,7 @@ pub struct Request {
 impl Request {
     /// Whether the request lists a collection (its cost grows with the answer), rather than
     /// getting one object or a discovery document.
-    pub fn is_list(&self) -> bool {
+    pub(crate) fn is_list(&self) -> bool {
         let segments: Vec<&str> = self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
         matches!(
             segments.as_slice(),
@@ -57,7 +57,7 @@ impl Request {
 
 /// How the server behaves beyond serving objects.
 #[derive(Clone, Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Resources (plural names, `plural.group`, or `imagestreams/layers`) answered with 403.
     pub deny: BTreeSet<String>,
     /// When set, requests need `Authorization: Bearer <token>`.
@@ -72,7 +72,7 @@ pub struct Options {
 type Key = (String, String);
 
 /// The API over a catalog.
-pub struct Api {
+pub(crate) struct Api {
     catalog: Catalog,
     /// Per served kind, the keys of its objects in listing order (namespace, then name).
     keys: HashMap<ResourceKind, Vec<Key>>,
@@ -95,7 +95,7 @@ struct Page<'a> {
 
 impl Api {
     /// Serves `catalog`; `now` dates the AGE/UPDATED cells of Tables.
-    pub fn new(catalog: Catalog, options: Options, now: Timestamp) -> Api {
+    pub(crate) fn new(catalog: Catalog, options: Options, now: Timestamp) -> Api {
         let mut keys = HashMap::new();
         for kind in ResourceKind::ALL.into_iter().filter(|k| *k != ResourceKind::ImageStreamLayers) {
             let listed: Vec<Key> = listing::list(&catalog, kind, None)
@@ -129,7 +129,7 @@ impl Api {
     #[cfg(test)]
     /// How many objects requests have turned into JSON, cells or metadata so far: each request
     /// costs its answer, not the whole input.
-    pub fn serialised(&self) -> u64 {
+    pub(crate) fn serialised(&self) -> u64 {
         self.serialised.load(Ordering::Relaxed)
     }
 
@@ -138,7 +138,7 @@ impl Api {
     }
 
     /// Answers one request.
-    pub fn handle(&self, request: &Request) -> Reply {
+    pub(crate) fn handle(&self, request: &Request) -> Reply {
         if let Some(token) = &self.options.token
             && !bearer_matches(request.authorization.as_deref(), token)
         {

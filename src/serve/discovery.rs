@@ -8,7 +8,7 @@ use crate::model::ResourceKind;
 
 /// A resource as served: a kind of ours, or a virtual one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Served {
+pub(crate) enum Served {
     /// Stored objects of this kind (or, for ImageStreamTag, objects built from streams).
     Kind(ResourceKind),
     /// Core Namespaces, synthesised from the namespaces present.
@@ -17,7 +17,7 @@ pub enum Served {
 
 /// The groups served, in discovery priority order: `image.openshift.io` first, so a bare
 /// `kubectl get images` means image.openshift.io Images, as with oc.
-pub const GROUPS: [(&str, &str); 8] = [
+pub(crate) const GROUPS: [(&str, &str); 8] = [
     ("image.openshift.io", "v1"),
     ("operator.openshift.io", "v1alpha1"),
     ("config.openshift.io", "v1"),
@@ -29,7 +29,7 @@ pub const GROUPS: [(&str, &str); 8] = [
 ];
 
 /// Resolves `group/version/plural` to what is served there.
-pub fn served(group: &str, version: &str, plural: &str) -> Option<Served> {
+pub(crate) fn served(group: &str, version: &str, plural: &str) -> Option<Served> {
     if group.is_empty() && version == "v1" && plural == "namespaces" {
         return Some(Served::Namespaces);
     }
@@ -52,7 +52,7 @@ fn verbs(kind: ResourceKind) -> Vec<&'static str> {
 }
 
 /// `GET /version`.
-pub fn version() -> Value {
+pub(crate) fn version() -> Value {
     json!({
         "major": "1",
         "minor": "33",
@@ -67,7 +67,7 @@ pub fn version() -> Value {
 }
 
 /// `GET /api`.
-pub fn api_versions(address: &str) -> Value {
+pub(crate) fn api_versions(address: &str) -> Value {
     json!({
         "kind": "APIVersions",
         "versions": ["v1"],
@@ -81,12 +81,12 @@ fn group(name: &str, version: &str) -> Value {
 }
 
 /// `GET /apis`.
-pub fn api_groups() -> Value {
+pub(crate) fn api_groups() -> Value {
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": GROUPS.iter().map(|(n, v)| group(n, v)).collect::<Vec<_>>()})
 }
 
 /// `GET /apis/{group}`.
-pub fn api_group(name: &str) -> Option<Value> {
+pub(crate) fn api_group(name: &str) -> Option<Value> {
     let (name, version) = GROUPS.iter().find(|(n, _)| *n == name)?;
     let mut value = group(name, version);
     value["kind"] = "APIGroup".into();
@@ -95,7 +95,7 @@ pub fn api_group(name: &str) -> Option<Value> {
 }
 
 /// `GET /api/v1` or `GET /apis/{group}/{version}`.
-pub fn resource_list(group: &str, version: &str) -> Option<Value> {
+pub(crate) fn resource_list(group: &str, version: &str) -> Option<Value> {
     let group_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
     let mut resources = Vec::new();
     if group.is_empty() {

@@ -38,7 +38,7 @@ use crate::printer::Printer;
 
 /// The server's bounds (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Open connections at most.
     pub max_connections: usize,
     /// Time a client has to send a request's headers, or to finish a TLS handshake.
@@ -100,7 +100,7 @@ struct Shared {
 
 /// Serves `api` on `listener` until the process ends or the socket fails for good (an error the
 /// command reports); with `-v`, logs each request (method, path, status) through the printer.
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     api: Arc<Api>,
     printer: Arc<Mutex<Printer>>,
@@ -345,7 +345,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
 
 /// A TLS acceptor for a PEM certificate chain and private key, each given as its file's name
 /// (for messages) and bytes (read by the caller within `--max-file-size`).
-pub fn tls_acceptor(
+pub(crate) fn tls_acceptor(
     (cert, cert_pem): (&std::path::Path, &[u8]),
     (key, key_pem): (&std::path::Path, &[u8]),
 ) -> Result<tokio_rustls::TlsAcceptor, String> {
@@ -366,7 +366,7 @@ pub fn tls_acceptor(
 }
 
 /// Binds `address`; port 0 picks a free one.
-pub async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+pub(crate) async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(address).await
 }
 

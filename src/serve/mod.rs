@@ -2,7 +2,7 @@
 //! kubectl, oc and client libraries (docs/semantics.md §10), and the server isctl's own live mode is tested
 //! against.
 
-pub mod api;
-pub mod discovery;
-pub mod http;
-pub mod status;
+pub(crate) mod api;
+pub(crate) mod discovery;
+pub(crate) mod http;
+pub(crate) mod status;

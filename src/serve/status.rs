@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 /// An HTTP status code with a JSON body.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Reply {
+pub(crate) struct Reply {
     /// HTTP status code.
     pub code: u16,
     /// The JSON body.
@@ -16,23 +16,23 @@ pub struct Reply {
 
 impl Reply {
     /// 200 with a body.
-    pub fn ok(body: Value) -> Reply {
+    pub(crate) fn ok(body: Value) -> Reply {
         Reply { code: 200, body, raw: None }
     }
 
     /// 200 with a body already written as JSON.
-    pub fn ok_raw(text: String) -> Reply {
+    pub(crate) fn ok_raw(text: String) -> Reply {
         Reply { code: 200, body: Value::Null, raw: Some(text) }
     }
 
     /// The body as JSON text.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.raw.clone().unwrap_or_else(|| serde_json::to_string(&self.body).unwrap_or_default())
     }
 
     #[cfg(test)]
     /// The body as a JSON value (tests read replies this way).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         match &self.raw {
             Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
             None => self.body.clone(),
@@ -62,7 +62,7 @@ fn qualified(plural: &str, group: &str) -> String {
 }
 
 /// 404 for a named object.
-pub fn not_found(plural: &str, group: &str, name: &str) -> Reply {
+pub(crate) fn not_found(plural: &str, group: &str, name: &str) -> Reply {
     status(
         404,
         "NotFound",
@@ -72,19 +72,19 @@ pub fn not_found(plural: &str, group: &str, name: &str) -> Reply {
 }
 
 /// 404 for a path the server does not serve.
-pub fn unknown_path() -> Reply {
+pub(crate) fn unknown_path() -> Reply {
     status(404, "NotFound", "the server could not find the requested resource".into(), json!({}))
 }
 
 /// 405 for any write verb: the server is read-only.
-pub fn method_not_allowed() -> Reply {
+pub(crate) fn method_not_allowed() -> Reply {
     status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource".into(), json!({}))
 }
 
 /// 403 as RBAC denies: `User "u" cannot list resource "images" in API group "..." at the cluster
 /// scope`. For a subresource (`imagestreams/layers`) the object is named by its resource and the
 /// subresource appears only in the resource words, as the API server writes it.
-pub fn forbidden(
+pub(crate) fn forbidden(
     user: &str,
     verb: &str,
     plural: &str,
@@ -112,12 +112,12 @@ pub fn forbidden(
 }
 
 /// 401 without a valid bearer token.
-pub fn unauthorized() -> Reply {
+pub(crate) fn unauthorized() -> Reply {
     status(401, "Unauthorized", "Unauthorized".into(), Value::Null)
 }
 
 /// 410 for a continue token that is unknown or expired.
-pub fn expired() -> Reply {
+pub(crate) fn expired() -> Reply {
     status(
         410,
         "Expired",
@@ -127,6 +127,6 @@ pub fn expired() -> Reply {
 }
 
 /// 400 for a request the server cannot honour.
-pub fn bad_request(message: String) -> Reply {
+pub(crate) fn bad_request(message: String) -> Reply {
     status(400, "BadRequest", message, Value::Null)
 }

@@ -55,7 +55,7 @@ pub struct DecodedObject {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SkippedObject {
     /// `apiVersion` as written (may be empty).
-    pub api_version: String,
+    pub(crate) api_version: String,
     /// `kind` as written (may be empty).
     pub kind: String,
     /// `metadata.name` as written (may be empty).
@@ -72,7 +72,7 @@ pub struct Decoded {
     /// Bytes YAML aliases added to the file's scalars (counted against the load's budget).
     pub alias_expansion: u64,
     /// Objects of isctl's kinds that the selection left out (never deserialised).
-    pub left_out: Vec<ResourceKind>,
+    pub(crate) left_out: Vec<ResourceKind>,
 }
 
 /// Bounds on what one file may cost beyond its own size.
@@ -104,7 +104,7 @@ pub type Selection<'a> = &'a (dyn Fn(ResourceKind, &str, &str) -> bool + Sync);
 
 /// Decodes a file's text, deserialising only the objects `keep` selects; the others are listed
 /// in [`Decoded::left_out`].
-pub fn decode_selected(text: &str, limits: &Limits, keep: Selection<'_>) -> Result<Decoded, DecodeError> {
+pub(crate) fn decode_selected(text: &str, limits: &Limits, keep: Selection<'_>) -> Result<Decoded, DecodeError> {
     if text.trim_start().starts_with(['{', '[']) {
         // JSON (what `oc get -o json` and the API write) is read by serde_json, several times
         // faster than a YAML parser; text that is not valid JSON falls back to YAML below.

@@ -31,7 +31,7 @@ use crate::quantity::format_bytes;
 use super::decode::{self, Selection};
 use super::{LoadNote, Loaded, Observer, Progress, Source, SourceError, Wants};
 use crate::model::{Family, ResourceKind};
-pub use named::{NamedFile, read_named, read_named_text, read_named_text_if_any, write_private};
+pub(crate) use named::{NamedFile, read_named, read_named_text, read_named_text_if_any, write_private};
 use read::{Job, Reading, Unit, is_archive_name, is_manifest_name, read_error, read_job};
 
 /// What one load may read.

@@ -69,7 +69,7 @@ pub struct Progress {
     /// Requests answered so far.
     pub requests: u64,
     /// Requests known to be needed, when known.
-    pub requests_total: Option<u64>,
+    pub(crate) requests_total: Option<u64>,
 }
 
 /// An observer that keeps every note, in order (for tests and for summing up afterwards).
@@ -90,10 +90,10 @@ pub struct Wants {
     /// ImageStreams: in `namespace` (all when `None`), by name (all when empty).
     pub streams: Option<(Option<String>, Vec<String>)>,
     /// The Images the loaded streams' histories reference, manifest-list children included.
-    pub stream_images: bool,
+    pub(crate) stream_images: bool,
     /// ImageContentSourcePolicies, ImageDigestMirrorSets, ImageTagMirrorSets and the cluster
     /// image config.
-    pub mirror_rules: bool,
+    pub(crate) mirror_rules: bool,
     /// Pods, workload controllers, DeploymentConfigs and BuildConfigs in this namespace (all
     /// when `None`), with the Roles, ClusterRoles and bindings that grant pulls: what
     /// `consumers` and `serve` read. Other commands never pay for them.
@@ -101,16 +101,16 @@ pub struct Wants {
     /// Nothing but workloads and RBAC objects, and of each workload only what
     /// `crate::consumers` reads (its containers' images, triggers, owners): the second load
     /// of `consumers`, once the streams are known. `serve` and `record` keep workloads whole.
-    pub workloads_only: bool,
+    pub(crate) workloads_only: bool,
     /// When not empty, a file is read for workloads only if it holds one of these strings (the
     /// digests and `stream:tag` names the answer is about): a must-gather's other Pods are
     /// never parsed. RBAC objects are read regardless; a cluster lists by kind and ignores them.
-    pub workload_needles: Vec<String>,
+    pub(crate) workload_needles: Vec<String>,
     /// The namespace whose RoleBindings and Roles matter (the stream's); all when `None`.
-    pub rbac_namespace: Option<String>,
+    pub(crate) rbac_namespace: Option<String>,
     /// Where namespaced objects read from files without a namespace belong: the namespace the
     /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
-    pub namespace_for_unset: Option<String>,
+    pub(crate) namespace_for_unset: Option<String>,
 }
 
 /// Objects of one kind.
@@ -130,7 +130,7 @@ pub struct Loaded {
     /// The objects.
     pub catalog: Catalog,
     /// Number of files (and archive members) read.
-    pub files_read: usize,
+    pub(crate) files_read: usize,
 }
 
 /// Something a load noticed that did not stop it.
@@ -191,7 +191,7 @@ pub enum LoadNote {
 
 impl LoadNote {
     /// True for notes a user must see even without `-v`.
-    pub fn is_warning(&self) -> bool {
+    pub(crate) fn is_warning(&self) -> bool {
         match self {
             LoadNote::Duplicate(_) | LoadNote::Replaced(_) => true,
             LoadNote::Skipped { .. } | LoadNote::Request { .. } => false,
@@ -365,7 +365,7 @@ fn io_words(error: &std::io::Error) -> String {
 
 impl SourceError {
     /// Whether this error is printed as is, in kubectl's words, rather than after `error: `.
-    pub fn is_server_worded(&self) -> bool {
+    pub(crate) fn is_server_worded(&self) -> bool {
         matches!(self, SourceError::Api { .. } | SourceError::Unreachable { .. } | SourceError::Timeout { .. })
     }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     /// User name.
-    pub username: String,
+    pub(crate) username: String,
     /// Password or token.
     pub password: String,
 }

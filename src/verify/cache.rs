@@ -11,7 +11,7 @@ use super::Answer;
 /// The file's shape (`kind: VerifyCache`).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VerifyCache {
+pub(crate) struct VerifyCache {
     /// `isctl/v1alpha1`.
     pub api_version: String,
     /// `VerifyCache`.
@@ -26,7 +26,7 @@ pub struct VerifyCache {
 impl VerifyCache {
     /// A cache of these answers for `platform`. Answers that may change by themselves (no
     /// connection, a failure after retries) are not kept: a replay asks again.
-    pub fn new(platform: &str, answers: BTreeMap<String, Answer>) -> VerifyCache {
+    pub(crate) fn new(platform: &str, answers: BTreeMap<String, Answer>) -> VerifyCache {
         let lasting = answers.into_iter().filter(|(_, a)| !matches!(a, Answer::Unreachable(_) | Answer::Failed(_)));
         VerifyCache {
             api_version: "isctl/v1alpha1".into(),
@@ -37,7 +37,7 @@ impl VerifyCache {
     }
 
     /// Reads a cache file's text.
-    pub fn parse(text: &str) -> Result<VerifyCache, String> {
+    pub(crate) fn parse(text: &str) -> Result<VerifyCache, String> {
         let cache: VerifyCache = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if cache.kind != "VerifyCache" {
             return Err(format!("holds a {:?}, not a VerifyCache", cache.kind));
@@ -46,7 +46,7 @@ impl VerifyCache {
     }
 
     /// The file's text.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("answers serialise");
         text.push('\n');
         text

@@ -183,9 +183,9 @@ pub struct RequestLog {
     /// `HEAD https://host/v2/repo/manifests/ref`.
     pub line: String,
     /// The status, or what happened instead.
-    pub outcome: String,
+    pub(crate) outcome: String,
     /// How long it took.
-    pub millis: u128,
+    pub(crate) millis: u128,
 }
 
 /// What an endpoint of a registry that timed out is, without asking it again.

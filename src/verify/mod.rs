@@ -50,7 +50,7 @@ impl Endpoint {
 }
 
 /// What a registry said about one manifest. Written as `result:` and, when there is one,
-/// `detail:` (see [`AnswerFields`]).
+/// `detail:` (see `AnswerFields`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "AnswerFields", try_from = "AnswerFields")]
 pub enum Answer {
@@ -96,7 +96,7 @@ impl Answer {
 /// An [`Answer`] as `-o yaml|json` and `--verify-cache` write it: the result's name and its
 /// detail, with no `detail:` where there is none (older caches have none for `unauthorized`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AnswerFields {
+pub(crate) struct AnswerFields {
     /// `present`, `missing`, `unauthorized`, ...
     pub result: String,
     /// What went wrong, in words.
@@ -160,7 +160,7 @@ pub struct Verification {
     /// Every source in the node's order, with its answer.
     pub sources: Vec<SourceVerdict>,
     /// The source a node would get the image from: the first one it contacts that has it.
-    pub served_by: Option<String>,
+    pub(crate) served_by: Option<String>,
 }
 
 impl Verification {
@@ -182,7 +182,7 @@ impl Verification {
     }
 
     /// Why nothing serves it, in one line: each contacted source's answer.
-    pub fn reasons(&self) -> String {
+    pub(crate) fn reasons(&self) -> String {
         let asked: Vec<String> = self
             .sources
             .iter()
@@ -195,7 +195,7 @@ impl Verification {
 
 /// The endpoints a plan's verification asks, in the node's order; blocked sources only with
 /// `include_blocked`. A plan that fails before any source (a bad reference) asks nothing.
-pub fn plan_endpoints(plan: &PullPlan, include_blocked: bool) -> Vec<Endpoint> {
+pub(crate) fn plan_endpoints(plan: &PullPlan, include_blocked: bool) -> Vec<Endpoint> {
     if plan.pull_type.is_none() || !plan.errors.is_empty() {
         return Vec::new();
     }
@@ -212,7 +212,7 @@ pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint>
 }
 
 /// Reads `--platform`: `os/architecture[/variant]`, lower-case words.
-pub fn parse_platform(text: &str) -> Result<String, String> {
+pub(crate) fn parse_platform(text: &str) -> Result<String, String> {
     let parts: Vec<&str> = text.split('/').collect();
     let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if (2..=3).contains(&parts.len()) && parts.iter().all(word) {
@@ -224,7 +224,7 @@ pub fn parse_platform(text: &str) -> Result<String, String> {
 
 /// Reads `--verify-timeout`: kubectl's duration forms (`30s`, `1m30s`, a bare number of
 /// seconds), more than zero, so every run has a deadline.
-pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+pub(crate) fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
     match crate::duration::parse(text, crate::duration::REQUEST_TIMEOUT) {
         Ok(duration) if duration.is_zero() => Err("must be more than 0: every run has a deadline".into()),
         Ok(duration) => Ok(duration),
@@ -237,7 +237,7 @@ pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 /// of preference (the one asked for, or arm64's `v8` and arm's `v7`, `v6`, `v5` when none is),
 /// then no variant; the first image of the list that fits the best of them. `entries` are
 /// each image's (os, architecture, variant).
-pub fn choose_instance(platform: &str, entries: &[(&str, &str, &str)]) -> Option<usize> {
+pub(crate) fn choose_instance(platform: &str, entries: &[(&str, &str, &str)]) -> Option<usize> {
     let mut parts = platform.split('/');
     let (os, architecture, variant) = (parts.next()?, parts.next()?, parts.next());
     let mut variants: Vec<&str> = match (architecture, variant) {
@@ -253,7 +253,7 @@ pub fn choose_instance(platform: &str, entries: &[(&str, &str, &str)]) -> Option
 }
 
 /// Checks a plan with the answers gathered.
-pub fn verify_plan(plan: &PullPlan, include_blocked: bool, answers: &BTreeMap<String, Answer>) -> Verification {
+pub(crate) fn verify_plan(plan: &PullPlan, include_blocked: bool, answers: &BTreeMap<String, Answer>) -> Verification {
     let pullable = plan.pull_type.is_some() && plan.errors.is_empty() && plan.policy.allowed;
     verify(&plan.sources, pullable, include_blocked, answers)
 }

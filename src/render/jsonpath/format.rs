@@ -8,7 +8,7 @@ use crate::render::go_json::{GoNumber, fmt_float};
 
 /// A value as `-o jsonpath` prints it: strings raw, numbers and booleans as Go prints them,
 /// maps and lists as Go's JSON encoder writes them.
-pub fn print_value(value: &Value) -> String {
+pub(crate) fn print_value(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Number(n) => go_number(n),
@@ -33,7 +33,7 @@ fn go_number(number: &serde_json::Number) -> String {
 
 /// A value as Go's `fmt.Sprint` prints it (custom-columns cells): `map[k:v]` with sorted
 /// keys, `[a b]`, `<nil>`.
-pub fn go_sprint(value: &Value) -> String {
+pub(crate) fn go_sprint(value: &Value) -> String {
     let mut out = String::new();
     sprint_into(value, &mut out);
     out

@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use eval::{Val, find};
-pub use format::{go_sprint, print_value};
+pub(crate) use format::{go_sprint, print_value};
 use parse::Parser;
 pub use sort::sort_order;
 
@@ -167,14 +167,14 @@ impl OutputTemplate {
 
     /// Prints `data` (one document, or a `List` of them): custom columns get a row per item of
     /// a list, or one row. An error is one line, as kubectl's `error executing jsonpath`.
-    pub fn apply(&self, data: &Value, no_headers: bool) -> Result<String, String> {
+    pub(crate) fn apply(&self, data: &Value, no_headers: bool) -> Result<String, String> {
         match self.apply_partial(data, no_headers) {
             (text, None) => Ok(text),
             (_, Some(error)) => Err(error),
         }
     }
 
-    /// [`Self::apply`], and on an error also what kubectl prints before it: custom columns
+    /// `apply`, and on an error also what kubectl prints before it: custom columns
     /// print the header and the rows before the failing one; JSONPath prints nothing.
     pub fn apply_partial(&self, data: &Value, no_headers: bool) -> (String, Option<String>) {
         let OutputTemplate::Columns(columns) = self else {
@@ -222,7 +222,7 @@ impl OutputTemplate {
 
 /// `-o custom-columns=HEADER:PATH,...`: the columns, each with its path. Commas inside brackets
 /// do not split columns (kubectl splits at every comma; this reads more specs, never fewer).
-pub fn parse_columns(spec: &str) -> Result<Vec<(String, Template)>, String> {
+pub(crate) fn parse_columns(spec: &str) -> Result<Vec<(String, Template)>, String> {
     split_columns(spec)
         .into_iter()
         .map(|column| {
@@ -258,7 +258,7 @@ fn split_columns(text: &str) -> Vec<&str> {
 
 /// A custom column's cell: its values as Go's `fmt.Sprint` prints them, joined with `,`, or
 /// `<none>`.
-pub fn column_cell(template: &Template, item: &Value) -> Result<String, String> {
+pub(crate) fn column_cell(template: &Template, item: &Value) -> Result<String, String> {
     let values = template.first_values(item)?;
     if values.is_empty() {
         return Ok("<none>".to_owned());

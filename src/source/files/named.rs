@@ -11,7 +11,7 @@ use crate::source::SourceError;
 
 /// What a flag's file may be besides a regular file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NamedFile {
+pub(crate) enum NamedFile {
     /// A pipe or device is read too, as `--from <(…)` is (still within the limit): an input the
     /// user hands over, such as a baseline.
     MayBePipe,
@@ -22,7 +22,7 @@ pub enum NamedFile {
 }
 
 /// Reads the file a flag names, whole, refusing more than `limit` bytes (`--max-file-size`).
-pub fn read_named(path: &Path, limit: u64, kind: NamedFile) -> Result<Vec<u8>, SourceError> {
+pub(crate) fn read_named(path: &Path, limit: u64, kind: NamedFile) -> Result<Vec<u8>, SourceError> {
     let label = path.display().to_string();
     let metadata = fs::metadata(path).map_err(|e| read_error(path, e))?;
     if metadata.is_dir() {
@@ -42,7 +42,7 @@ pub fn read_named(path: &Path, limit: u64, kind: NamedFile) -> Result<Vec<u8>, S
 }
 
 /// [`read_named`] as UTF-8 text; other bytes are refused with the file's name.
-pub fn read_named_text(path: &Path, limit: u64, kind: NamedFile) -> Result<String, SourceError> {
+pub(crate) fn read_named_text(path: &Path, limit: u64, kind: NamedFile) -> Result<String, SourceError> {
     let bytes = read_named(path, limit, kind)?;
     String::from_utf8(bytes)
         .map_err(|_| SourceError::Refused { path: path.display().to_string(), reason: "is not UTF-8 text".into() })
@@ -50,7 +50,7 @@ pub fn read_named_text(path: &Path, limit: u64, kind: NamedFile) -> Result<Strin
 
 /// [`read_named`] for a flag's file that may not exist yet (`--verify-cache`): `None` when
 /// nothing is at `path`, or only a dangling link (a later [`write_private`] replaces it).
-pub fn read_named_text_if_any(path: &Path, limit: u64, kind: NamedFile) -> Result<Option<String>, SourceError> {
+pub(crate) fn read_named_text_if_any(path: &Path, limit: u64, kind: NamedFile) -> Result<Option<String>, SourceError> {
     match fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         _ => read_named_text(path, limit, kind).map(Some),
@@ -62,7 +62,7 @@ pub fn read_named_text_if_any(path: &Path, limit: u64, kind: NamedFile) -> Resul
 /// a reader never sees half a file, an existing file's mode is never kept, and a symbolic link
 /// at `path` (dangling or not) is replaced, not followed.
 #[cfg(unix)]
-pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -89,7 +89,7 @@ pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Elsewhere there is no file mode to make a file private: refuse rather than leak a secret.
 #[cfg(not(unix))]
-pub fn write_private(_path: &Path, _text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(_path: &Path, _text: &str) -> std::io::Result<()> {
     Err(std::io::Error::new(
         std::io::ErrorKind::Unsupported,
         "writing a file only its owner can read needs a Unix system",

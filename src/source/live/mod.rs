@@ -22,14 +22,14 @@ use crate::catalog::{Catalog, Origin};
 use crate::model::{Object, ResourceKind};
 use crate::names::path_segment_problem;
 use crate::reference::valid_digest;
-pub use connect::ConnectOptions;
+pub(crate) use connect::ConnectOptions;
 use transport::{Failure, Transport, collection_path, object_path, segment};
 
 /// Parallel Image GETs.
 const CONCURRENCY: usize = 8;
 
 /// A cluster to read.
-pub struct LiveSource {
+pub(crate) struct LiveSource {
     client: kube::Client,
     runtime: tokio::runtime::Runtime,
     server: String,
@@ -41,7 +41,7 @@ pub struct LiveSource {
 
 impl LiveSource {
     /// Builds the client as kubectl would; reads the kubeconfig, makes no request yet.
-    pub fn connect(options: &ConnectOptions) -> Result<LiveSource, SourceError> {
+    pub(crate) fn connect(options: &ConnectOptions) -> Result<LiveSource, SourceError> {
         let runtime = runtime()?;
         let resolved = runtime.block_on(connect::resolve(options))?;
         let config = resolved.config;
@@ -67,7 +67,7 @@ impl LiveSource {
     #[cfg(test)]
     /// A source over a client that `build` makes inside this source's runtime: tests drive the
     /// fetch plan with an in-process service (`kube::Client::new(service, namespace)`).
-    pub fn with_client(
+    pub(crate) fn with_client(
         build: impl FnOnce() -> kube::Client,
         server: &str,
         options: &ConnectOptions,

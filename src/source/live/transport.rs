@@ -104,7 +104,7 @@ pub(super) struct Transport<'a> {
 
 impl Transport<'_> {
     /// One GET with retries, bounded by `--request-timeout`; the body of a 2xx answer.
-    pub async fn get(&self, path: &str) -> Result<hyper::body::Bytes, Failure> {
+    pub(super) async fn get(&self, path: &str) -> Result<hyper::body::Bytes, Failure> {
         let started = Instant::now();
         let Some(timeout) = self.timeout else { return self.attempts(path).await };
         match tokio::time::timeout(timeout, self.attempts(path)).await {
@@ -186,7 +186,7 @@ impl Transport<'_> {
     }
 
     /// One object of `kind`, decoded straight into its type.
-    pub async fn object(&self, kind: ResourceKind, path: &str) -> Result<Object, Failure> {
+    pub(super) async fn object(&self, kind: ResourceKind, path: &str) -> Result<Object, Failure> {
         let bytes = self.get(path).await?;
         Object::from_json(kind, &bytes).map_err(|e| self.malformed(kind, path, &bytes, &e))
     }
@@ -194,7 +194,7 @@ impl Transport<'_> {
     /// A whole list of `kind`, page by page, each page's objects handed to `page` as it
     /// arrives (one request with chunk 0). A `410 Expired` restarts the list once; objects
     /// already handed over are not handed over again.
-    pub async fn list(
+    pub(super) async fn list(
         &self,
         kind: ResourceKind,
         base: &str,
@@ -253,7 +253,7 @@ impl Transport<'_> {
     }
 
     /// A whole list of `kind`, collected.
-    pub async fn list_all(&self, kind: ResourceKind, base: &str) -> Result<Vec<Object>, Failure> {
+    pub(super) async fn list_all(&self, kind: ResourceKind, base: &str) -> Result<Vec<Object>, Failure> {
         let mut all = Vec::new();
         self.list(kind, base, &mut |page| {
             all.extend(page);
