@@ -9,6 +9,8 @@
 
 use std::io::{self, Write};
 
+pub use crate::render::fit::terminal_safe;
+
 /// Owns the output streams and the verbosity.
 pub struct Printer {
     out: Box<dyn Write + Send>,
@@ -18,7 +20,34 @@ pub struct Printer {
     progress: bool,
     /// A progress line is on screen and must be cleared before anything else is written.
     drawn: bool,
+    /// stderr lines held until the report is out ([`Printer::hold_notes`]).
+    held: Option<Held>,
 }
+
+/// stderr lines kept back while a report is written, so a person reads the answer first and
+/// what to know about it after, where a long table cannot scroll it away.
+struct Held {
+    lines: Vec<(Kind, String)>,
+    /// Fit warnings and notes into this many columns, at most [`HELD_AT_MOST`] of them (a
+    /// person at a terminal without `-v`); `None` prints every line whole.
+    width: Option<usize>,
+    /// For a person, paths are shown from their `--from`'s own name: these leading
+    /// directories are left out.
+    strip: Vec<String>,
+}
+
+/// What a stderr line is: warnings and notes may be fitted and summed up for a person;
+/// errors, hints and plain notices never are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Warning,
+    Note,
+    Other,
+}
+
+/// The most warning and note lines a person gets after a report, the last saying how to see
+/// the rest.
+pub(crate) const HELD_AT_MOST: usize = 6;
 
 impl Printer {
     /// A printer over the process's stdout and stderr.
@@ -29,7 +58,7 @@ impl Printer {
 
     /// A printer over any writers (tests pass buffers).
     pub fn new(out: Box<dyn Write + Send>, err: Box<dyn Write + Send>, verbosity: u8) -> Printer {
-        Printer { out, err, verbosity, progress: false, drawn: false }
+        Printer { out, err, verbosity, progress: false, drawn: false, held: None }
     }
 
     /// Allows progress lines (only when stderr is a terminal: they redraw one line in place).
@@ -73,9 +102,60 @@ impl Printer {
         self.out.flush()
     }
 
+    /// Holds stderr lines back until [`Printer::release_notes`]: a report's warnings and
+    /// notes follow it. With `width`, warnings and notes are fitted to it and summed up.
+    /// `strip` lists the directories above each `--from`, left out of paths for a person.
+    pub(crate) fn hold_notes(&mut self, width: Option<usize>, strip: Vec<String>) {
+        self.held = Some(Held { lines: Vec::new(), width, strip });
+    }
+
+    /// Writes the held lines. For a person (a width was given): each warning and note cut to
+    /// the width (paths lose their middle first), at most [`HELD_AT_MOST`] of them, warnings
+    /// first, and a last note saying that `-v` prints them all whole.
+    pub(crate) fn release_notes(&mut self) {
+        let Some(held) = self.held.take() else { return };
+        let Some(width) = held.width else {
+            held.lines.iter().for_each(|(_, line)| self.line(line));
+            return;
+        };
+        let fitted: Vec<(Kind, String, bool)> = held
+            .lines
+            .into_iter()
+            .map(|(kind, line)| (kind, relative_paths(&line, &held.strip)))
+            .map(|(kind, line)| match kind {
+                Kind::Other => (kind, line, false),
+                _ => {
+                    let fitted = crate::render::fit::line(&line, width);
+                    let cut = fitted != line;
+                    (kind, fitted, cut)
+                }
+            })
+            .collect();
+        let notes = fitted.iter().filter(|(kind, ..)| *kind != Kind::Other).count();
+        let any_cut = fitted.iter().any(|(.., cut)| *cut);
+        let room = if notes > HELD_AT_MOST || (any_cut && notes == HELD_AT_MOST) { HELD_AT_MOST - 1 } else { notes };
+        // Warnings before notes when some must go; the kept ones in their order.
+        let kinds: Vec<Kind> = fitted.iter().map(|(kind, ..)| *kind).collect();
+        let of = |wanted: Kind| (0..kinds.len()).filter(|i| kinds[*i] == wanted).collect::<Vec<_>>();
+        let mut keep: Vec<usize> = of(Kind::Warning).into_iter().chain(of(Kind::Note)).take(room).collect();
+        keep.sort_unstable();
+        for (i, (kind, line, _)) in fitted.iter().enumerate() {
+            if *kind == Kind::Other || keep.binary_search(&i).is_ok() {
+                self.line(line);
+            }
+        }
+        let shown_cut = keep.iter().any(|i| fitted[*i].2);
+        let last = match notes - keep.len() {
+            0 if shown_cut => "note: lines above are cut to the width; -v prints them whole".to_owned(),
+            0 => return,
+            n => format!("note: {n} more warnings and notes; -v prints them all, whole"),
+        };
+        self.line(&crate::render::fit::line(&last, width));
+    }
+
     /// `warning: ...` on stderr.
     pub fn warning(&mut self, message: &str) {
-        self.line(&format!("warning: {message}"));
+        self.held_or_line(Kind::Warning, &format!("warning: {message}"));
     }
 
     /// A note shown from verbosity `level` on (`-v` is 1).
@@ -90,19 +170,28 @@ impl Printer {
         self.verbosity > 0
     }
 
-    /// A plain line on stderr (kubectl's "No resources found ..." goes there).
+    /// A plain line on stderr (kubectl's "No resources found ..." goes there); a line that
+    /// starts with `note: ` is a note.
     pub(crate) fn notice(&mut self, message: &str) {
-        self.line(message);
+        let kind = if message.starts_with("note: ") { Kind::Note } else { Kind::Other };
+        self.held_or_line(kind, message);
     }
 
     /// An error line on stderr, already worded (`error: ...`, `Error from server ...`).
     pub fn error(&mut self, message: &str) {
-        self.line(message);
+        self.held_or_line(Kind::Other, message);
     }
 
     /// `hint: ...` on stderr, after the error it explains.
     pub fn hint(&mut self, message: &str) {
-        self.line(&format!("hint: {message}"));
+        self.held_or_line(Kind::Other, &format!("hint: {message}"));
+    }
+
+    fn held_or_line(&mut self, kind: Kind, message: &str) {
+        match &mut self.held {
+            Some(held) => held.lines.push((kind, message.to_owned())),
+            None => self.line(message),
+        }
     }
 
     fn line(&mut self, message: &str) {
@@ -111,19 +200,26 @@ impl Printer {
     }
 }
 
-/// `text` with every character that could drive a terminal escaped (`\u{1b}`): C0 and C1
-/// controls other than tab (a newline too: every stderr line is one message, and a name from the
-/// input must not start a line that looks like isctl's own `error:`), DEL, and the
-/// bidirectional overrides and isolates that reorder what a line seems to say.
-pub fn terminal_safe(text: &str) -> String {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-    };
-    if !text.chars().any(unsafe_char) {
-        return text.to_owned();
+/// `line` with each path under a `strip` directory shown from that directory on (a path starts
+/// the line or follows a space, a quote or a parenthesis).
+fn relative_paths(line: &str, strip: &[String]) -> String {
+    let mut out = line.to_owned();
+    for prefix in strip.iter().filter(|p| !p.is_empty()) {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(prefix.as_str()) {
+            let starts_path = rest[..at].chars().next_back().is_none_or(|c| matches!(c, ' ' | '"' | '(' | '\''));
+            let starts_path = starts_path && (at > 0 || result.is_empty() || result.ends_with([' ', '"', '(', '\'']));
+            result.push_str(&rest[..at]);
+            if !starts_path {
+                result.push_str(prefix);
+            }
+            rest = &rest[at + prefix.len()..];
+        }
+        result.push_str(rest);
+        out = result;
     }
-    text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    out
 }
 
 #[cfg(test)]
@@ -142,6 +238,35 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn held_lines_follow_fitted_and_summed_up_for_a_person() {
+        let err = Shared::default();
+        let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 0);
+        printer.hold_notes(Some(70), vec!["/tmp/in/".into()]);
+        printer.warning("/tmp/in/mg/a/b/c/images.yaml:4 replaces /tmp/in/mg/x/y/z/images.yaml:9 (overlay)");
+        for i in 0..6 {
+            printer.notice(&format!("note: number {i}"));
+        }
+        printer.error("error: stays whole however long it is, and is never dropped from the lines");
+        assert!(err.0.lock().unwrap().is_empty(), "held until released");
+        printer.release_notes();
+        let text = String::from_utf8(err.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            text,
+            "warning: mg/a/b/c/images.yaml:4 replaces mg/…/images.yaml:9 (overlay)\n\
+             note: number 0\nnote: number 1\nnote: number 2\nnote: number 3\n\
+             error: stays whole however long it is, and is never dropped from the lines\n\
+             note: 2 more warnings and notes; -v prints them all, whole\n"
+        );
+        // A pipe (no width) gets every line whole, in order.
+        let err = Shared::default();
+        let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 0);
+        printer.hold_notes(None, vec!["/tmp/in/".into()]);
+        printer.warning("/tmp/in/mg/a.yaml is long");
+        printer.release_notes();
+        assert_eq!(String::from_utf8(err.0.lock().unwrap().clone()).unwrap(), "warning: /tmp/in/mg/a.yaml is long\n");
     }
 
     #[test]

@@ -424,6 +424,12 @@ pub(crate) enum CommandSettings {
 }
 
 impl CommandSettings {
+    /// Whether the command writes a report for people (its warnings follow it): not `get`
+    /// (kubectl's order), `serve` (a log) or `record` (files).
+    pub(crate) fn is_report(&self) -> bool {
+        !matches!(self, CommandSettings::Get(_) | CommandSettings::Serve(_) | CommandSettings::Record(_))
+    }
+
     /// Resolves the command's arguments against the global settings.
     pub(crate) fn resolve(command: &Command, global: &Settings) -> Result<CommandSettings, SettingsError> {
         Ok(match command {

@@ -70,7 +70,8 @@ pub(crate) fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         std::fs::write(path, check_report::junit(&findings, settings.fail_on))
             .with_context(|| format!("writing the JUnit report {}", path.display()))?;
     }
-    ctx.printer.data(&report_text(settings, &findings, failing)?)?;
+    let text = report_text(settings, ctx, &findings, failing)?;
+    ctx.printer.data(&text)?;
     Ok(if failing { ExitStatus::Findings } else { ExitStatus::Success })
 }
 
@@ -83,10 +84,21 @@ fn read_baseline(path: &std::path::Path, limit: u64) -> Result<Vec<check::Baseli
 }
 
 /// The report in the output asked for: the table, or a `CheckReport` document (docs/check.md).
-fn report_text(settings: &CheckSettings, findings: &[check::Finding], failing: bool) -> Result<String, CommandError> {
+fn report_text(
+    settings: &CheckSettings,
+    ctx: &mut Ctx,
+    findings: &[check::Finding],
+    failing: bool,
+) -> Result<String, CommandError> {
     let output = OutputFormat::from(settings.output);
     if !output.is_document() {
-        return Ok(check_report::table(findings, settings.fail_on, settings.no_headers));
+        // For a person at a terminal, lines that fit it.
+        let width = ctx.settings.terminal.width;
+        let (table, cut) = check_report::table(findings, settings.fail_on, settings.no_headers, width);
+        if cut {
+            ctx.printer.notice("note: reasons are cut to the width; -o yaml prints them whole");
+        }
+        return Ok(table);
     }
     let report = CheckReport {
         api_version: "isctl/v1alpha1",

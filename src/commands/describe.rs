@@ -42,6 +42,10 @@ pub(crate) fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
         let users = crate::consumers::consumers(stream, settings.selection.tag.as_deref(), &catalog, &index);
         text.push_str(&crate::render::consumers::describe_section(&users));
     }
+    // For a person at a terminal, long values wrap under where they start, as oc describe's do.
+    if let Some(width) = ctx.settings.terminal.width {
+        text = text.lines().flat_map(|line| crate::render::fit::wrap(line, width)).map(|l| l + "\n").collect();
+    }
     ctx.printer.data(&text)?;
     for gap in gaps.warnings() {
         ctx.printer.warning(&gap);

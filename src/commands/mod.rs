@@ -93,9 +93,33 @@ pub(crate) fn main_with(
         Err(error) => return report(Err(error.into()), &mut printer),
     };
     printer.enable_progress(settings.terminal.progress);
+    if command.is_report() {
+        // A report's warnings follow it; for a person they are fitted and summed up.
+        let width = settings.terminal.stderr_width.filter(|_| cli.global.verbose == 0);
+        printer.hold_notes(width, input_parents(&settings.input));
+    }
     let mut ctx = Ctx { settings, printer, source, default_namespace, unreadable: 0 };
     let result = run(&command, &mut ctx);
+    ctx.printer.release_notes();
     finish(result, &mut ctx)
+}
+
+/// The directories above each `--from` (`fixtures/` of `fixtures/must-gather`): a person sees
+/// the paths of the input from the `--from`'s own name on.
+fn input_parents(input: &Input) -> Vec<String> {
+    let Input::Files(paths, _) = input else { return Vec::new() };
+    let mut parents: Vec<String> = paths
+        .iter()
+        .filter_map(|path| {
+            let text = path.to_str()?.trim_end_matches('/');
+            let at = text.rfind('/')?;
+            Some(text[..=at].to_owned())
+        })
+        .collect();
+    // The longest first, so a deeper --from is not cut by a shallower one's parent.
+    parents.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    parents.dedup();
+    parents
 }
 
 /// Reports how a command ended; a command that did its job over input with unreadable files

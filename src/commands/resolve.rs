@@ -72,7 +72,7 @@ pub(crate) fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
         ctx.printer.notice(&message);
         super::empty_namespace_hint(ctx, &catalog);
     }
-    print_summary(ctx, &summary, brief);
+    print_summary(ctx, &summary);
     super::report_missing(ctx, &catalog, &missing);
     Ok(if missing.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }
@@ -108,25 +108,14 @@ fn table(
     )
 }
 
-/// The summary lines, `warning:` or `note:`; at a terminal each fits one screen row, and a last
-/// note says how to see them whole.
-fn print_summary(ctx: &mut Ctx, summary: &[(bool, String)], brief: bool) {
-    let width = ctx.settings.terminal.stderr_width.filter(|_| brief);
-    let mut cut = false;
+/// The summary lines, `warning:` or `note:`, after the table (the printer fits them for a
+/// person).
+fn print_summary(ctx: &mut Ctx, summary: &[(bool, String)]) {
     for (warning, text) in summary {
-        let prefix = if *warning { "warning: " } else { "note: " };
-        let line = format!("{prefix}{text}");
-        let line = match width {
-            Some(width) if fit::width(&line) > width => {
-                cut = true;
-                fit::end(&line, width)
-            }
-            _ => line,
-        };
-        ctx.printer.notice(&line);
-    }
-    if cut {
-        ctx.printer.notice("note: lines above are cut to the width; -v prints them whole");
+        match warning {
+            true => ctx.printer.warning(text),
+            false => ctx.printer.notice(&format!("note: {text}")),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{fit, table};
+use super::fit;
 use crate::check::{Finding, Severity};
 
 /// The `kind: CheckReport` document (docs/check.md).
@@ -51,8 +51,11 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-/// The table and a summary line.
-pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -> String {
+/// The table and a summary line. With a `width` (a person at a terminal) the lines fit it: when
+/// a finding and its reason do not fit one line, the reason goes on a line of its own under the
+/// finding (cut at the end only if it is longer than a whole line); the second value says
+/// whether anything was cut.
+pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool, width: Option<usize>) -> (String, bool) {
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
@@ -61,13 +64,50 @@ pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -
                 f.rule.to_string(),
                 f.object.clone(),
                 f.item.clone().unwrap_or_default(),
-                fit::cell(&f.reason),
+                // A person reads 12 hex digits of a digest, as in every other table.
+                if width.is_some() { short_digests(&fit::cell(&f.reason)) } else { fit::cell(&f.reason) },
             ]
         })
         .collect();
+    let mut out = String::new();
+    let mut cut = false;
     // Like kubectl, an empty table prints nothing, not even its header.
-    let header = (!no_headers && !rows.is_empty()).then_some(&["SEVERITY", "RULE", "OBJECT", "ITEM", "REASON"][..]);
-    let mut out = table::render(header, &rows);
+    if !rows.is_empty() {
+        let column = |header: &str, shrink| fit::Column { header: header.to_owned(), shrink };
+        let object = fit::Shrink::Shorten { soft: 40, min: 16, stage: 0, cut: fit::Cut::Name };
+        let mut columns = vec![
+            column("SEVERITY", fit::Shrink::Never),
+            column("RULE", fit::Shrink::Never),
+            column("OBJECT", object),
+            column("ITEM", fit::Shrink::Never),
+            column("REASON", fit::Shrink::Never),
+        ];
+        let whole = fit::layout(&columns, &rows, None, no_headers);
+        let limit = width.unwrap_or(usize::MAX);
+        let lines = if whole.iter().all(|line| fit::width(line) <= limit) {
+            whole
+        } else {
+            // Stacked: the reason under its finding.
+            columns.pop();
+            let mut lines = fit::layout(&columns, &rows, width, no_headers).into_iter();
+            let mut stacked = Vec::new();
+            if !no_headers {
+                stacked.extend(lines.next());
+                stacked.push("  REASON".to_owned());
+            }
+            for (line, row) in lines.zip(&rows) {
+                stacked.push(line);
+                let reason = fit::end(&row[4], limit.saturating_sub(2));
+                cut |= reason != row[4];
+                stacked.push(format!("  {reason}"));
+            }
+            stacked
+        };
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     let summary = Summary::of(findings);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.push_str(&format!(
@@ -78,6 +118,21 @@ pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool) -
         if failing { "FAIL" } else { "pass" },
         severity_word(fail_on)
     ));
+    (out, cut)
+}
+
+/// `text` with every `sha256:` digest cut to its first 12 hex digits.
+fn short_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("sha256:") {
+        let hex = &rest[at + 7..];
+        let digits = hex.bytes().take_while(u8::is_ascii_hexdigit).count();
+        let keep = if digits == 64 { 12 } else { digits };
+        out.push_str(&rest[..at + 7 + keep]);
+        rest = &hex[digits..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -157,13 +212,33 @@ mod tests {
             finding(Rule::ImportPending, "n/s:u", Some("generation 2"), "not imported yet"),
         ];
         assert_eq!(
-            table(&findings, Severity::Error, false),
-            "SEVERITY   RULE             OBJECT   ITEM           REASON\n\
-             error      import-failed    n/s:t                   NotFound: gone...\n\
-             info       import-pending   n/s:u    generation 2   not imported yet\n\
-             1 error, 0 warnings, 1 info: FAIL (--fail-on error)\n"
+            table(&findings, Severity::Error, false, None),
+            (
+                "SEVERITY   RULE             OBJECT   ITEM           REASON\n\
+                 error      import-failed    n/s:t                   NotFound: gone...\n\
+                 info       import-pending   n/s:u    generation 2   not imported yet\n\
+                 1 error, 0 warnings, 1 info: FAIL (--fail-on error)\n"
+                    .to_owned(),
+                false
+            )
         );
-        assert_eq!(table(&[], Severity::Error, false), "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n");
+        // Too narrow for a finding and its reason: the reason goes under it, cut only past a line.
+        assert_eq!(
+            table(&findings, Severity::Error, false, Some(50)),
+            (
+                "SEVERITY   RULE             OBJECT   ITEM\n  REASON\n\
+                 error      import-failed    n/s:t\n  NotFound: gone...\n\
+                 info       import-pending   n/s:u    generation 2\n  not imported yet\n\
+                 1 error, 0 warnings, 1 info: FAIL (--fail-on error)\n"
+                    .to_owned(),
+                false
+            )
+        );
+        assert!(table(&findings, Severity::Error, false, Some(16)).1, "cut past a whole line");
+        assert_eq!(
+            table(&[], Severity::Error, false, None).0,
+            "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n"
+        );
         let xml = junit(&findings, Severity::Error);
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
         assert!(

@@ -16,9 +16,9 @@ use crate::mirror::plan::{PullSource, PullType, Resolver, SourceKind};
 use crate::mirror::pull_through::PullThroughPlan;
 use crate::model::ImageStream;
 use crate::model::meta::parse_time;
-use crate::printer::terminal_safe as safe;
 use crate::reference::Reference;
 use crate::render::age::docker_ago;
+use crate::render::fit::terminal_safe as safe;
 use crate::render::resolution::hop_words;
 use crate::resolve::{HistoryItem, InputGaps, StreamResolution, TagResolution};
 

@@ -124,6 +124,122 @@ pub fn end(text: &str, max: usize) -> String {
     out
 }
 
+/// A stderr line cut to `max` columns for a person: file paths in it lose their middle directories
+/// first (`must-gather/…/images.yaml:4`), the longest first, and only then is the line cut at
+/// its end.
+pub(crate) fn line(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    let mut words: Vec<String> = text.split(' ').map(str::to_owned).collect();
+    // File paths only (`.yaml:4`, `.json`, an archive): a reference's path is its answer.
+    let foldable = |word: &str| {
+        let file = [".yaml", ".yml", ".json", ".tar", ".tgz"].iter().any(|ext| word.contains(ext));
+        file && !word.contains("://") && !word.contains("/…/") && word.split('/').count() >= 3
+    };
+    while let Some(i) = (0..words.len()).filter(|i| foldable(&words[*i])).max_by_key(|i| width(&words[*i])) {
+        let parts: Vec<&str> = words[i].split('/').collect();
+        words[i] = format!("{}/…/{}", parts[0], parts[parts.len() - 1]);
+        let joined = words.join(" ");
+        if width(&joined) <= max {
+            return joined;
+        }
+    }
+    end(&words.join(" "), max)
+}
+
+/// `line` wrapped to `max` columns for a person, each continuation under where the value
+/// starts: after `Label:` and its padding, after a list's `1. `, `* ` or `- `, else two columns
+/// in. Words break at spaces; a word longer than the room (a pull spec with its digest) breaks
+/// before an `@` or after a `/` if it can, else where it must.
+pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
+    if width(line) <= max {
+        return vec![line.to_owned()];
+    }
+    let indent = line.len() - line.trim_start().len();
+    let body = &line[indent..];
+    let marker = ["* ", "- "].iter().find(|m| body.starts_with(**m)).map(|m| m.len()).or_else(|| {
+        let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+        (digits > 0 && body[digits..].starts_with(". ")).then_some(digits + 2)
+    });
+    let label = body.find(": ").filter(|at| !body[..*at].contains("  ") && indent == 0).map(|at| {
+        let value = body[at + 1..].len() - body[at + 1..].trim_start().len();
+        at + 1 + value
+    });
+    let hang = indent + marker.or(label).unwrap_or(2);
+    // A hanging indent that leaves too little room is no help.
+    let hang = if max.saturating_sub(hang) < 20 { indent.min(max / 4) } else { hang };
+    let room = max - hang;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let first_room = max;
+    for word in split_keeping_spaces(line) {
+        let limit = if lines.is_empty() { first_room } else { max };
+        if width(&current) + width(word) <= limit || current.trim().is_empty() && width(word) <= limit {
+            current.push_str(word);
+            continue;
+        }
+        // A word too long for any line starts here, when some room is left; else on the next.
+        let too_long = width(word.trim_start()) > room;
+        let left = max.saturating_sub(width(&current) + 1);
+        let here = too_long && left >= 12;
+        let mut word = if here { word } else { word.trim_start() };
+        if !here && !current.trim().is_empty() {
+            lines.push(current.trim_end().to_owned());
+            current = " ".repeat(hang);
+        }
+        while width(&current) + width(word) > max {
+            let at = break_point(word, max - width(&current));
+            current.push_str(&word[..at]);
+            lines.push(std::mem::replace(&mut current, " ".repeat(hang)));
+            word = &word[at..];
+        }
+        current.push_str(word);
+    }
+    if !current.trim().is_empty() {
+        lines.push(current.trim_end().to_owned());
+    }
+    lines
+}
+
+/// The words of `line`, each with the spaces before it.
+fn split_keeping_spaces(line: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        while i < bytes.len() && bytes[i] != b' ' {
+            i += 1;
+        }
+        words.push(&line[start..i]);
+        start = i;
+    }
+    words
+}
+
+/// Where to break a word that must fit `room` columns: before the last `@`, or after the last
+/// `/`, that fits; else at `room`.
+fn break_point(word: &str, room: usize) -> usize {
+    let room = room.max(1);
+    let mut fits = 0;
+    for (at, c) in word.char_indices() {
+        if width(&word[..at + c.len_utf8()]) > room {
+            break;
+        }
+        fits = at + c.len_utf8();
+    }
+    let head = &word[..fits];
+    match (head.rfind('@'), head.rfind('/')) {
+        (Some(at), _) if at > 0 => at,
+        (_, Some(at)) if at + 1 < fits => at + 1,
+        _ => fits.max(word.chars().next().map_or(1, char::len_utf8)),
+    }
+}
+
 /// A column: its header and how it shrinks.
 #[derive(Clone, Debug)]
 pub struct Column {
@@ -184,7 +300,7 @@ pub fn cell(text: &str) -> String {
         None => (text, false),
     };
     // A tab would break the columns.
-    let mut out = crate::printer::terminal_safe(first).replace('\t', "\\t");
+    let mut out = terminal_safe(first).replace('\t', "\\t");
     if cut {
         out.push_str("...");
     }
@@ -475,6 +591,10 @@ fn shrink(columns: &[Column], widths: &mut [usize], limit: usize) -> usize {
             Shrink::Never => None,
         }
     };
+    // Closer columns before any cell is cut.
+    if total(widths, 3) > limit && total(widths, 2) <= limit {
+        return 2;
+    }
     narrow(widths, 3, &soft);
     if total(widths, 3) <= limit {
         return 3;
@@ -506,9 +626,60 @@ fn shrink(columns: &[Column], widths: &mut [usize], limit: usize) -> usize {
     1
 }
 
+/// `text` with every character that could drive a terminal escaped (`\u{1b}`): C0 and C1
+/// controls other than tab (a newline too: every stderr line is one message, and a name from the
+/// input must not start a line that looks like isctl's own `error:`), DEL, and the
+/// bidirectional overrides and isolates that reorder what a line seems to say.
+pub fn terminal_safe(text: &str) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_wrap_under_where_they_start() {
+        let label = "Image Repository: image-registry.openshift-image-registry.svc:5000/openshift/cli and more";
+        let wrapped = wrap(label, 60);
+        assert!(wrapped.iter().all(|l| width(l) <= 60), "{wrapped:?}");
+        assert!(wrapped[1..].iter().all(|l| l.starts_with(&" ".repeat(18)) && !l[18..].starts_with(' ')));
+        assert_eq!(
+            wrapped.concat().split_whitespace().collect::<String>(),
+            label.split_whitespace().collect::<String>()
+        );
+        let item = "        1. mirror.example.com:8443/ocp4/openshift4  mirror from ImageContentSourcePolicy/release-0";
+        assert_eq!(
+            wrap(item, 60),
+            [
+                "        1. mirror.example.com:8443/ocp4/openshift4  mirror",
+                "           from ImageContentSourcePolicy/release-0"
+            ]
+        );
+        let spec = "  * quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:6b6f9cb2486b250c2b4030946a28bd5482fb2864ead628346c5bb1547fff00d0";
+        let wrapped = wrap(spec, 80);
+        assert_eq!(wrapped[0], "  * quay.io/openshift-release-dev/ocp-v4.0-art-dev");
+        assert!(wrapped[1].starts_with("    @sha256:6b6f9cb2486b"), "{wrapped:?}");
+        assert!(wrapped.iter().all(|l| width(l) <= 80));
+        assert_eq!(wrap("short", 80), ["short"]);
+    }
+
+    #[test]
+    fn lines_fold_paths_before_they_are_cut() {
+        let note = "note: policies.yaml:43 replaces must-gather-metal/quay-io-release-sha256-eede/cluster-scoped-resources/config.openshift.io/images.yaml:4";
+        assert_eq!(line(note, 80), "note: policies.yaml:43 replaces must-gather-metal/…/images.yaml:4");
+        assert_eq!(line(note, 40), "note: policies.yaml:43 replaces must-ga…");
+        assert_eq!(line("warning: short", 80), "warning: short");
+        let url = "warning: Get \"https://registry.example.com/v2/a/b/manifests/latest\": unauthorized";
+        assert_eq!(line(url, 40), "warning: Get \"https://registry.example.…");
+    }
 
     #[test]
     fn middles_keep_both_ends() {

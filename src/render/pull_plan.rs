@@ -44,7 +44,16 @@ pub(crate) fn flags(source: &PullSource) -> String {
 /// One block per plan: a title line, the ordered sources, then policy, errors and conflicts.
 /// With verifications (`--verify`, one per plan), each source shows the registry's answer and
 /// the block says which source serves the image.
-pub(crate) fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications: Option<&[Verification]>) -> String {
+///
+/// With a `width` (a person at a terminal) a table too wide for it loses what the title says
+/// already (each source's digest), then the FROM and answer cells give way from their end,
+/// then the repository's host; every line fits.
+pub(crate) fn render_blocks(
+    plans: &[PullPlan],
+    no_headers: bool,
+    verifications: Option<&[Verification]>,
+    width: Option<usize>,
+) -> String {
     let mut out = String::new();
     for (index, plan) in plans.iter().enumerate() {
         if index > 0 {
@@ -52,7 +61,11 @@ pub(crate) fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications:
         }
         let pull = plan.pull_type.map_or("invalid".to_owned(), |p| format!("{p:?}").to_lowercase());
         let scope = plan.scope.as_deref().map_or("no mirror rule matches".to_owned(), |s| format!("scope {s}"));
-        out.push_str(&format!("{} ({pull} pull, {scope})\n", fit::cell(&plan.reference)));
+        let title = format!("{} ({pull} pull, {scope})", fit::cell(&plan.reference));
+        match width {
+            Some(width) => fit::wrap(&title, width).into_iter().for_each(|l| out.push_str(&(l + "\n"))),
+            None => out.push_str(&(title + "\n")),
+        }
         let rows: Vec<Vec<String>> = plan
             .sources
             .iter()
@@ -79,8 +92,19 @@ pub(crate) fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications:
             None => &["#", "PULL SOURCE", "KIND", "FLAGS", "FROM"],
         };
         // As kubectl: no rows, no header.
-        out.push_str(&table::render((!no_headers && !rows.is_empty()).then_some(header), &rows));
-        out.push_str(&notes(plan));
+        let whole = table::render((!no_headers && !rows.is_empty()).then_some(header), &rows);
+        match width {
+            Some(width) if whole.lines().any(|l| fit::width(l) > width) => {
+                out.push_str(&fitted_sources(header, rows, no_headers, width));
+            }
+            _ => out.push_str(&whole),
+        }
+        match width {
+            Some(width) => {
+                notes(plan).lines().flat_map(|l| fit::wrap(l, width)).for_each(|l| out.push_str(&(l + "\n")))
+            }
+            None => out.push_str(&notes(plan)),
+        }
         if let Some(verification) = verifications.and_then(|v| v.get(index)) {
             out.push_str(&match &verification.served_by {
                 Some(source) => format!("= a node gets it from {}\n", fit::cell(source)),
@@ -89,6 +113,33 @@ pub(crate) fn render_blocks(plans: &[PullPlan], no_headers: bool, verifications:
         }
     }
     out
+}
+
+/// The sources' table fitted to `width`: repositories without the digest the title names, FROM
+/// and answers cut from their end, then hosts.
+fn fitted_sources(header: &[&str], mut rows: Vec<Vec<String>>, no_headers: bool, width: usize) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    for row in &mut rows {
+        if let Some((repository, _)) = row[1].split_once('@') {
+            row[1] = repository.to_owned();
+        }
+    }
+    let shrink = |soft, min, stage, cut| fit::Shrink::Shorten { soft, min, stage, cut };
+    let columns: Vec<fit::Column> = header
+        .iter()
+        .map(|h| fit::Column {
+            header: (*h).to_owned(),
+            shrink: match *h {
+                "PULL SOURCE" => shrink(48, 24, 2, fit::Cut::Reference),
+                "FROM" => shrink(24, 12, 0, fit::Cut::End),
+                "REGISTRY SAYS" => shrink(24, 12, 1, fit::Cut::End),
+                _ => fit::Shrink::Never,
+            },
+        })
+        .collect();
+    fit::layout(&columns, &rows, Some(width), no_headers).into_iter().map(|l| l + "\n").collect()
 }
 
 /// A source's answer in a table cell.
@@ -144,7 +195,7 @@ mod tests {
         let resolver = resolver(RULES);
         let plans = [resolver.plan("quay.io/x/app:1"), resolver.plan("Not A Reference")];
         assert_eq!(
-            render_blocks(&plans, false, None),
+            render_blocks(&plans, false, None, None),
             "quay.io/x/app:1 (tag pull, scope quay.io/x)\n\
              #   PULL SOURCE       KIND     FLAGS     FROM\n\
              1   m.local/x/app:1   mirror             ImageTagMirrorSet/tags\n\

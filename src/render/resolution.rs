@@ -66,9 +66,14 @@ enum Tone {
     Broken,
 }
 
-/// Renders the table.
+/// Renders the table. `-o wide` lists every history item on its own full row. Otherwise rows
+/// are grouped under their tag (the name on its first row only) and carry what differs: age,
+/// digest, status, and where the image is pulled from, said once per tag when every item pulls
+/// from the same place. When the rows do not fit the width with their pull source whole, the
+/// pull source moves to a line of its own under the tag's rows (docs/resolution.md "The table"):
+/// the answer is never cut to make room for names.
 pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table {
-    let mut rows: Vec<(Vec<String>, Tone)> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
     let mut omitted = 0;
     for stream in resolutions {
         for tag in &stream.tags {
@@ -77,26 +82,26 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
                 History::Newest(n) => n.min(tag.history.len()),
             };
             omitted += tag.history.len() - shown;
+            let mut block = Block::default();
             if tag.history.is_empty() {
-                rows.push((row(stream, tag, None, options), tone(tag, None)));
+                block.rows.push((row(stream, tag, None, options), tone(tag, None)));
+                block.pulls.push(String::new());
             }
             for item in &tag.history[..shown] {
-                rows.push((row(stream, tag, Some(item), options), tone(tag, Some(item))));
+                block.rows.push((row(stream, tag, Some(item), options), tone(tag, Some(item))));
+                block.pulls.push(if options.wide { String::new() } else { pull_from(item) });
             }
+            blocks.push(block);
         }
     }
-    let cells: Vec<Vec<String>> = rows.iter().map(|(cells, _)| cells.clone()).collect();
-    let columns = columns(options, &cells);
-    let lines = fit::layout(&columns, &cells, if options.wide { None } else { options.width }, options.no_headers);
-    let header_lines = usize::from(!options.no_headers);
+    let lines = if options.wide { wide_lines(&blocks, options) } else { grouped_lines(&mut blocks, options) };
     let mut text = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        let tone = i.checked_sub(header_lines).map_or(Tone::Plain, |r| rows[r].1);
+    for (line, tone) in lines {
         match (options.color, tone) {
             (true, Tone::Broken) => text.push_str(&format!("\u{1b}[31m{line}\u{1b}[0m\n")),
             (true, Tone::Pending) => text.push_str(&format!("\u{1b}[33m{line}\u{1b}[0m\n")),
             _ => {
-                text.push_str(line);
+                text.push_str(&line);
                 text.push('\n');
             }
         }
@@ -104,14 +109,104 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
     Table { text, omitted }
 }
 
-/// The columns, and how each gives up width on a narrow terminal: notes first, then names and
-/// where the image is pulled from, whose host stays whole as long as anything else can give.
-fn columns(options: TableOptions, rows: &[Vec<String>]) -> Vec<Column> {
+/// The rows of one tag: their cells (without the pull source) and tone, and each row's pull
+/// source.
+#[derive(Default)]
+struct Block {
+    rows: Vec<(Vec<String>, Tone)>,
+    pulls: Vec<String>,
+}
+
+impl Block {
+    /// The pull source said once for the whole tag, when every row has the same one.
+    fn common_pull(&self) -> Option<&str> {
+        let first = self.pulls.first()?;
+        self.pulls.iter().all(|p| p == first).then_some(first.as_str())
+    }
+}
+
+/// `-o wide`: every row whole, names repeated (a row stands alone for grep).
+fn wide_lines(blocks: &[Block], options: TableOptions) -> Vec<(String, Tone)> {
+    let rows: Vec<&(Vec<String>, Tone)> = blocks.iter().flat_map(|b| &b.rows).collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(|(cells, _)| cells.clone()).collect();
+    let lines = fit::layout(&columns(options, &cells, false), &cells, None, options.no_headers);
+    with_tones(lines, rows.iter().map(|(_, tone)| *tone), options.no_headers)
+}
+
+/// The default table: rows grouped under their tag, the pull source in its column when every
+/// line then fits, else on a line of its own after the tag's rows.
+fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, Tone)> {
+    let names = usize::from(options.namespaces) + 1;
+    for block in blocks.iter_mut() {
+        // The tag is named on its first row only.
+        for (cells, _) in block.rows.iter_mut().skip(1) {
+            cells[..names].iter_mut().for_each(String::clear);
+        }
+    }
+    // One line per row, the pull source last, said again only where it changes within a tag.
+    let inline: Vec<Vec<String>> = blocks
+        .iter()
+        .flat_map(|block| {
+            block.rows.iter().zip(&block.pulls).enumerate().map(|(i, ((cells, _), pull))| {
+                let same = i > 0 && block.pulls[i - 1] == *pull;
+                let mut cells = cells.clone();
+                cells.push(if same { String::new() } else { pull.clone() });
+                cells
+            })
+        })
+        .collect();
+    let tones: Vec<Tone> = blocks.iter().flat_map(|b| b.rows.iter().map(|(_, tone)| *tone)).collect();
+    let columns_inline = columns(options, &inline, true);
+    let natural = fit::layout(&columns_inline, &inline, None, options.no_headers);
+    if options.width.is_none_or(|w| natural.iter().all(|line| fit::width(line) <= w)) {
+        return with_tones(natural, tones.into_iter(), options.no_headers);
+    }
+    // Stacked: the rows without their pull source, fitted; each tag's pull source under its rows.
+    let cells: Vec<Vec<String>> = blocks.iter().flat_map(|b| b.rows.iter().map(|(cells, _)| cells.clone())).collect();
+    let mut lines =
+        fit::layout(&columns(options, &cells, false), &cells, options.width, options.no_headers).into_iter();
+    let mut out = Vec::new();
+    if !options.no_headers {
+        out.extend(lines.next().map(|header| (header, Tone::Plain)));
+        out.push((format!("{PULL_INDENT}PULL FROM"), Tone::Plain));
+    }
+    let width = options.width.unwrap_or(usize::MAX);
+    let pull_line = |pull: &str| {
+        let room = width.saturating_sub(PULL_INDENT.len());
+        (format!("{PULL_INDENT}{}", fit::shorten(pull, room, fit::Cut::Reference)), Tone::Plain)
+    };
+    for block in blocks.iter() {
+        let common = block.common_pull();
+        for ((_, tone), pull) in block.rows.iter().zip(&block.pulls) {
+            out.extend(lines.next().map(|line| (line, *tone)));
+            if common.is_none() && !pull.is_empty() {
+                out.push(pull_line(pull));
+            }
+        }
+        if let Some(pull) = common.filter(|p| !p.is_empty()) {
+            out.push(pull_line(pull));
+        }
+    }
+    out
+}
+
+/// How far a pull source on its own line is indented.
+const PULL_INDENT: &str = "  ";
+
+/// Pairs laid-out lines with their rows' tones (the header plain).
+fn with_tones(lines: Vec<String>, tones: impl Iterator<Item = Tone>, no_headers: bool) -> Vec<(String, Tone)> {
+    let header = (!no_headers).then_some(Tone::Plain);
+    lines.into_iter().zip(header.into_iter().chain(tones)).collect()
+}
+
+/// The columns, and how each gives up width on a narrow terminal: notes after their first
+/// word, then names, and the pull source (inline only when it fits whole) never.
+fn columns(options: TableOptions, rows: &[Vec<String>], pull_from: bool) -> Vec<Column> {
     let column = |header: &str, shrink| Column { header: header.to_owned(), shrink };
     let never = |header: &str| column(header, Shrink::Never);
     let mut columns = Vec::new();
     if options.namespaces {
-        columns.push(column("NAMESPACE", Shrink::Shorten { soft: 16, min: 9, stage: 0, cut: Cut::End }));
+        columns.push(column("NAMESPACE", Shrink::Shorten { soft: 16, min: 9, stage: 1, cut: Cut::End }));
     }
     // The tag stays whole; the stream loses its middle.
     let names = rows.iter().filter_map(|r| r.get(usize::from(options.namespaces)));
@@ -126,20 +221,16 @@ fn columns(options: TableOptions, rows: &[Vec<String>]) -> Vec<Column> {
         for header in ["IMAGE FROM", "PULL SPEC", "PULL SOURCES", "PULL-THROUGH SOURCES", "UPSTREAM SOURCES"] {
             columns.push(never(header));
         }
-    } else {
-        // The widest host (after the short `⇐ ` marker of Local rows) and the `/…` after it.
-        let at = usize::from(options.namespaces) + 4;
-        let hosts = rows.iter().filter_map(|r| r.get(at)).map(|cell| {
-            let (marker, rest) = match cell.strip_prefix(fit::VIA_REGISTRY) {
-                Some(rest) => (fit::width(fit::VIA_REGISTRY_SHORT), rest),
-                None => (0, cell.as_str()),
-            };
-            marker + rest.find('/').map_or(fit::width(rest), |slash| fit::width(&rest[..slash]) + 2)
-        });
-        let min = hosts.max().unwrap_or(20).max(20);
-        columns.push(column("PULL FROM", Shrink::Shorten { soft: 48, min, stage: 2, cut: Cut::Reference }));
     }
-    columns.push(column("STATUS", Shrink::Shorten { soft: 24, min: 10, stage: 0, cut: Cut::End }));
+    // The first note decides; it stays whole, what follows it gives way first.
+    let at = columns.len();
+    let first_note =
+        rows.iter().filter_map(|r| r.get(at)).map(|s| fit::width(s.split(", ").next().unwrap_or(""))).max();
+    let min = first_note.unwrap_or(0).clamp(6, 24);
+    columns.push(column("STATUS", Shrink::Shorten { soft: 24, min, stage: 0, cut: Cut::End }));
+    if pull_from {
+        columns.push(never("PULL FROM"));
+    }
     columns
 }
 
@@ -153,7 +244,7 @@ fn row(
     if options.namespaces {
         row.push(stream.metadata.namespace.clone());
     }
-    // Aliases are not listed here: the alias's own row says "alias of".
+    // Aliases are not listed here: the alias's own row says "alias → TAG".
     row.push(format!("{}:{}", stream.metadata.name, tag.name));
     let current = item.is_some_and(|i| i.current);
     row.push(if current { "*".into() } else { String::new() });
@@ -162,7 +253,9 @@ fn row(
             row.extend([String::new(), String::new()]);
         }
         row.extend([String::new(), "<none>".into()]);
-        row.extend(std::iter::repeat_n(String::new(), if options.wide { 5 } else { 1 }));
+        if options.wide {
+            row.extend(std::iter::repeat_n(String::new(), 5));
+        }
         row.push(status(tag, None, options.gaps).join(", "));
         return row;
     };
@@ -189,8 +282,6 @@ fn row(
             item.pull_through.as_ref().map(|p| p.sources.iter().map(|s| s.reference.clone()).collect::<Vec<_>>());
         row.push(through.map(|s| s.join(", ")).unwrap_or_default());
         row.push(item.upstream_pull_sources.as_deref().map(all_sources).unwrap_or_default());
-    } else {
-        row.push(pull_from(item));
     }
     row.push(status(tag, Some(item), options.gaps).join(", "));
     row
@@ -310,7 +401,7 @@ fn mirrored(item: &HistoryItem) -> bool {
 fn what_the_tag_is(tag: &TagResolution) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(target) = &tag.alias_of {
-        notes.push(format!("alias of {target}"));
+        notes.push(format!("alias → {target}"));
     }
     match &tag.spec {
         Some(spec) => {
@@ -437,7 +528,9 @@ impl Gathered {
             let sources: Vec<String> =
                 current.hops_disagree.iter().filter(|d| d.kind == kind).map(|d| reference(&d.reference)).collect();
             if !sources.is_empty() {
-                add(4, hop_words(kind, &sources.join(", ")));
+                // For a person, alike tags in one line whatever the sources (-v names them).
+                let named = if options.brief { "sources".to_owned() } else { sources.join(", ") };
+                add(4, hop_words(kind, &named));
             }
         }
         if !options.gaps.no_mirror_rules && current.errors.is_empty() && !mirrored(current) {
@@ -464,7 +557,11 @@ impl Gathered {
             }
         }
         for ((_, what), who) in self.groups {
-            out.push(warning(grouped(&who, " tags", &what, options.verbose)));
+            out.push(warning(match who.as_slice() {
+                [one] => format!("{one}: {what}"),
+                _ if options.verbose || who.len() <= 3 => format!("{} tags: {what} ({})", who.len(), who.join(", ")),
+                _ => format!("{} tags: {what} ({}, ...; -v names them all)", who.len(), who[..3].join(", ")),
+            }));
         }
         // Missing Images: one line per digest, however many tags hold it.
         let digest = |d: &str| if options.brief { format!("sha256:{}", short_digest(d, 12)) } else { d.to_owned() };
@@ -509,9 +606,9 @@ fn grouped(who: &[String], unit: &str, what: &str, verbose: bool) -> String {
 /// One sentence for a difference between the hops that can change where an image comes from.
 pub(crate) fn hop_words(kind: HopDifferenceKind, sources: &str) -> String {
     match kind {
-        HopDifferenceKind::NodeMirrorSkipped => format!("the pull-through skips {sources}, which nodes would use"),
+        HopDifferenceKind::NodeMirrorSkipped => format!("the pull-through skips {sources} that nodes would use"),
         HopDifferenceKind::BlockedSourceContacted => {
-            format!("the pull-through contacts {sources}, which nodes never contact")
+            format!("the pull-through contacts {sources} that nodes never contact")
         }
         HopDifferenceKind::ExtraPullThroughMirror => format!("the pull-through also tries {sources}; nodes do not"),
     }

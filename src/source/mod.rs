@@ -219,13 +219,14 @@ impl fmt::Display for LoadNote {
             }
             LoadNote::Replaced(r) => {
                 let name = if r.namespace.is_empty() { r.name.clone() } else { format!("{}/{}", r.namespace, r.name) };
+                // Where first: the rest is cut first on a narrow terminal.
                 write!(
                     f,
-                    "{} \"{}\" from {} replaces the one from {} (a later --from overlays an earlier one)",
-                    r.kind.qualified_plural(),
-                    name,
+                    "{} replaces {} ({} \"{}\": a later --from overlays an earlier one)",
                     r.by,
-                    r.replaced
+                    r.replaced,
+                    r.kind.qualified_plural(),
+                    name
                 )
             }
             LoadNote::Skipped { origin, object } => {

@@ -177,10 +177,31 @@ fn names(stdout: &str, json: &str, all_namespaces: bool) -> (Vec<String>, Vec<St
             full.extend(std::iter::repeat_n(name, rows));
         }
     }
+    // Rows only: not the header lines, not a pull source on its own line (indented by two). A
+    // history row leaves its tag's name blank: it stands under the name above it.
     let column = usize::from(all_namespaces);
-    let cells =
-        stdout.lines().skip(1).map(|l| l.split_whitespace().nth(column).unwrap_or_default().to_owned()).collect();
+    let mut cells: Vec<String> = Vec::new();
+    for line in stdout.lines().skip(1).filter(|l| !is_pull_line(l)) {
+        let cell = match line.starts_with(' ') {
+            true => cells.last().cloned().unwrap_or_default(),
+            false => line.split_whitespace().nth(column).unwrap_or_default().to_owned(),
+        };
+        cells.push(cell);
+    }
     (cells, full)
+}
+
+/// A pull source printed on a line of its own, under its tag's rows (or the header's
+/// `  PULL FROM`): two spaces, then text.
+fn is_pull_line(line: &str) -> bool {
+    line.starts_with("  ") && !line[2..].starts_with(' ')
+}
+
+/// The lines of the tag whose row starts with `name`: its rows and its pull source.
+fn block<'a>(stdout: &'a str, name: &str) -> Vec<&'a str> {
+    let mut lines = stdout.lines().skip_while(|l| !l.starts_with(name));
+    let first = lines.next().into_iter();
+    first.chain(lines.take_while(|l| l.starts_with(' '))).collect()
 }
 
 /// Two different tags never share a NAME cell, however narrow the table.
@@ -202,10 +223,12 @@ fn the_table_fits_80_and_200_columns_and_shows_the_mirror_of_local_tags() {
         for line in stdout.lines().chain(stderr.lines()) {
             assert!(isctl::render::fit::width(line) <= width, "{width}: {line:?}");
         }
-        let local = stdout.lines().find(|l| l.starts_with("cli:latest")).unwrap();
-        // The repository is the answer: shown whole, the host giving way first.
-        assert!(local.contains("/ocp4/openshift4"), "{width}: {local}");
-        assert!(local.contains("registry ← mirror.") || local.contains("⇐ mirror."), "{width}: {local}");
+        let local = block(&stdout, "cli:latest").join("\n");
+        // The repository is the answer: shown whole, host and path, at any width.
+        assert!(local.contains("registry ← mirror.example.com:8443/ocp4/openshift4"), "{width}: {local}");
+        for status in ["alias → latest", "failed: InternalError", "failed: Unauthorized", "Image missing"] {
+            assert!(stdout.contains(status), "{width}: the status {status:?} whole in {stdout}");
+        }
         let (cells, full) = names(&stdout, &json, false);
         assert_names_tell_tags_apart(&cells, &full);
         let name = format!("table_at_{width}_columns");
@@ -307,7 +330,11 @@ fn the_readme_shows_what_an_80_column_terminal_shows() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("In an 80-column terminal:\n\n```\n").expect("the README shows the table") + 31;
     let shown = &readme[start..start + readme[start..].find("```\n").unwrap()];
-    let (code, stdout, stderr) = at_width(80, &["resolve", "-n", "openshift", "--from", DEMO]);
+    // The command as the README gives it, with its --now.
+    let command = "cargo run -- resolve -n openshift --from fixtures/must-gather --now 2026-11-27T12:00:00Z\n";
+    assert!(readme.contains(command), "the README's command pins the clock");
+    let (code, stdout, stderr) =
+        at_width(80, &["resolve", "-n", "openshift", "--from", DEMO, "--now", "2026-11-27T12:00:00Z"]);
     assert_eq!(code, 0);
     assert_eq!(shown, format!("{stdout}{stderr}"), "README.md's block must be the real output");
 }
