@@ -171,20 +171,21 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
         out.push((format!("{PULL_INDENT}PULL FROM"), Tone::Plain));
     }
     let width = options.width.unwrap_or(usize::MAX);
-    let pull_line = |pull: &str| {
-        let room = width.saturating_sub(PULL_INDENT.len());
-        (format!("{PULL_INDENT}{}", fit::shorten(pull, room, fit::Cut::Reference)), Tone::Plain)
+    // A pull source longer than a line wraps under itself, after a `/`: it is never cut.
+    let pull_lines = |pull: &str| -> Vec<(String, Tone)> {
+        let line = format!("{PULL_INDENT}{pull}");
+        fit::wrap(&line, width).into_iter().map(|l| (l, Tone::Plain)).collect()
     };
     for block in blocks.iter() {
         let common = block.common_pull();
         for ((_, tone), pull) in block.rows.iter().zip(&block.pulls) {
             out.extend(lines.next().map(|line| (line, *tone)));
             if common.is_none() && !pull.is_empty() {
-                out.push(pull_line(pull));
+                out.extend(pull_lines(pull));
             }
         }
         if let Some(pull) = common.filter(|p| !p.is_empty()) {
-            out.push(pull_line(pull));
+            out.extend(pull_lines(pull));
         }
     }
     out
@@ -222,11 +223,14 @@ fn columns(options: TableOptions, rows: &[Vec<String>], pull_from: bool) -> Vec<
             columns.push(never(header));
         }
     }
-    // The first note decides; it stays whole, what follows it gives way first.
+    // The first note's deciding word (`failed`, `blocked`, `alias → TAG`) stays whole; what
+    // follows it gives way first.
     let at = columns.len();
-    let first_note =
-        rows.iter().filter_map(|r| r.get(at)).map(|s| fit::width(s.split(", ").next().unwrap_or(""))).max();
-    let min = first_note.unwrap_or(0).clamp(6, 24);
+    let deciding = |status: &str| {
+        let first = status.split(", ").next().unwrap_or("");
+        fit::width(first.split(": ").next().unwrap_or(first))
+    };
+    let min = rows.iter().filter_map(|r| r.get(at)).map(|s| deciding(s)).max().unwrap_or(0).clamp(6, 24);
     columns.push(column("STATUS", Shrink::Shorten { soft: 24, min, stage: 0, cut: Cut::End }));
     if pull_from {
         columns.push(never("PULL FROM"));

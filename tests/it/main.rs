@@ -20,6 +20,7 @@
 //! - `help`: the clap tree and the help texts.
 //! - `mirrors`: pull plans and the rendered registries.conf.
 //! - `resolve`: the main job.
+//! - `screens`: what a person sees in a pseudo-terminal at 80 and 200 columns.
 //! - `serve`: the read-only API, checked with the real kubectl.
 
 mod check;
@@ -43,6 +44,7 @@ mod live;
 mod mirrors;
 mod registry;
 mod resolve;
+mod screens;
 mod serve;
 mod verify;
 mod what_if;

@@ -1,0 +1,72 @@
+//! What a person sees: isctl run in a real pseudo-terminal (util-linux `script`) at 80 and 200
+//! columns, the screen pinned as insta snapshots (issue 21). The width comes from the terminal
+//! itself (`stty cols`), not from `COLUMNS` or `ISCTL_COLUMNS`.
+
+use std::process::{Command, Stdio};
+
+use crate::common::DEMO;
+
+/// A synthetic release namespace with 40+ character stream and tag names.
+const LAYOUT: &str = "fixtures/layout";
+
+/// Runs isctl in a pseudo-terminal `columns` wide; returns what the screen shows (stdout and
+/// stderr as the terminal interleaves them, line ends as typed).
+fn screen(columns: usize, args: &[&str]) -> String {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let line = format!("stty cols {columns} rows 50; exec '{}' {}", env!("CARGO_BIN_EXE_isctl"), quoted.join(" "));
+    let output = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ISCTL_NOW", crate::common::NOW)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux script runs (CI installs it)");
+    // `script -e` ends with isctl's own exit code: pinned with the screen.
+    let code = output.status.code().map_or("signal".to_owned(), |c| c.to_string());
+    assert!(output.stderr.is_empty(), "script: {}", String::from_utf8_lossy(&output.stderr));
+    format!("exit: {code}\n{}", String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+}
+
+/// Every line fits, and the screen is pinned.
+fn pin(name: &str, columns: usize, args: &[&str]) -> String {
+    let shown = screen(columns, args);
+    for line in shown.lines() {
+        assert!(isctl::render::fit::width(line) <= columns, "{name}: {line:?} is over {columns}");
+    }
+    insta::assert_snapshot!(format!("{name}_at_{columns}"), shown);
+    shown
+}
+
+#[test]
+fn the_demo_at_80_and_200_columns() {
+    for columns in [80, 200] {
+        let shown = pin("resolve_demo", columns, &["resolve", "-n", "openshift", "--from", DEMO]);
+        assert!(shown.contains("registry ← mirror.example.com:8443/ocp4/openshift4"), "{shown}");
+        assert!(shown.contains("alias → latest") && shown.contains("failed: Unauthorized"), "{shown}");
+        pin("check_demo", columns, &["check", "-A", "--from", DEMO]);
+        pin("describe_demo", columns, &["describe", "is", "cli", "-n", "openshift", "--from", DEMO]);
+    }
+    let one = pin("resolve_one_stream", 80, &["resolve", "must-gather", "-n", "openshift", "--from", DEMO]);
+    assert!(!one.contains('…'), "one stream's cells are all whole at 80 columns: {one}");
+}
+
+#[test]
+fn release_names_of_40_characters_at_80_and_200_columns() {
+    let ns = "ocp-release-candidates-and-nightlies";
+    for columns in [80, 200] {
+        let shown = pin("resolve_release_names", columns, &["resolve", "-n", ns, "--from", LAYOUT]);
+        // Host and repository whole, wrapped under itself at 80 rather than cut.
+        let joined = shown.replace("/\n    ", "/");
+        assert!(
+            joined
+                .contains("registry.disconnected-lab.corp.example.com:5000/openshift-release-dev/ocp-release-nightly")
+        );
+        let stderr_lines = shown.lines().filter(|l| l.starts_with("warning: ") || l.starts_with("note: ")).count();
+        assert!(stderr_lines <= 6, "{shown}");
+        pin("check_release_names", columns, &["check", "-A", "--from", LAYOUT]);
+    }
+}
