@@ -181,7 +181,14 @@ fn names(stdout: &str, json: &str, all_namespaces: bool) -> (Vec<String>, Vec<St
     // history row leaves its tag's name blank: it stands under the name above it.
     let column = usize::from(all_namespaces);
     let mut cells: Vec<String> = Vec::new();
-    for line in stdout.lines().skip(1).filter(|l| !is_pull_line(l)) {
+    // A pull source longer than a line goes on under itself, four columns in.
+    let mut in_pull = false;
+    let rows = stdout.lines().skip(1).filter(|l| {
+        let continued = in_pull && l.starts_with("    ") && !l[4..].starts_with(' ');
+        in_pull = is_pull_line(l) || continued;
+        !in_pull
+    });
+    for line in rows {
         let cell = match line.starts_with(' ') {
             true => cells.last().cloned().unwrap_or_default(),
             false => line.split_whitespace().nth(column).unwrap_or_default().to_owned(),
