@@ -135,9 +135,11 @@ impl Printer {
         let any_cut = fitted.iter().any(|(.., cut)| *cut);
         let room = if notes > HELD_AT_MOST || (any_cut && notes == HELD_AT_MOST) { HELD_AT_MOST - 1 } else { notes };
         // Warnings before notes when some must go; the kept ones in their order.
-        let kinds: Vec<Kind> = fitted.iter().map(|(kind, ..)| *kind).collect();
-        let of = |wanted: Kind| (0..kinds.len()).filter(|i| kinds[*i] == wanted).collect::<Vec<_>>();
-        let mut keep: Vec<usize> = of(Kind::Warning).into_iter().chain(of(Kind::Note)).take(room).collect();
+        let mut keep: Vec<usize> = [Kind::Warning, Kind::Note]
+            .iter()
+            .flat_map(|wanted| (0..fitted.len()).filter(|i| fitted[*i].0 == *wanted))
+            .take(room)
+            .collect();
         keep.sort_unstable();
         for (i, (kind, line, _)) in fitted.iter().enumerate() {
             if *kind == Kind::Other || keep.binary_search(&i).is_ok() {
@@ -170,11 +172,14 @@ impl Printer {
         self.verbosity > 0
     }
 
-    /// A plain line on stderr (kubectl's "No resources found ..." goes there); a line that
-    /// starts with `note: ` is a note.
+    /// A plain line on stderr (kubectl's "No resources found ..." goes there).
     pub(crate) fn notice(&mut self, message: &str) {
-        let kind = if message.starts_with("note: ") { Kind::Note } else { Kind::Other };
-        self.held_or_line(kind, message);
+        self.held_or_line(Kind::Other, message);
+    }
+
+    /// `note: ...` on stderr: something to know, less than a warning.
+    pub(crate) fn note(&mut self, message: &str) {
+        self.held_or_line(Kind::Note, &format!("note: {message}"));
     }
 
     /// An error line on stderr, already worded (`error: ...`, `Error from server ...`).
@@ -208,9 +213,8 @@ fn relative_paths(line: &str, strip: &[String]) -> String {
         let mut result = String::with_capacity(out.len());
         let mut rest = out.as_str();
         while let Some(at) = rest.find(prefix.as_str()) {
-            let starts_path = rest[..at].chars().next_back().is_none_or(|c| matches!(c, ' ' | '"' | '(' | '\''));
-            let starts_path = starts_path && (at > 0 || result.is_empty() || result.ends_with([' ', '"', '(', '\'']));
             result.push_str(&rest[..at]);
+            let starts_path = result.chars().next_back().is_none_or(|c| matches!(c, ' ' | '"' | '(' | '\''));
             if !starts_path {
                 result.push_str(prefix);
             }
@@ -247,7 +251,7 @@ mod tests {
         printer.hold_notes(Some(70), vec!["/tmp/in/".into()]);
         printer.warning("/tmp/in/mg/a/b/c/images.yaml:4 replaces /tmp/in/mg/x/y/z/images.yaml:9 (overlay)");
         for i in 0..6 {
-            printer.notice(&format!("note: number {i}"));
+            printer.note(&format!("number {i}"));
         }
         printer.error("error: stays whole however long it is, and is never dropped from the lines");
         assert!(err.0.lock().unwrap().is_empty(), "held until released");

@@ -96,7 +96,7 @@ fn report_text(
         let width = ctx.settings.terminal.width;
         let (table, cut) = check_report::table(findings, settings.fail_on, settings.no_headers, width);
         if cut {
-            ctx.printer.notice("note: reasons are cut to the width; -o yaml prints them whole");
+            ctx.printer.note("reasons are cut to the width; -o yaml prints them whole");
         }
         return Ok(table);
     }

@@ -105,7 +105,7 @@ pub(crate) fn proposed_state(
         let source = FileSource::new(paths.to_vec(), limits);
         let overlay = super::load_from(ctx, &source, &Wants { mirror_rules: true, ..Wants::default() })?;
         for replaced in proposed.overlay(overlay) {
-            ctx.printer.notice(&format!("note: {}", crate::source::LoadNote::Replaced(replaced)));
+            ctx.printer.note(&crate::source::LoadNote::Replaced(replaced).to_string());
         }
     }
     if migrate_icsp && apply_icsp_migration(&mut proposed).is_empty() {

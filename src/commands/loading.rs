@@ -259,7 +259,7 @@ fn report_notes(ctx: &mut Ctx, notes: &[LoadNote], unreadable: bool) {
         let summed_up = summarise && matches!(note, LoadNote::Duplicate(d) if !d.differs);
         if let LoadNote::Replaced(_) = note {
             // Asked for (an overlay), so a note, not a warning.
-            ctx.printer.notice(&format!("note: {note}"));
+            ctx.printer.note(&note.to_string());
         } else if note.is_warning() && !summed_up {
             ctx.printer.warning(&note.to_string());
         } else {

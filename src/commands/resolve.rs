@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::error::{CommandResult, ExitStatus};
 use crate::render::resolution::{FindingOptions, History, TableOptions, findings};
-use crate::render::{self, OutputFormat, fit};
+use crate::render::{self, OutputFormat};
 use crate::resolve::{InputGaps, StreamResolution};
 use crate::settings::{ResolveSettings, Scope, TABLE_HISTORY};
 
@@ -50,12 +50,6 @@ pub(crate) fn run(settings: &ResolveSettings, ctx: &mut Ctx) -> CommandResult {
         _ if empty => String::new(),
         format => {
             let table = table(settings, ctx, &resolutions, format, gaps);
-            if table.text.contains(fit::VIA_REGISTRY_SHORT) {
-                summary.push((
-                    false,
-                    "⇐: pods pull via the integrated registry (Local), which pulls from there".to_owned(),
-                ));
-            }
             if table.omitted > 0 {
                 let how = if settings.current { "omit --current to see them" } else { "--history N shows more, 0 all" };
                 summary.push((false, format!("{} older history items hidden ({how})", table.omitted)));
@@ -114,7 +108,7 @@ fn print_summary(ctx: &mut Ctx, summary: &[(bool, String)]) {
     for (warning, text) in summary {
         match warning {
             true => ctx.printer.warning(text),
-            false => ctx.printer.notice(&format!("note: {text}")),
+            false => ctx.printer.note(text),
         }
     }
 }

@@ -172,10 +172,8 @@ pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
     let room = max - hang;
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let first_room = max;
     for word in split_keeping_spaces(line) {
-        let limit = if lines.is_empty() { first_room } else { max };
-        if width(&current) + width(word) <= limit || current.trim().is_empty() && width(word) <= limit {
+        if width(&current) + width(word) <= max {
             current.push_str(word);
             continue;
         }

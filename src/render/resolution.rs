@@ -4,8 +4,7 @@
 //! missing images) is summed up in [`findings`] for stderr, many alike in one line.
 //!
 //! For a `Local` tag a pod pulls from the integrated registry, which pulls the image through from
-//! elsewhere: the PULL FROM cell shows both hops, `registry ← <where the registry fetches it>`
-//! (`⇐ ` when space is short).
+//! elsewhere: the PULL FROM cell shows both hops, `registry ← <where the registry fetches it>`.
 
 use std::collections::BTreeMap;
 
@@ -84,12 +83,18 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
             omitted += tag.history.len() - shown;
             let mut block = Block::default();
             if tag.history.is_empty() {
-                block.rows.push((row(stream, tag, None, options), tone(tag, None)));
-                block.pulls.push(String::new());
+                block.rows.push(Row {
+                    cells: row(stream, tag, None, options),
+                    tone: tone(tag, None),
+                    pull: String::new(),
+                });
             }
             for item in &tag.history[..shown] {
-                block.rows.push((row(stream, tag, Some(item), options), tone(tag, Some(item))));
-                block.pulls.push(if options.wide { String::new() } else { pull_from(item) });
+                block.rows.push(Row {
+                    cells: row(stream, tag, Some(item), options),
+                    tone: tone(tag, Some(item)),
+                    pull: if options.wide { String::new() } else { pull_from(item) },
+                });
             }
             blocks.push(block);
         }
@@ -109,28 +114,34 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
     Table { text, omitted }
 }
 
-/// The rows of one tag: their cells (without the pull source) and tone, and each row's pull
-/// source.
+/// One row of the table: its cells (without the pull source), its tone, and where its image is
+/// pulled from (empty when there is no item, and for `-o wide`, whose cells say it all).
+struct Row {
+    cells: Vec<String>,
+    tone: Tone,
+    pull: String,
+}
+
+/// The rows of one tag.
 #[derive(Default)]
 struct Block {
-    rows: Vec<(Vec<String>, Tone)>,
-    pulls: Vec<String>,
+    rows: Vec<Row>,
 }
 
 impl Block {
     /// The pull source said once for the whole tag, when every row has the same one.
     fn common_pull(&self) -> Option<&str> {
-        let first = self.pulls.first()?;
-        self.pulls.iter().all(|p| p == first).then_some(first.as_str())
+        let first = &self.rows.first()?.pull;
+        self.rows.iter().all(|r| r.pull == *first).then_some(first.as_str())
     }
 }
 
 /// `-o wide`: every row whole, names repeated (a row stands alone for grep).
 fn wide_lines(blocks: &[Block], options: TableOptions) -> Vec<(String, Tone)> {
-    let rows: Vec<&(Vec<String>, Tone)> = blocks.iter().flat_map(|b| &b.rows).collect();
-    let cells: Vec<Vec<String>> = rows.iter().map(|(cells, _)| cells.clone()).collect();
+    let rows: Vec<&Row> = blocks.iter().flat_map(|b| &b.rows).collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells.clone()).collect();
     let lines = fit::layout(&columns(options, &cells, false), &cells, None, options.no_headers);
-    with_tones(lines, rows.iter().map(|(_, tone)| *tone), options.no_headers)
+    with_tones(lines, rows.iter().map(|r| r.tone), options.no_headers)
 }
 
 /// The default table: rows grouped under their tag, the pull source in its column when every
@@ -139,30 +150,30 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
     let names = usize::from(options.namespaces) + 1;
     for block in blocks.iter_mut() {
         // The tag is named on its first row only.
-        for (cells, _) in block.rows.iter_mut().skip(1) {
-            cells[..names].iter_mut().for_each(String::clear);
+        for row in block.rows.iter_mut().skip(1) {
+            row.cells[..names].iter_mut().for_each(String::clear);
         }
     }
     // One line per row, the pull source last, said again only where it changes within a tag.
     let inline: Vec<Vec<String>> = blocks
         .iter()
         .flat_map(|block| {
-            block.rows.iter().zip(&block.pulls).enumerate().map(|(i, ((cells, _), pull))| {
-                let same = i > 0 && block.pulls[i - 1] == *pull;
-                let mut cells = cells.clone();
-                cells.push(if same { String::new() } else { pull.clone() });
+            block.rows.iter().enumerate().map(|(i, row)| {
+                let same = i > 0 && block.rows[i - 1].pull == row.pull;
+                let mut cells = row.cells.clone();
+                cells.push(if same { String::new() } else { row.pull.clone() });
                 cells
             })
         })
         .collect();
-    let tones: Vec<Tone> = blocks.iter().flat_map(|b| b.rows.iter().map(|(_, tone)| *tone)).collect();
+    let tones: Vec<Tone> = blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.tone)).collect();
     let columns_inline = columns(options, &inline, true);
     let natural = fit::layout(&columns_inline, &inline, None, options.no_headers);
     if options.width.is_none_or(|w| natural.iter().all(|line| fit::width(line) <= w)) {
         return with_tones(natural, tones.into_iter(), options.no_headers);
     }
     // Stacked: the rows without their pull source, fitted; each tag's pull source under its rows.
-    let cells: Vec<Vec<String>> = blocks.iter().flat_map(|b| b.rows.iter().map(|(cells, _)| cells.clone())).collect();
+    let cells: Vec<Vec<String>> = blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.cells.clone())).collect();
     let mut lines =
         fit::layout(&columns(options, &cells, false), &cells, options.width, options.no_headers).into_iter();
     let mut out = Vec::new();
@@ -178,10 +189,10 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
     };
     for block in blocks.iter() {
         let common = block.common_pull();
-        for ((_, tone), pull) in block.rows.iter().zip(&block.pulls) {
-            out.extend(lines.next().map(|line| (line, *tone)));
-            if common.is_none() && !pull.is_empty() {
-                out.extend(pull_lines(pull));
+        for row in &block.rows {
+            out.extend(lines.next().map(|line| (line, row.tone)));
+            if common.is_none() && !row.pull.is_empty() {
+                out.extend(pull_lines(&row.pull));
             }
         }
         if let Some(pull) = common.filter(|p| !p.is_empty()) {
