@@ -39,6 +39,7 @@ fn environment() -> Environment {
         columns: std::env::var("COLUMNS").ok(),
         isctl_columns: std::env::var("ISCTL_COLUMNS").ok(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        locale: ["LC_ALL", "LC_CTYPE", "LANG"].map(|name| std::env::var(name).ok()),
         auth: AuthLookup {
             flag: None,
             env_file: set("REGISTRY_AUTH_FILE"),

@@ -34,6 +34,8 @@ struct Held {
     /// For a person, paths are shown from their `--from`'s own name: these leading
     /// directories are left out.
     strip: Vec<String>,
+    /// What a cut line ends with.
+    glyphs: crate::render::fit::Glyphs,
 }
 
 /// What a stderr line is: warnings and notes may be fitted and summed up for a person;
@@ -105,8 +107,8 @@ impl Printer {
     /// Holds stderr lines back until [`Printer::release_notes`]: a report's warnings and
     /// notes follow it. With `width`, warnings and notes are fitted to it and summed up.
     /// `strip` lists the directories above each `--from`, left out of paths for a person.
-    pub(crate) fn hold_notes(&mut self, width: Option<usize>, strip: Vec<String>) {
-        self.held = Some(Held { lines: Vec::new(), width, strip });
+    pub(crate) fn hold_notes(&mut self, width: Option<usize>, strip: Vec<String>, glyphs: crate::render::fit::Glyphs) {
+        self.held = Some(Held { lines: Vec::new(), width, strip, glyphs });
     }
 
     /// Writes the held lines. For a person (a width was given): each warning and note cut to
@@ -125,7 +127,7 @@ impl Printer {
             .map(|(kind, line)| match kind {
                 Kind::Other => (kind, line, false),
                 _ => {
-                    let fitted = crate::render::fit::line(&line, width);
+                    let fitted = crate::render::fit::line(&line, width, held.glyphs);
                     let cut = fitted != line;
                     (kind, fitted, cut)
                 }
@@ -152,7 +154,7 @@ impl Printer {
             0 => return,
             n => format!("note: {n} more warnings and notes; -v prints them all, whole"),
         };
-        self.line(&crate::render::fit::line(&last, width));
+        self.line(&crate::render::fit::line(&last, width, held.glyphs));
     }
 
     /// `warning: ...` on stderr.
@@ -248,7 +250,7 @@ mod tests {
     fn held_lines_follow_fitted_and_summed_up_for_a_person() {
         let err = Shared::default();
         let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 0);
-        printer.hold_notes(Some(70), vec!["/tmp/in/".into()]);
+        printer.hold_notes(Some(70), vec!["/tmp/in/".into()], crate::render::fit::Glyphs::UNICODE);
         printer.warning("/tmp/in/mg/a/b/c/images.yaml:4 replaces /tmp/in/mg/x/y/z/images.yaml:9 (overlay)");
         for i in 0..6 {
             printer.note(&format!("number {i}"));
@@ -267,7 +269,7 @@ mod tests {
         // A pipe (no width) gets every line whole, in order.
         let err = Shared::default();
         let mut printer = Printer::new(Box::new(io::sink()), Box::new(err.clone()), 0);
-        printer.hold_notes(None, vec!["/tmp/in/".into()]);
+        printer.hold_notes(None, vec!["/tmp/in/".into()], crate::render::fit::Glyphs::UNICODE);
         printer.warning("/tmp/in/mg/a.yaml is long");
         printer.release_notes();
         assert_eq!(String::from_utf8(err.0.lock().unwrap().clone()).unwrap(), "warning: /tmp/in/mg/a.yaml is long\n");

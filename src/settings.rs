@@ -82,6 +82,8 @@ pub struct Environment {
     pub isctl_columns: Option<String>,
     /// `NO_COLOR` is set to something.
     pub no_color: bool,
+    /// `LC_ALL`, `LC_CTYPE` and `LANG`, in that order: whether the terminal speaks UTF-8.
+    pub locale: [Option<String>; 3],
     /// `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR` and `HOME`: where registry credentials are found.
     pub auth: crate::verify::auth::AuthLookup,
 }
@@ -97,6 +99,8 @@ pub(crate) struct Terminal {
     pub color: bool,
     /// Show a progress line on stderr during long loads.
     pub(crate) progress: bool,
+    /// Unicode or ASCII, from the locale.
+    pub(crate) glyphs: crate::render::fit::Glyphs,
 }
 
 impl Terminal {
@@ -130,7 +134,9 @@ impl Terminal {
             crate::cli::ColorChoice::Never => false,
             crate::cli::ColorChoice::Auto => env.stdout_terminal && !env.no_color,
         };
-        Ok(Terminal { width, stderr_width, color, progress: env.stderr_terminal })
+        let [lc_all, lc_ctype, lang] = env.locale.each_ref().map(Option::as_deref);
+        let glyphs = crate::render::fit::Glyphs::for_locale(lc_all, lc_ctype, lang);
+        Ok(Terminal { width, stderr_width, color, progress: env.stderr_terminal, glyphs })
     }
 }
 
@@ -1089,7 +1095,13 @@ mod tests {
         let terminal = Environment { stdout_terminal: true, terminal_width: Some(132), ..Environment::default() };
         assert_eq!(
             Terminal::resolve(Auto, &terminal).unwrap(),
-            Terminal { width: Some(132), stderr_width: None, color: true, progress: false }
+            Terminal {
+                width: Some(132),
+                stderr_width: None,
+                color: true,
+                progress: false,
+                glyphs: crate::render::fit::Glyphs::ASCII
+            }
         );
         let both = Environment { stderr_terminal: true, ..terminal.clone() };
         assert_eq!(Terminal::resolve(Auto, &both).unwrap().stderr_width, Some(132));
@@ -1099,7 +1111,10 @@ mod tests {
         assert!(!Terminal::resolve(Auto, &no_color).unwrap().color);
         assert!(Terminal::resolve(Always, &no_color).unwrap().color);
         let pipe = Environment { columns: Some("90".into()), ..Environment::default() };
-        assert_eq!(Terminal::resolve(Auto, &pipe).unwrap(), Terminal::default());
+        let ascii = crate::render::fit::Glyphs::ASCII;
+        assert_eq!(Terminal::resolve(Auto, &pipe).unwrap(), Terminal { glyphs: ascii, ..Terminal::default() });
+        let utf8 = Environment { locale: [None, None, Some("en_US.UTF-8".into())], ..pipe.clone() };
+        assert_eq!(Terminal::resolve(Auto, &utf8).unwrap().glyphs, crate::render::fit::Glyphs::UNICODE);
         let forced = Environment { isctl_columns: Some("80".into()), ..pipe };
         assert_eq!(Terminal::resolve(Never, &forced).unwrap().width, Some(80));
         assert_eq!(Terminal::resolve(Never, &forced).unwrap().stderr_width, Some(80));

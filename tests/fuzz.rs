@@ -308,6 +308,7 @@ fn mirror_engine() {
 #[test]
 fn renderers() {
     use isctl::render::describe::{DescribeOptions, describe};
+    use isctl::render::fit::Glyphs;
     use isctl::render::resolution::{FindingOptions, History, TableOptions, findings, render};
     use isctl::resolve::{InputGaps, Request, resolve};
     let corpus: Vec<Vec<u8>> = corpus()
@@ -345,6 +346,7 @@ fn renderers() {
                 namespaces: true,
                 now,
                 width: Some(width),
+                glyphs: if width.is_multiple_of(2) { Glyphs::UNICODE } else { Glyphs::ASCII },
                 color: false,
                 history: History::All,
                 gaps,

@@ -94,7 +94,8 @@ fn report_text(
     if !output.is_document() {
         // For a person at a terminal, lines that fit it.
         let width = ctx.settings.terminal.width;
-        let (table, cut) = check_report::table(findings, settings.fail_on, settings.no_headers, width);
+        let (table, cut) =
+            check_report::table(findings, settings.fail_on, settings.no_headers, width, ctx.settings.terminal.glyphs);
         if cut {
             ctx.printer.note("reasons are cut to the width; -o yaml prints them whole");
         }

@@ -66,10 +66,10 @@ fn stream_users(
     catalog: &Catalog,
     index: &UseIndex,
 ) -> Result<(), CommandError> {
-    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
+    let (limit, no_headers, glyphs) = (ctx.settings.terminal.width, settings.no_headers, ctx.settings.terminal.glyphs);
     let namespace = stream.metadata.namespace();
     let answer = consumers(stream, tag, catalog, index);
-    let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers))?;
+    let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers, glyphs))?;
     ctx.printer.data(&text)?;
     for tag in &answer.tags {
         let behind = tag.drift();
@@ -100,8 +100,8 @@ fn print_image_users(
     digest: &str,
     answer: &crate::consumers::ImageUsers,
 ) -> Result<(), CommandError> {
-    let (limit, no_headers) = (ctx.settings.terminal.width, settings.no_headers);
-    let text = rendered(answer, settings, || image_table(answer, limit, no_headers))?;
+    let (limit, no_headers, glyphs) = (ctx.settings.terminal.width, settings.no_headers, ctx.settings.terminal.glyphs);
+    let text = rendered(answer, settings, || image_table(answer, limit, no_headers, glyphs))?;
     ctx.printer.data(&text)?;
     let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
     let objects =

@@ -32,7 +32,12 @@ pub(crate) fn streams(settings: &DiffStreamsSettings, ctx: &mut Ctx) -> CommandR
             render::document(vec![&diff], format == OutputFormat::Yaml, false)
         }
         _ if diff.changes.is_empty() => String::new(),
-        _ => crate::render::what_if::streams_table(&diff, ctx.settings.terminal.width, settings.no_headers),
+        _ => crate::render::what_if::streams_table(
+            &diff,
+            ctx.settings.terminal.width,
+            settings.no_headers,
+            ctx.settings.terminal.glyphs,
+        ),
     };
     ctx.printer.data(&text)?;
     ctx.printer.notice(&format!(
@@ -70,7 +75,7 @@ pub(crate) fn run(settings: &DiffMirrorsSettings, ctx: &mut Ctx) -> CommandResul
             render::document(vec![&diff], format == OutputFormat::Yaml, false)
         }
         _ if diff.changes.is_empty() => String::new(),
-        _ => changes_table(&diff, ctx.settings.terminal.width, settings.no_headers),
+        _ => changes_table(&diff, ctx.settings.terminal.width, settings.no_headers, ctx.settings.terminal.glyphs),
     };
     ctx.printer.data(&text)?;
     for line in summary(&diff) {

@@ -63,7 +63,13 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
                 None => render::document(documents, output == OutputFormat::Yaml, false),
             }
         }
-        _ => render_blocks(&plans, *no_headers, verifications.as_deref(), ctx.settings.terminal.width),
+        _ => render_blocks(
+            &plans,
+            *no_headers,
+            verifications.as_deref(),
+            ctx.settings.terminal.width,
+            ctx.settings.terminal.glyphs,
+        ),
     };
     // Blocked pulls, invalid rewrites and conflicts are findings shown in the output; a
     // reference that does not parse is the user's error: exit 1 after answering the others.

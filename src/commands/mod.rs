@@ -96,7 +96,7 @@ pub(crate) fn main_with(
     if command.is_report() {
         // A report's warnings follow it; for a person they are fitted and summed up.
         let width = settings.terminal.stderr_width.filter(|_| cli.global.verbose == 0);
-        printer.hold_notes(width, input_parents(&settings.input));
+        printer.hold_notes(width, input_parents(&settings.input), settings.terminal.glyphs);
     }
     let mut ctx = Ctx { settings, printer, source, default_namespace, unreadable: 0 };
     let result = run(&command, &mut ctx);

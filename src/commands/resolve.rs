@@ -95,6 +95,7 @@ fn table(
             namespaces: ctx.scope(&settings.scope) == Scope::All,
             now: ctx.settings.now,
             width: terminal.width,
+            glyphs: terminal.glyphs,
             color: terminal.color,
             history,
             gaps,

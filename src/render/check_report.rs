@@ -55,7 +55,13 @@ fn severity_word(severity: Severity) -> &'static str {
 /// a finding and its reason do not fit one line, the reason goes on a line of its own under the
 /// finding (cut at the end only if it is longer than a whole line); the second value says
 /// whether anything was cut.
-pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool, width: Option<usize>) -> (String, bool) {
+pub(crate) fn table(
+    findings: &[Finding],
+    fail_on: Severity,
+    no_headers: bool,
+    width: Option<usize>,
+    glyphs: fit::Glyphs,
+) -> (String, bool) {
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
@@ -82,14 +88,14 @@ pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool, w
             column("ITEM", fit::Shrink::Never),
             column("REASON", fit::Shrink::Never),
         ];
-        let whole = fit::layout(&columns, &rows, None, no_headers);
+        let whole = fit::layout(&columns, &rows, None, no_headers, glyphs);
         let limit = width.unwrap_or(usize::MAX);
         let lines = if whole.iter().all(|line| fit::width(line) <= limit) {
             whole
         } else {
             // Stacked: the reason under its finding.
             columns.pop();
-            let mut lines = fit::layout(&columns, &rows, width, no_headers).into_iter();
+            let mut lines = fit::layout(&columns, &rows, width, no_headers, glyphs).into_iter();
             let mut stacked = Vec::new();
             if !no_headers {
                 stacked.extend(lines.next());
@@ -97,7 +103,7 @@ pub(crate) fn table(findings: &[Finding], fail_on: Severity, no_headers: bool, w
             }
             for (line, row) in lines.zip(&rows) {
                 stacked.push(line);
-                let reason = fit::end(&row[4], limit.saturating_sub(2));
+                let reason = fit::end(&row[4], limit.saturating_sub(2), glyphs);
                 cut |= reason != row[4];
                 stacked.push(format!("  {reason}"));
             }
@@ -212,7 +218,7 @@ mod tests {
             finding(Rule::ImportPending, "n/s:u", Some("generation 2"), "not imported yet"),
         ];
         assert_eq!(
-            table(&findings, Severity::Error, false, None),
+            table(&findings, Severity::Error, false, None, fit::Glyphs::UNICODE),
             (
                 "SEVERITY   RULE             OBJECT   ITEM           REASON\n\
                  error      import-failed    n/s:t                   NotFound: gone...\n\
@@ -224,7 +230,7 @@ mod tests {
         );
         // Too narrow for a finding and its reason: the reason goes under it, cut only past a line.
         assert_eq!(
-            table(&findings, Severity::Error, false, Some(50)),
+            table(&findings, Severity::Error, false, Some(50), fit::Glyphs::UNICODE),
             (
                 "SEVERITY   RULE             OBJECT   ITEM\n  REASON\n\
                  error      import-failed    n/s:t\n  NotFound: gone...\n\
@@ -234,9 +240,9 @@ mod tests {
                 false
             )
         );
-        assert!(table(&findings, Severity::Error, false, Some(16)).1, "cut past a whole line");
+        assert!(table(&findings, Severity::Error, false, Some(16), fit::Glyphs::UNICODE).1, "cut past a whole line");
         assert_eq!(
-            table(&[], Severity::Error, false, None).0,
+            table(&[], Severity::Error, false, None, fit::Glyphs::UNICODE).0,
             "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n"
         );
         let xml = junit(&findings, Severity::Error);

@@ -1,7 +1,7 @@
 //! `isctl consumers` for people: per tag, one table of what follows or runs it and whether it
 //! has the current image; then who may pull the stream. Fitted to the terminal.
 
-use super::fit::{Column, Cut, Shrink, layout};
+use super::fit::{Column, Cut, Glyphs, Shrink, layout};
 use crate::consumers::{Consumers, ImageUsers, Role, Use};
 use crate::pull_access::PullAccess;
 
@@ -48,7 +48,7 @@ fn has_words(found: &Use) -> String {
     }
 }
 
-fn uses_table(uses: &[&Use], limit: Option<usize>, no_headers: bool, has: bool) -> Vec<String> {
+fn uses_table(uses: &[&Use], limit: Option<usize>, no_headers: bool, has: bool, glyphs: Glyphs) -> Vec<String> {
     let shorten = |soft, min, stage, cut| Shrink::Shorten { soft, min, stage, cut };
     let mut columns = vec![
         Column { header: "NAMESPACE".into(), shrink: shorten(20, 9, 0, Cut::Middle) },
@@ -68,11 +68,11 @@ fn uses_table(uses: &[&Use], limit: Option<usize>, no_headers: bool, has: bool) 
             row
         })
         .collect();
-    layout(&columns, &rows, limit, no_headers)
+    layout(&columns, &rows, limit, no_headers, glyphs)
 }
 
 /// The `consumers STREAM[:TAG]` tables.
-pub(crate) fn consumers_table(answer: &Consumers, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn consumers_table(answer: &Consumers, limit: Option<usize>, no_headers: bool, glyphs: Glyphs) -> String {
     let mut out = String::new();
     for (i, tag) in answer.tags.iter().enumerate() {
         if i > 0 {
@@ -92,18 +92,18 @@ pub(crate) fn consumers_table(answer: &Consumers, limit: Option<usize>, no_heade
             out.push_str("  no trigger follows it and no Pod of the input runs it\n");
             continue;
         }
-        for line in uses_table(&uses, limit, no_headers, true) {
+        for line in uses_table(&uses, limit, no_headers, true, glyphs) {
             out.push_str(&line);
             out.push('\n');
         }
     }
     out.push('\n');
-    out.push_str(&access_text(&answer.pull_access, limit, no_headers));
+    out.push_str(&access_text(&answer.pull_access, limit, no_headers, glyphs));
     out
 }
 
 /// Who may pull: the lookup and reference policies in one line, then the subjects.
-pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers: bool, glyphs: Glyphs) -> String {
     let mut out = format!("Pull access to {}\n", access.stream);
     out.push_str(match access.lookup_local {
         true => "  lookupPolicy.local: true (Pods of its namespace may name its tags as stream:tag)\n",
@@ -147,7 +147,7 @@ pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers:
             vec![format!("{} {}", g.subject_kind, g.subject), role, binding]
         })
         .collect();
-    for line in layout(&columns, &rows, limit, no_headers) {
+    for line in layout(&columns, &rows, limit, no_headers, glyphs) {
         out.push_str(&line);
         out.push('\n');
     }
@@ -155,7 +155,7 @@ pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers:
 }
 
 /// The `consumers --image` tables: the tags that hold the image, then what uses it.
-pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers: bool, glyphs: Glyphs) -> String {
     let mut out = String::new();
     if !answer.tags.is_empty() {
         let columns = [
@@ -163,7 +163,7 @@ pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers:
             Column { header: "AT".into(), shrink: Shrink::Never },
         ];
         let rows: Vec<Vec<String>> = answer.tags.iter().map(|t| vec![t.tag.clone(), t.standing.words()]).collect();
-        for line in layout(&columns, &rows, limit, no_headers) {
+        for line in layout(&columns, &rows, limit, no_headers, glyphs) {
             out.push_str(&line);
             out.push('\n');
         }
@@ -173,7 +173,7 @@ pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers:
             out.push('\n');
         }
         let uses: Vec<&Use> = answer.uses.iter().collect();
-        for line in uses_table(&uses, limit, no_headers, false) {
+        for line in uses_table(&uses, limit, no_headers, false, glyphs) {
             out.push_str(&line);
             out.push('\n');
         }
@@ -201,7 +201,7 @@ pub(crate) fn describe_section(answer: &Consumers) -> String {
             .map(|u| vec![format!("{}/{}", u.namespace, object_name(u)), role_words(u), has_words(u)])
             .collect();
         let columns = ["", "", ""].map(|_| Column { header: String::new(), shrink: Shrink::Never });
-        for line in layout(&columns, &rows, None, true) {
+        for line in layout(&columns, &rows, None, true, Glyphs::UNICODE) {
             out.push_str(&format!("    {line}\n"));
         }
     }

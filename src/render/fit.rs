@@ -42,23 +42,58 @@ pub(crate) enum Cut {
 }
 
 /// Shortens `text` to `max` display columns the way `cut` says.
-pub(crate) fn shorten(text: &str, max: usize, cut: Cut) -> String {
+pub(crate) fn shorten(text: &str, max: usize, cut: Cut, glyphs: Glyphs) -> String {
     if width(text) <= max {
         return text.to_owned();
     }
     match cut {
-        Cut::Middle => middle(text, max),
-        Cut::End => end(text, max),
-        Cut::Reference => reference(text, max),
-        Cut::Name => name(text, max),
+        Cut::Middle => middle(text, max, glyphs),
+        Cut::End => end(text, max, glyphs),
+        Cut::Reference => reference(text, max, glyphs),
+        Cut::Name => name(text, max, glyphs),
     }
 }
 
-/// The marker of a `Local` row's PULL FROM cell (pods pull from the integrated registry, which
-/// pulls from what follows), and its short form when space is tight.
-pub(crate) const VIA_REGISTRY: &str = "registry ← ";
-/// The short form of [`VIA_REGISTRY`].
-pub(crate) const VIA_REGISTRY_SHORT: &str = "⇐ ";
+/// The few characters isctl adds to what it prints for a person: Unicode where the terminal
+/// speaks UTF-8, ASCII where it does not (`LC_ALL=C`), as git and ripgrep do. The fitting
+/// arithmetic counts their real widths, so `...` takes three columns where `…` takes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Glyphs {
+    /// Marks where a cut cell lost its characters.
+    pub(crate) ellipsis: &'static str,
+    /// The marker of a `Local` row's PULL FROM cell: pods pull from the integrated registry,
+    /// which pulls from what follows.
+    pub(crate) via_registry: &'static str,
+    /// The short form of `via_registry`, when space is tight.
+    pub(crate) via_registry_short: &'static str,
+    /// Points from an alias to its target (`alias → latest`).
+    pub(crate) to: &'static str,
+}
+
+impl Glyphs {
+    /// For a UTF-8 terminal.
+    pub const UNICODE: Glyphs =
+        Glyphs { ellipsis: "…", via_registry: "registry ← ", via_registry_short: "⇐ ", to: "→" };
+    /// For a terminal that is not UTF-8.
+    pub const ASCII: Glyphs =
+        Glyphs { ellipsis: "...", via_registry: "registry <- ", via_registry_short: "<= ", to: "->" };
+
+    /// The glyphs for a locale's character set, from `LC_ALL`, else `LC_CTYPE`, else `LANG`
+    /// (the first one set and not empty, as setlocale(3) reads them): Unicode when it names
+    /// UTF-8, ASCII otherwise, including when none is set (the C locale).
+    pub fn for_locale(lc_all: Option<&str>, lc_ctype: Option<&str>, lang: Option<&str>) -> Glyphs {
+        let locale = [lc_all, lc_ctype, lang].into_iter().flatten().find(|v| !v.is_empty()).unwrap_or("C");
+        let charset = locale.split_once('.').map_or("", |(_, rest)| rest.split('@').next().unwrap_or(""));
+        let utf8 = matches!(charset.to_ascii_lowercase().as_str(), "utf-8" | "utf8");
+        if utf8 { Glyphs::UNICODE } else { Glyphs::ASCII }
+    }
+}
+
+impl Default for Glyphs {
+    fn default() -> Glyphs {
+        Glyphs::UNICODE
+    }
+}
 
 /// The fewest columns a host keeps when it gives way to its repository (`mirror.e…:8443`).
 const HOST_KEPT: usize = 8;
@@ -67,85 +102,91 @@ const HOST_KEPT: usize = 8;
 /// full text; the marker shortened; the host cut in its middle (`mirror.ex…8443/ocp4/openshift4`)
 /// while it keeps [`HOST_KEPT`] columns; the path's middle components folded (`host/…/name`,
 /// then with the host cut too); the path folded (`host/…`); and only then a cut in the middle.
-fn reference(text: &str, max: usize) -> String {
-    let (marker, rest) = match text.strip_prefix(VIA_REGISTRY) {
-        Some(rest) => (VIA_REGISTRY, rest),
+fn reference(text: &str, max: usize, glyphs: Glyphs) -> String {
+    let (marker, rest) = match text.strip_prefix(glyphs.via_registry) {
+        Some(rest) => (glyphs.via_registry, rest),
         None => ("", text),
     };
-    let short = if marker.is_empty() { "" } else { VIA_REGISTRY_SHORT };
+    let short = if marker.is_empty() { "" } else { glyphs.via_registry_short };
+    let e = glyphs.ellipsis;
     let mut candidates = vec![format!("{marker}{rest}"), format!("{short}{rest}")];
     if let Some((host, path)) = rest.split_once('/') {
         let room = max.saturating_sub(width(short) + 1 + width(path));
         if room >= HOST_KEPT {
-            candidates.push(format!("{short}{}/{path}", middle(host, room)));
+            candidates.push(format!("{short}{}/{path}", middle(host, room, glyphs)));
         }
         if let Some((_, last)) = path.rsplit_once('/') {
-            candidates.push(format!("{marker}{host}/…/{last}"));
-            candidates.push(format!("{short}{host}/…/{last}"));
-            let room = max.saturating_sub(width(short) + 3 + width(last));
+            candidates.push(format!("{marker}{host}/{e}/{last}"));
+            candidates.push(format!("{short}{host}/{e}/{last}"));
+            let room = max.saturating_sub(width(short) + 2 + width(e) + width(last));
             if room >= HOST_KEPT {
-                candidates.push(format!("{short}{}/…/{last}", middle(host, room)));
+                candidates.push(format!("{short}{}/{e}/{last}", middle(host, room, glyphs)));
             }
         }
-        candidates.push(format!("{marker}{host}/…"));
-        candidates.push(format!("{short}{host}/…"));
+        candidates.push(format!("{marker}{host}/{e}"));
+        candidates.push(format!("{short}{host}/{e}"));
     }
-    candidates.into_iter().find(|c| width(c) <= max).unwrap_or_else(|| middle(&format!("{short}{rest}"), max))
+    candidates.into_iter().find(|c| width(c) <= max).unwrap_or_else(|| middle(&format!("{short}{rest}"), max, glyphs))
 }
 
 /// Keeps the `:tag` whole while it fits; the stream name loses its middle, so names that
 /// differ at the end (`ubi8-openjdk-11`, `ubi8-openjdk-8`) stay apart.
-fn name(text: &str, max: usize) -> String {
+fn name(text: &str, max: usize, glyphs: Glyphs) -> String {
     match text.rfind(':') {
-        Some(colon) if width(&text[colon..]) + 3 <= max => {
+        Some(colon) if width(&text[colon..]) + 2 + width(glyphs.ellipsis) <= max => {
             let room = max - width(&text[colon..]);
-            format!("{}{}", middle(&text[..colon], room), &text[colon..])
+            format!("{}{}", middle(&text[..colon], room, glyphs), &text[colon..])
         }
-        _ => end(text, max),
+        _ => end(text, max, glyphs),
     }
 }
 
 /// `text` cut to `max` display columns at its end: `latest…`.
-pub fn end(text: &str, max: usize) -> String {
+pub fn end(text: &str, max: usize, glyphs: Glyphs) -> String {
     if width(text) <= max {
         return text.to_owned();
+    }
+    let marker = width(glyphs.ellipsis);
+    if max < marker {
+        return glyphs.ellipsis.chars().take(max).collect();
     }
     let mut out = String::new();
     let mut taken = 0;
     for c in text.chars() {
         let w = width(c.encode_utf8(&mut [0; 4]));
-        if taken + w + 1 > max {
+        if taken + w + marker > max {
             break;
         }
         taken += w;
         out.push(c);
     }
-    out.push('…');
+    out.push_str(glyphs.ellipsis);
     out
 }
 
 /// A stderr line cut to `max` columns for a person: file paths in it lose their middle directories
 /// first (`must-gather/…/images.yaml:4`), the longest first, and only then is the line cut at
 /// its end.
-pub(crate) fn line(text: &str, max: usize) -> String {
+pub(crate) fn line(text: &str, max: usize, glyphs: Glyphs) -> String {
     if width(text) <= max {
         return text.to_owned();
     }
+    let folded = format!("/{}/", glyphs.ellipsis);
     let mut words: Vec<String> = text.split(' ').map(str::to_owned).collect();
     // File paths only (`.yaml:4`, `.json`, an archive): a reference's path is its answer.
     let foldable = |word: &str| {
         let file = [".yaml", ".yml", ".json", ".tar", ".tgz"].iter().any(|ext| word.contains(ext));
-        file && !word.contains("://") && !word.contains("/…/") && word.split('/').count() >= 3
+        file && !word.contains("://") && !word.contains(&folded) && word.split('/').count() >= 3
     };
     while let Some(i) = (0..words.len()).filter(|i| foldable(&words[*i])).max_by_key(|i| width(&words[*i])) {
         let parts: Vec<&str> = words[i].split('/').collect();
-        words[i] = format!("{}/…/{}", parts[0], parts[parts.len() - 1]);
+        words[i] = format!("{}{folded}{}", parts[0], parts[parts.len() - 1]);
         let joined = words.join(" ");
         if width(&joined) <= max {
             return joined;
         }
     }
-    end(&words.join(" "), max)
+    end(&words.join(" "), max, glyphs)
 }
 
 /// `line` wrapped to `max` columns for a person, each continuation under where the value
@@ -254,14 +295,14 @@ pub fn width(text: &str) -> usize {
 
 /// `text` cut to `max` display columns in the middle, two thirds of what is kept from the start
 /// (where hosts and names begin): `mirror.example.…shift4`.
-pub(crate) fn middle(text: &str, max: usize) -> String {
+pub(crate) fn middle(text: &str, max: usize, glyphs: Glyphs) -> String {
     if width(text) <= max {
         return text.to_owned();
     }
-    if max <= 1 {
-        return "…".chars().take(max).collect();
+    if max <= width(glyphs.ellipsis) {
+        return glyphs.ellipsis.chars().take(max).collect();
     }
-    let keep = max - 1;
+    let keep = max - width(glyphs.ellipsis);
     let head_width = (keep * 2).div_ceil(3);
     let tail_width = keep - head_width;
     let mut head = String::new();
@@ -285,7 +326,7 @@ pub(crate) fn middle(text: &str, max: usize) -> String {
         tail.push(c);
     }
     let tail: String = tail.into_iter().rev().collect();
-    format!("{head}…{tail}")
+    format!("{head}{}{tail}", glyphs.ellipsis)
 }
 
 /// One cell as a terminal may show it: cut at its first newline (with `...`, as kubectl does)
@@ -308,31 +349,40 @@ pub fn cell(text: &str) -> String {
 /// Lays out `rows` under `columns` (headers left out with `no_headers`) within `limit` display
 /// columns, kubectl's way (no borders, three spaces between columns, two when space is
 /// tight). Every cell is escaped ([`cell`]). Returns the lines, without trailing spaces.
-pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no_headers: bool) -> Vec<String> {
+pub fn layout(
+    columns: &[Column],
+    rows: &[Vec<String>],
+    limit: Option<usize>,
+    no_headers: bool,
+    glyphs: Glyphs,
+) -> Vec<String> {
     let header: Vec<String> = columns.iter().map(|c| cell(&c.header)).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().take(columns.len()).map(|c| cell(c)).collect()).collect();
     // Widths count the header even without it, so --no-headers never changes a cell.
-    let (mut widths, separator) = widths(columns, &header, &rows, limit);
+    let (mut widths, separator) = widths(columns, &header, &rows, limit, glyphs);
     if limit.is_some() {
-        give_back_slack(columns, &header, &rows, &mut widths);
+        give_back_slack(columns, &header, &rows, &mut widths, glyphs);
     }
     // One marker per column: once any cell needs the short one, every cell gets it.
     let short_marker: Vec<bool> = (0..columns.len())
         .map(|i| {
             matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Reference, .. })
-                && rows.iter().filter_map(|r| r.get(i)).any(|c| c.starts_with(VIA_REGISTRY) && width(c) > widths[i])
+                && rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .any(|c| c.starts_with(glyphs.via_registry) && width(c) > widths[i])
         })
         .collect();
     let fitted = |row: &Vec<String>| -> Vec<String> {
         row.iter()
             .enumerate()
             .map(|(i, cell)| {
-                let cell = match cell.strip_prefix(VIA_REGISTRY).filter(|_| short_marker[i]) {
-                    Some(rest) => format!("{VIA_REGISTRY_SHORT}{rest}"),
+                let cell = match cell.strip_prefix(glyphs.via_registry).filter(|_| short_marker[i]) {
+                    Some(rest) => format!("{}{rest}", glyphs.via_registry_short),
                     None => cell.clone(),
                 };
                 match columns[i].shrink {
-                    Shrink::Shorten { cut, .. } => shorten(&cell, widths[i], cut),
+                    Shrink::Shorten { cut, .. } => shorten(&cell, widths[i], cut, glyphs),
                     Shrink::Never => cell,
                 }
             })
@@ -342,7 +392,7 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
     for (i, column) in columns.iter().enumerate() {
         if let Shrink::Shorten { cut: Cut::Name, .. } = column.shrink {
             let names: Vec<String> = rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect();
-            for (row, name) in cells.iter_mut().zip(cut_names(&names, widths[i])) {
+            for (row, name) in cells.iter_mut().zip(cut_names(&names, widths[i], glyphs)) {
                 if let Some(cell) = row.get_mut(i) {
                     *cell = name;
                 }
@@ -353,7 +403,7 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
         return Vec::new();
     }
     // A header gives way too, once its column is narrower than it.
-    let header: Vec<String> = header.iter().zip(&widths).map(|(h, w)| end(h, *w)).collect();
+    let header: Vec<String> = header.iter().zip(&widths).map(|(h, w)| end(h, *w, glyphs)).collect();
     let lines: Vec<&Vec<String>> =
         if no_headers { cells.iter().collect() } else { [&header].into_iter().chain(&cells).collect() };
     // Each column as wide as its widest cell as printed, then `separator` spaces.
@@ -378,7 +428,13 @@ pub fn layout(columns: &[Column], rows: &[Vec<String>], limit: Option<usize>, no
 /// The width of every column and the separator: each column as wide as its widest cell (the
 /// header counted even without it, so --no-headers never changes a cell), then narrowed to fit
 /// `limit`.
-fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Option<usize>) -> (Vec<usize>, usize) {
+fn widths(
+    columns: &[Column],
+    header: &[String],
+    rows: &[Vec<String>],
+    limit: Option<usize>,
+    glyphs: Glyphs,
+) -> (Vec<usize>, usize) {
     let natural: Vec<usize> = (0..columns.len())
         .map(|i| rows.iter().chain([&header.to_vec()]).map(|r| r.get(i).map_or(0, |c| width(c))).max().unwrap_or(0))
         .collect();
@@ -393,7 +449,7 @@ fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Op
             continue;
         }
         let names: Vec<String> = rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect();
-        while widths[i] < natural[i] && !all_distinct(&names, &cut_names(&names, widths[i])) {
+        while widths[i] < natural[i] && !all_distinct(&names, &cut_names(&names, widths[i], glyphs)) {
             let wider = widths[i] + 1;
             if let Shrink::Shorten { min, .. } = &mut columns[i].shrink {
                 *min = wider;
@@ -413,7 +469,7 @@ fn widths(columns: &[Column], header: &[String], rows: &[Vec<String>], limit: Op
 /// stream always reads the same: the tag stays whole, and each stream that does not fit beside
 /// its longest tag gets one shortened form, used on all its rows, that no other stream gets
 /// (preferring forms that keep where it parts from the others: `ubi8-openjdk-1…:1.3`).
-fn cut_names(cells: &[String], max: usize) -> Vec<String> {
+fn cut_names(cells: &[String], max: usize, glyphs: Glyphs) -> Vec<String> {
     let split = |name: &str| name.rfind(':').unwrap_or(name.len());
     let mut streams: Vec<&str> = cells.iter().map(|c| &c[..split(c)]).collect();
     streams.sort_unstable();
@@ -430,7 +486,7 @@ fn cut_names(cells: &[String], max: usize) -> Vec<String> {
     let mut room: std::collections::BTreeMap<&str, Option<usize>> = std::collections::BTreeMap::new();
     for cell in cells {
         let (stream, tag) = cell.split_at(split(cell));
-        let here = (!tag.is_empty() && width(tag) + 4 <= max).then(|| max - width(tag));
+        let here = (!tag.is_empty() && width(tag) + 3 + width(glyphs.ellipsis) <= max).then(|| max - width(tag));
         let entry = room.entry(stream).or_insert(here);
         *entry = match (*entry, here) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -446,7 +502,7 @@ fn cut_names(cells: &[String], max: usize) -> Vec<String> {
             forms.insert(stream, (*stream).to_owned());
             continue;
         }
-        let candidates = shortened_forms(stream, room, unique(stream));
+        let candidates = shortened_forms(stream, room, unique(stream), glyphs);
         let form = candidates.iter().find(|c| !used.contains(*c)).unwrap_or(&candidates[0]).clone();
         used.insert(form.clone());
         forms.insert(stream, form);
@@ -457,7 +513,7 @@ fn cut_names(cells: &[String], max: usize) -> Vec<String> {
             let at = split(cell);
             match forms.get(&cell[..at]) {
                 Some(form) => format!("{form}{}", &cell[at..]),
-                None if width(cell) > max => end(cell, max),
+                None if width(cell) > max => end(cell, max, glyphs),
                 None => cell.clone(),
             }
         })
@@ -466,29 +522,32 @@ fn cut_names(cells: &[String], max: usize) -> Vec<String> {
 
 /// Ways to show `stream` in `max` columns, best first, each keeping its first `keep` characters
 /// (the prefix no other stream shares) as far as it can.
-fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
+fn shortened_forms(stream: &str, max: usize, keep: usize, glyphs: Glyphs) -> Vec<String> {
     let chars: Vec<char> = stream.chars().collect();
     let collect = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    let (e, ew) = (glyphs.ellipsis, width(glyphs.ellipsis));
     let mut forms = Vec::new();
     if keep < max {
-        forms.push(end(stream, max));
+        forms.push(end(stream, max, glyphs));
     }
-    // The start, `…`, and the characters up to the parting point.
-    for head in (1..=4.min(max.saturating_sub(3))).rev() {
-        let tail = max - head - 1;
+    // The start, the ellipsis, and the characters up to the parting point.
+    for head in (1..=4.min(max.saturating_sub(2 + ew))).rev() {
+        let tail = max - head - ew;
         if keep > head + tail && keep <= chars.len() {
-            forms.push(format!("{}…{}", collect(0..head), collect(keep - tail..keep)));
+            forms.push(format!("{}{e}{}", collect(0..head), collect(keep - tail..keep)));
         }
     }
-    forms.push(middle(stream, max));
-    forms.push(format!("…{}", collect(chars.len().saturating_sub(max - 1)..chars.len())));
-    forms.push(window(stream, max, keep.saturating_sub(1)));
+    forms.push(middle(stream, max, glyphs));
+    if max > ew {
+        forms.push(format!("{e}{}", collect(chars.len().saturating_sub(max - ew)..chars.len())));
+    }
+    forms.push(window(stream, max, keep.saturating_sub(1), glyphs));
     // Last resort, when streams are many and alike: every window of the middle.
     let head = (max / 4).max(1);
-    if max >= head + 3 {
-        let length = max - head - 2;
+    if max > head + 2 * ew {
+        let length = max - head - 2 * ew;
         for start in head..chars.len().saturating_sub(length) {
-            forms.push(format!("{}…{}…", collect(0..head), collect(start..start + length)));
+            forms.push(format!("{}{e}{}{e}", collect(0..head), collect(start..start + length)));
         }
     }
     forms
@@ -496,21 +555,22 @@ fn shortened_forms(stream: &str, max: usize, keep: usize) -> Vec<String> {
 
 /// A reference column cut by whole pieces may use less than its width (`host/…` is all that fit):
 /// the room it does not use goes to the name columns, up to their full width.
-fn give_back_slack(columns: &[Column], header: &[String], rows: &[Vec<String>], widths: &mut [usize]) {
+fn give_back_slack(columns: &[Column], header: &[String], rows: &[Vec<String>], widths: &mut [usize], glyphs: Glyphs) {
     for i in 0..columns.len() {
         if !matches!(columns[i].shrink, Shrink::Shorten { cut: Cut::Reference, .. }) {
             continue;
         }
         let shown = |w: usize| {
-            let short = rows.iter().filter_map(|r| r.get(i)).any(|c| c.starts_with(VIA_REGISTRY) && width(c) > w);
+            let short =
+                rows.iter().filter_map(|r| r.get(i)).any(|c| c.starts_with(glyphs.via_registry) && width(c) > w);
             rows.iter()
                 .filter_map(|r| r.get(i))
                 .map(|c| {
-                    let c = match c.strip_prefix(VIA_REGISTRY).filter(|_| short) {
-                        Some(rest) => format!("{VIA_REGISTRY_SHORT}{rest}"),
+                    let c = match c.strip_prefix(glyphs.via_registry).filter(|_| short) {
+                        Some(rest) => format!("{}{rest}", glyphs.via_registry_short),
                         None => c.clone(),
                     };
-                    width(&shorten(&c, w, Cut::Reference))
+                    width(&shorten(&c, w, Cut::Reference, glyphs))
                 })
                 .chain([width(&header[i])])
                 .max()
@@ -541,21 +601,22 @@ fn all_distinct(full: &[String], cut: &[String]) -> bool {
 
 /// `text` in `max` columns keeping the character at `at` (counted in characters): its start,
 /// `…`, and a window around `at`.
-fn window(text: &str, max: usize, at: usize) -> String {
+fn window(text: &str, max: usize, at: usize, glyphs: Glyphs) -> String {
     let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= max || max < 6 || at + 2 <= max {
-        return end(text, max);
-    }
+    let (e, ew) = (glyphs.ellipsis, width(glyphs.ellipsis));
     let head = (max / 4).max(1);
+    if chars.len() <= max || max < 6 || at + 2 <= max || max <= head + 2 * ew {
+        return end(text, max, glyphs);
+    }
     let collect = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
     // The window reaches the end: `head…tail`.
-    let tail = max - head - 1;
+    let tail = max - head - ew;
     if chars.len() - tail <= at {
-        return format!("{}…{}", collect(0..head), collect(chars.len() - tail..chars.len()));
+        return format!("{}{e}{}", collect(0..head), collect(chars.len() - tail..chars.len()));
     }
-    let length = max - head - 2;
+    let length = max - head - 2 * ew;
     let start = at.saturating_sub(length / 2).max(head);
-    format!("{}…{}…", collect(0..head), collect(start..start + length))
+    format!("{}{e}{}{e}", collect(0..head), collect(start..start + length))
 }
 
 /// Narrows shrinkable columns until the table fits `limit`: each down to its comfortable width
@@ -643,6 +704,8 @@ pub fn terminal_safe(text: &str) -> String {
 mod tests {
     use super::*;
 
+    const G: Glyphs = Glyphs::UNICODE;
+
     #[test]
     fn long_values_wrap_under_where_they_start() {
         let label = "Image Repository: image-registry.openshift-image-registry.svc:5000/openshift/cli and more";
@@ -672,38 +735,70 @@ mod tests {
     #[test]
     fn lines_fold_paths_before_they_are_cut() {
         let note = "note: policies.yaml:43 replaces must-gather-metal/quay-io-release-sha256-eede/cluster-scoped-resources/config.openshift.io/images.yaml:4";
-        assert_eq!(line(note, 80), "note: policies.yaml:43 replaces must-gather-metal/…/images.yaml:4");
-        assert_eq!(line(note, 40), "note: policies.yaml:43 replaces must-ga…");
-        assert_eq!(line("warning: short", 80), "warning: short");
+        assert_eq!(line(note, 80, G), "note: policies.yaml:43 replaces must-gather-metal/…/images.yaml:4");
+        assert_eq!(line(note, 40, G), "note: policies.yaml:43 replaces must-ga…");
+        assert_eq!(line("warning: short", 80, G), "warning: short");
         let url = "warning: Get \"https://registry.example.com/v2/a/b/manifests/latest\": unauthorized";
-        assert_eq!(line(url, 40), "warning: Get \"https://registry.example.…");
+        assert_eq!(line(url, 40, G), "warning: Get \"https://registry.example.…");
     }
 
     #[test]
     fn middles_keep_both_ends() {
-        assert_eq!(middle("mirror.example.com:8443/ocp4/openshift4", 20), "mirror.exampl…shift4");
-        assert_eq!(middle("short", 20), "short");
-        assert_eq!(middle("abcdef", 4), "ab…f");
-        assert_eq!(width(&middle("日本語のテキスト", 7)), 7);
-        assert_eq!(end("latest (stable)", 7), "latest…");
+        assert_eq!(middle("mirror.example.com:8443/ocp4/openshift4", 20, G), "mirror.exampl…shift4");
+        assert_eq!(middle("short", 20, G), "short");
+        assert_eq!(middle("abcdef", 4, G), "ab…f");
+        assert_eq!(width(&middle("日本語のテキスト", 7, G)), 7);
+        assert_eq!(end("latest (stable)", 7, G), "latest…");
         let local = "registry ← mirror.example.com:8443/ocp4/openshift4";
         // The repository is the answer: the host gives way first.
-        assert_eq!(shorten(local, 36, Cut::Reference), "⇐ mirror.examp…:8443/ocp4/openshift4");
-        assert_eq!(shorten(local, 44, Cut::Reference), "⇐ mirror.example.com:8443/ocp4/openshift4");
+        assert_eq!(shorten(local, 36, Cut::Reference, G), "⇐ mirror.examp…:8443/ocp4/openshift4");
+        assert_eq!(shorten(local, 44, Cut::Reference, G), "⇐ mirror.example.com:8443/ocp4/openshift4");
         let deep = "registry ← mirror.example.com:8443/ocp4/team/release/openshift4";
-        assert_eq!(shorten(deep, 48, Cut::Reference), "⇐ mirror.exam…:8443/ocp4/team/release/openshift4");
-        assert_eq!(shorten(deep, 40, Cut::Reference), "⇐ mirror…43/ocp4/team/release/openshift4");
-        assert_eq!(shorten(deep, 30, Cut::Reference), "⇐ mirror.exa…8443/…/openshift4");
-        assert_eq!(shorten(deep, 24, Cut::Reference), "⇐ mirror…43/…/openshift4");
-        assert_eq!(shorten(deep, 20, Cut::Reference), "⇐ mirror.exam…shift4", "a host of 8 columns at least");
+        assert_eq!(shorten(deep, 48, Cut::Reference, G), "⇐ mirror.exam…:8443/ocp4/team/release/openshift4");
+        assert_eq!(shorten(deep, 40, Cut::Reference, G), "⇐ mirror…43/ocp4/team/release/openshift4");
+        assert_eq!(shorten(deep, 30, Cut::Reference, G), "⇐ mirror.exa…8443/…/openshift4");
+        assert_eq!(shorten(deep, 24, Cut::Reference, G), "⇐ mirror…43/…/openshift4");
+        assert_eq!(shorten(deep, 20, Cut::Reference, G), "⇐ mirror.exam…shift4", "a host of 8 columns at least");
         assert_eq!(
-            shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference),
+            shorten("mirror.example.com:8443/ocp4/openshift4", 30, Cut::Reference, G),
             "mirror.ex…8443/ocp4/openshift4"
         );
-        assert_eq!(shorten("ubi8-openjdk-11:latest", 18, Cut::Name), "ubi8-op…-11:latest");
-        assert_eq!(shorten("ubi8-openjdk-8:latest", 18, Cut::Name), "ubi8-op…k-8:latest");
-        assert_eq!(shorten("must-gather:latest", 14, Cut::Name), "must…er:latest");
-        assert_eq!(shorten("must-gather:a-very-long-tag-name", 14, Cut::Name), "must-gather:a…");
+        assert_eq!(shorten("ubi8-openjdk-11:latest", 18, Cut::Name, G), "ubi8-op…-11:latest");
+        assert_eq!(shorten("ubi8-openjdk-8:latest", 18, Cut::Name, G), "ubi8-op…k-8:latest");
+        assert_eq!(shorten("must-gather:latest", 14, Cut::Name, G), "must…er:latest");
+        assert_eq!(shorten("must-gather:a-very-long-tag-name", 14, Cut::Name, G), "must-gather:a…");
+    }
+
+    #[test]
+    fn ascii_terminals_get_ascii_and_the_same_widths() {
+        let a = Glyphs::ASCII;
+        assert_eq!(Glyphs::for_locale(Some("C"), None, Some("en_US.UTF-8")), a, "LC_ALL wins");
+        assert_eq!(Glyphs::for_locale(Some(""), Some("de_DE.utf8@euro"), None), G, "an empty one is unset");
+        assert_eq!(Glyphs::for_locale(None, None, None), a, "no locale is the C locale");
+        assert_eq!(Glyphs::for_locale(None, None, Some("C.UTF-8")), G);
+        assert_eq!(Glyphs::for_locale(None, None, Some("en_US.ISO-8859-1")), a);
+        assert_eq!(end("latest (stable)", 9, a), "latest...");
+        assert_eq!(middle("abcdefgh", 6, a), "ab...h");
+        assert_eq!(middle("abcdefgh", 2, a), "..");
+        let deep = "registry <- mirror.example.com:8443/ocp4/team/release/openshift4";
+        assert_eq!(shorten(deep, 32, Cut::Reference, a), "<= mirror.e...443/.../openshift4");
+        assert_eq!(shorten("must-gather:latest", 16, Cut::Name, a), "must...er:latest");
+        let note =
+            "note: policies.yaml:43 replaces must-gather-metal/quay-io-release/cluster-scoped-resources/images.yaml:4";
+        assert_eq!(line(note, 80, a), "note: policies.yaml:43 replaces must-gather-metal/.../images.yaml:4");
+        // Every width the fitting gives out holds with a three-column ellipsis too.
+        let columns =
+            [Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 10, min: 10, stage: 0, cut: Cut::Name } }];
+        let names = ["jboss-datagrid65-client-openshift:1.0", "jboss-datagrid71-client-openshift:1.0", "cli:1.0"];
+        let rows: Vec<Vec<String>> = names.iter().map(|n| vec![(*n).to_owned()]).collect();
+        for limit in [6, 10, 16, 24] {
+            let lines = layout(&columns, &rows, Some(limit), true, a);
+            assert!(lines.iter().all(|l| width(l) <= limit && l.is_ascii()), "{limit}: {lines:?}");
+        }
+        for max in 0..12 {
+            assert!(width(&window("abcdefghijklmnopqrstuvwxyz", max, 12, a)) <= max);
+            assert!(shortened_forms("jboss-datagrid65-client", max, 12, a).iter().all(|f| width(f) <= max));
+        }
     }
 
     #[test]
@@ -712,14 +807,14 @@ mod tests {
             [Column { header: "NAME".into(), shrink: Shrink::Shorten { soft: 10, min: 10, stage: 0, cut: Cut::Name } }];
         let names = ["jboss-datagrid65-client-openshift:1.0", "jboss-datagrid71-client-openshift:1.0", "cli:1.0"];
         let rows: Vec<Vec<String>> = names.iter().map(|n| vec![(*n).to_owned()]).collect();
-        let lines = layout(&columns, &rows, Some(16), true);
+        let lines = layout(&columns, &rows, Some(16), true, G);
         assert_eq!(lines.len(), 3);
         assert_ne!(lines[0], lines[1], "{lines:?}");
         assert!(lines[0].ends_with(":1.0") && lines[0].contains("grid6") && lines[1].contains("grid7"), "{lines:?}");
         assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
         assert_eq!(lines[2], "cli:1.0");
-        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 12), "ab…jklmno…");
-        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 24), "ab…tuvwxyz");
+        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 12, G), "ab…jklmno…");
+        assert_eq!(window("abcdefghijklmnopqrstuvwxyz", 10, 24, G), "ab…tuvwxyz");
     }
 
     #[test]
@@ -739,7 +834,7 @@ mod tests {
         cells.sort();
         cells.dedup();
         for max in [24, 30] {
-            let cut = cut_names(&cells, max);
+            let cut = cut_names(&cells, max, G);
             assert!(all_distinct(&cells, &cut), "{max}");
             assert!(cut.iter().all(|c| width(c) <= max), "{max}");
             assert!(cut.iter().zip(&cells).all(|(c, n)| n.ends_with(&c[c.rfind(':').unwrap()..])), "tags stay whole");
@@ -751,7 +846,7 @@ mod tests {
         ];
         let rows: Vec<Vec<String>> = cells.iter().map(|c| vec![c.clone(), "some note".into()]).collect();
         for limit in [30, 40, 60] {
-            let lines = layout(&columns, &rows, Some(limit), true);
+            let lines = layout(&columns, &rows, Some(limit), true, G);
             assert!(lines.iter().all(|l| width(l) <= limit), "never wider than the terminal");
             let names: Vec<String> = lines.iter().map(|l| l.split("  ").next().unwrap().to_owned()).collect();
             assert!(all_distinct(&cells, &names), "{limit}");
@@ -770,13 +865,13 @@ mod tests {
         ];
         let rows =
             vec![vec!["a-rather-long-name".to_owned(), "*".into(), "mirror.example.com:8443/ocp4/openshift4".into()]];
-        let free = layout(&columns, &rows, None, false);
+        let free = layout(&columns, &rows, None, false, G);
         assert_eq!(free[1], "a-rather-long-name   *      mirror.example.com:8443/ocp4/openshift4");
         for limit in [60, 40, 30] {
-            let fitted = layout(&columns, &rows, Some(limit), false);
+            let fitted = layout(&columns, &rows, Some(limit), false, G);
             assert!(fitted.iter().all(|l| width(l) <= limit), "{limit}: {fitted:?}");
             assert!(fitted[1].contains('…'));
         }
-        assert_eq!(layout(&columns, &rows, Some(40), true).len(), 1);
+        assert_eq!(layout(&columns, &rows, Some(40), true, G).len(), 1);
     }
 }

@@ -53,6 +53,7 @@ pub(crate) fn render_blocks(
     no_headers: bool,
     verifications: Option<&[Verification]>,
     width: Option<usize>,
+    glyphs: fit::Glyphs,
 ) -> String {
     let mut out = String::new();
     for (index, plan) in plans.iter().enumerate() {
@@ -95,7 +96,7 @@ pub(crate) fn render_blocks(
         let whole = table::render((!no_headers && !rows.is_empty()).then_some(header), &rows);
         match width {
             Some(width) if whole.lines().any(|l| fit::width(l) > width) => {
-                out.push_str(&fitted_sources(header, rows, no_headers, width));
+                out.push_str(&fitted_sources(header, rows, no_headers, width, glyphs));
             }
             _ => out.push_str(&whole),
         }
@@ -117,7 +118,13 @@ pub(crate) fn render_blocks(
 
 /// The sources' table fitted to `width`: repositories without the digest the title names, FROM
 /// and answers cut from their end, then hosts.
-fn fitted_sources(header: &[&str], mut rows: Vec<Vec<String>>, no_headers: bool, width: usize) -> String {
+fn fitted_sources(
+    header: &[&str],
+    mut rows: Vec<Vec<String>>,
+    no_headers: bool,
+    width: usize,
+    glyphs: fit::Glyphs,
+) -> String {
     if rows.is_empty() {
         return String::new();
     }
@@ -139,7 +146,7 @@ fn fitted_sources(header: &[&str], mut rows: Vec<Vec<String>>, no_headers: bool,
             },
         })
         .collect();
-    fit::layout(&columns, &rows, Some(width), no_headers).into_iter().map(|l| l + "\n").collect()
+    fit::layout(&columns, &rows, Some(width), no_headers, glyphs).into_iter().map(|l| l + "\n").collect()
 }
 
 /// A source's answer in a table cell.
@@ -195,7 +202,7 @@ mod tests {
         let resolver = resolver(RULES);
         let plans = [resolver.plan("quay.io/x/app:1"), resolver.plan("Not A Reference")];
         assert_eq!(
-            render_blocks(&plans, false, None, None),
+            render_blocks(&plans, false, None, None, fit::Glyphs::UNICODE),
             "quay.io/x/app:1 (tag pull, scope quay.io/x)\n\
              #   PULL SOURCE       KIND     FLAGS     FROM\n\
              1   m.local/x/app:1   mirror             ImageTagMirrorSet/tags\n\

@@ -39,6 +39,8 @@ pub struct TableOptions {
     pub now: Timestamp,
     /// Fit the table into this many columns (`None`: never cut).
     pub width: Option<usize>,
+    /// The characters a cut cell, a pull-through and an alias are drawn with.
+    pub glyphs: fit::Glyphs,
     /// Colour rows that need attention (ANSI), for a terminal.
     pub color: bool,
     /// Which history items to show.
@@ -93,7 +95,7 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
                 block.rows.push(Row {
                     cells: row(stream, tag, Some(item), options),
                     tone: tone(tag, Some(item)),
-                    pull: if options.wide { String::new() } else { pull_from(item) },
+                    pull: if options.wide { String::new() } else { pull_from(item, options.glyphs) },
                 });
             }
             blocks.push(block);
@@ -140,7 +142,7 @@ impl Block {
 fn wide_lines(blocks: &[Block], options: TableOptions) -> Vec<(String, Tone)> {
     let rows: Vec<&Row> = blocks.iter().flat_map(|b| &b.rows).collect();
     let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells.clone()).collect();
-    let lines = fit::layout(&columns(options, &cells, false), &cells, None, options.no_headers);
+    let lines = fit::layout(&columns(options, &cells, false), &cells, None, options.no_headers, options.glyphs);
     with_tones(lines, rows.iter().map(|r| r.tone), options.no_headers)
 }
 
@@ -168,14 +170,15 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
         .collect();
     let tones: Vec<Tone> = blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.tone)).collect();
     let columns_inline = columns(options, &inline, true);
-    let natural = fit::layout(&columns_inline, &inline, None, options.no_headers);
+    let natural = fit::layout(&columns_inline, &inline, None, options.no_headers, options.glyphs);
     if options.width.is_none_or(|w| natural.iter().all(|line| fit::width(line) <= w)) {
         return with_tones(natural, tones.into_iter(), options.no_headers);
     }
     // Stacked: the rows without their pull source, fitted; each tag's pull source under its rows.
     let cells: Vec<Vec<String>> = blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.cells.clone())).collect();
     let mut lines =
-        fit::layout(&columns(options, &cells, false), &cells, options.width, options.no_headers).into_iter();
+        fit::layout(&columns(options, &cells, false), &cells, options.width, options.no_headers, options.glyphs)
+            .into_iter();
     let mut out = Vec::new();
     if !options.no_headers {
         out.extend(lines.next().map(|header| (header, Tone::Plain)));
@@ -271,7 +274,7 @@ fn row(
         if options.wide {
             row.extend(std::iter::repeat_n(String::new(), 5));
         }
-        row.push(status(tag, None, options.gaps).join(", "));
+        row.push(status(tag, None, options.gaps, options.glyphs).join(", "));
         return row;
     };
     if options.wide {
@@ -298,13 +301,13 @@ fn row(
         row.push(through.map(|s| s.join(", ")).unwrap_or_default());
         row.push(item.upstream_pull_sources.as_deref().map(all_sources).unwrap_or_default());
     }
-    row.push(status(tag, Some(item), options.gaps).join(", "));
+    row.push(status(tag, Some(item), options.gaps, options.glyphs).join(", "));
     row
 }
 
 /// Where the image comes from, as a repository (the digest is on the row already). For a
 /// `Local` item, both hops: `registry ← <first source of the registry's pull-through>`.
-fn pull_from(item: &HistoryItem) -> String {
+fn pull_from(item: &HistoryItem, glyphs: fit::Glyphs) -> String {
     if !item.errors.is_empty() {
         return "<invalid rewrite>".into();
     }
@@ -315,10 +318,10 @@ fn pull_from(item: &HistoryItem) -> String {
     // Verified (--verify): where the image really comes from, the first source that has it.
     let served = item.verification.as_ref().and_then(|v| v.served_by.as_deref());
     match (&item.pull_through, served) {
-        (Some(_), Some(served)) => format!("{}{}", fit::VIA_REGISTRY, repository(served)),
+        (Some(_), Some(served)) => format!("{}{}", glyphs.via_registry, repository(served)),
         (Some(through), None) => {
             let upstream = through.sources.first().map_or("<none>".to_owned(), |s| repository(&s.reference).to_owned());
-            format!("{}{upstream}", fit::VIA_REGISTRY)
+            format!("{}{upstream}", glyphs.via_registry)
         }
         (None, Some(served)) => repository(served).to_owned(),
         (None, None) => repository(&first.reference).to_owned(),
@@ -354,7 +357,7 @@ fn tone(tag: &TagResolution, item: Option<&HistoryItem>) -> Tone {
 
 /// The STATUS notes, the word that decides first (a cut cell keeps its start) and the most
 /// important note first: what is broken, then what is missing, then what the tag is.
-fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps) -> Vec<String> {
+fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps, glyphs: fit::Glyphs) -> Vec<String> {
     let current = item.is_none_or(|i| i.current);
     let mut notes = Vec::new();
     if let Some(failure) = tag.import_failed.as_ref().filter(|_| current) {
@@ -395,7 +398,7 @@ fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps) -> V
         }
     }
     if current {
-        notes.extend(what_the_tag_is(tag));
+        notes.extend(what_the_tag_is(tag, glyphs));
     }
     if let Some(count) = item.and_then(|i| i.image_info.as_ref()).map(|i| i.manifests.len()).filter(|n| *n > 0) {
         notes.push(format!("manifest list ({count})"));
@@ -413,10 +416,10 @@ fn mirrored(item: &HistoryItem) -> bool {
 }
 
 /// What the tag is: an alias, a reference, a tracker of another tag, or pushed.
-fn what_the_tag_is(tag: &TagResolution) -> Vec<String> {
+fn what_the_tag_is(tag: &TagResolution, glyphs: fit::Glyphs) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(target) = &tag.alias_of {
-        notes.push(format!("alias → {target}"));
+        notes.push(format!("alias {} {target}", glyphs.to));
     }
     match &tag.spec {
         Some(spec) => {

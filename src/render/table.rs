@@ -16,7 +16,7 @@ pub(crate) fn render(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
             shrink: Shrink::Never,
         })
         .collect();
-    let mut text = fit::layout(&columns, rows, None, header.is_none()).join("\n");
+    let mut text = fit::layout(&columns, rows, None, header.is_none(), fit::Glyphs::UNICODE).join("\n");
     if !text.is_empty() {
         text.push('\n');
     }

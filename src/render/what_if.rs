@@ -1,7 +1,7 @@
 //! `isctl diff mirrors` for people: one row per reference whose pull changes, fitted to the
 //! terminal, then the refused conflicts and the registries.conf difference.
 
-use super::fit::{Column, Cut, Shrink, layout};
+use super::fit::{Column, Cut, Glyphs, Shrink, layout};
 use crate::what_if::{PlanDiff, PlanSide, StreamDiff};
 
 /// The repository a node goes to first (the digest or tag is the reference's own), or in a
@@ -26,7 +26,7 @@ fn repository(reference: &str) -> &str {
 }
 
 /// The changes table, within `limit` columns (`None`: no limit).
-pub(crate) fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: bool, glyphs: Glyphs) -> String {
     let shorten = |soft, min, stage, cut| Shrink::Shorten { soft, min, stage, cut };
     let columns = [
         Column { header: "USED BY".into(), shrink: shorten(32, 20, 1, Cut::Name) },
@@ -59,7 +59,7 @@ pub(crate) fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: b
         })
         .collect();
     let mut out = String::new();
-    for line in layout(&columns, &rows, limit, no_headers) {
+    for line in layout(&columns, &rows, limit, no_headers, glyphs) {
         out.push_str(&line);
         out.push('\n');
     }
@@ -68,7 +68,7 @@ pub(crate) fn changes_table(diff: &PlanDiff, limit: Option<usize>, no_headers: b
 
 /// The stream changes table: one row per change of a tag, digests shortened as `resolve` shows
 /// them.
-pub(crate) fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool) -> String {
+pub(crate) fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers: bool, glyphs: Glyphs) -> String {
     let short = |digest: &Option<String>| {
         digest.as_deref().map_or("<none>".to_owned(), |d| d.trim_start_matches("sha256:").chars().take(12).collect())
     };
@@ -87,7 +87,7 @@ pub(crate) fn streams_table(diff: &StreamDiff, limit: Option<usize>, no_headers:
             vec![c.tag.clone(), c.change.words().to_owned(), short(&c.current), short(&c.other), reason]
         })
         .collect();
-    layout(&columns, &rows, limit, no_headers).into_iter().map(|line| line + "\n").collect()
+    layout(&columns, &rows, limit, no_headers, glyphs).into_iter().map(|line| line + "\n").collect()
 }
 
 /// The lines said after the table (on stderr): refusals first, then a count.

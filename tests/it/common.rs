@@ -19,6 +19,7 @@ pub fn isctl() -> Command {
         .env("ISCTL_NOW", NOW)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        .env("LC_ALL", "C.UTF-8")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null());
     command

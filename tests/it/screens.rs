@@ -9,9 +9,9 @@ use crate::common::DEMO;
 /// A synthetic release namespace with 40+ character stream and tag names.
 const LAYOUT: &str = "fixtures/layout";
 
-/// Runs isctl in a pseudo-terminal `columns` wide; returns what the screen shows (stdout and
-/// stderr as the terminal interleaves them, line ends as typed).
-fn screen(columns: usize, args: &[&str]) -> String {
+/// Runs isctl in a pseudo-terminal `columns` wide in the locale `lc_all`; returns what the
+/// screen shows (stdout and stderr as the terminal interleaves them, line ends as typed).
+fn screen_in(lc_all: &str, columns: usize, args: &[&str]) -> String {
     let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
     let line = format!("stty cols {columns} rows 50; exec '{}' {}", env!("CARGO_BIN_EXE_isctl"), quoted.join(" "));
     let output = Command::new("script")
@@ -21,6 +21,7 @@ fn screen(columns: usize, args: &[&str]) -> String {
         .env("ISCTL_NOW", crate::common::NOW)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
+        .env("LC_ALL", lc_all)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
         .output()
@@ -33,7 +34,12 @@ fn screen(columns: usize, args: &[&str]) -> String {
 
 /// Every line fits, and the screen is pinned.
 fn pin(name: &str, columns: usize, args: &[&str]) -> String {
-    let shown = screen(columns, args);
+    pin_in("C.UTF-8", name, columns, args)
+}
+
+/// [`pin`] in the locale `lc_all`.
+fn pin_in(lc_all: &str, name: &str, columns: usize, args: &[&str]) -> String {
+    let shown = screen_in(lc_all, columns, args);
     for line in shown.lines() {
         assert!(isctl::render::fit::width(line) <= columns, "{name}: {line:?} is over {columns}");
     }
@@ -50,6 +56,13 @@ fn the_demo_at_80_and_200_columns() {
         pin("check_demo", columns, &["check", "-A", "--from", DEMO]);
         pin("describe_demo", columns, &["describe", "is", "cli", "-n", "openshift", "--from", DEMO]);
     }
+    // Without UTF-8 (LC_ALL=C, as on a bare console or in some CI), ASCII in the same widths.
+    let ascii = pin_in("C", "resolve_demo_ascii", 80, &["resolve", "-n", "openshift", "--from", DEMO]);
+    assert!(ascii.is_ascii(), "{ascii}");
+    assert!(ascii.contains("registry <- mirror.example.com:8443/ocp4/openshift4"), "{ascii}");
+    assert!(ascii.contains("alias -> latest"), "{ascii}");
+    let ascii = pin_in("C", "resolve_release_names_ascii", 80, &["resolve", "-A", "--from", LAYOUT]);
+    assert!(ascii.is_ascii(), "{ascii}");
     let one = pin("resolve_one_stream", 80, &["resolve", "must-gather", "-n", "openshift", "--from", DEMO]);
     assert!(!one.contains('…'), "one stream's cells are all whole at 80 columns: {one}");
 }
