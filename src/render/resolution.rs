@@ -83,7 +83,11 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
                 History::Newest(n) => n.min(tag.history.len()),
             };
             omitted += tag.history.len() - shown;
-            let mut block = Block::default();
+            let stream_name = match options.namespaces {
+                true => format!("{}/{}", stream.metadata.namespace, stream.metadata.name),
+                false => stream.metadata.name.clone(),
+            };
+            let mut block = Block { stream: stream_name, tag: tag.name.clone(), rows: Vec::new() };
             if tag.history.is_empty() {
                 block.rows.push(Row {
                     cells: row(stream, tag, None, options),
@@ -125,8 +129,11 @@ struct Row {
 }
 
 /// The rows of one tag.
-#[derive(Default)]
 struct Block {
+    /// The stream, `namespace/name` when the table spans namespaces.
+    stream: String,
+    /// The tag's name.
+    tag: String,
     rows: Vec<Row>,
 }
 
@@ -174,8 +181,13 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
     if options.width.is_none_or(|w| natural.iter().all(|line| fit::width(line) <= w)) {
         return with_tones(natural, tones.into_iter(), options.no_headers);
     }
-    // Stacked: the rows without their pull source, fitted; each tag's pull source under its rows.
+    // Stacked: the rows without their pull source; each tag's pull source under its rows. When
+    // the names do not fit whole beside the rest, each stream gets a line of its own.
     let cells: Vec<Vec<String>> = blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.cells.clone())).collect();
+    let stacked = fit::layout(&columns(options, &cells, false), &cells, None, options.no_headers, options.glyphs);
+    if options.width.is_some_and(|w| stacked.iter().any(|line| fit::width(line) > w)) {
+        return headed_lines(blocks, options);
+    }
     let mut lines =
         fit::layout(&columns(options, &cells, false), &cells, options.width, options.no_headers, options.glyphs)
             .into_iter();
@@ -207,6 +219,59 @@ fn grouped_lines(blocks: &mut [Block], options: TableOptions) -> Vec<(String, To
 
 /// How far a pull source on its own line is indented.
 const PULL_INDENT: &str = "  ";
+
+/// The stacked table for names too long to share a line with the answer: a line per stream
+/// (`namespace/stream` across namespaces), its tags' rows under it, indented by two, and each
+/// tag's pull source under its rows, indented by four. The notes after their deciding word give
+/// way first, then the tag (in its middle: tags of one stream often differ at both ends).
+fn headed_lines(blocks: &[Block], options: TableOptions) -> Vec<(String, Tone)> {
+    let width = options.width.unwrap_or(usize::MAX);
+    let names = usize::from(options.namespaces) + 1;
+    let cells: Vec<Vec<String>> = blocks
+        .iter()
+        .flat_map(|block| {
+            block.rows.iter().enumerate().map(|(i, row)| {
+                let tag = if i == 0 { block.tag.clone() } else { String::new() };
+                [tag].into_iter().chain(row.cells[names..].iter().cloned()).collect()
+            })
+        })
+        .collect();
+    let mut columns = columns(TableOptions { namespaces: false, ..options }, &cells, false);
+    columns[0] =
+        Column { header: "TAG".into(), shrink: Shrink::Shorten { soft: 253, min: 12, stage: 1, cut: Cut::Middle } };
+    let row_indent = "  ";
+    let pull_indent = "    ";
+    let room = width.saturating_sub(row_indent.len());
+    let mut lines = fit::layout(&columns, &cells, Some(room), options.no_headers, options.glyphs).into_iter();
+    let mut out = Vec::new();
+    if !options.no_headers {
+        let stream = if options.namespaces { "NAMESPACE/STREAM" } else { "STREAM" };
+        out.push((stream.to_owned(), Tone::Plain));
+        out.extend(lines.next().map(|header| (format!("{row_indent}{header}"), Tone::Plain)));
+        out.push((format!("{pull_indent}PULL FROM"), Tone::Plain));
+    }
+    let wrapped = |text: String| -> Vec<(String, Tone)> {
+        fit::wrap(&text, width).into_iter().map(|l| (l, Tone::Plain)).collect()
+    };
+    let mut previous: Option<&str> = None;
+    for block in blocks {
+        if previous != Some(block.stream.as_str()) {
+            out.extend(wrapped(fit::cell(&block.stream)));
+            previous = Some(&block.stream);
+        }
+        let common = block.common_pull();
+        for row in &block.rows {
+            out.extend(lines.next().map(|line| (format!("{row_indent}{line}"), row.tone)));
+            if common.is_none() && !row.pull.is_empty() {
+                out.extend(wrapped(format!("{pull_indent}{}", row.pull)));
+            }
+        }
+        if let Some(pull) = common.filter(|p| !p.is_empty()) {
+            out.extend(wrapped(format!("{pull_indent}{pull}")));
+        }
+    }
+    out
+}
 
 /// Pairs laid-out lines with their rows' tones (the header plain).
 fn with_tones(lines: Vec<String>, tones: impl Iterator<Item = Tone>, no_headers: bool) -> Vec<(String, Tone)> {

@@ -177,10 +177,25 @@ fn names(stdout: &str, json: &str, all_namespaces: bool) -> (Vec<String>, Vec<St
             full.extend(std::iter::repeat_n(name, rows));
         }
     }
+    let mut cells: Vec<String> = Vec::new();
+    // Names too long to share a line: a line per stream, its tags' rows indented by two, pull
+    // sources by four; the cell is the stream line and the TAG cell.
+    if stdout.starts_with("STREAM\n") || stdout.starts_with("NAMESPACE/STREAM\n") {
+        let mut stream = "";
+        for line in stdout.lines().skip(3) {
+            match line.len() - line.trim_start().len() {
+                0 => stream = line,
+                2 => cells.push(format!("{stream}:{}", line.split_whitespace().next().unwrap())),
+                // A history row: blank under its tag (a pull source is indented 4, or 6 wrapped).
+                n if n > 6 => cells.push(cells.last().cloned().unwrap_or_default()),
+                _ => {}
+            }
+        }
+        return (cells, full);
+    }
     // Rows only: not the header lines, not a pull source on its own line (indented by two). A
     // history row leaves its tag's name blank: it stands under the name above it.
     let column = usize::from(all_namespaces);
-    let mut cells: Vec<String> = Vec::new();
     // A pull source longer than a line goes on under itself, four columns in.
     let mut in_pull = false;
     let rows = stdout.lines().skip(1).filter(|l| {
