@@ -73,7 +73,7 @@ fn release_names_of_40_characters_at_80_and_200_columns() {
     for columns in [80, 200] {
         let shown = pin("resolve_release_names", columns, &["resolve", "-n", ns, "--from", LAYOUT]);
         // Host and repository whole, wrapped under itself at 80 rather than cut.
-        let joined = shown.replace("/\n    ", "/");
+        let joined = shown.replace("/\n      ", "/").replace("/\n    ", "/");
         assert!(
             joined
                 .contains("registry.disconnected-lab.corp.example.com:5000/openshift-release-dev/ocp-release-nightly")
