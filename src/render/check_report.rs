@@ -92,6 +92,11 @@ pub(crate) fn table(
         let limit = width.unwrap_or(usize::MAX);
         let lines = if whole.iter().all(|line| fit::width(line) <= limit) {
             whole
+        } else if fit::layout(&columns[..4], &rows, None, no_headers, glyphs).iter().any(|l| fit::width(l) > limit) {
+            // Objects too long to share a line with their findings: a line per object.
+            let (lines, reasons_cut) = by_object(&rows, limit, no_headers, glyphs);
+            cut = reasons_cut;
+            lines
         } else {
             // Stacked: the reason under its finding.
             columns.pop();
@@ -124,6 +129,60 @@ pub(crate) fn table(
         if failing { "FAIL" } else { "pass" },
         severity_word(fail_on)
     ));
+    (out, cut)
+}
+
+/// Findings under their object, for objects too long to share a line: the object on a line of
+/// its own (`namespace/stream` for a tag, wrapped if longer than a line), each finding under it
+/// indented by two (the tag, severity, rule and item), its reason under it indented by four,
+/// cut at the width. Returns the lines and whether a reason was cut.
+fn by_object(rows: &[Vec<String>], limit: usize, no_headers: bool, glyphs: fit::Glyphs) -> (Vec<String>, bool) {
+    // `namespace/stream:tag` parts at the tag's colon; any other object (a mirror scope) whole.
+    let parts = |object: &str| -> (String, String) {
+        match object.rsplit_once(':') {
+            Some((stream, tag)) if stream.contains('/') && !tag.contains('/') => (stream.to_owned(), tag.to_owned()),
+            _ => (object.to_owned(), String::new()),
+        }
+    };
+    let column = |header: &str, shrink| fit::Column { header: header.to_owned(), shrink };
+    let mut columns = vec![
+        column("TAG", fit::Shrink::Shorten { soft: 253, min: 12, stage: 1, cut: fit::Cut::Middle }),
+        column("SEVERITY", fit::Shrink::Never),
+        column("RULE", fit::Shrink::Never),
+    ];
+    // ITEM only when some finding has one: its header would take room from the tags.
+    if rows.iter().any(|row| !row[3].is_empty()) {
+        columns.push(column("ITEM", fit::Shrink::Never));
+    }
+    let mut previous: Option<(String, String)> = None;
+    let mut cells = Vec::new();
+    for row in rows {
+        let (stream, tag) = parts(&row[2]);
+        let same_tag = previous.as_ref().is_some_and(|(s, t)| *s == stream && *t == tag);
+        let shown = if same_tag { String::new() } else { tag.clone() };
+        cells.push(vec![shown, row[0].clone(), row[1].clone(), row[3].clone()]);
+        previous = Some((stream, tag));
+    }
+    let mut lines = fit::layout(&columns, &cells, Some(limit.saturating_sub(2)), no_headers, glyphs).into_iter();
+    let mut out = Vec::new();
+    if !no_headers {
+        out.push("OBJECT".to_owned());
+        out.extend(lines.next().map(|header| format!("  {header}")));
+        out.push("    REASON".to_owned());
+    }
+    let mut cut = false;
+    let mut previous: Option<String> = None;
+    for (row, line) in rows.iter().zip(lines) {
+        let (stream, _) = parts(&row[2]);
+        if previous.as_ref() != Some(&stream) {
+            out.extend(fit::wrap(&stream, limit));
+            previous = Some(stream);
+        }
+        out.push(format!("  {line}"));
+        let reason = fit::end(&row[4], limit.saturating_sub(4), glyphs);
+        cut |= reason != row[4];
+        out.push(format!("    {reason}"));
+    }
     (out, cut)
 }
 
@@ -241,6 +300,24 @@ mod tests {
             )
         );
         assert!(table(&findings, Severity::Error, false, Some(16), fit::Glyphs::UNICODE).1, "cut past a whole line");
+        // Objects too long for a line beside their findings: a line per object, the tag whole.
+        let long = "release-nightlies/ocp-release-nightly-multi-arch:4.17.0-0.ci-2026-11-20-154502-ppc64le";
+        let by_object = [
+            finding(Rule::ImportFailed, long, None, "NotFound: gone"),
+            finding(Rule::TagWithoutHistory, long, None, "no image was ever recorded for this tag"),
+        ];
+        assert_eq!(
+            table(&by_object, Severity::Error, false, Some(72), fit::Glyphs::UNICODE).0,
+            "OBJECT\n  \
+             TAG                                     SEVERITY   RULE\n    \
+             REASON\n\
+             release-nightlies/ocp-release-nightly-multi-arch\n  \
+             4.17.0-0.ci-2026-11-20-154502-ppc64le   error      import-failed\n    \
+             NotFound: gone\n                                          \
+             warning    tag-without-history\n    \
+             no image was ever recorded for this tag\n\
+             1 error, 1 warning, 0 info: FAIL (--fail-on error)\n"
+        );
         assert_eq!(
             table(&[], Severity::Error, false, None, fit::Glyphs::UNICODE).0,
             "0 errors, 0 warnings, 0 info: pass (--fail-on error)\n"
