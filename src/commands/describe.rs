@@ -40,7 +40,7 @@ pub(crate) fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
         let Some(stream) = catalog.stream(namespace, &resolution.metadata.name) else { continue };
         text.push_str(&describe(resolution, stream, &resolver, options));
         let users = crate::consumers::consumers(stream, settings.selection.tag.as_deref(), &catalog, &index);
-        text.push_str(&crate::render::consumers::describe_section(&users));
+        text.push_str(&crate::render::consumers::describe_section(&users, ctx.settings.terminal.width));
     }
     // For a person at a terminal, long values wrap under where they start, as oc describe's do.
     if let Some(width) = ctx.settings.terminal.width {

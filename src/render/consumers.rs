@@ -1,7 +1,7 @@
 //! `isctl consumers` for people: per tag, one table of what follows or runs it and whether it
 //! has the current image; then who may pull the stream. Fitted to the terminal.
 
-use super::fit::{Column, Cut, Glyphs, Shrink, layout};
+use super::fit::{self, Column, Cut, Glyphs, Shrink, layout};
 use crate::consumers::{Consumers, ImageUsers, Role, Use};
 use crate::pull_access::PullAccess;
 
@@ -182,8 +182,9 @@ pub(crate) fn image_table(answer: &ImageUsers, limit: Option<usize>, no_headers:
 }
 
 /// The `Used By` and `Pull Access` sections `describe` ends a stream (or tag) with: one line
-/// per use, then one per subject allowed to pull.
-pub(crate) fn describe_section(answer: &Consumers) -> String {
+/// per use (the object, what it has, how it uses the tag), then one per subject allowed to
+/// pull. Within `width`, a use's words wrap under their own column.
+pub(crate) fn describe_section(answer: &Consumers, width: Option<usize>) -> String {
     let mut out = String::from("\nUsed By:\n");
     if !answer.workloads_read {
         out.push_str("  unknown: the input holds no Pods, workloads, DeploymentConfigs or BuildConfigs\n");
@@ -198,11 +199,19 @@ pub(crate) fn describe_section(answer: &Consumers) -> String {
         out.push_str(&format!("  {name}\n"));
         let rows: Vec<Vec<String>> = uses
             .iter()
-            .map(|u| vec![format!("{}/{}", u.namespace, object_name(u)), role_words(u), has_words(u)])
+            .map(|u| vec![format!("{}/{}", u.namespace, object_name(u)), has_words(u), role_words(u)])
             .collect();
         let columns = ["", "", ""].map(|_| Column { header: String::new(), shrink: Shrink::Never });
-        for line in layout(&columns, &rows, None, true, Glyphs::UNICODE) {
-            out.push_str(&format!("    {line}\n"));
+        let lines = layout(&columns, &rows, None, true, Glyphs::UNICODE);
+        for (line, row) in lines.iter().zip(&rows) {
+            let start = 4 + fit::width(line) - fit::width(&row[2]);
+            let room = width.map_or(usize::MAX, |w| w.saturating_sub(start));
+            let mut words = fit::words_within(&row[2], room.max(16)).into_iter();
+            let head = &line[..line.len() - row[2].len()];
+            out.push_str(&format!("    {head}{}\n", words.next().unwrap_or_default()));
+            for more in words {
+                out.push_str(&format!("{}{more}\n", " ".repeat(start)));
+            }
         }
     }
     let access = &answer.pull_access;

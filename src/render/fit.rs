@@ -199,7 +199,9 @@ pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
     }
     let indent = line.len() - line.trim_start().len();
     let body = &line[indent..];
-    let marker = ["* ", "- "].iter().find(|m| body.starts_with(**m)).map(|m| m.len()).or_else(|| {
+    // A marker and every space after it: the text starts there.
+    let spaced = |at: usize| at + body[at..].len() - body[at..].trim_start().len();
+    let marker = ["* ", "- "].iter().find(|m| body.starts_with(**m)).map(|m| spaced(m.len())).or_else(|| {
         let digits = body.bytes().take_while(u8::is_ascii_digit).count();
         (digits > 0 && body[digits..].starts_with(". ")).then_some(digits + 2)
     });
@@ -237,6 +239,22 @@ pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
     }
     if !current.trim().is_empty() {
         lines.push(current.trim_end().to_owned());
+    }
+    lines
+}
+
+/// `text` in lines of at most `max` columns, broken at spaces (a word longer than that stands
+/// alone on its line): for a table's last column, wrapped under itself.
+pub(crate) fn words_within(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if width(line) + 1 + width(word) <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
     }
     lines
 }
@@ -730,6 +748,8 @@ mod tests {
         assert!(wrapped[1].starts_with("    @sha256:6b6f9cb2486b"), "{wrapped:?}");
         assert!(wrapped.iter().all(|l| width(l) <= 80));
         assert_eq!(wrap("short", 80), ["short"]);
+        let unused = "  -  mirror.example.com:8443/ubi9-tags  not used: tag-only, and this is a digest pull";
+        assert_eq!(wrap(unused, 72)[1], "     a digest pull", "under the text, after the marker's spaces");
     }
 
     #[test]

@@ -83,3 +83,23 @@ fn release_names_of_40_characters_at_80_and_200_columns() {
         pin("check_release_names", columns, &["check", "-A", "--from", LAYOUT]);
     }
 }
+
+/// Every README block marked `<!-- screen at 80: ARGS -->` is what `isctl ARGS` shows in an
+/// 80-column terminal today.
+#[test]
+fn the_readme_screens_are_real() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let marker = "<!-- screen at 80: ";
+    let mut checked = 0;
+    for (at, _) in readme.match_indices(marker) {
+        let rest = &readme[at + marker.len()..];
+        let (args, rest) = rest.split_once(" -->\n```\n").expect("a marker is followed by its block");
+        let shown = &rest[..rest.find("```\n").expect("the block ends")];
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let screen = screen_in("C.UTF-8", 80, &args);
+        let screen = screen.split_once('\n').unwrap().1;
+        assert_eq!(shown, screen, "README.md's screen of {args:?} must be what isctl shows");
+        checked += 1;
+    }
+    assert!(checked >= 2, "the README shows check and describe screens");
+}
