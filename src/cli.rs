@@ -317,9 +317,22 @@ pub enum Command {
         shell: String,
     },
 
-    /// Print the manual page (roff), e.g. isctl man > /usr/local/share/man/man1/isctl.1
-    #[command(display_order = 9)]
-    Man,
+    /// Print the manual page (roff); --dir DIR writes a page per subcommand too
+    ///
+    /// Prints isctl(1); with --dir, writes it and one page per subcommand (isctl-resolve.1,
+    /// isctl-diff-mirrors.1, ...), each with every flag, into DIR.
+    #[command(
+        display_order = 9,
+        after_help = "Examples:\n  \
+        isctl man | man -l -\n  \
+        isctl man --dir /usr/local/share/man/man1 && mandb"
+    )]
+    Man {
+        /// Write isctl.1 and a page for every subcommand, with all its flags, into DIR (it must
+        /// exist) instead of printing the main page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 
     /// What the completion scripts call: the candidates for the last word, one per line.
     #[command(name = "__complete", hide = true)]
@@ -333,7 +346,8 @@ pub enum Command {
 /// `isctl check [STREAM[:TAG]...]`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Streams to check, optionally one tag each; every stream in the namespace when none.
+    /// Streams to check, optionally one tag each; every stream in the namespace when none. A
+    /// leading `is` (kubectl's `get is NAME` habit) is read as the type, not as a stream.
     #[arg(value_name = "STREAM[:TAG]")]
     pub streams: Vec<String>,
 
@@ -583,7 +597,8 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// Streams to resolve, optionally one tag each (STREAM:TAG); every stream in the namespace
-    /// when none is given.
+    /// when none is given. A leading `is` (kubectl's `get is NAME` habit) is read as the type,
+    /// not as a stream.
     #[arg(value_name = "STREAM[:TAG]")]
     pub streams: Vec<String>,
 

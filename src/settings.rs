@@ -380,6 +380,26 @@ fn checked_name(what: &str, name: &str) -> Result<(), SettingsError> {
     }
 }
 
+/// The stream names after a leading resource type (`isctl resolve is cli`, kubectl's habit from
+/// `kubectl get is cli`): the type is read as what it names, not as a stream called `is`. A
+/// lone word stays a name.
+fn without_kind_word(arguments: &[String]) -> &[String] {
+    const KINDS: [&str; 8] = [
+        "is",
+        "imagestream",
+        "imagestreams",
+        "imagestream.image.openshift.io",
+        "imagestreams.image.openshift.io",
+        "istag",
+        "imagestreamtag",
+        "imagestreamtags",
+    ];
+    match arguments.split_first() {
+        Some((first, rest)) if !rest.is_empty() && KINDS.contains(&first.as_str()) => rest,
+        _ => arguments,
+    }
+}
+
 /// Parses `STREAM[:TAG]` arguments; names with `-A` are refused as kubectl refuses them.
 fn selections(arguments: &[String], scope: &ScopeRequest) -> Result<Vec<Selection>, SettingsError> {
     if *scope == ScopeRequest::All && !arguments.is_empty() {
@@ -451,7 +471,7 @@ impl CommandSettings {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
             // They run before settings are resolved (commands::main), needing none.
-            Command::Completion { .. } | Command::Man | Command::Complete { .. } => {
+            Command::Completion { .. } | Command::Man { .. } | Command::Complete { .. } => {
                 return Err(usage("completion and man take no settings"));
             }
             Command::Diff(DiffArgs { what: DiffCommand::Streams(args) }) => {
@@ -843,7 +863,7 @@ impl ResolveSettings {
         let scope = ScopeRequest::from_args(&args.scope)?;
         let history = if args.history.current { Some(1) } else { args.history.history };
         Ok(ResolveSettings {
-            selections: selections(&args.streams, &scope)?,
+            selections: selections(without_kind_word(&args.streams), &scope)?,
             scope,
             output: output.format.into(),
             template: output.template,
@@ -901,7 +921,7 @@ impl CheckSettings {
             None => None,
         };
         Ok(CheckSettings {
-            selections: selections(&args.streams, &scope)?,
+            selections: selections(without_kind_word(&args.streams), &scope)?,
             scope,
             fail_on: args.fail_on,
             disabled: args.disable.clone(),
@@ -1085,6 +1105,14 @@ mod tests {
             _ => unreachable!(),
         };
         assert_eq!(unset, Some(Duration::from_secs(120)), "every run has a deadline");
+        let streams = |args: &[&str]| match parse(args).map(|(_, c)| c) {
+            Ok(CommandSettings::Resolve(r)) => r.selections.iter().map(|s| s.stream.clone()).collect::<Vec<_>>(),
+            Ok(CommandSettings::Check(c)) => c.selections.iter().map(|s| s.stream.clone()).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(streams(&["resolve", "is", "cli", "tools"]), ["cli", "tools"], "kubectl's habit");
+        assert_eq!(streams(&["check", "imagestreams", "cli"]), ["cli"]);
+        assert_eq!(streams(&["resolve", "is"]), ["is"], "a lone word is a stream's name");
         assert!(timeout("soon").unwrap_err().contains("--request-timeout"));
         assert!(timeout("99999999999h").unwrap_err().contains("too long"));
     }

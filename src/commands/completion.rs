@@ -34,14 +34,48 @@ pub fn script(shell: &str, mut printer: Printer) -> ExitStatus {
     }
 }
 
-/// Prints the manual page.
-pub fn man(mut printer: Printer) -> ExitStatus {
+/// Prints the manual page, or with `dir` writes it and one page per subcommand there (the pages
+/// the main one's SUBCOMMANDS section names, `isctl-resolve(1)`), as clap_mangen names them.
+pub fn man(dir: Option<&std::path::Path>, mut printer: Printer) -> ExitStatus {
+    if let Some(dir) = dir {
+        let mut command = Cli::command().disable_help_subcommand(true);
+        command.build();
+        let mut pages = Vec::new();
+        return match write_pages(command, dir, &mut pages) {
+            Ok(()) => {
+                printer.notice(&format!("wrote {} manual pages to {}", pages.len(), dir.display()));
+                ExitStatus::Success
+            }
+            Err((path, error)) => {
+                printer.error(&format!("error: cannot write the manual page {}: {error}", path.display()));
+                ExitStatus::Failure
+            }
+        };
+    }
     let mut out = Vec::new();
-    if clap_mangen::Man::new(Cli::command()).render(&mut out).is_err() {
+    // As with --dir: `isctl help` is no page of its own (`isctl-help(1)` would point nowhere).
+    if clap_mangen::Man::new(Cli::command().disable_help_subcommand(true)).render(&mut out).is_err() {
         return ExitStatus::Failure;
     }
     let _ = printer.data(&String::from_utf8_lossy(&out));
     ExitStatus::Success
+}
+
+/// Writes `command`'s page and its visible subcommands' pages into `dir`, adding each path to
+/// `pages`; the first failure names the page it could not write.
+fn write_pages(
+    command: clap::Command,
+    dir: &std::path::Path,
+    pages: &mut Vec<std::path::PathBuf>,
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        write_pages(sub.clone(), dir, pages)?;
+    }
+    let man = clap_mangen::Man::new(command);
+    let path = dir.join(man.get_filename());
+    man.generate_to(dir).map_err(|error| (path.clone(), error))?;
+    pages.push(path);
+    Ok(())
 }
 
 /// Prints the candidates for the last of `words` (the words after `isctl`, as typed), one per

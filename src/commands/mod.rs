@@ -78,7 +78,7 @@ pub(crate) fn main_with(
     // Completion and the manual need no input: they run before any is opened.
     match &cli.command {
         crate::cli::Command::Completion { shell } => return completion::script(shell, printer),
-        crate::cli::Command::Man => return completion::man(printer),
+        crate::cli::Command::Man { dir } => return completion::man(dir.as_deref(), printer),
         crate::cli::Command::Complete { words } => return completion::candidates(words, printer),
         _ => {}
     }

@@ -91,14 +91,14 @@ pub fn render(resolutions: &[StreamResolution], options: TableOptions) -> Table 
             if tag.history.is_empty() {
                 block.rows.push(Row {
                     cells: row(stream, tag, None, options),
-                    tone: tone(tag, None),
+                    tone: tone(tag, None, options.gaps),
                     pull: String::new(),
                 });
             }
             for item in &tag.history[..shown] {
                 block.rows.push(Row {
                     cells: row(stream, tag, Some(item), options),
-                    tone: tone(tag, Some(item)),
+                    tone: tone(tag, Some(item), options.gaps),
                     pull: if options.wide { String::new() } else { pull_from(item, options.glyphs) },
                 });
             }
@@ -402,19 +402,23 @@ pub fn repository(reference: &str) -> &str {
     }
 }
 
-fn tone(tag: &TagResolution, item: Option<&HistoryItem>) -> Tone {
+fn tone(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps) -> Tone {
     let current = item.is_none_or(|i| i.current);
     if current
         && (tag.import_failed.is_some()
             || item.is_some_and(|i| {
                 all_blocked(&i.pull_sources)
                     || !i.errors.is_empty()
+                    || !i.policy.allowed
                     || i.verification.as_ref().is_some_and(|v| v.unservable())
             }))
     {
         return Tone::Broken;
     }
-    if current && tag.import_pending {
+    // Yellow: what needs a look but does not stop a pull (a pending import, an Image missing
+    // from an input that holds Images).
+    let image_missing = item.is_some_and(|i| !gaps.no_images && !i.image.is_empty() && !i.image_found);
+    if current && (tag.import_pending || image_missing) {
         return Tone::Pending;
     }
     Tone::Plain

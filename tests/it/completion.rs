@@ -58,6 +58,22 @@ fn every_shell_gets_a_script_and_the_manual_renders() {
     let man = isctl().arg("man").output().unwrap();
     let text = String::from_utf8_lossy(&man.stdout);
     assert!(man.status.success() && text.contains(".TH isctl 1") && text.contains("resolve"), "{text}");
+    // Every page the main one points at (isctl-resolve(1), ...) is written, with every flag.
+    let dir = tempfile::tempdir().unwrap();
+    let out = isctl().args(["man", "--dir"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let named = text.split("isctl\\-").skip(1).filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name));
+    for named in named.filter(|name| !name.contains(' ')) {
+        let page = dir.path().join(format!("isctl-{}.1", named.replace("\\-", "-")));
+        assert!(page.exists(), "{} is written", page.display());
+    }
+    let resolve = std::fs::read_to_string(dir.path().join("isctl-resolve.1")).unwrap();
+    assert!(resolve.contains("\\-\\-current") && resolve.contains("\\-\\-verify"), "every flag");
+    assert!(dir.path().join("isctl-diff-mirrors.1").exists(), "nested subcommands get pages");
+    let out = isctl().args(["man", "--dir", "/nonexistent/isctl-man"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: cannot write the manual page /nonexistent/isctl-man/"), "{stderr}");
 }
 
 #[test]

@@ -465,3 +465,13 @@ fn a_namespaced_answer_reads_only_that_namespace_of_a_must_gather() {
     let (code, _, stderr) = output(&["resolve", "cli", "-n", "demo", "--from", DEMO]);
     assert_eq!((code, stderr.lines().last()), (1, Some("hint: found in namespace openshift; use -n openshift")));
 }
+
+#[test]
+fn rows_needing_attention_are_coloured() {
+    let (code, stdout, _) = output(&["resolve", "-n", "openshift", "--current", "--color", "always", "--from", DEMO]);
+    assert_eq!(code, 0);
+    let row = |name: &str| stdout.lines().find(|l| l.contains(name)).unwrap().to_owned();
+    assert!(row("tools:latest ").starts_with("\u{1b}[33m"), "Image missing is yellow: {stdout}");
+    assert!(row("tools:ubi ").starts_with("\u{1b}[31m"), "a failed import is red");
+    assert!(row("cli:4.16 ").starts_with("cli:4.16"), "a healthy row is plain");
+}
