@@ -204,10 +204,12 @@ pub(crate) fn describe_section(answer: &Consumers, width: Option<usize>) -> Stri
         let columns = ["", "", ""].map(|_| Column { header: String::new(), shrink: Shrink::Never });
         let lines = layout(&columns, &rows, None, true, Glyphs::UNICODE);
         for (line, row) in lines.iter().zip(&rows) {
-            let start = 4 + fit::width(line) - fit::width(&row[2]);
+            // The last cell as the layout printed it (escaped): the line ends with it.
+            let last = fit::cell(&row[2]);
+            let start = 4 + fit::width(line) - fit::width(&last);
             let room = width.map_or(usize::MAX, |w| w.saturating_sub(start));
-            let mut words = fit::words_within(&row[2], room.max(16)).into_iter();
-            let head = &line[..line.len() - row[2].len()];
+            let mut words = fit::words_within(&last, room.max(16)).into_iter();
+            let head = &line[..line.len() - last.len()];
             out.push_str(&format!("    {head}{}\n", words.next().unwrap_or_default()));
             for more in words {
                 out.push_str(&format!("{}{more}\n", " ".repeat(start)));
