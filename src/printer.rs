@@ -111,8 +111,8 @@ impl Printer {
         self.held = Some(Held { lines: Vec::new(), width, strip, glyphs });
     }
 
-    /// Writes the held lines. For a person (a width was given): each warning and note cut to
-    /// the width (paths lose their middle first), at most [`HELD_AT_MOST`] of them, warnings
+    /// Writes the held lines. For a person (a width was given): errors and hints wrapped to the
+    /// width, each warning and note cut to the width (paths lose their middle first), at most [`HELD_AT_MOST`] of them, warnings
     /// first, and a last note saying that `-v` prints them all whole.
     pub(crate) fn release_notes(&mut self) {
         let Some(held) = self.held.take() else { return };
@@ -120,16 +120,17 @@ impl Printer {
             held.lines.iter().for_each(|(_, line)| self.line(line));
             return;
         };
-        let fitted: Vec<(Kind, String, bool)> = held
+        let fitted: Vec<(Kind, Vec<String>, bool)> = held
             .lines
             .into_iter()
             .map(|(kind, line)| (kind, relative_paths(&line, &held.strip)))
             .map(|(kind, line)| match kind {
-                Kind::Other => (kind, line, false),
+                // Errors and hints are the answer: wrapped, never cut.
+                Kind::Other => (kind, crate::render::fit::sentence(&terminal_safe(&line), width), false),
                 _ => {
                     let fitted = crate::render::fit::line(&line, width, held.glyphs);
                     let cut = fitted != line;
-                    (kind, fitted, cut)
+                    (kind, vec![fitted], cut)
                 }
             })
             .collect();
@@ -143,9 +144,9 @@ impl Printer {
             .take(room)
             .collect();
         keep.sort_unstable();
-        for (i, (kind, line, _)) in fitted.iter().enumerate() {
+        for (i, (kind, lines, _)) in fitted.iter().enumerate() {
             if *kind == Kind::Other || keep.binary_search(&i).is_ok() {
-                self.line(line);
+                lines.iter().for_each(|line| self.line(line));
             }
         }
         let shown_cut = keep.iter().any(|i| fitted[*i].2);
@@ -263,7 +264,7 @@ mod tests {
             text,
             "warning: mg/a/b/c/images.yaml:4 replaces mg/…/images.yaml:9 (overlay)\n\
              note: number 0\nnote: number 1\nnote: number 2\nnote: number 3\n\
-             error: stays whole however long it is, and is never dropped from the lines\n\
+             error: stays whole however long it is, and is never dropped from the\n       lines\n\
              note: 2 more warnings and notes; -v prints them all, whole\n"
         );
         // A pipe (no width) gets every line whole, in order.

@@ -209,7 +209,23 @@ pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
         let value = body[at + 1..].len() - body[at + 1..].trim_start().len();
         at + 1 + value
     });
-    let hang = indent + marker.or(label).unwrap_or(2);
+    hanging(line, max, indent + marker.or(label).unwrap_or(2))
+}
+
+/// A sentence for a person on stderr, wrapped to `max` columns: continuations under the text
+/// after a leading `error: `, `hint: ` or `warning: `, else two columns in.
+pub(crate) fn sentence(line: &str, max: usize) -> Vec<String> {
+    let prefix = ["error: ", "hint: ", "warning: ", "note: "].iter().find(|p| line.starts_with(**p));
+    hanging(line, max, prefix.map_or(2, |p| p.len()))
+}
+
+/// `line` wrapped to `max` columns with continuations `hang` columns in (less when that leaves
+/// too little room).
+fn hanging(line: &str, max: usize, hang: usize) -> Vec<String> {
+    if width(line) <= max {
+        return vec![line.to_owned()];
+    }
+    let indent = line.len() - line.trim_start().len();
     // A hanging indent that leaves too little room is no help.
     let hang = if max.saturating_sub(hang) < 20 { indent.min(max / 4) } else { hang };
     let room = max - hang;
@@ -223,7 +239,8 @@ pub(crate) fn wrap(line: &str, max: usize) -> Vec<String> {
         // A word too long for any line starts here, when some room is left; else on the next.
         let too_long = width(word.trim_start()) > room;
         let left = max.saturating_sub(width(&current) + 1);
-        let here = too_long && left >= 12;
+        // Only where it breaks at a `/` or `@`: a host is never cut mid-name.
+        let here = too_long && left >= 12 && natural_break(word.trim_start(), left).is_some();
         let mut word = if here { word } else { word.trim_start() };
         if !here && !current.trim().is_empty() {
             lines.push(current.trim_end().to_owned());
@@ -281,6 +298,23 @@ fn split_keeping_spaces(line: &str) -> Vec<&str> {
 /// Where to break a word that must fit `room` columns: before the last `@`, or after the last
 /// `/`, that fits; else at `room`.
 fn break_point(word: &str, room: usize) -> usize {
+    let fits = natural_break(word, room).unwrap_or_else(|| fitting(word, room));
+    fits.max(word.chars().next().map_or(1, char::len_utf8))
+}
+
+/// Where `word` breaks at a `/` or `@` within `room` columns, if it can.
+fn natural_break(word: &str, room: usize) -> Option<usize> {
+    let fits = fitting(word, room);
+    let head = &word[..fits];
+    match (head.rfind('@'), head.rfind('/')) {
+        (Some(at), _) if at > 0 => Some(at),
+        (_, Some(at)) if at + 1 < fits => Some(at + 1),
+        _ => None,
+    }
+}
+
+/// How many bytes of `word` fit `room` columns (at least one column's worth is asked for).
+fn fitting(word: &str, room: usize) -> usize {
     let room = room.max(1);
     let mut fits = 0;
     for (at, c) in word.char_indices() {
@@ -289,12 +323,7 @@ fn break_point(word: &str, room: usize) -> usize {
         }
         fits = at + c.len_utf8();
     }
-    let head = &word[..fits];
-    match (head.rfind('@'), head.rfind('/')) {
-        (Some(at), _) if at > 0 => at,
-        (_, Some(at)) if at + 1 < fits => at + 1,
-        _ => fits.max(word.chars().next().map_or(1, char::len_utf8)),
-    }
+    fits
 }
 
 /// A column: its header and how it shrinks.
@@ -750,6 +779,28 @@ mod tests {
         assert_eq!(wrap("short", 80), ["short"]);
         let unused = "  -  mirror.example.com:8443/ubi9-tags  not used: tag-only, and this is a digest pull";
         assert_eq!(wrap(unused, 72)[1], "     a digest pull", "under the text, after the marker's spaces");
+        // A host that would be cut where the line ends moves to the next line whole.
+        let pulls = "      Pods pull from the integrated registry: image-registry.openshift-image-registry.svc:5000/ocp-release-candidates-and-nightlies/ocp-release-nightly";
+        assert_eq!(
+            wrap(pulls, 80),
+            [
+                "      Pods pull from the integrated registry:",
+                "        image-registry.openshift-image-registry.svc:5000/",
+                "        ocp-release-candidates-and-nightlies/ocp-release-nightly"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_on_stderr_hangs_under_its_text_not_under_a_colon_in_it() {
+        assert_eq!(
+            sentence("nodes keep their registries.conf: none of the changes happen until this is fixed", 60),
+            ["nodes keep their registries.conf: none of the changes happen", "  until this is fixed"]
+        );
+        assert_eq!(
+            sentence("hint: the input has image streams in namespace ocp-release-candidates; use -n", 60),
+            ["hint: the input has image streams in namespace", "      ocp-release-candidates; use -n"]
+        );
     }
 
     #[test]
