@@ -46,8 +46,8 @@ pub(crate) fn flags(source: &PullSource) -> String {
 /// the block says which source serves the image.
 ///
 /// With a `width` (a person at a terminal) a table too wide for it loses what the title says
-/// already (each source's digest), then the FROM and answer cells give way from their end,
-/// then the repository's host; every line fits.
+/// already (each source's digest), then FROM moves under each row, then each source gets a
+/// line of its own with what is known of it under it; every line fits and no host is cut.
 pub(crate) fn render_blocks(
     plans: &[PullPlan],
     no_headers: bool,
@@ -116,8 +116,12 @@ pub(crate) fn render_blocks(
     out
 }
 
-/// The sources' table fitted to `width`: repositories without the digest the title names, FROM
-/// and answers cut from their end, then hosts.
+/// Where a source's FROM goes when the table is too wide: on its own line under the row.
+const FROM_INDENT: &str = "      ";
+
+/// The sources' table fitted to `width`: repositories without the digest the title names; when
+/// that is not enough, FROM (the rule objects) on a line of its own under each row, wrapped
+/// whole. Only what still does not fit is cut: answers from their end, then hosts.
 fn fitted_sources(
     header: &[&str],
     mut rows: Vec<Vec<String>>,
@@ -133,20 +137,60 @@ fn fitted_sources(
             row[1] = repository.to_owned();
         }
     }
-    let shrink = |soft, min, stage, cut| fit::Shrink::Shorten { soft, min, stage, cut };
-    let columns: Vec<fit::Column> = header
-        .iter()
-        .map(|h| fit::Column {
-            header: (*h).to_owned(),
-            shrink: match *h {
-                "PULL SOURCE" => shrink(48, 24, 2, fit::Cut::Reference),
-                "FROM" => shrink(24, 12, 0, fit::Cut::End),
-                "REGISTRY SAYS" => shrink(24, 12, 1, fit::Cut::End),
-                _ => fit::Shrink::Never,
-            },
-        })
-        .collect();
-    fit::layout(&columns, &rows, Some(width), no_headers, glyphs).into_iter().map(|l| l + "\n").collect()
+    let columns = |header: &[&str]| -> Vec<fit::Column> {
+        let shrink = |soft, min, stage, cut| fit::Shrink::Shorten { soft, min, stage, cut };
+        header
+            .iter()
+            .map(|h| fit::Column {
+                header: (*h).to_owned(),
+                shrink: match *h {
+                    "PULL SOURCE" => shrink(48, 24, 2, fit::Cut::Reference),
+                    "REGISTRY SAYS" => shrink(24, 12, 1, fit::Cut::End),
+                    _ => fit::Shrink::Never,
+                },
+            })
+            .collect()
+    };
+    let without_digests = table::render((!no_headers).then_some(header), &rows);
+    if without_digests.lines().all(|l| fit::width(l) <= width) {
+        return without_digests;
+    }
+    let from = header.iter().position(|h| *h == "FROM").expect("the sources' table has FROM");
+    let froms: Vec<String> = rows.iter_mut().map(|row| row.remove(from)).collect();
+    let header: Vec<&str> = header.iter().copied().filter(|h| *h != "FROM").collect();
+    let mut out = String::new();
+    let mut line = |text: String| {
+        fit::wrap(&text, width).into_iter().for_each(|l| out.push_str(&(l + "\n")));
+    };
+    let narrow = table::render((!no_headers).then_some(&header[..]), &rows);
+    if narrow.lines().any(|l| fit::width(l) > width) {
+        // Not even that fits: each source on a line of its own, wrapped at a `/`, never cut,
+        // and what is known of it on the next.
+        if !no_headers {
+            line(format!("#   PULL SOURCE\n{FROM_INDENT}KIND, FLAGS, FROM"));
+        }
+        for (row, from) in rows.iter().zip(&froms) {
+            line(format!("{:<3} {}", row[0], fit::cell(&row[1])));
+            let mut known = vec![row[2].clone()];
+            known.extend(row[3].split(',').filter(|f| !f.is_empty()).map(str::to_owned));
+            known.extend((!from.is_empty()).then(|| format!("from {}", from.replace(',', ", "))));
+            known.extend(row.get(4).map(|says| format!("registry says: {says}")));
+            line(format!("{FROM_INDENT}{}", fit::cell(&known.join(", "))));
+        }
+        return out;
+    }
+    let mut lines = fit::layout(&columns(&header), &rows, Some(width), no_headers, glyphs).into_iter();
+    if !no_headers {
+        lines.next().into_iter().for_each(&mut line);
+        line(format!("{FROM_INDENT}FROM"));
+    }
+    for (row, from) in lines.zip(froms) {
+        line(row);
+        if !from.is_empty() {
+            line(format!("{FROM_INDENT}{}", fit::cell(&from.replace(',', ", "))));
+        }
+    }
+    out
 }
 
 /// A source's answer in a table cell.
@@ -211,6 +255,24 @@ mod tests {
              Not A Reference (invalid pull, no mirror rule matches)\n\
              ! error: invalid reference \"Not A Reference\": repository name must be lowercase\n"
         );
+    }
+
+    #[test]
+    fn a_narrow_terminal_puts_the_rules_under_each_source_and_keeps_hosts_whole() {
+        let long = "registry.disconnected-lab.corp.example.com:5000/mirrors/x";
+        let resolver = resolver(&RULES.replace("[m.local/x]", &format!("[{long}]")));
+        let plans = [resolver.plan("quay.io/x/app:1")];
+        let shown = render_blocks(&plans, false, None, Some(80), fit::Glyphs::UNICODE);
+        assert_eq!(
+            shown,
+            "quay.io/x/app:1 (tag pull, scope quay.io/x)\n\
+             #   PULL SOURCE\n      KIND, FLAGS, FROM\n\
+             1   registry.disconnected-lab.corp.example.com:5000/mirrors/x/app:1\n      mirror, from ImageTagMirrorSet/tags\n\
+             2   quay.io/x/app:1\n      source, blocked, from ImageTagMirrorSet/tags\n"
+        );
+        // Where the rules alone make it too wide, they move under each source.
+        let shown = render_blocks(&plans, false, None, Some(100), fit::Glyphs::UNICODE);
+        assert!(shown.contains("   mirror\n      ImageTagMirrorSet/tags\n"), "{shown}");
     }
 
     #[test]

@@ -348,20 +348,6 @@ fn real_must_gather_with_oc_mirror_rules_shows_mirrors_at_120_columns() {
 }
 
 #[test]
-fn the_readme_shows_what_an_80_column_terminal_shows() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("In an 80-column terminal:\n\n```\n").expect("the README shows the table") + 31;
-    let shown = &readme[start..start + readme[start..].find("```\n").unwrap()];
-    // The command as the README gives it, with its --now.
-    let command = "cargo run -- resolve -n openshift --from fixtures/must-gather --now 2026-11-27T12:00:00Z\n";
-    assert!(readme.contains(command), "the README's command pins the clock");
-    let (code, stdout, stderr) =
-        at_width(80, &["resolve", "-n", "openshift", "--from", DEMO, "--now", "2026-11-27T12:00:00Z"]);
-    assert_eq!(code, 0);
-    assert_eq!(shown, format!("{stdout}{stderr}"), "README.md's block must be the real output");
-}
-
-#[test]
 fn an_empty_namespace_and_a_missing_tag_get_hints() {
     let (code, stdout, stderr) = output(&["resolve", "--from", DEMO]);
     assert_eq!((code, stdout.as_str()), (0, ""));

@@ -55,6 +55,14 @@ fn the_demo_at_80_and_200_columns() {
         assert!(shown.contains("alias → latest") && shown.contains("failed: Unauthorized"), "{shown}");
         pin("check_demo", columns, &["check", "-A", "--from", DEMO]);
         pin("describe_demo", columns, &["describe", "is", "cli", "-n", "openshift", "--from", DEMO]);
+        let digest =
+            "registry.redhat.io/ubi9/ubi@sha256:a8abc42e0ac6e8fa1e8b3e81c13b6e4e1d59d3a43c7f5a0a4cba6e0b8f7e2c11";
+        let shown = pin(
+            "mirrors_demo",
+            columns,
+            &["mirrors", digest, "quay.io/openshift-release-dev/ocp-v4.0-art-dev:4.16", "--from", DEMO],
+        );
+        assert!(!shown.contains('…') && shown.contains("ImageTagMirrorSet/ubi-tags"), "all whole: {shown}");
     }
     // Without UTF-8 (LC_ALL=C, as on a bare console or in some CI), ASCII in the same widths.
     let ascii = pin_in("C", "resolve_demo_ascii", 80, &["resolve", "-n", "openshift", "--from", DEMO]);
@@ -90,7 +98,10 @@ fn release_names_of_40_characters_at_80_and_200_columns() {
 fn the_readme_screens_are_real() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let marker = "<!-- screen at 80: ";
-    let mut checked = 0;
+    // The Try-it command pins the clock, so the screen under it is what a newcomer sees.
+    let command = "cargo run -- resolve -n openshift --from fixtures/must-gather --now 2026-11-27T12:00:00Z\n";
+    assert!(readme.contains(command), "{command}");
+    let mut checked = Vec::new();
     for (at, _) in readme.match_indices(marker) {
         let rest = &readme[at + marker.len()..];
         let (args, rest) = rest.split_once(" -->\n```\n").expect("a marker is followed by its block");
@@ -99,7 +110,9 @@ fn the_readme_screens_are_real() {
         let screen = screen_in("C.UTF-8", 80, &args);
         let screen = screen.split_once('\n').unwrap().1;
         assert_eq!(shown, screen, "README.md's screen of {args:?} must be what isctl shows");
-        checked += 1;
+        checked.push(args[0].to_owned());
     }
-    assert!(checked >= 2, "the README shows check and describe screens");
+    checked.sort();
+    checked.dedup();
+    assert_eq!(checked, ["check", "describe", "resolve"], "the README shows a screen of each");
 }
