@@ -170,7 +170,7 @@ fn kubeconfig_error(path: &Path, error: &KubeconfigError) -> SourceError {
 }
 
 /// Words for a kubeconfig error that never quote the file: YAML errors keep their position and
-/// the parser's description with any quoted text replaced by `"…"`.
+/// the parser's description with any quoted text replaced by `"<redacted>"`.
 fn safe_kubeconfig_words(error: &KubeconfigError) -> String {
     match error {
         KubeconfigError::Parse(yaml) => yaml_error_words(yaml),
@@ -192,7 +192,7 @@ fn first_line(text: &str) -> String {
     text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim().to_owned()
 }
 
-/// Replaces every `"..."`, `'...'` and `` `...` `` span with `"…"`: a parser may quote the value
+/// Replaces every `"..."`, `'...'` and `` `...` `` span with `"<redacted>"` (ASCII, whatever the locale): a parser may quote the value
 /// it choked on, and in a credential file that value may be a token.
 pub(super) fn redact_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -205,7 +205,7 @@ pub(super) fn redact_quoted(text: &str) -> String {
         // Only a closed span is a quotation; a lone apostrophe stays.
         match text[after..].find(quote) {
             Some(end) => {
-                out.push_str("\"…\"");
+                out.push_str("\"<redacted>\"");
                 at = after + end + quote.len_utf8();
             }
             None => {
@@ -256,9 +256,9 @@ mod tests {
     fn quoted_text_is_redacted() {
         assert_eq!(
             redact_quoted("invalid type: string \"s3cr3t\", expected a map"),
-            "invalid type: string \"…\", expected a map"
+            "invalid type: string \"<redacted>\", expected a map"
         );
-        assert_eq!(redact_quoted("unknown field `tok3n`"), "unknown field \"…\"");
+        assert_eq!(redact_quoted("unknown field `tok3n`"), "unknown field \"<redacted>\"");
         assert_eq!(redact_quoted("did not find expected key"), "did not find expected key");
         assert_eq!(redact_quoted("can't parse"), "can't parse");
     }
