@@ -30,11 +30,21 @@ pub(crate) fn run(settings: &ConsumersSettings, ctx: &mut Ctx) -> CommandResult 
             .stream(namespace.as_deref().unwrap_or_default(), &selection.stream)
             .map(|stream| stream_needles(stream, selection.tag.as_deref(), &resolved.catalog))
             .unwrap_or_default(),
-        ConsumersQuery::Image(digest) => image_needles(digest, &lists_holding(digest, &resolved.catalog)),
+        ConsumersQuery::Image(digest) => {
+            image_needles(digest, &lists_holding(digest, &resolved.catalog), &resolved.catalog)
+        }
     };
     load_users(ctx, &mut resolved.catalog, settings.workload_namespace.clone(), namespace, needles)?;
     let catalog = &resolved.catalog;
-    let index = UseIndex::of(catalog);
+    let index = UseIndex::of(catalog, ctx.settings.now);
+    if !index.finished_pods.is_empty() {
+        ctx.printer.note(&format!(
+            "{} Pods finished (or Unknown) over {} minutes ago are not counted as uses, as oc adm prune images does not count them: {}",
+            index.finished_pods.len(),
+            crate::consumers::FINISHED_POD_GRACE.as_mins(),
+            index.finished_pods.join(", ")
+        ));
+    }
     for object in &index.unreadable {
         ctx.printer.warning(&format!(
             "{object}: the {} annotation is not a JSON list; the trigger controller ignores it",

@@ -34,7 +34,7 @@ pub(crate) fn run(settings: &DescribeSettings, ctx: &mut Ctx) -> CommandResult {
         gaps,
         now: ctx.settings.now,
     };
-    let index = crate::consumers::UseIndex::of(&catalog);
+    let index = crate::consumers::UseIndex::of(&catalog, ctx.settings.now);
     let mut text = String::new();
     for resolution in &resolutions {
         let Some(stream) = catalog.stream(namespace, &resolution.metadata.name) else { continue };

@@ -24,7 +24,7 @@ mod uses;
 
 pub(crate) use crate::model::workload::TRIGGERS_ANNOTATION;
 
-pub(crate) use uses::{Role, Standing, Use, uses};
+pub(crate) use uses::{FINISHED_POD_GRACE, Role, Standing, Use, uses};
 use uses::{UNREADABLE, at};
 
 /// A tag asked about, with its history.
@@ -63,6 +63,9 @@ pub(crate) struct UseIndex {
     scaled_to_zero: BTreeSet<(String, String)>,
     /// Objects whose triggers annotation cannot be read at all, as `namespace/kind/name`.
     pub unreadable: Vec<String>,
+    /// Pods left out: finished (or Unknown) longer than [`FINISHED_POD_GRACE`] ago, as
+    /// `namespace/name`.
+    pub finished_pods: Vec<String>,
     /// Triggers and build inputs by what they follow (`namespace/stream:tag`...).
     by_watch: HashMap<String, Vec<usize>>,
     /// Running containers, and templates that stand for Pods, by digest.
@@ -72,11 +75,18 @@ pub(crate) struct UseIndex {
 }
 
 impl UseIndex {
-    /// Reads every workload of `catalog`, in kind, namespace and name order.
-    pub(crate) fn of(catalog: &Catalog) -> UseIndex {
+    /// Reads every workload of `catalog`, in kind, namespace and name order. A Pod counts only
+    /// while oc's pruner counts it at `now` ([`uses::pod_counts`]).
+    pub(crate) fn of(catalog: &Catalog, now: jiff::Timestamp) -> UseIndex {
         let mut index = UseIndex::default();
         for kind in ResourceKind::WORKLOADS {
             for object in catalog.of_kind(kind) {
+                if let Object::Pod(pod) = object
+                    && !uses::pod_counts(pod, now)
+                {
+                    index.finished_pods.push(format!("{}/{}", pod.metadata.namespace(), pod.metadata.name()));
+                    continue;
+                }
                 if let Object::ReplicaSet(w) | Object::ReplicationController(w) = object {
                     // spec.replicas defaults to 1.
                     let replicas = at(w.spec.as_ref(), &["replicas"]).and_then(Value::as_i64).unwrap_or(1);
@@ -208,16 +218,32 @@ impl UseIndex {
         TagUsers { tag: watched, current: history.first().cloned(), history, triggers, running }
     }
 
-    /// Everything that still uses `digest` (or a manifest list holding it, per `parents`).
-    pub(crate) fn image_users(&self, digest: &str, parents: &[String]) -> Vec<Use> {
+    /// Everything that still uses `digest` (or a manifest list holding it, per `parents`): by
+    /// digest, or by pulling a tag whose current image it is (`current_of` answers a
+    /// `namespace/stream:tag` with its current image), as oc's pruner counts a use by tag.
+    pub(crate) fn image_users(
+        &self,
+        digest: &str,
+        parents: &[String],
+        current_of: impl Fn(&str) -> Option<String>,
+    ) -> Vec<Use> {
         let matches = |d: &str| d == digest || parents.iter().any(|p| p == d);
         self.uses
             .iter()
-            .filter(|u| {
-                u.digest.as_deref().is_some_and(matches)
-                    || u.watches.as_deref().and_then(|w| w.rsplit_once('@')).is_some_and(|(_, d)| matches(d))
+            .filter_map(|u| {
+                let by_digest = u.digest.as_deref().is_some_and(matches)
+                    || u.watches.as_deref().and_then(|w| w.rsplit_once('@')).is_some_and(|(_, d)| matches(d));
+                if by_digest {
+                    return Some(u.clone());
+                }
+                if u.digest.is_some() || !matches!(u.role, Role::Runs | Role::Template) {
+                    return None;
+                }
+                let tag = uses::stream_tag_of(&u.image)?;
+                current_of(&tag)
+                    .is_some_and(|current| matches(&current))
+                    .then(|| Use { via_tag: Some(tag), ..u.clone() })
             })
-            .cloned()
             .collect()
     }
 }
@@ -283,13 +309,36 @@ pub(crate) fn stream_needles(stream: &ImageStream, tag: Option<&str>, catalog: &
     needles.into_iter().collect()
 }
 
-/// The strings a workload must hold to use `digest` or one of the manifest lists that hold it.
-pub(crate) fn image_needles(digest: &str, lists: &[String]) -> Vec<String> {
-    std::iter::once(digest)
-        .chain(lists.iter().map(String::as_str))
+/// The current image of a `namespace/stream:tag` of `catalog`.
+fn current_image(catalog: &Catalog, tag: &str) -> Option<String> {
+    let (namespace, rest) = tag.split_once('/')?;
+    let (name, tag) = rest.rsplit_once(':')?;
+    let status = catalog.stream(namespace, name)?.status_tags().iter().find(|t| t.tag == tag)?;
+    status.history().first().map(|e| e.image.clone()).filter(|d| !d.is_empty())
+}
+
+/// The strings a workload must hold to use `digest` or one of the manifest lists that hold it:
+/// their hex, and the `stream:tag` (or, for `latest`, the `namespace/stream`) of each tag of
+/// `catalog` whose current image is one of them, which a pull by tag names.
+pub(crate) fn image_needles(digest: &str, lists: &[String], catalog: &Catalog) -> Vec<String> {
+    let digests: Vec<&str> = std::iter::once(digest).chain(lists.iter().map(String::as_str)).collect();
+    let mut needles: BTreeSet<String> = digests
+        .iter()
         .filter_map(|d| d.split_once(':').map(|(_, hex)| hex.to_owned()))
         .filter(|hex| !hex.is_empty())
-        .collect()
+        .collect();
+    for stream in catalog.streams_in(None) {
+        let (namespace, name) = (stream.metadata.namespace(), stream.metadata.name());
+        for tag in stream.status_tags() {
+            if tag.history().first().is_some_and(|e| digests.contains(&e.image.as_str())) {
+                needles.insert(format!("{name}:{}", tag.tag));
+                if tag.tag == "latest" {
+                    needles.insert(format!("{namespace}/{name}"));
+                }
+            }
+        }
+    }
+    needles.into_iter().collect()
 }
 
 /// The manifest lists of `catalog` that hold `digest`.
@@ -372,7 +421,7 @@ pub(crate) fn image_users<'a>(
             }
         }
     }
-    let uses = index.image_users(digest, &manifest_lists);
+    let uses = index.image_users(digest, &manifest_lists, |tag| current_image(catalog, tag));
     ImageUsers {
         api_version: "isctl/v1alpha1",
         kind: "ImageUsers",
@@ -392,6 +441,11 @@ mod tests {
     use crate::model::workload::prune;
 
     const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    /// The demo's recording day.
+    fn now() -> jiff::Timestamp {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
 
     #[test]
     fn digests_come_from_every_form_of_image_id() {
@@ -471,7 +525,7 @@ spec:
       from: {kind: ImageStreamTag, name: "base:1"}
 "#,
         );
-        let index = UseIndex::of(&catalog);
+        let index = UseIndex::of(&catalog, now());
         let triggers: Vec<(&str, Role, Option<&str>, Option<bool>)> =
             index.uses.iter().map(|u| (u.kind, u.role, u.watches.as_deref(), u.automatic)).collect();
         assert_eq!(
@@ -494,7 +548,7 @@ spec:
             let yaml = format!(
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: n\n  annotations:\n    image.openshift.io/triggers: '{annotation}'\nspec:\n  template:\n    spec:\n      containers: [{{name: web, image: x}}]\n"
             );
-            UseIndex::of(&Catalog::from_yaml(&yaml))
+            UseIndex::of(&Catalog::from_yaml(&yaml), now())
         };
         let good = r#"{"from":{"kind":"ImageStreamTag","name":"s:t"},"fieldPath":"spec.template.spec.containers[?(@.name==\"web\")].image"}"#;
         let index = deployment(&format!("[{good}]"));
@@ -531,7 +585,7 @@ spec:
     imageChangeParams: {automatic: true, containerNames: [cli], from: {name: "s:t"}}
 "#,
         );
-        let index = UseIndex::of(&catalog);
+        let index = UseIndex::of(&catalog, now());
         let triggers: Vec<(Option<&str>, Option<bool>)> = index
             .uses
             .iter()
@@ -560,6 +614,136 @@ spec:
 
     /// Item 6 of #26: each tag looks only at the uses that can match it. 400 tags against 4,000
     /// Pods (each running one tag's image, by tag) examine 4,000 uses in all, not 1,600,000.
+    /// A stream `foo/bar` whose `latest` has D0 then D1, and `v1` has D1.
+    const FOO_BAR: &str = r#"
+apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: bar, namespace: foo}
+status:
+  dockerImageRepository: image-registry.openshift-image-registry.svc:5000/foo/bar
+  tags:
+  - tag: latest
+    items:
+    - {image: "sha256:0000000000000000000000000000000000000000000000000000000000000000", dockerImageReference: "r.io/foo/bar@sha256:0000000000000000000000000000000000000000000000000000000000000000"}
+    - {image: "sha256:0000000000000000000000000000000000000000000000000000000000000001", dockerImageReference: "r.io/foo/bar@sha256:0000000000000000000000000000000000000000000000000000000000000001"}
+  - tag: v1
+    items:
+    - {image: "sha256:0000000000000000000000000000000000000000000000000000000000000001", dockerImageReference: "r.io/foo/bar@sha256:0000000000000000000000000000000000000000000000000000000000000001"}
+"#;
+    const D0: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    const D1: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
+
+    fn pod(name: &str, phase: Option<&str>, created: &str, image: &str) -> String {
+        let phase = phase.map_or(String::new(), |p| format!("status: {{phase: {p}}}\n"));
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: foo, creationTimestamp: '{created}'}}\nspec: {{containers: [{{name: c, image: '{image}'}}]}}\n{phase}"
+        )
+    }
+
+    fn user_names(users: &ImageUsers) -> Vec<String> {
+        users.uses.iter().map(|u| format!("{}/{}", u.kind, u.name)).collect()
+    }
+
+    /// Follows oc's prune tests (openshift/oc `pkg/cli/admin/prune/imageprune/prune_test.go`):
+    /// "1 pod - phase pending - don't prune", "1 pod - phase running - don't prune", "pod
+    /// phase succeeded - prune", "pod phase failed - prune", "pod phase unknown - prune" and
+    /// "pod phase succeeded, pod less than min pruning age - don't prune"
+    /// (`analyzeReferencesFromPods`).
+    #[test]
+    fn only_running_pending_and_young_pods_use_an_image() {
+        let by_digest = format!("r.io/foo/bar@{D0}");
+        let old = "2026-11-01T00:00:00Z";
+        let mut yaml = FOO_BAR.to_owned();
+        for (name, phase, created) in [
+            ("running", Some("Running"), old),
+            ("pending", Some("Pending"), old),
+            ("succeeded", Some("Succeeded"), old),
+            ("failed", Some("Failed"), old),
+            ("unknown", Some("Unknown"), old),
+            ("no-phase", None, old),
+            ("no-date", Some("Succeeded"), ""),
+            ("succeeded-5m-ago", Some("Succeeded"), "2026-11-27T11:55:00Z"),
+            ("failed-61m-ago", Some("Failed"), "2026-11-27T10:59:00Z"),
+        ] {
+            yaml += &pod(name, phase, created, &by_digest);
+        }
+        let catalog = catalog(&yaml);
+        let index = UseIndex::of(&catalog, now());
+        let users = image_users(D0, catalog.streams_in(None), &catalog, &index);
+        assert_eq!(user_names(&users), ["Pod/pending", "Pod/running", "Pod/succeeded-5m-ago"]);
+        assert_eq!(
+            index.finished_pods,
+            ["foo/failed", "foo/failed-61m-ago", "foo/no-date", "foo/no-phase", "foo/succeeded", "foo/unknown"]
+        );
+    }
+
+    /// A pull by tag uses the image the tag points at now, as oc's pruner counts it
+    /// (`analyzeImageReference`: a written host, ignored, then exactly `namespace/name`; no tag
+    /// is `latest`; prune_test.go "images referenced by istag - keep" keeps the tag's newest
+    /// revision only).
+    #[test]
+    fn a_pull_by_tag_uses_the_tags_current_image() {
+        let mut yaml = FOO_BAR.to_owned();
+        let created = "2026-11-27T11:00:00Z";
+        yaml += &pod(
+            "integrated-no-tag",
+            Some("Pending"),
+            created,
+            "image-registry.openshift-image-registry.svc:5000/foo/bar",
+        );
+        yaml += &pod("other-host-v1", Some("Running"), created, "quay.io/foo/bar:v1");
+        yaml += &pod("no-host", Some("Running"), created, "foo/bar:latest");
+        yaml += &pod("three-parts", Some("Running"), created, "r.io/x/foo/bar:latest");
+        yaml += "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds, namespace: foo}\nspec: {template: {spec: {containers: [{name: c, image: 'localhost:5000/foo/bar:latest'}]}}}\n";
+        let catalog = catalog(&yaml);
+        let index = UseIndex::of(&catalog, now());
+        let current = image_users(D0, catalog.streams_in(None), &catalog, &index);
+        assert_eq!(user_names(&current), ["DaemonSet/ds", "Pod/integrated-no-tag"]);
+        assert!(current.uses.iter().all(|u| u.via_tag.as_deref() == Some("foo/bar:latest")));
+        // D1 is v1's current image, and only an older one of latest.
+        let older = image_users(D1, catalog.streams_in(None), &catalog, &index);
+        assert_eq!(user_names(&older), ["Pod/other-host-v1"]);
+        assert_eq!(older.uses[0].via_tag.as_deref(), Some("foo/bar:v1"));
+        // The needles find the files of such workloads.
+        let needles = image_needles(D0, &[], &catalog);
+        assert!(needles.contains(&"bar:latest".to_owned()) && needles.contains(&"foo/bar".to_owned()), "{needles:?}");
+    }
+
+    /// The trigger controllers follow ImageStreamTags only: library-go
+    /// `pkg/image/trigger/annotations` (a `from` of another kind is skipped) and
+    /// openshift-controller-manager's DeploymentConfig and BuildConfig image triggers. A
+    /// DockerImage named like `namespace/stream:tag` is Docker Hub's, not the stream's.
+    #[test]
+    fn a_docker_image_trigger_is_not_a_use_of_a_stream() {
+        let mut yaml = FOO_BAR.to_owned();
+        yaml += r#"---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: foo
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"DockerImage","name":"foo/bar:latest"},"fieldPath":"spec.template.spec.containers[?(@.name==\"c\")].image"}]'
+spec: {template: {spec: {containers: [{name: c, image: x}]}}}
+---
+apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata: {name: dc, namespace: foo}
+spec:
+  template: {spec: {containers: [{name: c, image: x}]}}
+  triggers:
+  - type: ImageChange
+    imageChangeParams: {automatic: true, containerNames: [c], from: {kind: DockerImage, name: "foo/bar:latest"}}
+"#;
+        let catalog = catalog(&yaml);
+        let index = UseIndex::of(&catalog, now());
+        let stream = catalog.streams_in(None).next().unwrap();
+        assert_eq!(index.tag_users(stream, "latest", &catalog).triggers, []);
+        let watches: Vec<Option<String>> =
+            index.uses.iter().filter(|u| u.role == Role::Trigger).map(|u| u.watches.clone()).collect();
+        assert_eq!(watches, [Some("docker.io/foo/bar:latest".to_owned()), Some("docker.io/foo/bar:latest".to_owned())]);
+    }
+
     #[test]
     fn each_tag_examines_only_the_uses_that_can_match_it() {
         let (tags, pods) = (400, 4_000);
@@ -578,12 +762,12 @@ spec:
         for p in 0..pods {
             let t = p % tags;
             yaml += &format!(
-                "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}, namespace: ns}}\nspec: {{containers: [{{name: c, image: '{repository}:v{t}'}}]}}\nstatus: {{containerStatuses: [{{name: c, imageID: 'q/app@{}'}}]}}\n",
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}, namespace: ns}}\nspec: {{containers: [{{name: c, image: '{repository}:v{t}'}}]}}\nstatus: {{phase: Running, containerStatuses: [{{name: c, imageID: 'q/app@{}'}}]}}\n",
                 digest(t)
             );
         }
         let catalog = catalog(&yaml);
-        let index = UseIndex::of(&catalog);
+        let index = UseIndex::of(&catalog, now());
         let stream = catalog.streams_in(None).next().unwrap();
         let mut examined = 0;
         for t in 0..tags {
@@ -606,12 +790,17 @@ spec:
         ))
         .unwrap();
         let catalog = Catalog::from_yaml(&yaml);
+        let (mut before, mut after) = (0, 0);
         for object in catalog.of_kind(ResourceKind::Pod) {
             let mut pruned = object.clone();
             prune(&mut pruned);
             assert_eq!(uses(&pruned), uses(object));
-            assert!(pruned.to_json().to_string().len() < object.to_json().to_string().len() || uses(object).is_empty());
+            // The phase stays: it decides whether the Pod counts.
+            assert_eq!(pruned.to_json()["status"]["phase"], object.to_json()["status"]["phase"]);
+            before += object.to_json().to_string().len();
+            after += pruned.to_json().to_string().len();
         }
+        assert!(after < before, "{after} < {before}");
         let mut template = Object::CronJob(Box::new(Workload {
             spec: Some(serde_json::json!({"schedule": "x", "jobTemplate": {"spec": {"template": {"spec": {
                 "containers": [{"name": "a", "image": "i", "command": ["x"]}], "restartPolicy": "Never"}}}}})),

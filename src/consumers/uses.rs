@@ -63,6 +63,10 @@ pub(crate) struct Use {
     /// How the image stands against the tag asked about; absent in a reverse lookup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standing: Option<Standing>,
+    /// In a reverse lookup, for a use that names no digest: the `namespace/stream:tag` its
+    /// image reference pulls, which points at the image asked about now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via_tag: Option<String>,
 }
 
 impl Use {
@@ -117,6 +121,7 @@ pub(crate) fn uses(object: &Object) -> Vec<Use> {
         digest: None,
         owner: None,
         standing: None,
+        via_tag: None,
     };
     let mut found = match kind {
         ResourceKind::Pod => pod_uses(workload, &base),
@@ -224,8 +229,52 @@ fn watched(from: Option<&Value>, namespace: &str) -> Option<String> {
     let namespace = text(from.get("namespace")).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace.to_owned());
     Some(match kind.as_str() {
         "ImageStreamTag" | "ImageStreamImage" => format!("{namespace}/{name}"),
-        _ => name,
+        // A registry reference, written whole (`openshift/cli:latest` is Docker Hub's), so that
+        // it never reads as a stream's `namespace/stream:tag`: the trigger controllers follow
+        // ImageStreamTags only.
+        _ => crate::reference::Reference::parse_normalized(&name).map_or(name, |r| r.to_string()),
     })
+}
+
+/// The phases of a Pod that oc's image pruner counts as using its images whatever its age
+/// (openshift/oc `pkg/cli/admin/prune/imageprune` `analyzeReferencesFromPods`).
+const ACTIVE_PHASES: [&str; 2] = ["Running", "Pending"];
+
+/// How long after its creation a Pod in another phase (Succeeded, Failed, Unknown, or none
+/// written) still counts: oc adm prune images' default `--keep-younger-than`.
+pub(crate) const FINISHED_POD_GRACE: jiff::SignedDuration = jiff::SignedDuration::from_mins(60);
+
+/// Whether a Pod's containers use their images, as oc's pruner decides: Running and Pending
+/// ones do; any other only within [`FINISHED_POD_GRACE`] of its creation (a missing or
+/// unreadable creationTimestamp is as old as can be, as Go's zero time is).
+pub(crate) fn pod_counts(pod: &Workload, now: jiff::Timestamp) -> bool {
+    let phase = at(pod.status.as_ref(), &["phase"]).and_then(Value::as_str).unwrap_or_default();
+    if ACTIVE_PHASES.contains(&phase) {
+        return true;
+    }
+    let created = pod.metadata.creation_timestamp.as_deref().and_then(|t| t.parse::<jiff::Timestamp>().ok());
+    created.is_some_and(|created| now.duration_since(created) < FINISHED_POD_GRACE)
+}
+
+/// The `namespace/stream:tag` an image reference without a digest pulls, read as oc's pruner
+/// reads it (`analyzeImageReference`): a written registry host (ignored: the same names may be
+/// the integrated registry's under any of its names), then exactly a namespace and a name; no
+/// tag is `latest`.
+pub(crate) fn stream_tag_of(image: &str) -> Option<String> {
+    let parsed = crate::reference::Reference::parse_normalized(image).ok()?;
+    if parsed.digest.is_some() {
+        return None;
+    }
+    let (host, rest) = image.split_once('/')?;
+    if !(host == "localhost" || host.contains(['.', ':'])) {
+        return None;
+    }
+    let (namespace, name) = rest.split_once('/')?;
+    let name = name.split_once(':').map_or(name, |(name, _)| name);
+    if name.contains('/') {
+        return None;
+    }
+    Some(format!("{namespace}/{name}:{}", parsed.tag.as_deref().unwrap_or("latest")))
 }
 
 /// A boolean written as one, or as the string `"true"` (annotation JSON from hand-written YAML).

@@ -71,6 +71,7 @@ pub(crate) fn prune(object: &mut super::Object) {
         &["ephemeralContainerStatuses", "*", "imageID"],
         &["replicas"],
         &["imageChangeTriggers"],
+        &["phase"],
     ];
     workload.spec = workload.spec.take().map(|spec| kept(spec, SPEC));
     workload.status = workload.status.take().map(|status| kept(status, STATUS));

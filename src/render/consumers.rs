@@ -36,7 +36,10 @@ fn role_words(found: &Use) -> String {
         (Role::Template, _) if found.standing.is_some() => "template, no Pods",
         (Role::Template, _) => "template",
     };
-    format!("{role}: {}", found.target)
+    match &found.via_tag {
+        Some(tag) => format!("{role}: {}, by tag {tag}", found.target),
+        None => format!("{role}: {}", found.target),
+    }
 }
 
 /// What the use has: its standing against the tag, or the image itself.

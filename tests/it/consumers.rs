@@ -61,6 +61,14 @@ fn the_reverse_lookup_says_who_still_uses_an_image() {
             "CronJob/nightly-report \"template\""
         ]
     );
+    // The Pending debug Pod pulls `.../openshift/cli:latest` by tag: it uses the tag's current
+    // image, as oc's pruner counts it (analyzeImageReference).
+    let (_, stdout, _) = output(&["consumers", "--image", CURRENT, "-o", "json", "--from", DEMO]);
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let debug = answer["uses"].as_array().unwrap().iter().find(|u| u["name"] == "debug").expect("the debug Pod");
+    assert_eq!(debug["viaTag"], "openshift/cli:latest");
+    let (_, stdout, _) = output(&["consumers", "--image", PREVIOUS, "-o", "json", "--from", DEMO]);
+    assert!(!stdout.contains("\"debug\""), "the tag's older image is not pulled by it: {stdout}");
     // A platform manifest counts through its manifest list.
     let child = "sha256:ef18271038fd9ba32d334f59de4a892ebe29b61706ff2e7e8566415f233332d4";
     let (_, stdout, _) = output(&["consumers", "--image", child, "-o", "json", "--from", DEMO]);

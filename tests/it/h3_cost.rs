@@ -165,7 +165,7 @@ fn item_06_consumers_indexes_the_uses_once() {
         .map(|p| {
             let t = p % tags;
             format!(
-                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{p}","namespace":"ns"}},"spec":{{"containers":[{{"name":"c","image":"{repository}:v{t}"}}]}},"status":{{"containerStatuses":[{{"name":"c","imageID":"q/app@{}"}}]}}}}"#,
+                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{p}","namespace":"ns"}},"spec":{{"containers":[{{"name":"c","image":"{repository}:v{t}"}}]}},"status":{{"phase":"Running","containerStatuses":[{{"name":"c","imageID":"q/app@{}"}}]}}}}"#,
                 digest(t)
             )
         })
