@@ -35,6 +35,14 @@ const BUILT_IN_PULLERS: [&str; 13] = [
 /// (openshift-apiserver bootstrappolicy, namespace_policy.go), bound to system:authenticated.
 const BUILT_IN_ROLE: (&str, &str) = ("openshift", "shared-resource-viewer");
 
+/// The group the API server allows everything, whatever RBAC says (k8s.io/apiserver
+/// `authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)`, first in
+/// kube-apiserver's authorizer chain): the registry's access review always passes for it.
+pub(crate) const SUPERUSER_GROUP: &str = "system:masters";
+
+/// The `role` of the [`SUPERUSER_GROUP`] grant: not an RBAC role.
+pub(crate) const SUPERUSER: &str = "superuser";
+
 /// One subject allowed to pull, and through what.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,9 +51,11 @@ pub(crate) struct Grant {
     pub subject_kind: String,
     /// The subject: `system:authenticated`, `namespace/name` for a ServiceAccount.
     pub subject: String,
-    /// The binding: `RoleBinding/name` (in the stream's namespace) or `ClusterRoleBinding/name`.
-    pub binding: String,
-    /// The role it grants: `ClusterRole/system:image-puller`.
+    /// The binding: `RoleBinding/name` (in the stream's namespace) or `ClusterRoleBinding/name`;
+    /// none for [`SUPERUSER_GROUP`], which needs none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding: Option<String>,
+    /// The role it grants: `ClusterRole/system:image-puller`, or [`SUPERUSER`].
     pub role: String,
     /// How the role is known to allow the pull: `rules` (read from the input) or `built-in`
     /// (an OpenShift default role the input does not hold).
@@ -114,7 +124,13 @@ pub(crate) fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess
             Object::ClusterRoleBinding(b) => Some(("ClusterRoleBinding", &**b)),
             _ => None,
         });
-    let mut grants = Vec::new();
+    let mut grants = vec![Grant {
+        subject_kind: "Group".to_owned(),
+        subject: SUPERUSER_GROUP.to_owned(),
+        binding: None,
+        role: SUPERUSER.to_owned(),
+        known_from: "built-in",
+    }];
     let mut unknown_roles = Vec::new();
     let mut bindings_read = false;
     for (binding_kind, binding) in bindings {
@@ -140,7 +156,7 @@ pub(crate) fn pull_access(stream: &ImageStream, catalog: &Catalog) -> PullAccess
         grants.extend(subjects(binding).map(|(subject_kind, subject)| Grant {
             subject_kind,
             subject,
-            binding: format!("{binding_kind}/{}", binding.metadata.name()),
+            binding: Some(format!("{binding_kind}/{}", binding.metadata.name())),
             role: format!("{}/{}", role_ref.kind, role_ref.name),
             known_from,
         }));
@@ -240,11 +256,19 @@ subjects: [{kind: User, name: alice}]
         );
         let access = pull_access(catalog.stream("openshift", "cli").unwrap(), &catalog);
         assert!(access.lookup_local);
-        let grants: Vec<(&str, &str, &str)> =
-            access.grants.iter().map(|g| (g.subject.as_str(), g.binding.as_str(), g.known_from)).collect();
+        let grants: Vec<(&str, &str, &str)> = access
+            .grants
+            .iter()
+            .map(|g| (g.subject.as_str(), g.binding.as_deref().unwrap_or("-"), g.known_from))
+            .collect();
         assert_eq!(
             grants,
-            vec![("system:serviceaccounts:openshift", "RoleBinding/system:image-pullers", "built-in")],
+            vec![
+                // The API server's superuser group needs no binding (kube-apiserver's
+                // privileged-groups authorizer, k8s.io/apiserver authorizerfactory).
+                ("system:masters", "-", "built-in"),
+                ("system:serviceaccounts:openshift", "RoleBinding/system:image-pullers", "built-in")
+            ],
             "a role without layers grants nothing; another namespace's binding does not count"
         );
         assert_eq!(access.unknown_roles, vec!["ClusterRoleBinding/mystery (ClusterRole/custom)"]);

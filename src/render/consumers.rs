@@ -118,12 +118,11 @@ pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers:
             access.local_reference_tags.join(", ")
         ));
     }
-    if access.grants.is_empty() {
+    if access.grants.iter().all(|g| g.binding.is_none()) {
         out.push_str(match access.bindings_read {
             true => "  no binding of the input grants get on imagestreams/layers\n",
             false => "  the input holds no RoleBindings or ClusterRoleBindings\n",
         });
-        return out;
     }
     let shorten = |soft, min, stage, cut| Shrink::Shorten { soft, min, stage, cut };
     let columns = [
@@ -142,10 +141,10 @@ pub(crate) fn access_text(access: &PullAccess, limit: Option<usize>, no_headers:
                 _ => role,
             };
             // A RoleBinding of the stream's namespace, or a ClusterRoleBinding for every one.
-            let binding = match g.binding.split_once('/') {
+            let binding = match g.binding.as_deref().map(|b| b.split_once('/').unwrap_or(("", b))) {
                 Some(("ClusterRoleBinding", name)) => format!("{name} (cluster)"),
                 Some((_, name)) => name.to_owned(),
-                None => g.binding.clone(),
+                None => "none needed".to_owned(),
             };
             vec![format!("{} {}", g.subject_kind, g.subject), role, binding]
         })
@@ -221,7 +220,7 @@ pub(crate) fn describe_section(answer: &Consumers, width: Option<usize>) -> Stri
     }
     let access = &answer.pull_access;
     out.push_str(&format!("Pull Access:      lookupPolicy.local={}\n", access.lookup_local));
-    if access.grants.is_empty() {
+    if access.grants.iter().all(|g| g.binding.is_none()) {
         out.push_str(match access.bindings_read {
             true => "  no binding of the input grants get on imagestreams/layers\n",
             false => "  unknown: the input holds no RoleBindings or ClusterRoleBindings\n",
@@ -229,10 +228,8 @@ pub(crate) fn describe_section(answer: &Consumers, width: Option<usize>) -> Stri
     }
     for grant in &access.grants {
         let built_in = if grant.known_from == "built-in" { ", built-in" } else { "" };
-        out.push_str(&format!(
-            "  {} {}  {} ({}{built_in})\n",
-            grant.subject_kind, grant.subject, grant.role, grant.binding
-        ));
+        let binding = grant.binding.as_deref().unwrap_or("no binding needed");
+        out.push_str(&format!("  {} {}  {} ({binding}{built_in})\n", grant.subject_kind, grant.subject, grant.role));
     }
     for binding in &access.unknown_roles {
         out.push_str(&format!("  maybe more: {binding} names a role the input does not hold\n"));
