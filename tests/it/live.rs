@@ -334,3 +334,45 @@ fn retries_are_bounded_and_repeated_continue_tokens_stop() {
         String::from_utf8_lossy(&result.stderr)
     );
 }
+
+/// When every Image GET answers 404, the cluster has said, per Image, that it is not there: the
+/// answer is offline's over the same objects (each missing Image listed), not "image details
+/// unknown", which is for an input that holds no Images at all.
+#[test]
+fn images_the_cluster_answers_404_for_are_missing_as_offline() {
+    let tree = tempfile::tempdir().unwrap();
+    let streams = tree.path().join("namespaces/openshift/image.openshift.io");
+    std::fs::create_dir_all(&streams).unwrap();
+    let demo_streams = std::path::Path::new(DEMO)
+        .join("quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-5f2b0e1d2c3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c/namespaces/openshift/image.openshift.io/imagestreams.yaml");
+    std::fs::copy(demo_streams, streams.join("imagestreams.yaml")).unwrap();
+    // One Image no stream references: the tree holds Images, just not these.
+    let images = tree.path().join("cluster-scoped-resources/image.openshift.io/images");
+    std::fs::create_dir_all(&images).unwrap();
+    let other = format!("sha256:{}", "f".repeat(64));
+    std::fs::write(
+        images.join(format!("{other}.yaml")),
+        format!("apiVersion: image.openshift.io/v1\nkind: Image\nmetadata: {{name: '{other}'}}\ndockerImageReference: quay.io/x/y@{other}\n"),
+    )
+    .unwrap();
+    let from = tree.path().to_str().unwrap();
+    let server = Server::start_from(from, &[]);
+    for args in [vec!["resolve", "-n", "openshift", "-o", "yaml"], vec!["resolve", "cli", "-n", "openshift"]] {
+        let (code, live, live_stderr) = server.isctl(&args);
+        let mut offline_args = args.clone();
+        offline_args.extend(["--from", from]);
+        let (offline_code, offline, offline_stderr) = output(&offline_args);
+        assert_eq!((code, live.as_str()), (offline_code, offline.as_str()), "{args:?}: {live_stderr}");
+        assert_eq!(live_stderr, offline_stderr, "{args:?}");
+        assert!(!live_stderr.contains("image details unknown"), "{live_stderr}");
+        assert!(live_stderr.contains("not in the input"), "{live_stderr}");
+    }
+    let image_gets: Vec<String> = server.requests().into_iter().filter(|r| r.contains("/images/sha256:")).collect();
+    assert!(!image_gets.is_empty() && image_gets.iter().all(|r| r.ends_with(" 404")), "{image_gets:?}");
+    // kubectl hears the same 404 from the server isctl read.
+    let digest = "sha256:6b6f9cb2486b250c2b4030946a28bd5482fb2864ead628346c5bb1547fff00d0";
+    let (code, _, stderr) = server.kubectl(&["get", "images.image.openshift.io", digest]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("NotFound") || stderr.contains("not found"), "{stderr}");
+    assert_read_only(&server);
+}

@@ -164,7 +164,8 @@ impl Source for LiveSource {
                     }
                     None => Vec::new(),
                 };
-                let images = if wants.stream_images { plan.stream_images(&streams).await? } else { Vec::new() };
+                let images =
+                    if wants.stream_images { plan.stream_images(&streams).await? } else { (Vec::new(), false) };
                 Ok::<_, SourceError>((streams, images))
             };
             let rules = async { if wants.mirror_rules { plan.mirror_rules().await } else { Ok(Vec::new()) } };
@@ -184,8 +185,13 @@ impl Source for LiveSource {
             };
             let (objects, streams_and_images, rules, workloads) =
                 tokio::join!(objects, streams_and_images, rules, workloads);
-            let (streams, images) = streams_and_images?;
+            let (streams, (images, images_asked)) = streams_and_images?;
             let mut catalog = Catalog::new();
+            // The cluster was asked for each Image by name: one it answered 404 for is not
+            // there, as definitely as one a file tree lacks while holding others.
+            if images_asked {
+                catalog.note_kind(ResourceKind::Image);
+            }
             for object in objects?.into_iter().chain(streams).chain(rules?).chain(images).chain(workloads?) {
                 catalog.insert(object, Origin(self.server.clone()));
             }
@@ -357,9 +363,11 @@ impl Plan<'_> {
         wanted
     }
 
-    /// The Images the streams reference, then the children of manifest lists among them.
-    /// Forbidden Images fall back to each stream's layers, then to imagestreamimages.
-    async fn stream_images(&self, streams: &[Object]) -> Result<Vec<Object>, SourceError> {
+    /// The Images the streams reference, then the children of manifest lists among them, and
+    /// whether the server answered for Images by name (true unless there was none to ask for, or
+    /// Images were forbidden). Forbidden Images fall back to each stream's layers, then to
+    /// imagestreamimages.
+    async fn stream_images(&self, streams: &[Object]) -> Result<(Vec<Object>, bool), SourceError> {
         let wanted = self.wanted_digests(streams);
         let mut found = Vec::new();
         let mut fetched = std::collections::BTreeSet::new();
@@ -380,7 +388,7 @@ impl Plan<'_> {
                     failure.error
                 ));
                 found.extend(self.images_without_access(streams, &wanted).await?);
-                return Ok(found);
+                return Ok((found, false));
             }
             let mut next = BTreeMap::new();
             for (digest, result) in results {
@@ -410,7 +418,7 @@ impl Plan<'_> {
             }
             round = next;
         }
-        Ok(found)
+        Ok((found, !wanted.is_empty()))
     }
 
     /// For a user who may not read Images: one `layers` GET per stream; if that is forbidden
