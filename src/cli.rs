@@ -701,8 +701,10 @@ pub struct VerifyArgs {
     pub(crate) registry_ca: Option<PathBuf>,
 
     /// Registry credentials in the containers-auth.json format (a pull secret works). Default:
-    /// REGISTRY_AUTH_FILE, else the first of $XDG_RUNTIME_DIR/containers/auth.json,
-    /// ~/.config/containers/auth.json and ~/.docker/config.json. Credentials are never printed.
+    /// REGISTRY_AUTH_FILE, else, as podman and CRI-O search them, the first of
+    /// $XDG_RUNTIME_DIR/containers/auth.json, $XDG_CONFIG_HOME/containers/auth.json,
+    /// $DOCKER_CONFIG/config.json (~/.docker/config.json) and ~/.dockercfg that has an entry
+    /// for the registry. Credentials are never printed.
     #[arg(long, value_name = "FILE", requires = "verify")]
     pub(crate) registry_config: Option<PathBuf>,
 

@@ -44,7 +44,11 @@ fn environment() -> Environment {
             flag: None,
             env_file: set("REGISTRY_AUTH_FILE"),
             runtime_dir: set("XDG_RUNTIME_DIR"),
+            config_home: set("XDG_CONFIG_HOME"),
+            docker_config: set("DOCKER_CONFIG"),
             home: set("HOME"),
+            // The owner of /proc/self is the process's user: its id without a libc call.
+            uid: std::fs::metadata("/proc/self").ok().map(|m| std::os::unix::fs::MetadataExt::uid(&m)),
         },
     }
 }

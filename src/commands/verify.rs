@@ -11,7 +11,7 @@ use crate::error::CommandError;
 use crate::settings::VerifySettings;
 use crate::source::SourceError;
 use crate::source::files::{NamedFile, read_named, read_named_text, read_named_text_if_any, write_private};
-use crate::verify::auth::AuthFile;
+use crate::verify::auth::{AuthFile, AuthFiles};
 use crate::verify::cache::VerifyCache;
 use crate::verify::client::{ClientOptions, ask_all};
 use crate::verify::{Answer, Endpoint};
@@ -51,7 +51,7 @@ pub(crate) fn answers(
     if !wanted.is_empty() {
         let options = ClientOptions {
             extra_roots: extra_roots(settings, limit)?,
-            credentials: credentials(settings, limit)?,
+            credentials: credentials(ctx, settings, limit)?,
             timeout: Duration::from_secs(30),
             deadline: settings.deadline,
             per_registry: 4,
@@ -112,18 +112,27 @@ fn extra_roots(
     Ok(certs)
 }
 
-/// The auth file's credentials, read within `--max-file-size` (a pipe works:
-/// `--registry-config <(oc extract ...)`); none when there is no file at the default paths. A
-/// file named by `--registry-config` or `REGISTRY_AUTH_FILE` must be there. Errors never quote
-/// it.
-fn credentials(settings: &VerifySettings, limit: u64) -> Result<AuthFile, CommandError> {
-    let Some((path, named)) = settings.auth.path(|p| p.is_file()) else { return Ok(AuthFile::default()) };
-    let text = match read_named_text(&path, limit, NamedFile::MayBePipe) {
-        Ok(text) => text,
-        Err(SourceError::Read { source, .. }) if !named && source.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(AuthFile::default());
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("reading registry credentials").into()),
-    };
-    AuthFile::parse(&text).map_err(|e| anyhow::anyhow!("registry credentials {}: {e}", path.display()).into())
+/// The auth files' credentials, each read within `--max-file-size` (a pipe works:
+/// `--registry-config <(oc extract ...)`), in containers/image's search order; a default file
+/// that is not there is passed over. A file named by `--registry-config` or
+/// `REGISTRY_AUTH_FILE` must be there. Errors never quote a file.
+fn credentials(ctx: &mut Ctx, settings: &VerifySettings, limit: u64) -> Result<AuthFiles, CommandError> {
+    let search = settings.auth.search(|p| p.is_dir());
+    if let Some(warning) = &search.warning {
+        ctx.printer.warning(warning);
+    }
+    let mut files = AuthFiles::default();
+    for file in &search.files {
+        let text = match read_named_text(&file.path, limit, NamedFile::MayBePipe) {
+            Ok(text) => text,
+            Err(SourceError::Read { source, .. }) if !search.named && source.kind() == std::io::ErrorKind::NotFound => {
+                continue;
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("reading registry credentials").into()),
+        };
+        let parsed = AuthFile::parse(&text, file.legacy)
+            .map_err(|e| anyhow::anyhow!("registry credentials {}: {e}", file.path.display()))?;
+        files.push(file.path.display().to_string(), parsed);
+    }
+    Ok(files)
 }

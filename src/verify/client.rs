@@ -11,12 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::sync::Semaphore;
 
-use super::auth::{AuthFile, Credentials};
+use super::auth::{AuthFiles, Credentials};
 use super::{Answer, Endpoint};
 
 /// The media types a node accepts for a manifest (images and indexes, Docker's and OCI's).
@@ -162,8 +162,8 @@ fn remove_dots(path: &str) -> String {
 pub struct ClientOptions {
     /// Extra CA certificates (`--registry-ca`), trusted beside the system's.
     pub extra_roots: Vec<CertificateDer<'static>>,
-    /// Credentials from the auth file.
-    pub credentials: AuthFile,
+    /// Credentials from the auth files.
+    pub credentials: AuthFiles,
     /// The longest one endpoint may take, retries included.
     pub timeout: Duration,
     /// The longest the whole run may take (`--verify-timeout`): endpoints not answered by then
@@ -436,7 +436,7 @@ struct Response {
 struct Asker<'a> {
     platform: &'a str,
     tls: &'a Tls,
-    credentials: &'a AuthFile,
+    credentials: &'a AuthFiles,
     log: &'a std::sync::Mutex<Vec<RequestLog>>,
 }
 
@@ -463,7 +463,11 @@ impl Asker<'_> {
             path: format!("/v2/{}/manifests/{}", endpoint.repository, endpoint.reference),
             userinfo: None,
         };
-        let credentials = self.credentials.lookup(&endpoint.registry, &endpoint.repository);
+        // An auth file a lookup cannot use fails the pull, as containers/image fails it.
+        let credentials = match self.credentials.lookup(&endpoint.registry, &endpoint.repository) {
+            Ok(credentials) => credentials,
+            Err(why) => return Ok(Answer::Failed(format!("registry credentials {why}"))),
+        };
         let mut authorization: Option<String> = None;
         let mut method = "HEAD";
         let (mut attempts, mut redirects, mut elsewhere) = (0, 0, false);
@@ -581,17 +585,38 @@ impl Asker<'_> {
                     return Authorization::Refused(Some(format!("the token realm {realm:?} is not an HTTP(S) URL")));
                 };
                 let scope = params.get("scope").cloned().unwrap_or_else(|| format!("repository:{repository}:pull"));
-                let mut query = vec![format!("scope={}", encode(&scope))];
-                if let Some(service) = params.get("service") {
-                    query.push(format!("service={}", encode(service)));
-                }
-                let separator = if path.contains('?') { '&' } else { '?' };
-                let target = format!("{path}{separator}{}", query.join("&"));
                 // Credentials go to the token server only over TLS, unless the registry itself
                 // is insecure (then nothing about it is protected anyway).
-                let basic = credentials.filter(|_| token_scheme == "https" || !verify).map(Credentials::basic);
+                let credentials = credentials.filter(|_| token_scheme == "https" || !verify);
                 let server = format!("the token server {token_scheme}://{host}");
-                match self.send("GET", token_scheme, host, &target, basic.as_deref(), verify).await {
+                let answer = match credentials.and_then(|c| c.identity_token.as_deref()) {
+                    // containers/image `getBearerTokenOAuth2`: a form POST with the refresh token.
+                    Some(refresh_token) => {
+                        let mut form = vec![
+                            ("scope", scope.as_str()),
+                            ("grant_type", "refresh_token"),
+                            ("refresh_token", refresh_token),
+                            ("client_id", "containers/image"),
+                        ];
+                        form.extend(params.get("service").filter(|s| !s.is_empty()).map(|s| ("service", s.as_str())));
+                        self.post_form(token_scheme, host, path, &form_encode(form), verify).await
+                    }
+                    // containers/image `getBearerToken`: a GET naming the account, with Basic
+                    // credentials when there are both a user name and a password.
+                    None => {
+                        let mut query = vec![("scope", scope.as_str())];
+                        query.extend(
+                            credentials.map(|c| c.username.as_str()).filter(|u| !u.is_empty()).map(|u| ("account", u)),
+                        );
+                        query.extend(params.get("service").filter(|s| !s.is_empty()).map(|s| ("service", s.as_str())));
+                        let separator = if path.contains('?') { '&' } else { '?' };
+                        let target = format!("{path}{separator}{}", form_encode(query));
+                        let basic = credentials.filter(|c| !c.username.is_empty() && !c.password.is_empty());
+                        let basic = basic.map(Credentials::basic);
+                        self.send("GET", token_scheme, host, &target, basic.as_deref(), verify).await
+                    }
+                };
+                match answer {
                     Err(Transport::Unreachable(why) | Transport::Tls(why)) => {
                         Authorization::Refused(Some(format!("{server}: {why}")))
                     }
@@ -614,6 +639,29 @@ impl Asker<'_> {
         }
     }
 
+    /// A form POST (the OAuth2 token request) on its own connection; the log line names the
+    /// URL, never the form.
+    async fn post_form(
+        &self,
+        scheme: &str,
+        host: &str,
+        target: &str,
+        form: &str,
+        verify: bool,
+    ) -> Result<Response, Transport> {
+        let started = Instant::now();
+        let line = format!("POST {scheme}://{host}{}", target.split('?').next().unwrap_or(target));
+        let result = self.exchange("POST", scheme, host, target, Credential::Form(form), verify).await;
+        let outcome = match &result {
+            Ok(response) => response.status.to_string(),
+            Err(Transport::Unreachable(why) | Transport::Tls(why)) => why.clone(),
+        };
+        if let Ok(mut log) = self.log.lock() {
+            log.push(RequestLog { line, outcome, millis: started.elapsed().as_millis() });
+        }
+        result
+    }
+
     /// One request on its own connection; the log line names the URL, never a header.
     async fn send(
         &self,
@@ -626,7 +674,8 @@ impl Asker<'_> {
     ) -> Result<Response, Transport> {
         let started = Instant::now();
         let line = format!("{method} {scheme}://{host}{}", target.split('?').next().unwrap_or(target));
-        let result = self.exchange(method, scheme, host, target, authorization, verify).await;
+        let sent = authorization.map_or(Credential::None, Credential::Header);
+        let result = self.exchange(method, scheme, host, target, sent, verify).await;
         let outcome = match &result {
             Ok(response) => response.status.to_string(),
             Err(Transport::Unreachable(why) | Transport::Tls(why)) => why.clone(),
@@ -643,7 +692,7 @@ impl Asker<'_> {
         scheme: &str,
         host: &str,
         target: &str,
-        authorization: Option<&str>,
+        sent: Credential<'_>,
         verify: bool,
     ) -> Result<Response, Transport> {
         let (name, port) = split_host(host, if scheme == "https" { 443 } else { 80 });
@@ -661,11 +710,14 @@ impl Asker<'_> {
             .header("host", host)
             .header("accept", ACCEPT)
             .header("user-agent", concat!("isctl/", env!("CARGO_PKG_VERSION")));
-        let request = match authorization {
-            Some(value) => request.header("authorization", value),
-            None => request,
+        let request = match sent {
+            Credential::Header(value) => request.header("authorization", value).body(Full::new(Bytes::new())),
+            Credential::Form(form) => request
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Full::new(Bytes::from(form.to_owned()))),
+            Credential::None => request.body(Full::new(Bytes::new())),
         };
-        let request = request.body(Empty::<Bytes>::new()).map_err(|e| Transport::Unreachable(e.to_string()))?;
+        let request = request.map_err(|e| Transport::Unreachable(e.to_string()))?;
         if scheme == "https" {
             let config = if verify { self.tls.verified.clone() } else { self.tls.unverified.clone() };
             let server = ServerName::try_from(name.to_owned())
@@ -682,7 +734,7 @@ impl Asker<'_> {
 }
 
 /// Sends one request over a connected stream and reads the answer (a manifest's body at most).
-async fn exchange_over<S>(stream: S, request: hyper::Request<Empty<Bytes>>) -> Result<Response, Transport>
+async fn exchange_over<S>(stream: S, request: hyper::Request<Full<Bytes>>) -> Result<Response, Transport>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -785,9 +837,28 @@ pub fn parse_challenge(value: &str) -> (String, BTreeMap<String, String>) {
     (scheme.to_owned(), params)
 }
 
-/// Percent-encodes a query value.
+/// What a request carries to prove who asks.
+enum Credential<'a> {
+    /// Nothing.
+    None,
+    /// An `Authorization` header value.
+    Header(&'a str),
+    /// A form body (the OAuth2 token request, whose refresh token is the credential).
+    Form(&'a str),
+}
+
+/// Go's `url.QueryEscape`: letters, digits and `-_.~` stay, a space is `+`, the rest is
+/// percent-encoded.
 fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const ESCAPED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(value, ESCAPED).to_string().replace("%20", "+")
+}
+
+/// Go's `url.Values.Encode`: `key=value` pairs, escaped, sorted by key (stable for repeats).
+fn form_encode(mut pairs: Vec<(&str, &str)>) -> String {
+    pairs.sort_by_key(|(key, _)| *key);
+    pairs.iter().map(|(key, value)| format!("{}={}", encode(key), encode(value))).collect::<Vec<_>>().join("&")
 }
 
 /// The body of a manifest list answer, or the answer it ends in: an error page is not an empty
@@ -827,7 +898,7 @@ fn redirect(
     }
     // Go's client sends a Location's user information as Basic credentials.
     if let Some((user, password)) = &next.userinfo {
-        let pair = Credentials { username: user.clone(), password: password.clone() };
+        let pair = Credentials { username: user.clone(), password: password.clone(), identity_token: None };
         *authorization = Some(authorization.take().unwrap_or_else(|| pair.basic()));
     }
     Ok(next)

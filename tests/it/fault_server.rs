@@ -16,6 +16,8 @@ pub struct Seen {
     pub line: String,
     /// Header names (lower-case) and values.
     pub headers: Vec<(String, String)>,
+    /// The body, as long as `content-length` says.
+    pub body: String,
 }
 
 impl Seen {
@@ -137,7 +139,13 @@ fn serve_connection(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Script,
                 headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
             }
         }
-        let request = Seen { line: line.trim_end().to_owned(), headers };
+        let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok());
+        let mut body = vec![0; length.unwrap_or(0)];
+        if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+            return;
+        }
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let request = Seen { line: line.trim_end().to_owned(), headers, body };
         seen.lock().unwrap().push(request.clone());
         let mut reply = script(count.fetch_add(1, Ordering::SeqCst), &request);
         while let Reply::Later(delay, next) = reply {

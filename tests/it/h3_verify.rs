@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use isctl::verify::auth::AuthFile;
+use isctl::verify::auth::AuthFiles;
 use isctl::verify::client::{ClientOptions, TIMED_OUT_EARLIER, ask_all};
 use isctl::verify::{Answer, Endpoint};
 
@@ -74,7 +74,7 @@ fn item_02_a_registry_that_timed_out_is_not_asked_again() {
     endpoints.push(endpoint(&refused, "team/app"));
     let options = ClientOptions {
         extra_roots: Vec::new(),
-        credentials: AuthFile::default(),
+        credentials: AuthFiles::default(),
         timeout: Duration::from_millis(300),
         deadline: Duration::from_secs(20),
         per_registry: 2,
@@ -189,7 +189,7 @@ fn item_06_files_verify_flags_name_are_bounded() {
 fn ask(endpoints: &[Endpoint], extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>) -> Vec<Answer> {
     let options = ClientOptions {
         extra_roots,
-        credentials: AuthFile::default(),
+        credentials: AuthFiles::default(),
         timeout: Duration::from_secs(10),
         deadline: Duration::from_secs(20),
         per_registry: 4,

@@ -27,6 +27,7 @@ mod check;
 mod common;
 mod completion;
 mod consumers;
+mod credentials;
 mod describe;
 mod exit_codes;
 mod fault_server;
