@@ -649,17 +649,7 @@ impl Asker<'_> {
         form: &str,
         verify: bool,
     ) -> Result<Response, Transport> {
-        let started = Instant::now();
-        let line = format!("POST {scheme}://{host}{}", target.split('?').next().unwrap_or(target));
-        let result = self.exchange("POST", scheme, host, target, Credential::Form(form), verify).await;
-        let outcome = match &result {
-            Ok(response) => response.status.to_string(),
-            Err(Transport::Unreachable(why) | Transport::Tls(why)) => why.clone(),
-        };
-        if let Ok(mut log) = self.log.lock() {
-            log.push(RequestLog { line, outcome, millis: started.elapsed().as_millis() });
-        }
-        result
+        self.logged("POST", scheme, host, target, Credential::Form(form), verify).await
     }
 
     /// One request on its own connection; the log line names the URL, never a header.
@@ -672,9 +662,22 @@ impl Asker<'_> {
         authorization: Option<&str>,
         verify: bool,
     ) -> Result<Response, Transport> {
+        let sent = authorization.map_or(Credential::None, Credential::Header);
+        self.logged(method, scheme, host, target, sent, verify).await
+    }
+
+    /// [`Self::exchange`], logged for `-v`: method, URL without its query, outcome and time.
+    async fn logged(
+        &self,
+        method: &str,
+        scheme: &str,
+        host: &str,
+        target: &str,
+        sent: Credential<'_>,
+        verify: bool,
+    ) -> Result<Response, Transport> {
         let started = Instant::now();
         let line = format!("{method} {scheme}://{host}{}", target.split('?').next().unwrap_or(target));
-        let sent = authorization.map_or(Credential::None, Credential::Header);
         let result = self.exchange(method, scheme, host, target, sent, verify).await;
         let outcome = match &result {
             Ok(response) => response.status.to_string(),
