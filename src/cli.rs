@@ -302,6 +302,10 @@ pub enum Command {
     )]
     Diff(DiffArgs),
 
+    /// Plan `oc adm prune images`: what it would remove, and why the rest stays (read-only)
+    #[command(display_order = 7)]
+    Prune(PruneArgs),
+
     /// Print a shell completion script (bash, zsh or fish) that completes commands, flags,
     /// kinds, and stream, tag and namespace names from the input the command line names.
     #[command(
@@ -420,6 +424,82 @@ pub struct ConsumersArgs {
     /// -o and --no-headers.
     #[command(flatten)]
     pub output: ReportOutputArgs,
+}
+
+/// `isctl prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// What to plan.
+    #[command(subcommand)]
+    pub what: PruneCommand,
+}
+
+/// What `isctl prune` plans.
+#[derive(Debug, Subcommand)]
+pub enum PruneCommand {
+    /// Plan `oc adm prune images`: which images and history entries it would remove, and why
+    /// each other one stays. Read-only: isctl never deletes anything.
+    ///
+    /// Follows oc's pruner (pkg/cli/admin/prune/imageprune): workloads (Pods that are Running or
+    /// Pending, or younger than --keep-younger-than; ReplicationControllers, DeploymentConfigs,
+    /// ReplicaSets, Deployments, DaemonSets, StatefulSets, Jobs, CronJobs, BuildConfigs and
+    /// Builds) keep the stream tags and images their pull specs name; each tag keeps its newest
+    /// --keep-tag-revisions entries and the young ones; images no remaining entry holds are
+    /// pruned unless young, or not managed by OpenShift with --all=false. With -n, only that
+    /// namespace's history is planned, and no image is pruned (as oc does). Reads a
+    /// must-gather or a recording (--from) or a cluster (lists only). Rules: docs/prune.md.
+    #[command(after_help = "Examples:\n  \
+        # The plan oc would carry out, with the reason for each image\n  \
+        isctl prune images --from must-gather/\n\n  \
+        # Exactly the images a stricter prune would delete, for a script\n  \
+        isctl prune images --keep-tag-revisions 1 --keep-younger-than 0s -o name\n\n\
+        Exit codes: 0 planned, 1 isctl could not run or a workload names an invalid image\n\
+        (as oc refuses; --ignore-invalid-refs passes over it), 2 usage error.")]
+    #[command(mut_arg("output", |a| a.help(output_help("table, name (the images pruned), yaml or json (kind: PrunePlan, docs/prune.md)"))))]
+    Images(PruneImagesArgs),
+}
+
+/// `isctl prune images`.
+#[derive(Debug, Args)]
+pub struct PruneImagesArgs {
+    /// Keep this many of each tag's newest history entries [default: 3].
+    #[arg(long, value_name = "N")]
+    pub keep_tag_revisions: Option<usize>,
+
+    /// Keep images, history entries, streams and finished Pods younger than this [default:
+    /// 60m]. Go's forms: 90s, 1h30m, 0s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub keep_younger_than: Option<std::time::Duration>,
+
+    /// Instead of ages and revision counts: remove the history entries whose image is larger
+    /// than an openshift.io/Image LimitRange of the stream's namespace (unless a workload uses
+    /// it). Not with --keep-tag-revisions or --keep-younger-than, as oc.
+    #[arg(long)]
+    pub prune_over_size_limit: bool,
+
+    /// Images not pushed to the integrated registry (no openshift.io/image.managed=true) are
+    /// candidates too; --all=false keeps them (oc's default: true).
+    #[arg(long, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub all: bool,
+
+    /// Pass over pull specs that do not parse, as oc does with this flag (an image they name may
+    /// then be pruned while in use); without it, they stop the plan.
+    #[arg(long)]
+    pub ignore_invalid_refs: bool,
+
+    /// Plan one namespace's history only (oc then prunes no image). Default: every namespace.
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub namespace: Option<String>,
+
+    /// -o and --no-headers.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
+}
+
+/// A `--keep-younger-than` value: Go's duration forms, zero allowed.
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    crate::duration::parse(text, crate::duration::REQUEST_TIMEOUT)
+        .map_err(|e| format!("{text:?}: {e} (e.g. 60m, 1h30m or 0s)"))
 }
 
 /// `isctl diff`.

@@ -26,6 +26,7 @@ pub mod mirror;
 pub(crate) mod model;
 pub(crate) mod names;
 pub mod printer;
+pub(crate) mod prune;
 pub(crate) mod pull_access;
 pub(crate) mod quantity;
 pub mod reference;

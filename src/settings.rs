@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use crate::check::{Rule, Severity};
 use crate::cli::{
     CheckArgs, Command, ConsumersArgs, DescribeArgs, DiffArgs, DiffCommand, DiffMirrorsArgs, GetArgs, GlobalArgs,
-    MirrorsArgs, RecordArgs, ReportOutputArgs, ResolveArgs, ScopeArgs, ServeArgs,
+    MirrorsArgs, PruneArgs, PruneCommand, PruneImagesArgs, RecordArgs, ReportOutputArgs, ResolveArgs, ScopeArgs,
+    ServeArgs,
 };
 use crate::duration;
 use crate::model::ResourceKind;
@@ -447,6 +448,8 @@ pub(crate) enum CommandSettings {
     DiffMirrors(DiffMirrorsSettings),
     /// `diff streams`.
     DiffStreams(DiffStreamsSettings),
+    /// `prune images`.
+    PruneImages(PruneImagesSettings),
 }
 
 impl CommandSettings {
@@ -467,6 +470,9 @@ impl CommandSettings {
             Command::Record(args) => CommandSettings::Record(RecordSettings::resolve(args)?),
             Command::Check(args) => CommandSettings::Check(CheckSettings::resolve(args, global)?),
             Command::Consumers(args) => CommandSettings::Consumers(ConsumersSettings::resolve(args)?),
+            Command::Prune(PruneArgs { what: PruneCommand::Images(args) }) => {
+                CommandSettings::PruneImages(PruneImagesSettings::resolve(args)?)
+            }
             Command::Diff(DiffArgs { what: DiffCommand::Mirrors(args) }) => {
                 CommandSettings::DiffMirrors(DiffMirrorsSettings::resolve(args, global)?)
             }
@@ -722,6 +728,62 @@ impl ConsumersSettings {
             query,
             scope,
             workload_namespace: args.workload_namespace.clone(),
+            output: output.format,
+            template: output.template,
+            no_headers: args.output.no_headers,
+        })
+    }
+}
+
+/// `isctl prune images`.
+#[derive(Clone, Debug)]
+pub(crate) struct PruneImagesSettings {
+    /// `--keep-tag-revisions`.
+    pub keep_tag_revisions: usize,
+    /// `--keep-younger-than`.
+    pub keep_younger_than: std::time::Duration,
+    /// `--all`.
+    pub all: bool,
+    /// `--ignore-invalid-refs`.
+    pub ignore_invalid_refs: bool,
+    /// `--prune-over-size-limit`.
+    pub over_size_limit: bool,
+    /// `-n`, when given: that namespace only.
+    pub namespace: Option<String>,
+    /// `-o name`: the pruned images' names, one per line.
+    pub names_only: bool,
+    /// `-o`.
+    pub output: ReportFormat,
+    /// `-o jsonpath=` and the other templates.
+    pub template: Option<OutputTemplate>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+impl PruneImagesSettings {
+    /// Checks and resolves `prune images`' arguments.
+    pub(crate) fn resolve(args: &PruneImagesArgs) -> Result<PruneImagesSettings, SettingsError> {
+        let names_only = args.output.output == "name";
+        let output = match names_only {
+            true => TemplatedOutput { format: ReportFormat::Table, template: None },
+            false => report_output(&args.output)?,
+        };
+        if let Some(namespace) = &args.namespace {
+            checked_name("namespace", namespace)?;
+        }
+        if args.prune_over_size_limit && (args.keep_tag_revisions.is_some() || args.keep_younger_than.is_some()) {
+            return Err(usage(
+                "--prune-over-size-limit cannot be specified with --keep-tag-revisions nor --keep-younger-than",
+            ));
+        }
+        Ok(PruneImagesSettings {
+            keep_tag_revisions: args.keep_tag_revisions.unwrap_or(3),
+            keep_younger_than: args.keep_younger_than.unwrap_or(std::time::Duration::from_secs(3600)),
+            all: args.all,
+            ignore_invalid_refs: args.ignore_invalid_refs,
+            over_size_limit: args.prune_over_size_limit,
+            namespace: args.namespace.clone(),
+            names_only,
             output: output.format,
             template: output.template,
             no_headers: args.output.no_headers,

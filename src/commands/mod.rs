@@ -10,6 +10,7 @@ pub(crate) mod diff;
 pub(crate) mod get;
 mod loading;
 pub(crate) mod mirrors;
+pub(crate) mod prune;
 pub(crate) mod record;
 pub(crate) mod resolve;
 pub(crate) mod serve;
@@ -157,6 +158,7 @@ pub(crate) fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
         CommandSettings::Consumers(settings) => consumers::run(settings, ctx),
         CommandSettings::DiffMirrors(settings) => diff::run(settings, ctx),
         CommandSettings::DiffStreams(settings) => diff::streams(settings, ctx),
+        CommandSettings::PruneImages(settings) => prune::run(settings, ctx),
     }
 }
 

@@ -159,7 +159,7 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
                     crate::model::workload::prune(&mut pruned);
                     pruned.to_json()
                 }
-                Family::Image | Family::Access => object.to_json(),
+                Family::Image | Family::Access | Family::Limit => object.to_json(),
             };
             let planned = relative_path(kind, meta).and_then(|relative| match relative {
                 Relative::Single(path) if files.singles.contains_key(&path) => {

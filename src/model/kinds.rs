@@ -22,6 +22,8 @@ pub enum Family {
     Workload,
     /// Roles, ClusterRoles and their bindings.
     Access,
+    /// LimitRanges: what `prune images --prune-over-size-limit` measures images against.
+    Limit,
 }
 
 /// Static facts about a kind: where it lives in the API and what users may call it.
@@ -205,6 +207,9 @@ impl ResourceKind {
 
     /// The RBAC kinds `consumers` evaluates for pull access.
     pub const ACCESS: [ResourceKind; count(Family::Access)] = of_family(Family::Access);
+
+    /// The kinds read beside workloads for limits (`prune images --prune-over-size-limit`).
+    pub const LIMITS: [ResourceKind; count(Family::Limit)] = of_family(Family::Limit);
 }
 
 kinds! {
@@ -240,6 +245,8 @@ kinds! {
     /// `build.openshift.io/v1` BuildConfig.
     BuildConfig(Workload): Workload, "build.openshift.io", "v1", "BuildConfig", "buildconfigs", "buildconfig",
         ["bc"], true;
+    /// `build.openshift.io/v1` Build: its strategy's image is in use while the pruner looks.
+    Build(Workload): Workload, "build.openshift.io", "v1", "Build", "builds", "build", [], true;
     /// `apps/v1` Deployment.
     Deployment(Workload): Workload, "apps", "v1", "Deployment", "deployments", "deployment", ["deploy"], true;
     /// `apps/v1` StatefulSet.
@@ -257,6 +264,8 @@ kinds! {
     /// `v1` ReplicationController.
     ReplicationController(Workload): Workload, "", "v1", "ReplicationController", "replicationcontrollers",
         "replicationcontroller", ["rc"], true;
+    /// `v1` LimitRange: its `openshift.io/Image` limits cap image sizes in its namespace.
+    LimitRange(Workload): Limit, "", "v1", "LimitRange", "limitranges", "limitrange", ["limits"], true;
     /// `rbac.authorization.k8s.io/v1` RoleBinding.
     RoleBinding(Binding): Access, "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding",
         [], true;
@@ -276,7 +285,7 @@ mod tests {
 
     #[test]
     fn the_families_are_read_from_the_table() {
-        assert_eq!(ResourceKind::WORKLOADS.len(), 10);
+        assert_eq!(ResourceKind::WORKLOADS.len(), 11);
         assert_eq!(ResourceKind::WORKLOADS[0], ResourceKind::DeploymentConfig);
         assert_eq!(
             ResourceKind::ACCESS,

@@ -33,6 +33,7 @@ pub(crate) fn columns(kind: ResourceKind) -> (&'static [&'static str], &'static 
         }
         ResourceKind::Job => (&["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], &[]),
         ResourceKind::CronJob => (&["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], &[]),
+        ResourceKind::LimitRange => (&["NAME", "CREATED AT"], &[]),
         _ => (&["NAME", "AGE"], &[]),
     }
 }
@@ -70,6 +71,13 @@ fn object_cells(object: &Object, now: Timestamp) -> (Vec<String>, Vec<String>) {
         | Object::ReplicationController(w)
         | Object::Job(w)
         | Object::CronJob(w) => (super::workload_cells::controller(object.kind(), w, now), Vec::new()),
+        // kubectl's printLimitRange: the creation time in RFC 3339, UTC (Go's zero time without one).
+        Object::LimitRange(_) => {
+            let created = parse_time(meta.creation_timestamp.as_deref());
+            let created =
+                created.map_or("0001-01-01T00:00:00Z".to_owned(), |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+            (vec![meta.name().to_owned(), created], Vec::new())
+        }
         _ => (vec![meta.name().to_owned(), kube_age(parse_time(meta.creation_timestamp.as_deref()), now)], Vec::new()),
     }
 }

@@ -276,6 +276,55 @@ pub(crate) fn words_within(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// A table whose last column wraps under itself instead of being cut, kubectl's way
+/// otherwise (left-aligned columns, three spaces between them, two when that is what fits).
+/// The other columns keep their width. `None` when the last column would have less than
+/// `min_room` columns: then a cut layout serves better. Cells are escaped ([`cell`]).
+pub(crate) fn with_wrapped_last(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    limit: Option<usize>,
+    no_headers: bool,
+    min_room: usize,
+) -> Option<Vec<String>> {
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| cell(c)).collect()).collect();
+    let last = headers.len().checked_sub(1)?;
+    let shown_headers = (!no_headers).then_some(headers);
+    let column_width = |i: usize| {
+        let header = shown_headers.map_or(0, |h| width(h[i]));
+        rows.iter().map(|r| width(&r[i])).chain([header]).max().unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..last).map(column_width).collect();
+    let whole = widths.iter().sum::<usize>() + column_width(last);
+    let limit = limit.unwrap_or(usize::MAX);
+    let gap = if whole + 3 * last <= limit { 3 } else { 2 };
+    let start = widths.iter().sum::<usize>() + gap * last;
+    let room = limit.saturating_sub(start);
+    if room < min_room {
+        return None;
+    }
+    let line = |cells: &[String], text: &str| -> String {
+        let mut out = String::new();
+        for (cell, w) in cells.iter().zip(&widths) {
+            out.push_str(cell);
+            out.push_str(&" ".repeat(w - width(cell) + gap));
+        }
+        out.push_str(text);
+        out.trim_end().to_owned()
+    };
+    let mut out = Vec::new();
+    if let Some(headers) = shown_headers {
+        let cells: Vec<String> = headers[..last].iter().map(|h| (*h).to_owned()).collect();
+        out.push(line(&cells, headers[last]));
+    }
+    for row in &rows {
+        let mut parts = words_within(&row[last], room).into_iter();
+        out.push(line(&row[..last], &parts.next().unwrap_or_default()));
+        out.extend(parts.map(|more| format!("{}{more}", " ".repeat(start))));
+    }
+    Some(out)
+}
+
 /// The words of `line`, each with the spaces before it.
 fn split_keeping_spaces(line: &str) -> Vec<&str> {
     let mut words = Vec::new();
@@ -789,6 +838,34 @@ mod tests {
                 "        ocp-release-candidates-and-nightlies/ocp-release-nightly"
             ]
         );
+    }
+
+    #[test]
+    fn a_last_column_wraps_under_itself_and_gives_way_to_a_cut_when_too_narrow() {
+        let rows = vec![
+            vec![
+                "abc".to_owned(),
+                "keep".to_owned(),
+                "used by pod demo/web-1 (revision 2 of openshift/cli:latest)".to_owned(),
+            ],
+            vec!["d".to_owned(), "prune".to_owned(), "no history entry holds it".to_owned()],
+        ];
+        let lines = with_wrapped_last(&["IMAGE", "DECISION", "REASON"], &rows, Some(40), false, 16).unwrap();
+        assert_eq!(
+            lines,
+            [
+                "IMAGE  DECISION  REASON",
+                "abc    keep      used by pod demo/web-1",
+                "                 (revision 2 of",
+                "                 openshift/cli:latest)",
+                "d      prune     no history entry holds",
+                "                 it"
+            ]
+        );
+        assert!(lines.iter().all(|l| width(l) <= 40));
+        let wide = with_wrapped_last(&["IMAGE", "DECISION", "REASON"], &rows, None, true, 16).unwrap();
+        assert_eq!(wide[0], "abc   keep    used by pod demo/web-1 (revision 2 of openshift/cli:latest)");
+        assert_eq!(with_wrapped_last(&["IMAGE", "DECISION", "REASON"], &rows, Some(30), false, 16), None);
     }
 
     #[test]

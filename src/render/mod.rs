@@ -10,6 +10,7 @@ pub(crate) mod go_json;
 pub(crate) mod go_sort;
 pub mod jsonpath;
 pub(crate) mod list_writer;
+pub(crate) mod prune;
 pub(crate) mod pull_plan;
 pub mod resolution;
 pub(crate) mod table;

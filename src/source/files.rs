@@ -116,7 +116,7 @@ impl Source for FileSource {
         let rbac_namespace = wants.rbac_namespace.as_deref();
         let first = |kind: ResourceKind, namespace: &str, name: &str| match kind.family() {
             Family::Image => !wants.workloads_only && keep.first(kind, namespace, name),
-            Family::Workload => workloads
+            Family::Workload | Family::Limit => workloads
                 .as_ref()
                 .is_some_and(|scope| namespace.is_empty() || scope.as_deref().is_none_or(|s| s == namespace)),
             Family::Access => {

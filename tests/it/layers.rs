@@ -20,6 +20,7 @@ const CORE: &[&str] = &[
     "what_if",
     "consumers",
     "pull_access",
+    "prune",
 ];
 
 /// What the core must not name: the command line, settings, exit codes, commands, output.

@@ -43,6 +43,7 @@ mod input;
 mod layers;
 mod live;
 mod mirrors;
+mod prune;
 mod registry;
 mod resolve;
 mod screens;

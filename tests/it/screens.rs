@@ -114,5 +114,5 @@ fn the_readme_screens_are_real() {
     }
     checked.sort();
     checked.dedup();
-    assert_eq!(checked, ["check", "describe", "resolve"], "the README shows a screen of each");
+    assert_eq!(checked, ["check", "describe", "prune", "resolve"], "the README shows a screen of each");
 }

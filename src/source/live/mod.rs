@@ -318,6 +318,7 @@ impl Plan<'_> {
         // Role bindings matter in the stream's namespace; cluster-scoped kinds are listed whole.
         let lists: Vec<(ResourceKind, String)> = ResourceKind::WORKLOADS
             .iter()
+            .chain(ResourceKind::LIMITS.iter())
             .map(|kind| (*kind, collection_path(*kind, namespace)))
             .chain(ResourceKind::ACCESS.iter().map(|kind| (*kind, collection_path(*kind, access_namespace))))
             .collect();
