@@ -29,6 +29,9 @@ use crate::model::{Object, ResourceKind, Workload};
 /// `openshift.io/image.managed`: the integrated registry's mark on images pushed to it.
 const MANAGED_ANNOTATION: &str = "openshift.io/image.managed";
 
+/// The reason of a history entry whose Image is not in the input: oc drops it.
+pub(crate) const NO_SUCH_IMAGE: &str = "no such Image (oc drops the entry)";
+
 /// The pruner's options, as `oc adm prune images` takes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PruneOptions {
@@ -384,7 +387,7 @@ impl Pruner<'_> {
                 {
                     keep(format!("the tag is used by {user}"))
                 } else if image.is_none() {
-                    (Decision::Prune, "no such Image (oc drops the entry)".to_owned())
+                    (Decision::Prune, NO_SUCH_IMAGE.to_owned())
                 } else if self.options.over_size_limit && !image.is_some_and(|i| self.exceeds_limits(namespace, i)) {
                     keep("within the namespace's image size limits".to_owned())
                 } else if !self.options.over_size_limit && rev < kept {

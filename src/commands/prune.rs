@@ -1,12 +1,15 @@
 //! `isctl prune images`: the plan of `oc adm prune images`, read-only (docs/prune.md).
 
 use super::Ctx;
-use crate::error::{CommandError, CommandResult, ExitStatus};
+use crate::error::{CommandResult, ExitStatus};
 use crate::model::ResourceKind;
 use crate::prune::{Decision, PruneOptions, plan};
 use crate::render::{self, OutputFormat};
 use crate::settings::PruneImagesSettings;
 use crate::source::{ObjectsWanted, Wants};
+
+/// Where the Images come from, when the input lacks them.
+const IMAGES_HINT: &str = "a must-gather holds no Images: add `oc get images -o yaml` (or `isctl record`) with another --from, or read the cluster";
 
 /// Runs `prune images`.
 pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResult {
@@ -41,7 +44,11 @@ pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResul
             ctx.printer.hint("oc adm prune images stops here too; --ignore-invalid-refs passes over them");
             return Ok(ExitStatus::Failure);
         }
-        Err(e) => return Err(CommandError::from(anyhow::anyhow!("{e}"))),
+        Err(e @ crate::prune::PruneError::NoImages) => {
+            ctx.printer.error(&format!("error: {e}"));
+            ctx.printer.hint(IMAGES_HINT);
+            return Ok(ExitStatus::Failure);
+        }
     };
     let text = if settings.names_only {
         let pruned = plan.images.iter().filter(|i| i.decision == Decision::Prune);
@@ -76,6 +83,18 @@ pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResul
         summary.history_removed,
         summary.history_removed + summary.history_kept
     ));
+    let orphans = plan.history.iter().filter(|h| h.reason == crate::prune::NO_SUCH_IMAGE).count();
+    if orphans > 0 {
+        let entries = match orphans {
+            1 => "1 history entry names".to_owned(),
+            n => format!("{n} history entries name"),
+        };
+        ctx.printer.warning(&format!("{entries} an Image not in the input: oc drops them"));
+        // Most entries orphaned: more likely an input without the Images than such a cluster.
+        if orphans * 2 > plan.history.len() {
+            ctx.printer.hint(IMAGES_HINT);
+        }
+    }
     if !crate::consumers::input_has_workloads(&catalog) {
         ctx.printer.warning(
             "the input holds no Pods or workloads: nothing keeps an image in use, so the plan may prune what runs",

@@ -219,6 +219,12 @@ pub(crate) fn sentence(line: &str, max: usize) -> Vec<String> {
     hanging(line, max, prefix.map_or(2, |p| p.len()))
 }
 
+/// `line` wrapped to `max` columns, every piece flush left: a group's name above indented rows,
+/// whose continuations must not read as rows.
+pub(crate) fn wrap_flush(line: &str, max: usize) -> Vec<String> {
+    hanging(line, max, 0)
+}
+
 /// `line` wrapped to `max` columns with continuations `hang` columns in (less when that leaves
 /// too little room).
 fn hanging(line: &str, max: usize, hang: usize) -> Vec<String> {
