@@ -1,7 +1,7 @@
 //! `isctl prune images`: the plan of `oc adm prune images`, read-only (docs/prune.md).
 
 use super::Ctx;
-use crate::error::{CommandResult, ExitStatus};
+use crate::error::{CommandError, CommandResult, ExitStatus};
 use crate::model::ResourceKind;
 use crate::prune::{Decision, PruneOptions, plan};
 use crate::render::{self, OutputFormat};
@@ -50,27 +50,43 @@ pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResul
             return Ok(ExitStatus::Failure);
         }
     };
-    let text = if settings.names_only {
+    let text = rendered(&plan, settings, ctx)?;
+    ctx.printer.data(&text)?;
+    sum_up(ctx, &plan);
+    if !crate::consumers::input_has_workloads(&catalog) {
+        ctx.printer.warning(
+            "the input holds no Pods or workloads: nothing keeps an image in use, so the plan may prune what runs",
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The plan as `-o` asks: the pruned images' names, a template, YAML or JSON, or the tables.
+fn rendered(plan: &crate::prune::PrunePlan, settings: &PruneImagesSettings, ctx: &Ctx) -> Result<String, CommandError> {
+    Ok(if settings.names_only {
         let pruned = plan.images.iter().filter(|i| i.decision == Decision::Prune);
         pruned.map(|i| format!("image/{}\n", i.image)).collect()
     } else {
         let format = OutputFormat::from(settings.output);
         match format {
             _ if let Some(template) = &settings.template => {
-                render::templated_document(vec![&plan], false, template, settings.no_headers)?
+                render::templated_document(vec![plan], false, template, settings.no_headers)?
             }
             OutputFormat::Yaml | OutputFormat::Json => {
-                render::document(vec![&plan], format == OutputFormat::Yaml, false)
+                render::document(vec![plan], format == OutputFormat::Yaml, false)
             }
             _ => render::prune::plan_table(
-                &plan,
+                plan,
                 ctx.settings.terminal.width,
                 settings.no_headers,
                 ctx.settings.terminal.glyphs,
             ),
         }
-    };
-    ctx.printer.data(&text)?;
+    })
+}
+
+/// The line that sums the plan up, and the warnings about what the input lacks.
+fn sum_up(ctx: &mut Ctx, plan: &crate::prune::PrunePlan) {
     let summary = &plan.summary;
     let size = match summary.bytes_pruned {
         0 => String::new(),
@@ -95,10 +111,4 @@ pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResul
             ctx.printer.hint(IMAGES_HINT);
         }
     }
-    if !crate::consumers::input_has_workloads(&catalog) {
-        ctx.printer.warning(
-            "the input holds no Pods or workloads: nothing keeps an image in use, so the plan may prune what runs",
-        );
-    }
-    Ok(ExitStatus::Success)
 }
