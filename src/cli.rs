@@ -602,13 +602,18 @@ pub struct RecordArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Also record the workloads, Pods, DeploymentConfigs and BuildConfigs of the namespaces in
-    /// scope, with the RoleBindings, Roles, ClusterRoleBindings and ClusterRoles: what
-    /// `consumers` reads. Workloads are recorded as `consumers` reads them, pruned to names,
+    /// Also record the workloads, Pods, DeploymentConfigs, BuildConfigs, Builds and LimitRanges
+    /// of the namespaces in scope, with the RoleBindings, Roles, ClusterRoleBindings and
+    /// ClusterRoles: what `consumers` and `prune images` read. Workloads are recorded as `consumers` reads them, pruned to names,
     /// owners, container images, triggers and strategies: no environment values, commands,
     /// volumes or other fields isctl does not read.
     #[arg(long)]
     pub workloads: bool,
+
+    /// Record every Image of the cluster, not only those the streams in scope reference: what
+    /// `prune images` needs to see the images no stream holds any more.
+    #[arg(long)]
+    pub all_images: bool,
 }
 
 /// `isctl serve`.

@@ -1009,6 +1009,8 @@ pub(crate) struct RecordSettings {
     pub scope: ScopeRequest,
     /// `--workloads`.
     pub workloads: bool,
+    /// `--all-images`.
+    pub all_images: bool,
 }
 
 impl RecordSettings {
@@ -1018,7 +1020,12 @@ impl RecordSettings {
         if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
             return Err(usage(format!("{} exists and is not empty; record into a new directory", dir.display())));
         }
-        Ok(RecordSettings { dir: dir.clone(), scope: ScopeRequest::from_args(&args.scope)?, workloads: args.workloads })
+        Ok(RecordSettings {
+            dir: dir.clone(),
+            scope: ScopeRequest::from_args(&args.scope)?,
+            workloads: args.workloads,
+            all_images: args.all_images,
+        })
     }
 }
 

@@ -20,7 +20,7 @@ use crate::listing;
 use crate::model::{Family, ResourceKind};
 use crate::render::yaml::to_yaml;
 use crate::settings::{RecordSettings, Scope};
-use crate::source::Wants;
+use crate::source::{ObjectsWanted, Wants};
 
 /// Every digest the streams in scope reference (manifest-list children included), with one
 /// tag that references it, for messages.
@@ -143,12 +143,12 @@ impl Files {
 /// Which object goes into which file. Every namespace and name that becomes part of a path is
 /// checked first: nothing is written outside DIR, and an object whose name cannot be a file
 /// name is reported and skipped.
-fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTreeMap<String, String>) -> Files {
+fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: Option<&BTreeMap<String, String>>) -> Files {
     let mut files = Files::default();
     for kind in ResourceKind::ALL {
         for object in listing::stored(catalog, kind, scope.namespace()) {
-            // Only the Images the recorded streams reference, offline as live.
-            if kind == ResourceKind::Image && !referenced.contains_key(object.meta().name()) {
+            // Only the Images the recorded streams reference (every one with --all-images).
+            if kind == ResourceKind::Image && referenced.is_some_and(|r| !r.contains_key(object.meta().name())) {
                 continue;
             }
             let meta = object.meta();
@@ -195,9 +195,13 @@ fn plan_files(ctx: &mut Ctx, catalog: &Catalog, scope: &Scope, referenced: &BTre
 /// Runs `record`.
 pub(crate) fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
     let scope = ctx.scope(&args.scope);
+    // Every Image, or only those the streams reference (and the children of lists among them).
+    let all_images =
+        args.all_images.then(|| ObjectsWanted { kind: ResourceKind::Image, namespace: None, names: Vec::new() });
     let wants = Wants {
         streams: Some((scope.namespace().map(str::to_owned), Vec::new())),
-        stream_images: true,
+        stream_images: all_images.is_none(),
+        objects: all_images,
         mirror_rules: true,
         workloads: args.workloads.then(|| scope.namespace().map(str::to_owned)),
         namespace_for_unset: scope.namespace().map(str::to_owned),
@@ -211,7 +215,7 @@ pub(crate) fn run(args: &RecordSettings, ctx: &mut Ctx) -> CommandResult {
             ctx.printer.warning(&format!("Image {digest} ({tag}) is not there: recorded without it"));
         }
     }
-    let files = plan_files(ctx, &catalog, &scope, &referenced);
+    let files = plan_files(ctx, &catalog, &scope, (!args.all_images).then_some(&referenced));
     files.write(&args.dir)?;
     let counts = files.counts;
     if !counts.contains_key("ImageStream") {

@@ -106,3 +106,38 @@ fn live_plans_are_byte_identical_and_only_read() {
     assert!(requests.iter().all(|r| r.starts_with("GET ")), "{requests:?}");
     assert!(requests.iter().any(|r| r.contains("/limitranges")) && requests.iter().any(|r| r.contains("/builds")));
 }
+
+/// A recording holds the Images its streams reference; `record --all-images` keeps the ones no
+/// stream holds any more too, the candidates `prune images` is about.
+#[test]
+fn a_recording_with_all_images_plans_as_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let orphan = format!("sha256:{}", "e".repeat(64));
+    let extra = dir.path().join("orphan.yaml");
+    std::fs::write(
+        &extra,
+        format!(
+            "apiVersion: image.openshift.io/v1\nkind: Image\nmetadata: {{name: '{orphan}', creationTimestamp: '2026-01-01T00:00:00Z'}}\ndockerImageReference: quay.io/x/y@{orphan}\n"
+        ),
+    )
+    .unwrap();
+    let source = ["--from", DEMO, "--from", extra.to_str().unwrap()];
+    let plan = |from: &[&str]| {
+        let mut args = vec!["prune", "images", "-o", "yaml"];
+        args.extend(from);
+        let (code, stdout, stderr) = output(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let expected = plan(&source);
+    assert!(expected.contains(&format!("image: {orphan}\n  decision: prune")), "{expected}");
+    for (flag, same) in [(Some("--all-images"), true), (None, false)] {
+        let recording = dir.path().join(format!("rec{}", flag.is_some()));
+        let mut args = vec!["record", recording.to_str().unwrap(), "-A", "--workloads"];
+        args.extend(flag);
+        args.extend(source);
+        let (code, _, stderr) = output(&args);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(plan(&["--from", recording.to_str().unwrap()]) == expected, same, "{flag:?}");
+    }
+}
