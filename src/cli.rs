@@ -9,8 +9,8 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 /// where a node will pull it from.
 ///
 /// isctl reads Image, ImageStream, ImageStreamTag, ImageContentSourcePolicy,
-/// ImageDigestMirrorSet, ImageTagMirrorSet and the cluster image config. It never changes a
-/// cluster. Offline, it reads `oc get -o yaml` dumps, List files, must-gather trees and
+/// ImageDigestMirrorSet, ImageTagMirrorSet, the cluster image config, and the signature
+/// policies ClusterImagePolicy and ImagePolicy. It never changes a cluster. Offline, it reads `oc get -o yaml` dumps, List files, must-gather trees and
 /// archives given with --from.
 #[derive(Debug, Parser)]
 #[command(name = "isctl", version, propagate_version = true, max_term_width = 100)]

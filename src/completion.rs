@@ -276,9 +276,19 @@ pub fn want(command: &Command, typed: &Typed, previous: Option<&str>, last: &str
     }
     match typed.path.first().map(String::as_str) {
         Some("get") if typed.positionals.is_empty() => Want::Words(
-            ["images", "imagestreams", "imagestreamtags", "icsp", "idms", "itms", "images.config.openshift.io"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "images",
+                "imagestreams",
+                "imagestreamtags",
+                "icsp",
+                "idms",
+                "itms",
+                "images.config.openshift.io",
+                "clusterimagepolicies",
+                "imagepolicies",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         ),
         Some("get") => Want::Objects(typed.positionals[0].clone()),
         Some("describe") if typed.positionals.is_empty() => Want::Words(vec!["is".into(), "istag".into()]),

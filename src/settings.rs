@@ -626,8 +626,8 @@ impl GetSettings {
             .ok_or_else(|| {
                 usage(format!(
                     "the resource type {:?} is not one isctl gets; use images, imagestreams (is), imagestreamtags (istag), \
-                     imagecontentsourcepolicies (icsp), imagedigestmirrorsets (idms), imagetagmirrorsets (itms) \
-                     or images.config.openshift.io",
+                     imagecontentsourcepolicies (icsp), imagedigestmirrorsets (idms), imagetagmirrorsets (itms), \
+                     images.config.openshift.io, clusterimagepolicies or imagepolicies",
                     args.kind
                 ))
             })?;

@@ -7,7 +7,7 @@ use std::any::Any;
 
 use super::{
     Binding, ClusterImageConfig, Image, ImageContentSourcePolicy, ImageStream, ImageStreamImage, ImageStreamLayers,
-    ImageStreamTag, MirrorSet, ObjectMeta, Role, Workload,
+    ImageStreamTag, MirrorSet, ObjectMeta, Role, SignaturePolicy, Workload,
 };
 
 /// What a kind is for: isctl's own image objects, the objects that use images, or the RBAC
@@ -239,6 +239,12 @@ kinds! {
     /// `config.openshift.io/v1` Image, the cluster image config.
     ClusterImageConfig(ClusterImageConfig): Image, "config.openshift.io", "v1", "Image", "images", "image", [],
         false;
+    /// `config.openshift.io/v1` ClusterImagePolicy: signatures required cluster-wide.
+    ClusterImagePolicy(SignaturePolicy): Image, "config.openshift.io", "v1", "ClusterImagePolicy",
+        "clusterimagepolicies", "clusterimagepolicy", [], false;
+    /// `config.openshift.io/v1` ImagePolicy: signatures required in one namespace.
+    ImagePolicy(SignaturePolicy): Image, "config.openshift.io", "v1", "ImagePolicy", "imagepolicies",
+        "imagepolicy", [], true;
     /// `apps.openshift.io/v1` DeploymentConfig.
     DeploymentConfig(Workload): Workload, "apps.openshift.io", "v1", "DeploymentConfig", "deploymentconfigs",
         "deploymentconfig", ["dc"], true;

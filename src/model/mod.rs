@@ -12,6 +12,7 @@ pub(crate) mod meta;
 pub(crate) mod mirror;
 pub(crate) mod rbac;
 pub(crate) mod resource;
+pub(crate) mod signature_policy;
 pub(crate) mod workload;
 
 pub(crate) use config::ClusterImageConfig;
@@ -22,6 +23,7 @@ pub(crate) use kinds::{Family, KindVisitor, Object, ResourceKind};
 pub(crate) use meta::ObjectMeta;
 pub(crate) use mirror::{ImageContentSourcePolicy, MirrorSet};
 pub(crate) use rbac::{Binding, Role};
+pub(crate) use signature_policy::SignaturePolicy;
 pub(crate) use workload::Workload;
 
 impl Object {

@@ -35,16 +35,17 @@ fn resolve_through_the_api_is_byte_identical_to_files() {
 }
 
 #[test]
-fn one_stream_takes_exactly_ten_requests() {
+fn one_stream_takes_exactly_twelve_requests() {
     // docs/live.md states this count: the stream, the cluster image config, three mirror lists,
-    // its three history Images and the two children of its manifest list.
+    // two signature policy lists, its three history Images and the two children of its
+    // manifest list.
     let server = Server::start(&[]);
     let (code, _, stderr) = server.isctl(&["resolve", "must-gather", "-n", "openshift"]);
     assert_eq!(code, 0, "{stderr}");
     let mut requests = server.requests();
     requests.sort();
     insta::assert_snapshot!(requests.join("\n"));
-    assert_eq!(requests.len(), 10);
+    assert_eq!(requests.len(), 12);
 }
 
 #[test]

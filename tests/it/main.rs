@@ -48,5 +48,6 @@ mod registry;
 mod resolve;
 mod screens;
 mod serve;
+mod signatures;
 mod verify;
 mod what_if;

@@ -271,8 +271,33 @@ impl Plan<'_> {
         }
     }
 
-    /// ICSP, IDMS and ITMS lists and the cluster image config, in parallel. A 403 or 404 leaves a
-    /// note and no objects: plans then assume no such rules.
+    /// ClusterImagePolicies and ImagePolicies (every namespace), in parallel. A 403 leaves a
+    /// warning; a 404 (a cluster before OpenShift 4.16, or without the feature) nothing but
+    /// the request in `-v`'s log: no such policy can exist there, and a warning on every run
+    /// would be noise.
+    async fn signature_policies(&self) -> Result<Vec<Object>, SourceError> {
+        let kinds = [ResourceKind::ClusterImagePolicy, ResourceKind::ImagePolicy];
+        let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
+        let lists = futures::future::join_all(kinds.iter().zip(&paths).map(|(k, p)| self.http.list_all(*k, p))).await;
+        let mut objects = Vec::new();
+        for (kind, result) in kinds.iter().zip(lists) {
+            match result {
+                Ok(found) => objects.extend(found.into_iter().filter(|o| self.checked(o))),
+                Err(failure) if failure.code == 404 => {}
+                Err(failure) if failure.code == 403 => self.warn(format!(
+                    "cannot read {}: {}; signature requirements are unknown",
+                    kind.qualified_plural(),
+                    failure.error
+                )),
+                Err(failure) => return Err(failure.error),
+            }
+        }
+        Ok(objects)
+    }
+
+    /// ICSP, IDMS and ITMS lists, the cluster image config and the signature policies, in
+    /// parallel. A 403 or 404 on a mirror list leaves a note and no objects: plans then assume
+    /// no such rules.
     async fn mirror_rules(&self) -> Result<Vec<Object>, SourceError> {
         let kinds = [
             ResourceKind::ImageContentSourcePolicy,
@@ -282,7 +307,8 @@ impl Plan<'_> {
         let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
         let lists = futures::future::join_all(kinds.iter().zip(&paths).map(|(k, p)| self.http.list_all(*k, p)));
         let config_path = object_path(ResourceKind::ClusterImageConfig, None, "cluster");
-        let (lists, config) = tokio::join!(lists, self.http.object(ResourceKind::ClusterImageConfig, &config_path));
+        let config = self.http.object(ResourceKind::ClusterImageConfig, &config_path);
+        let (lists, config, policies) = tokio::join!(lists, config, self.signature_policies());
         let mut objects = Vec::new();
         for (kind, result) in kinds.iter().zip(lists) {
             match result {
@@ -295,6 +321,7 @@ impl Plan<'_> {
                 Err(failure) => return Err(failure.error),
             }
         }
+        objects.extend(policies?);
         match config {
             Ok(object) => objects.push(object),
             Err(failure) if failure.code == 404 => {}
@@ -545,7 +572,9 @@ mod tests {
         assert_eq!(
             requests,
             [
-                "GET /apis/config.openshift.io/v1/imagedigestmirrorsets?limit=500".to_owned(),
+                "GET /apis/config.openshift.io/v1/clusterimagepolicies?limit=500".to_owned(),
+                "GET /apis/config.openshift.io/v1/imagedigestmirrorsets?limit=500".into(),
+                "GET /apis/config.openshift.io/v1/imagepolicies?limit=500".into(),
                 "GET /apis/config.openshift.io/v1/images/cluster".into(),
                 "GET /apis/config.openshift.io/v1/imagetagmirrorsets?limit=500".into(),
                 format!("GET /apis/image.openshift.io/v1/images/{DIGEST}"),
@@ -555,6 +584,21 @@ mod tests {
         );
         let notes = notes.0.into_inner();
         assert!(notes.iter().any(|n| n.to_string().contains("\"not-a-digest\" is not a digest")), "{notes:?}");
+    }
+
+    #[test]
+    fn a_cluster_without_signature_policies_is_not_a_warning() {
+        // Before OpenShift 4.16 the kinds do not exist: 404, and nothing to say.
+        let (source, _) = mock(|path| match path {
+            p if p.contains("imagepolicies") => (404, "{}".into()),
+            p if p.ends_with("/images/cluster") => (404, "{}".into()),
+            _ => (200, r#"{"kind":"List","apiVersion":"v1","metadata":{},"items":[]}"#.into()),
+        });
+        let wants = Wants { mirror_rules: true, ..Wants::default() };
+        let notes = Collect::default();
+        source.load(&wants, &notes).unwrap();
+        let notes = notes.0.into_inner();
+        assert!(notes.iter().all(|n| !n.is_warning()), "{notes:?}");
     }
 
     #[test]

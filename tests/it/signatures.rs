@@ -1,0 +1,82 @@
+//! Signature policies (issue 23, item 1): ClusterImagePolicy and ImagePolicy read offline, served
+//! to kubectl, read live and recorded, as the other image kinds are.
+
+use crate::common::{Server, output, run};
+
+const SIGNATURES: &str = "fixtures/signatures";
+
+#[test]
+fn get_prints_ocs_columns_and_the_objects_whole() {
+    // The CRDs declare no printer columns, so oc prints NAME and AGE.
+    insta::assert_snapshot!(run(&["get", "clusterimagepolicy", "--from", SIGNATURES]), @r"
+    exit: 0
+    ----- stdout -----
+    NAME          AGE
+    corp-signed   7d2h
+    openshift     26d
+    ----- stderr -----
+    ");
+    insta::assert_snapshot!(run(&["get", "imagepolicies", "-A", "--from", SIGNATURES]), @r"
+    exit: 0
+    ----- stdout -----
+    NAMESPACE   NAME           AGE
+    demo        team-keyless   46h
+    ----- stderr -----
+    ");
+    // The earlier v1alpha1 objects are the same kinds, printed back as written.
+    let dir = tempfile::tempdir().unwrap();
+    let alpha = dir.path().join("alpha.yaml");
+    std::fs::write(
+        &alpha,
+        "apiVersion: config.openshift.io/v1alpha1\nkind: ClusterImagePolicy\nmetadata: {name: early}\n\
+         spec: {scopes: [quay.io/x], policy: {rootOfTrust: {policyType: PublicKey, publicKey: {keyData: a2V5}}}}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        output(&["get", "clusterimagepolicy", "early", "-o", "yaml", "--from", alpha.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("apiVersion: config.openshift.io/v1alpha1\nkind: ClusterImagePolicy\n"), "{stdout}");
+}
+
+#[test]
+fn kubectl_reads_them_through_serve_and_record_keeps_them() {
+    let server = Server::start_from(SIGNATURES, &[]);
+    for (kind, flags) in [("clusterimagepolicies", vec![]), ("imagepolicies", vec!["-A"])] {
+        let mut args = vec!["get", kind];
+        args.extend(flags.iter().copied());
+        let table = server.ok(&args);
+        let mut offline = args.clone();
+        offline.extend(["--from", SIGNATURES]);
+        assert_eq!(table, output(&offline).1, "{kind}: kubectl's table is isctl's");
+        args.extend(["-o", "yaml"]);
+        let yaml = server.ok(&args);
+        let mut offline = args.clone();
+        offline.extend(["--from", SIGNATURES]);
+        assert_eq!(yaml, output(&offline).1, "{kind}: -o yaml round-trips through kubectl");
+    }
+    let recording = tempfile::tempdir().unwrap();
+    let target = recording.path().join("rec");
+    let (code, stdout, stderr) = server.isctl(&["record", target.to_str().unwrap(), "-A"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("recorded 2 ClusterImagePolicy, 1 ImagePolicy into"), "{stdout}");
+    let (_, recorded, _) = output(&["get", "imagepolicies", "-A", "-o", "yaml", "--from", target.to_str().unwrap()]);
+    assert_eq!(recorded, output(&["get", "imagepolicies", "-A", "-o", "yaml", "--from", SIGNATURES]).1);
+}
+
+#[test]
+fn a_forbidden_list_is_a_warning() {
+    // 403: the user may not read them; the answer says signature requirements are unknown.
+    let forbidden = Server::start_from(SIGNATURES, &["--deny", "clusterimagepolicies"]);
+    let (code, _, stderr) = forbidden.isctl(&["resolve", "-A"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("cannot read clusterimagepolicies.config.openshift.io")
+            && stderr.contains("signature requirements are unknown"),
+        "{stderr}"
+    );
+    // A cluster that holds none: not a word about them (a 404 is the same: src/source/live).
+    let demo = Server::start(&[]);
+    let (code, _, stderr) = demo.isctl(&["resolve", "-n", "openshift"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("imagepolicies"), "{stderr}");
+}
