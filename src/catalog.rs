@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::model::{
     ClusterImageConfig, Image, ImageContentSourcePolicy, ImageStream, ImageStreamLayers, ImageStreamTag, MirrorSet,
-    Object, ResourceKind,
+    Object, ResourceKind, SignaturePolicy,
 };
 
 /// Where an object was read from, for messages (`dir/imagestreams.yaml:12`).
@@ -287,6 +287,9 @@ impl Catalog {
     typed_iter!(
         /// Cluster image configs (normally one, `cluster`).
         cluster_image_configs, ClusterImageConfig, ClusterImageConfig);
+    typed_iter!(
+        /// ClusterImagePolicies, by name.
+        cluster_image_policies, ClusterImagePolicy, SignaturePolicy);
 }
 
 #[cfg(test)]

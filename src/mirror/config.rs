@@ -114,6 +114,8 @@ pub struct RegistriesConfig {
     pub(crate) blocked_registries: Vec<String>,
     /// Where the allowed/blocked lists come from.
     pub(crate) policy_from: Vec<ObjectRef>,
+    /// The ClusterImagePolicies' scopes: the signatures policy.json requires.
+    pub(crate) signatures: Vec<super::signatures::ScopeRequirement>,
 }
 
 /// One source's contributions before merging.
@@ -171,7 +173,11 @@ impl RegistriesConfig {
                 }
             }
         }
-        let mut config = RegistriesConfig { conflicts: validate(&rules), ..RegistriesConfig::default() };
+        let mut config = RegistriesConfig {
+            conflicts: validate(&rules),
+            signatures: super::signatures::cluster_requirements(catalog),
+            ..RegistriesConfig::default()
+        };
         let (insecure, blocked) = config.read_image_config(catalog);
         config.apply_rules(&rules);
         config.apply_scopes(&insecure, &blocked);

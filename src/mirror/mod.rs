@@ -6,6 +6,7 @@ pub(crate) mod config;
 pub mod plan;
 pub(crate) mod pull_through;
 pub(crate) mod scope;
+pub mod signatures;
 #[cfg(test)]
 mod tests;
 pub mod toml;

@@ -44,6 +44,11 @@ pub struct PullSource {
     /// For a mirror, the objects that listed it; for a blocked source, the objects that blocked it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<ObjectRef>,
+    /// The signatures a node requires of the image pulled from here (ClusterImagePolicies, as
+    /// policy.json holds them; all must verify). The identity is the reference's asked for,
+    /// whichever source serves it; the signature itself is looked for on this source.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<super::signatures::SignatureRequirement>,
 }
 
 /// Whether a pull with these sources fails because every source is blocked (a node refuses to
@@ -196,6 +201,7 @@ impl Resolver {
         plan.reference = full.clone();
         plan.pull_type = Some(pull_type);
         plan.policy = self.policy(&name);
+        let required = super::signatures::requirements_for(&reference, &self.config.signatures);
         let Some((entry, covered)) = self.find(&name) else {
             plan.sources.push(PullSource {
                 reference: full,
@@ -203,6 +209,7 @@ impl Resolver {
                 blocked: false,
                 insecure: false,
                 from: vec![],
+                signatures: required,
             });
             return plan;
         };
@@ -221,6 +228,7 @@ impl Resolver {
                 blocked,
                 insecure: mirror.insecure,
                 from: mirror.from.clone(),
+                signatures: required.clone(),
             });
         }
         let primary = if entry.location.is_empty() { full.clone() } else { format!("{}{rest}", entry.location) };
@@ -231,6 +239,7 @@ impl Resolver {
             blocked: entry.blocked,
             insecure: entry.insecure,
             from: if entry.blocked { entry.blocked_by.clone() } else { vec![] },
+            signatures: required,
         });
         plan
     }

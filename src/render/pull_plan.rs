@@ -202,9 +202,21 @@ fn answer_cell(verdict: &SourceVerdict) -> String {
     }
 }
 
-/// The lines that must stand out under a plan: policy rejection, errors, conflicts.
+/// The lines that must stand out under a plan: the signatures required, policy rejection,
+/// errors, conflicts.
 pub(crate) fn notes(plan: &PullPlan) -> String {
     let mut out = String::new();
+    // Every source carries the same requirements: the identity is the reference's.
+    for required in plan.sources.first().map(|s| s.signatures.as_slice()).unwrap_or_default() {
+        out.push_str(&format!(
+            "* signature required by {} ({}), claiming {} ({}), for scope {}\n",
+            fit::cell(&required.policy),
+            fit::cell(&required.policy_type),
+            fit::cell(&required.identity),
+            fit::cell(&required.match_policy),
+            fit::cell(&required.scope),
+        ));
+    }
     if !plan.policy.allowed && plan.pull_type.is_some() {
         out.push_str(&format!(
             "! rejected by policy.json: {}\n",

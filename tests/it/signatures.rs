@@ -80,3 +80,37 @@ fn a_forbidden_list_is_a_warning() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("imagepolicies"), "{stderr}");
 }
+
+/// Issue 23's Done-when: a reference in a PublicKey ClusterImagePolicy's scope names the policy
+/// and its type for each source; one outside every scope names none.
+#[test]
+fn pull_plans_name_the_signature_each_source_must_carry() {
+    let release = "quay.io/openshift-release-dev/ocp-release@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    let (code, stdout, stderr) = output(&[
+        "mirrors",
+        release,
+        "quay.io/other/x:1",
+        "-o",
+        "json",
+        "--from",
+        SIGNATURES,
+        "--from",
+        "fixtures/must-gather",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let plans = answer["items"].as_array().unwrap();
+    let sources = plans[0]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2, "the mirror and the source");
+    for source in sources {
+        let required = &source["signatures"][0];
+        assert_eq!(required["policy"], "ClusterImagePolicy/openshift");
+        assert_eq!(required["policyType"], "PublicKey");
+        assert_eq!(required["matchPolicy"], "MatchRepoDigestOrExact");
+        assert_eq!(required["identity"], "quay.io/openshift-release-dev/ocp-release", "the asked-for repository");
+    }
+    assert!(plans[1]["sources"][0].get("signatures").is_none(), "outside every scope: {}", plans[1]);
+    // For people, one line under the plan.
+    let (_, table, _) = output(&["mirrors", release, "--from", SIGNATURES, "--from", "fixtures/must-gather"]);
+    assert!(table.contains("* signature required by ClusterImagePolicy/openshift (PublicKey), claiming"), "{table}");
+}

@@ -1,0 +1,237 @@
+//! Which signature a node requires of an image: the ClusterImagePolicies as the machine-config
+//! operator renders them into `policy.json` (openshift/machine-config-operator
+//! `pkg/controller/container-runtime-config` `updatePolicyJSON`, `policyItemFromSpec`), and the
+//! scope a reference falls under as containers/image looks it up (`signature`
+//! `requirementsForImageRef`, `docker/policyconfiguration` `DockerReferenceIdentity` and
+//! `DockerReferenceNamespaces`): the image itself, its repository, each parent namespace, the
+//! host, then `*.` wildcards of the host's parent domains. The most specific scope decides;
+//! every policy listing that scope adds its requirement. Pure.
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::model::ResourceKind;
+use crate::reference::Reference;
+
+/// One scope of one ClusterImagePolicy, and what it requires there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ScopeRequirement {
+    /// The scope as written (`quay.io/openshift-release-dev/ocp-release`, `*.example.com`).
+    pub scope: String,
+    /// The policy, as `ClusterImagePolicy/NAME`.
+    pub policy: String,
+    /// `PublicKey`, `FulcioCAWithRekor` or `PKI`.
+    pub policy_type: String,
+    /// `MatchRepoDigestOrExact` (the default), `MatchRepository`, `ExactRepository` or
+    /// `RemapIdentity`.
+    pub match_policy: String,
+    /// `exactRepository.repository`, or `remapIdentity`'s prefix and signed prefix.
+    identity_rule: IdentityRule,
+}
+
+/// The identity a signature must claim, besides the match policy's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum IdentityRule {
+    /// The image's own reference (or repository).
+    Own,
+    /// A fixed repository.
+    Exact(String),
+    /// A reference under `prefix` must be signed as if under `signed_prefix`.
+    Remap { prefix: String, signed_prefix: String },
+}
+
+/// The signature a node requires of one pull, as pull plans print it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureRequirement {
+    /// `ClusterImagePolicy/NAME`.
+    pub policy: String,
+    /// The scope that matched.
+    pub scope: String,
+    /// The root of trust's type.
+    pub policy_type: String,
+    /// How the signature's claimed identity is compared.
+    pub match_policy: String,
+    /// What the signature must claim: the repository (a digest pull under
+    /// `MatchRepoDigestOrExact` or `MatchRepository`), the reference with its tag, a fixed
+    /// repository, or the remapped one. Whatever mirror serves the image, the identity is the
+    /// one of the reference asked for.
+    pub identity: String,
+}
+
+/// The scopes of every ClusterImagePolicy of `catalog`, by policy name, in written order.
+pub(crate) fn cluster_requirements(catalog: &Catalog) -> Vec<ScopeRequirement> {
+    let mut found = Vec::new();
+    for policy in catalog.cluster_image_policies() {
+        let Some(spec) = &policy.spec else { continue };
+        let verification = spec.policy.as_ref();
+        let policy_type = verification.and_then(|p| p.root_of_trust.as_ref()).map(|r| r.policy_type.clone());
+        let identity = verification.and_then(|p| p.signed_identity.as_ref());
+        let match_policy = identity
+            .map(|i| i.match_policy.clone())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "MatchRepoDigestOrExact".to_owned());
+        let text = |field: &str, key: &str| {
+            identity
+                .and_then(|i| i.extra.get(field))
+                .and_then(|f| f.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let identity_rule = match match_policy.as_str() {
+            "ExactRepository" => IdentityRule::Exact(text("exactRepository", "repository").unwrap_or_default()),
+            "RemapIdentity" => IdentityRule::Remap {
+                prefix: text("remapIdentity", "prefix").unwrap_or_default(),
+                signed_prefix: text("remapIdentity", "signedPrefix").unwrap_or_default(),
+            },
+            _ => IdentityRule::Own,
+        };
+        for scope in spec.scopes.iter().flatten() {
+            found.push(ScopeRequirement {
+                scope: scope.clone(),
+                policy: format!("{}/{}", ResourceKind::ClusterImagePolicy.info().kind, policy.metadata.name()),
+                policy_type: policy_type.clone().unwrap_or_default(),
+                match_policy: match_policy.clone(),
+                identity_rule: identity_rule.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// The scopes a reference is looked up under, most specific first.
+fn lookup_order(reference: &Reference) -> Vec<String> {
+    let mut order = vec![reference.to_string()];
+    let mut name = reference.name();
+    loop {
+        order.push(name.clone());
+        match name.rfind('/') {
+            Some(at) => name.truncate(at),
+            None => break,
+        }
+    }
+    let mut host = name.split(':').next().unwrap_or_default().to_owned();
+    while let Some(dot) = host.find('.') {
+        host = host[dot + 1..].to_owned();
+        order.push(format!("*.{host}"));
+    }
+    order
+}
+
+/// What `reference` must carry: the requirements of the most specific scope any policy lists,
+/// one per policy listing it (all must hold). None when no scope covers it.
+pub(crate) fn requirements_for(reference: &Reference, all: &[ScopeRequirement]) -> Vec<SignatureRequirement> {
+    for scope in lookup_order(reference) {
+        let matching: Vec<&ScopeRequirement> = all.iter().filter(|r| r.scope == scope).collect();
+        if matching.is_empty() {
+            continue;
+        }
+        return matching
+            .into_iter()
+            .map(|r| SignatureRequirement {
+                policy: r.policy.clone(),
+                scope: r.scope.clone(),
+                policy_type: r.policy_type.clone(),
+                match_policy: r.match_policy.clone(),
+                identity: identity(reference, r),
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+/// The identity a signature must claim for `reference` under `rule` (containers/image
+/// `signature/policy_reference_match.go`).
+fn identity(reference: &Reference, rule: &ScopeRequirement) -> String {
+    let own = || match (rule.match_policy.as_str(), &reference.digest) {
+        // A digest pull: any signature naming the repository; a tag pull: exactly that tag.
+        ("MatchRepository", _) | (_, Some(_)) => reference.name(),
+        _ => reference.to_string(),
+    };
+    match &rule.identity_rule {
+        IdentityRule::Own => own(),
+        IdentityRule::Exact(repository) => repository.clone(),
+        IdentityRule::Remap { prefix, signed_prefix } => {
+            let full = reference.to_string();
+            let under =
+                full.strip_prefix(prefix.as_str()).filter(|rest| rest.is_empty() || rest.starts_with(['/', ':', '@']));
+            match under {
+                Some(rest) => {
+                    let remapped = format!("{signed_prefix}{rest}");
+                    // The remapped reference is compared as MatchRepoDigestOrExact compares.
+                    match &reference.digest {
+                        Some(_) => remapped.split('@').next().unwrap_or_default().to_owned(),
+                        None => remapped,
+                    }
+                }
+                None => own(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(text: &str) -> Reference {
+        Reference::parse_normalized(text).unwrap()
+    }
+
+    /// containers/image `policyconfiguration` `TestDockerReferenceNamespaces`' order, on our own
+    /// names: image, repository, each parent, host (port kept), wildcards without the port.
+    #[test]
+    fn a_reference_is_looked_up_from_the_image_to_the_wildcard_domains() {
+        assert_eq!(
+            lookup_order(&reference("registry.corp.example.com:5000/apps/team/web:1")),
+            [
+                "registry.corp.example.com:5000/apps/team/web:1",
+                "registry.corp.example.com:5000/apps/team/web",
+                "registry.corp.example.com:5000/apps/team",
+                "registry.corp.example.com:5000/apps",
+                "registry.corp.example.com:5000",
+                "*.corp.example.com",
+                "*.example.com",
+                "*.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_most_specific_scope_decides_and_identities_follow_the_match_policy() {
+        let catalog = Catalog::from_yaml(
+            r#"
+apiVersion: config.openshift.io/v1
+kind: ClusterImagePolicy
+metadata: {name: broad}
+spec:
+  scopes: ["*.example.com", quay.io/release]
+  policy: {rootOfTrust: {policyType: PKI}}
+---
+apiVersion: config.openshift.io/v1
+kind: ClusterImagePolicy
+metadata: {name: narrow}
+spec:
+  scopes: [registry.example.com/apps]
+  policy:
+    rootOfTrust: {policyType: PublicKey}
+    signedIdentity: {matchPolicy: RemapIdentity, remapIdentity: {prefix: registry.example.com/apps, signedPrefix: src.example.org/apps}}
+"#,
+        );
+        let all = cluster_requirements(&catalog);
+        let found = |text: &str| requirements_for(&reference(text), &all);
+        let narrow = found(
+            "registry.example.com/apps/web@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+        );
+        assert_eq!(narrow.len(), 1);
+        assert_eq!(
+            (narrow[0].policy.as_str(), narrow[0].policy_type.as_str(), narrow[0].identity.as_str()),
+            ("ClusterImagePolicy/narrow", "PublicKey", "src.example.org/apps/web")
+        );
+        let broad = found("other.example.com/x:1");
+        assert_eq!((broad[0].scope.as_str(), broad[0].identity.as_str()), ("*.example.com", "other.example.com/x:1"));
+        assert_eq!(broad[0].match_policy, "MatchRepoDigestOrExact", "the default");
+        assert!(found("quay.io/other/x:1").is_empty(), "outside every scope");
+        assert_eq!(found("quay.io/release:4.21").len(), 1);
+    }
+}
