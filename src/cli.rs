@@ -616,6 +616,17 @@ pub struct RecordArgs {
     pub all_images: bool,
 }
 
+/// A file `mirrors --render` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderedFile {
+    /// `/etc/containers/registries.conf`.
+    #[value(name = "registries.conf")]
+    RegistriesConf,
+    /// `/etc/containers/policy.json`.
+    #[value(name = "policy.json")]
+    PolicyJson,
+}
+
 /// `isctl serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -755,9 +766,11 @@ pub struct MirrorsArgs {
     #[arg(value_name = "PULLSPEC")]
     pub references: Vec<String>,
 
-    /// Print the registries.conf the operator would write for the loaded rules, instead of plans.
-    #[arg(long)]
-    pub render: bool,
+    /// Print a file the operator would write for the loaded rules, instead of plans:
+    /// registries.conf (the default), or --render=policy.json (allowed/blocked registries and
+    /// the ClusterImagePolicies' signature requirements).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "registries.conf")]
+    pub render: Option<RenderedFile>,
 
     /// -o and --no-headers.
     #[command(flatten)]

@@ -845,8 +845,8 @@ impl DescribeSettings {
 /// What `isctl mirrors` prints.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum MirrorsMode {
-    /// `--render`: the registries.conf nodes get.
-    Render,
+    /// `--render`: a file nodes get.
+    Render(crate::cli::RenderedFile),
     /// Pull plans for these references.
     Plans {
         /// The references, as given.
@@ -873,17 +873,17 @@ impl MirrorsSettings {
     /// Checks and resolves `mirrors`' arguments.
     pub(crate) fn resolve(args: &MirrorsArgs, global: &Settings) -> Result<MirrorsSettings, SettingsError> {
         let output = report_output(&args.output)?;
-        if args.render && args.verify.verify {
-            return Err(usage("--render prints registries.conf; --verify checks plans: give PULLSPECs to verify"));
+        if args.render.is_some() && args.verify.verify {
+            return Err(usage("--render prints a node's file; --verify checks plans: give PULLSPECs to verify"));
         }
-        if args.render && output.format != ReportFormat::Table {
-            return Err(usage("--render prints registries.conf (TOML); -o does not apply"));
+        if args.render.is_some() && output.format != ReportFormat::Table {
+            return Err(usage("--render prints the file as nodes get it; -o does not apply"));
         }
         let mode = match (args.render, args.references.is_empty()) {
-            (true, true) => MirrorsMode::Render,
-            (true, false) => return Err(usage("--render takes no PULLSPEC")),
-            (false, true) => return Err(usage("give at least one PULLSPEC, or --render")),
-            (false, false) => MirrorsMode::Plans {
+            (Some(file), true) => MirrorsMode::Render(file),
+            (Some(_), false) => return Err(usage("--render takes no PULLSPEC")),
+            (None, true) => return Err(usage("give at least one PULLSPEC, or --render")),
+            (None, false) => MirrorsMode::Plans {
                 references: args.references.clone(),
                 output: output.format,
                 template: output.template,

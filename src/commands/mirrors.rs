@@ -1,7 +1,8 @@
 //! `isctl mirrors PULLSPEC...`: where a node pulls each reference from, and why
-//! (docs/semantics.md §5); `--render` prints the registries.conf nodes get.
+//! (docs/semantics.md §5); `--render` prints the registries.conf or policy.json nodes get.
 
 use super::Ctx;
+use crate::cli::RenderedFile;
 use crate::error::{CommandResult, ExitStatus};
 use crate::mirror::{RegistriesConfig, Resolver};
 use crate::model::ResourceKind;
@@ -16,20 +17,14 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let config = RegistriesConfig::from_catalog(&catalog);
     let kinds =
         [ResourceKind::ImageContentSourcePolicy, ResourceKind::ImageDigestMirrorSet, ResourceKind::ImageTagMirrorSet];
-    if !kinds.into_iter().any(|k| catalog.has_kind(k)) {
+    let policy_json = settings.mode == MirrorsMode::Render(RenderedFile::PolicyJson);
+    if !policy_json && !kinds.into_iter().any(|k| catalog.has_kind(k)) {
         ctx.printer.warning(
             "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors",
         );
     }
     let MirrorsMode::Plans { references, output, template, no_headers } = &settings.mode else {
-        for conflict in &config.conflicts {
-            ctx.printer.warning(&format!(
-                "conflict: {}: {}; the operator would not render this file",
-                conflict.source, conflict.message
-            ));
-        }
-        ctx.printer.data(&crate::mirror::toml::render(&config))?;
-        return Ok(ExitStatus::Success);
+        return rendered_file(ctx, &config, policy_json);
     };
     let resolver = Resolver::new(config);
     let plans: Vec<_> = references.iter().map(|r| resolver.plan(r)).collect();
@@ -81,4 +76,29 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     // An image no source serves is a finding shown in the output, as a blocked pull is;
     // `check --verify` turns it into an exit code.
     Ok(if unparsable.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// `--render`: registries.conf (with the conflicts that would stop the operator), or
+/// policy.json (exit 1 when the operator would refuse it).
+fn rendered_file(ctx: &mut Ctx, config: &RegistriesConfig, policy_json: bool) -> CommandResult {
+    if policy_json {
+        return match crate::mirror::policy_json::render(config) {
+            Ok(text) => {
+                ctx.printer.data(&text)?;
+                Ok(ExitStatus::Success)
+            }
+            Err(why) => {
+                ctx.printer.error(&format!("error: the operator would not render policy.json: {why}"));
+                Ok(ExitStatus::Failure)
+            }
+        };
+    }
+    for conflict in &config.conflicts {
+        ctx.printer.warning(&format!(
+            "conflict: {}: {}; the operator would not render this file",
+            conflict.source, conflict.message
+        ));
+    }
+    ctx.printer.data(&crate::mirror::toml::render(config))?;
+    Ok(ExitStatus::Success)
 }

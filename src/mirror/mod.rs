@@ -4,6 +4,7 @@
 
 pub(crate) mod config;
 pub mod plan;
+pub mod policy_json;
 pub(crate) mod pull_through;
 pub(crate) mod scope;
 pub mod signatures;

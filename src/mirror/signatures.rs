@@ -27,6 +27,64 @@ pub(crate) struct ScopeRequirement {
     pub match_policy: String,
     /// `exactRepository.repository`, or `remapIdentity`'s prefix and signed prefix.
     identity_rule: IdentityRule,
+    /// The `sigstoreSigned` requirement policy.json gets for the scope.
+    pub requirement: Requirement,
+}
+
+/// One requirement of policy.json, as containers/image writes it (`signature/policy_types.go`:
+/// `type` first, then the fields in their declared order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type")]
+pub enum Requirement {
+    /// Anything goes.
+    #[serde(rename = "insecureAcceptAnything")]
+    InsecureAcceptAnything,
+    /// Nothing goes.
+    #[serde(rename = "reject")]
+    Reject,
+    /// A sigstore signature, verified with what the fields hold.
+    #[serde(rename = "sigstoreSigned", rename_all = "camelCase")]
+    SigstoreSigned {
+        /// A public key (base64 of its PEM), for `PublicKey`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key_data: Option<String>,
+        /// Fulcio's CA, issuer and subject, for `FulcioCAWithRekor`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fulcio: Option<serde_json::Value>,
+        /// Rekor's public key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rekor_public_key_data: Option<String>,
+        /// CA roots, intermediates and subject, for `PKI`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pki: Option<serde_json::Value>,
+        /// The identity rule.
+        signed_identity: SignedIdentityRule,
+    },
+}
+
+/// `signedIdentity` of a `sigstoreSigned` requirement (containers/image
+/// `signature/policy_types.go`: `type` first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum SignedIdentityRule {
+    /// The signature names the reference's repository (digest) or the reference (tag).
+    MatchRepoDigestOrExact,
+    /// The signature names the reference's repository.
+    MatchRepository,
+    /// The signature names this repository.
+    #[serde(rename_all = "camelCase")]
+    ExactRepository {
+        /// The repository.
+        docker_repository: String,
+    },
+    /// A reference under `prefix` is checked as if under `signed_prefix`.
+    #[serde(rename_all = "camelCase")]
+    RemapIdentity {
+        /// The prefix pulled from.
+        prefix: String,
+        /// The prefix the signature names.
+        signed_prefix: String,
+    },
 }
 
 /// The identity a signature must claim, besides the match policy's name.
@@ -86,8 +144,10 @@ pub(crate) fn cluster_requirements(catalog: &Catalog) -> Vec<ScopeRequirement> {
             },
             _ => IdentityRule::Own,
         };
+        let requirement = sigstore_requirement(verification, &match_policy, &identity_rule);
         for scope in spec.scopes.iter().flatten() {
             found.push(ScopeRequirement {
+                requirement: requirement.clone(),
                 scope: scope.clone(),
                 policy: format!("{}/{}", ResourceKind::ClusterImagePolicy.info().kind, policy.metadata.name()),
                 policy_type: policy_type.clone().unwrap_or_default(),
@@ -97,6 +157,83 @@ pub(crate) fn cluster_requirements(catalog: &Catalog) -> Vec<ScopeRequirement> {
         }
     }
     found
+}
+
+/// machine-config-operator `policyItemFromSpec`: the policy's root of trust and identity as a
+/// policy.json requirement.
+fn sigstore_requirement(
+    verification: Option<&crate::model::signature_policy::VerificationPolicy>,
+    match_policy: &str,
+    rule: &IdentityRule,
+) -> Requirement {
+    let root = verification.and_then(|p| p.root_of_trust.as_ref());
+    let field = |group: &str, key: &str| -> Option<String> {
+        let value = root?.extra.get(group)?.get(key)?.as_str()?;
+        Some(value.to_owned()).filter(|v| !v.is_empty())
+    };
+    let policy_type = root.map_or("", |r| r.policy_type.as_str());
+    let object = |pairs: &[(&str, &str, &str)]| -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for (out, group, key) in pairs {
+            if let Some(value) = field(group, key) {
+                map.insert((*out).to_owned(), serde_json::Value::String(value));
+            }
+        }
+        serde_json::Value::Object(map)
+    };
+    let signed_identity = match rule {
+        IdentityRule::Exact(repository) => {
+            SignedIdentityRule::ExactRepository { docker_repository: repository.clone() }
+        }
+        IdentityRule::Remap { prefix, signed_prefix } => {
+            SignedIdentityRule::RemapIdentity { prefix: prefix.clone(), signed_prefix: signed_prefix.clone() }
+        }
+        IdentityRule::Own if match_policy == "MatchRepository" => SignedIdentityRule::MatchRepository,
+        IdentityRule::Own => SignedIdentityRule::MatchRepoDigestOrExact,
+    };
+    match policy_type {
+        "FulcioCAWithRekor" => {
+            let subject = root.and_then(|r| r.extra.get("fulcioCAWithRekor")).and_then(|f| f.get("fulcioSubject"));
+            let text = |key: &str| subject.and_then(|s| s.get(key)).and_then(|v| v.as_str()).unwrap_or_default();
+            let fulcio = serde_json::json!({
+                "caData": field("fulcioCAWithRekor", "fulcioCAData").unwrap_or_default(),
+                "oidcIssuer": text("oidcIssuer"),
+                "subjectEmail": text("signedEmail"),
+            });
+            Requirement::SigstoreSigned {
+                key_data: None,
+                fulcio: Some(fulcio),
+                rekor_public_key_data: field("fulcioCAWithRekor", "rekorKeyData"),
+                pki: None,
+                signed_identity,
+            }
+        }
+        "PKI" => {
+            let subject = root.and_then(|r| r.extra.get("pki")).and_then(|p| p.get("pkiCertificateSubject"));
+            let mut pki =
+                object(&[("caRootsData", "pki", "caRootsData"), ("caIntermediatesData", "pki", "caIntermediatesData")]);
+            for (out, key) in [("subjectEmail", "email"), ("subjectHostname", "hostname")] {
+                if let Some(value) = subject.and_then(|s| s.get(key)).and_then(|v| v.as_str()).filter(|v| !v.is_empty())
+                {
+                    pki[out] = serde_json::Value::String(value.to_owned());
+                }
+            }
+            Requirement::SigstoreSigned {
+                key_data: None,
+                fulcio: None,
+                rekor_public_key_data: None,
+                pki: Some(pki),
+                signed_identity,
+            }
+        }
+        _ => Requirement::SigstoreSigned {
+            key_data: field("publicKey", "keyData"),
+            fulcio: None,
+            rekor_public_key_data: field("publicKey", "rekorKeyData"),
+            pki: None,
+            signed_identity,
+        },
+    }
 }
 
 /// The scopes a reference is looked up under, most specific first.

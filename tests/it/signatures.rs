@@ -114,3 +114,31 @@ fn pull_plans_name_the_signature_each_source_must_carry() {
     let (_, table, _) = output(&["mirrors", release, "--from", SIGNATURES, "--from", "fixtures/must-gather"]);
     assert!(table.contains("* signature required by ClusterImagePolicy/openshift (PublicKey), claiming"), "{table}");
 }
+
+/// Issue 23's Done-when: the rendered policy.json has a `sigstoreSigned` requirement for
+/// exactly the ClusterImagePolicies' scopes (a namespaced ImagePolicy is not the node-wide
+/// file's), as the operator's `TestGeneratePolicyJSON` expects.
+#[test]
+fn the_rendered_policy_json_requires_signatures_for_exactly_the_policies_scopes() {
+    let (code, stdout, stderr) = output(&["mirrors", "--render=policy.json", "--from", SIGNATURES]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let policy: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let docker = policy["transports"]["docker"].as_object().unwrap();
+    let scopes: Vec<&str> = docker.keys().map(String::as_str).collect();
+    assert_eq!(
+        scopes,
+        ["mirror.example.com:8443/corp", "quay.io/openshift-release-dev/ocp-release", "registry.corp.example.com/apps"]
+    );
+    for requirements in docker.values() {
+        assert_eq!(requirements[0]["type"], "sigstoreSigned");
+    }
+    assert_eq!(
+        docker["quay.io/openshift-release-dev/ocp-release"][0]["signedIdentity"]["type"],
+        "matchRepoDigestOrExact"
+    );
+    assert_eq!(policy["transports"]["atomic"], policy["transports"]["docker"], "no scope has three components");
+    assert_eq!(policy["default"][0]["type"], "insecureAcceptAnything");
+    // Plain --render still prints registries.conf.
+    let (_, toml, _) = output(&["mirrors", "--render", "--from", "fixtures/must-gather"]);
+    assert!(toml.starts_with("unqualified-search-registries"), "{toml}");
+}
