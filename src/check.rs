@@ -63,13 +63,15 @@ pub enum Rule {
     ProposedRefused,
     /// --verify: no source a node contacts has a current image.
     VerifyUnservable,
+    /// --verify: a signature policy requires a signature the source that has the image lacks.
+    SignatureRequiredUnverifiable,
     /// --verify: a source a node contacts could not be asked (401, 403, TLS, unreachable).
     VerifySourceFailed,
 }
 
 impl Rule {
     /// Every rule, in the order docs/check.md lists them.
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 20] = [
         Rule::ImportFailed,
         Rule::ImportPending,
         Rule::TagWithoutHistory,
@@ -88,6 +90,7 @@ impl Rule {
         Rule::ProposedUnpullable,
         Rule::ProposedRefused,
         Rule::VerifyUnservable,
+        Rule::SignatureRequiredUnverifiable,
         Rule::VerifySourceFailed,
     ];
 
@@ -112,6 +115,7 @@ impl Rule {
             Rule::ProposedUnpullable => "proposed-unpullable",
             Rule::ProposedRefused => "proposed-refused",
             Rule::VerifyUnservable => "verify-unservable",
+            Rule::SignatureRequiredUnverifiable => "signature-required-unverifiable",
             Rule::VerifySourceFailed => "verify-source-failed",
         }
     }
@@ -136,7 +140,8 @@ impl Rule {
             | Rule::TagNotMirrored
             | Rule::ProposedUnpullable
             | Rule::ProposedRefused
-            | Rule::VerifyUnservable => Severity::Error,
+            | Rule::VerifyUnservable
+            | Rule::SignatureRequiredUnverifiable => Severity::Error,
         }
     }
 }
@@ -313,6 +318,14 @@ pub(crate) fn verification_findings(resolutions: &[StreamResolution], disabled: 
                 findings.add(Rule::VerifyUnservable, &object, generation.as_deref(), reason);
             }
             for source in &verification.sources {
+                if let Some(signature) = source.signature.as_ref().filter(|_| source.signature_missing()) {
+                    let reason = format!(
+                        "{}: the sigstore signature a policy requires is not there ({})",
+                        source.reference,
+                        signature.words()
+                    );
+                    findings.add(Rule::SignatureRequiredUnverifiable, &object, generation.as_deref(), reason);
+                }
                 if let Some(answer) = source.answer.as_ref().filter(|a| !matches!(a, Answer::Present | Answer::Missing))
                 {
                     let reason = format!("{}: {}", source.reference, answer.words());
@@ -608,8 +621,13 @@ mod rule_tests {
             findings("fixtures/check/clean.yaml", vec![]).iter().map(|f| f.rule).collect();
         // The proposal rules need a second state (tests/it/what_if.rs fires them), the verify
         // rules registries (tests/it/verify.rs).
-        let proposal_rules =
-            [Rule::ProposedUnpullable, Rule::ProposedRefused, Rule::VerifyUnservable, Rule::VerifySourceFailed];
+        let proposal_rules = [
+            Rule::ProposedUnpullable,
+            Rule::ProposedRefused,
+            Rule::VerifyUnservable,
+            Rule::SignatureRequiredUnverifiable,
+            Rule::VerifySourceFailed,
+        ];
         let all: std::collections::BTreeSet<Rule> =
             Rule::ALL.into_iter().filter(|r| !proposal_rules.contains(r)).collect();
         let fired: std::collections::BTreeSet<Rule> = on_rules.union(&on_clean).copied().collect();

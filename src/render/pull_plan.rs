@@ -195,6 +195,9 @@ fn fitted_sources(
 
 /// A source's answer in a table cell.
 fn answer_cell(verdict: &SourceVerdict) -> String {
+    if verdict.signature_missing() {
+        return "present, signature missing".to_owned();
+    }
     match (&verdict.answer, &verdict.skipped) {
         (Some(answer), _) => answer.words(),
         (None, Some(why)) if why.starts_with("blocked") => "not asked (blocked)".to_owned(),

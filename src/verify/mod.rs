@@ -151,6 +151,17 @@ pub struct SourceVerdict {
     /// Why it was not asked: a node never contacts a blocked source (`--include-blocked` asks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// Where a policy requires a signature: the answer for its attachment on this source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Answer>,
+}
+
+impl SourceVerdict {
+    /// The image is here, a policy requires a signature, and its attachment is not here (or
+    /// could not be read): a node that pulls from here refuses the image.
+    pub fn signature_missing(&self) -> bool {
+        self.answer == Some(Answer::Present) && self.signature.as_ref().is_some_and(|a| *a != Answer::Present)
+    }
 }
 
 /// A plan checked against the registries (`verification:` in `-o yaml`).
@@ -187,7 +198,10 @@ impl Verification {
             .sources
             .iter()
             .filter(|s| s.skipped.is_none())
-            .filter_map(|s| s.answer.as_ref().map(|a| format!("{}: {}", s.reference, a.words())))
+            .filter_map(|s| {
+                let unsigned = if s.signature_missing() { ", signature missing" } else { "" };
+                s.answer.as_ref().map(|a| format!("{}: {}{unsigned}", s.reference, a.words()))
+            })
             .collect();
         if asked.is_empty() { "every source is blocked".into() } else { asked.join("; ") }
     }
@@ -203,12 +217,26 @@ pub(crate) fn plan_endpoints(plan: &PullPlan, include_blocked: bool) -> Vec<Endp
 }
 
 /// The endpoints of these pull sources, in order; blocked ones only with `include_blocked`.
+/// A source a signature policy covers is asked for the signature's attachment too.
 pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint> {
     sources
         .iter()
         .filter(|s| include_blocked || !s.blocked)
-        .filter_map(|s| Endpoint::of(&s.reference, s.insecure))
+        .flat_map(|s| Endpoint::of(&s.reference, s.insecure).into_iter().chain(signature_endpoint(s)))
         .collect()
+}
+
+/// Where a node looks for the sigstore signature of a source's image when a policy requires
+/// one: the `sha256-<hex>.sig` tag beside it (containers/image `use-sigstore-attachments`,
+/// `docker/docker_image_src.go` `sigstoreAttachmentTag`). Only for a digest: a tag pull's
+/// digest is known once pulled.
+pub(crate) fn signature_endpoint(source: &PullSource) -> Option<Endpoint> {
+    if source.signatures.is_empty() {
+        return None;
+    }
+    let endpoint = Endpoint::of(&source.reference, source.insecure)?;
+    let hex = endpoint.reference.strip_prefix("sha256:")?;
+    Some(Endpoint { reference: format!("sha256-{hex}.sig"), ..endpoint })
 }
 
 /// Reads `--platform`: `os/architecture[/variant]`, lower-case words.
@@ -272,7 +300,7 @@ pub fn verify(
     let mut served_by = None;
     // A node that got a manifest list from a source takes its image from there too
     // (containers/image: docker_image_src.go, newImageSource): a missing image ends the pull.
-    let mut failed_at: Option<String> = None;
+    let mut failed_at: Option<(String, bool)> = None;
     for source in sources {
         let endpoint = Endpoint::of(&source.reference, source.insecure);
         let asked = include_blocked || !source.blocked;
@@ -281,19 +309,27 @@ pub fn verify(
         let skipped = match (asked, &answer, &failed_at) {
             (false, _, _) => Some("blocked: a node never contacts it".to_owned()),
             (true, None, _) => Some("not asked (not a valid reference, or not in --verify-cache)".to_owned()),
-            (true, Some(_), Some(list)) => {
+            (true, Some(_), Some((at, true))) => {
+                Some(format!("not reached: the node took the image from {at}, where its required signature is not"))
+            }
+            (true, Some(_), Some((list, false))) => {
                 Some(format!("not reached: the node took the manifest list from {list} and failed on its image there"))
             }
             _ => None,
         };
+        let signature = signature_endpoint(source).filter(|_| asked).and_then(|e| answers.get(&e.key()).cloned());
+        let unsigned = signature.as_ref().is_some_and(|a| *a != Answer::Present);
         if pullable && !decided && !source.blocked {
             match &answer {
+                // The policy check follows the manifest: an image without its required
+                // signature fails the pull there, it does not send the node to the next source.
+                Some(Answer::Present) if unsigned => failed_at = Some((source.reference.clone(), true)),
                 Some(Answer::Present) => served_by = Some(source.reference.clone()),
-                Some(Answer::ChildMissing(_)) => failed_at = Some(source.reference.clone()),
+                Some(Answer::ChildMissing(_)) => failed_at = Some((source.reference.clone(), false)),
                 _ => {}
             }
         }
-        verdicts.push(SourceVerdict { reference: source.reference.clone(), answer, skipped });
+        verdicts.push(SourceVerdict { reference: source.reference.clone(), answer, skipped, signature });
     }
     Verification { sources: verdicts, served_by }
 }

@@ -142,3 +142,96 @@ fn the_rendered_policy_json_requires_signatures_for_exactly_the_policies_scopes(
     let (_, toml, _) = output(&["mirrors", "--render", "--from", "fixtures/must-gather"]);
     assert!(toml.starts_with("unqualified-search-registries"), "{toml}");
 }
+
+/// Issue 23's Done-when, against Debian's docker-registry on loopback: two mirrors hold the
+/// same image, one with its `sha256-<hex>.sig` attachment. `resolve --verify` reports the
+/// missing signature on the other, and `check --verify --fail-on error` exits 3 for it alone.
+#[test]
+fn verify_asks_each_mirror_for_the_signature_a_policy_requires() {
+    use crate::registry::{Image, Registry, free_port};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let storage = |name: &str| {
+        let path = root.join(name);
+        std::fs::create_dir_all(&path).unwrap();
+        path
+    };
+    let signed = Registry::start(root, "signed", &storage("signed"), "", "");
+    let unsigned = Registry::start(root, "unsigned", &storage("unsigned"), "", "");
+    let image = Image::new("signed content");
+    image.push(&signed.host, "team/app", &image.digest);
+    image.push(&unsigned.host, "team/app", &image.digest);
+    // cosign's attachment: another manifest, under the tag that names the digest.
+    let hex = image.digest.trim_start_matches("sha256:");
+    Image::new("signature").push(&signed.host, "team/app", &format!("sha256-{hex}.sig"));
+    // The source no node reaches: nothing listens there.
+    let down = format!("127.0.0.1:{}", free_port());
+    let digest = &image.digest;
+    let cluster = format!(
+        r#"apiVersion: config.openshift.io/v1
+kind: Image
+metadata: {{name: cluster}}
+spec: {{registrySources: {{insecureRegistries: ['{s}', '{u}', '{down}']}}}}
+---
+apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata: {{name: mirrors}}
+spec:
+  imageDigestMirrors:
+  - {{source: '{down}/signed', mirrors: ['{s}/team']}}
+  - {{source: '{down}/unsigned', mirrors: ['{u}/team']}}
+---
+apiVersion: config.openshift.io/v1
+kind: ClusterImagePolicy
+metadata: {{name: all-signed}}
+spec:
+  scopes: ['{down}']
+  policy: {{rootOfTrust: {{policyType: PublicKey, publicKey: {{keyData: a2V5}}}}}}
+---
+apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {{name: app, namespace: verify}}
+status:
+  tags:
+  - tag: signed
+    items: [{{image: '{digest}', dockerImageReference: '{down}/signed/app@{digest}', created: '2026-11-27T10:00:00Z'}}]
+  - tag: unsigned
+    items: [{{image: '{digest}', dockerImageReference: '{down}/unsigned/app@{digest}', created: '2026-11-27T10:00:00Z'}}]
+"#,
+        s = signed.host,
+        u = unsigned.host
+    );
+    let file = root.join("cluster.yaml");
+    std::fs::write(&file, cluster).unwrap();
+    let from = file.to_str().unwrap();
+    let (code, stdout, stderr) = output(&["resolve", "-n", "verify", "--verify", "-o", "json", "--from", from]);
+    assert_eq!(code, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let tags = answer["items"][0]["tags"].as_array().unwrap();
+    let verification = |tag: usize| &tags[tag]["history"][0]["verification"];
+    let first_source = |tag: usize| &verification(tag)["sources"][0];
+    assert_eq!(tags[0]["name"], "signed");
+    assert_eq!(first_source(0)["signature"]["result"], "present", "{}", verification(0));
+    assert_eq!(verification(0)["servedBy"], format!("{}/team/app@{digest}", signed.host));
+    assert_eq!(first_source(1)["result"], "present", "the image is there");
+    assert_eq!(first_source(1)["signature"]["result"], "missing", "{}", verification(1));
+    assert!(verification(1).get("servedBy").is_none_or(|s| s.is_null()), "{}", verification(1));
+    let (code, stdout, stderr) =
+        output(&["check", "-n", "verify", "--verify", "--fail-on", "error", "-o", "json", "--from", from]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let unverifiable: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "signature-required-unverifiable")
+        .collect();
+    assert_eq!(unverifiable.len(), 1, "{stdout}");
+    assert_eq!(unverifiable[0]["object"], "verify/app:unsigned");
+    // Only HEADs and GETs of manifests, and the attachment's tag among them.
+    assert!(
+        signed.requests().iter().any(|r| r.contains(&format!("/manifests/sha256-{hex}.sig"))),
+        "{:?}",
+        signed.requests()
+    );
+}
