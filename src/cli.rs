@@ -625,6 +625,9 @@ pub enum RenderedFile {
     /// `/etc/containers/policy.json`.
     #[value(name = "policy.json")]
     PolicyJson,
+    /// `/etc/containers/registries.d/sigstore-registries.yaml`.
+    #[value(name = "registries.d")]
+    RegistriesD,
 }
 
 /// `isctl serve`.
@@ -767,8 +770,9 @@ pub struct MirrorsArgs {
     pub references: Vec<String>,
 
     /// Print a file the operator would write for the loaded rules, instead of plans:
-    /// registries.conf (the default), or --render=policy.json (allowed/blocked registries and
-    /// the ClusterImagePolicies' signature requirements).
+    /// registries.conf (the default), --render=policy.json (allowed/blocked registries and the
+    /// ClusterImagePolicies' signature requirements) or --render=registries.d (where nodes look
+    /// for sigstore signatures: the policies' scopes and their mirrors).
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "registries.conf")]
     pub render: Option<RenderedFile>,
 

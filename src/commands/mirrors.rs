@@ -17,14 +17,16 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     let config = RegistriesConfig::from_catalog(&catalog);
     let kinds =
         [ResourceKind::ImageContentSourcePolicy, ResourceKind::ImageDigestMirrorSet, ResourceKind::ImageTagMirrorSet];
-    let policy_json = settings.mode == MirrorsMode::Render(RenderedFile::PolicyJson);
-    if !policy_json && !kinds.into_iter().any(|k| catalog.has_kind(k)) {
+    let signatures_only =
+        matches!(settings.mode, MirrorsMode::Render(RenderedFile::PolicyJson | RenderedFile::RegistriesD));
+    if !signatures_only && !kinds.into_iter().any(|k| catalog.has_kind(k)) {
         ctx.printer.warning(
             "the input holds no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet: plans assume no mirrors",
         );
     }
     let MirrorsMode::Plans { references, output, template, no_headers } = &settings.mode else {
-        return rendered_file(ctx, &config, policy_json);
+        let MirrorsMode::Render(file) = settings.mode else { unreachable!("the other mode has plans") };
+        return rendered_file(ctx, config, file);
     };
     let resolver = Resolver::new(config);
     let plans: Vec<_> = references.iter().map(|r| resolver.plan(r)).collect();
@@ -78,10 +80,18 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     Ok(if unparsable.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }
 
-/// `--render`: registries.conf (with the conflicts that would stop the operator), or
-/// policy.json (exit 1 when the operator would refuse it).
-fn rendered_file(ctx: &mut Ctx, config: &RegistriesConfig, policy_json: bool) -> CommandResult {
-    if policy_json {
+/// `--render`: registries.conf (with the conflicts that would stop the operator), policy.json
+/// (exit 1 when the operator would refuse it), or the registries.d file for signatures.
+fn rendered_file(ctx: &mut Ctx, config: RegistriesConfig, file: RenderedFile) -> CommandResult {
+    if file == RenderedFile::RegistriesD {
+        match crate::mirror::registries_d::render(&Resolver::new(config)) {
+            Some(text) => ctx.printer.data(&text)?,
+            None => ctx.printer.notice("no ClusterImagePolicy in the input: the operator writes no registries.d file"),
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let config = &config;
+    if file == RenderedFile::PolicyJson {
         return match crate::mirror::policy_json::render(config) {
             Ok(text) => {
                 ctx.printer.data(&text)?;

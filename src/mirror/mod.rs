@@ -6,6 +6,7 @@ pub(crate) mod config;
 pub mod plan;
 pub mod policy_json;
 pub(crate) mod pull_through;
+pub mod registries_d;
 pub(crate) mod scope;
 pub mod signatures;
 #[cfg(test)]

@@ -235,3 +235,22 @@ status:
         signed.requests()
     );
 }
+
+/// `--render=registries.d`: nodes look for signatures on the policies' scopes and on the
+/// mirrors a pull in them may use (here the demo's ICSP mirror of the release repository).
+#[test]
+fn registries_d_turns_on_attachments_for_the_scopes_and_their_mirrors() {
+    let (code, stdout, stderr) =
+        output(&["mirrors", "--render=registries.d", "--from", SIGNATURES, "--from", "fixtures/must-gather"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(
+        stdout,
+        "docker:\n  mirror.example.com:8443/corp:\n    use-sigstore-attachments: true\n  \
+         mirror.example.com:8443/ocp4/openshift4:\n    use-sigstore-attachments: true\n  \
+         quay.io/openshift-release-dev/ocp-release:\n    use-sigstore-attachments: true\n  \
+         registry.corp.example.com/apps:\n    use-sigstore-attachments: true\n"
+    );
+    let (code, stdout, stderr) = output(&["mirrors", "--render=registries.d", "--from", "fixtures/must-gather"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert!(stderr.contains("writes no registries.d file"), "{stderr}");
+}
