@@ -315,6 +315,17 @@ fn plan_lines(
     for error in errors {
         let _ = writeln!(out, "        ! {}", safe(error));
     }
+    // The identity is the asked-for reference's whichever source serves it: said once.
+    for required in sources.first().map(|s| s.signatures.as_slice()).unwrap_or_default() {
+        let _ = writeln!(
+            out,
+            "        signature required by {} ({}): claiming {} ({}), looked for beside the image on the source that serves it",
+            safe(&required.policy),
+            safe(&required.policy_type),
+            safe(&required.identity),
+            safe(&required.match_policy)
+        );
+    }
 }
 
 /// Why a source is where it is, naming the objects (and, for a block, the mechanism).

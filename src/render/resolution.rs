@@ -434,6 +434,7 @@ fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps, glyp
     }
     if let Some(verification) = item.and_then(|i| i.verification.as_ref()) {
         notes.push(match &verification.served_by {
+            None if verification.sources.iter().any(|s| s.signature_missing()) => "signature missing".to_owned(),
             None => "unservable".to_owned(),
             Some(source) if verification.sources.first().is_some_and(|s| &s.reference != source) => {
                 "verified (fallback)".to_owned()
@@ -471,6 +472,9 @@ fn status(tag: &TagResolution, item: Option<&HistoryItem>, gaps: InputGaps, glyp
     }
     if let Some(count) = item.and_then(|i| i.image_info.as_ref()).map(|i| i.manifests.len()).filter(|n| *n > 0) {
         notes.push(format!("manifest list ({count})"));
+    }
+    if item.and_then(|i| i.pull_sources.first()).is_some_and(|s| !s.signatures.is_empty()) {
+        notes.push("signature required".into());
     }
     notes
 }
