@@ -65,18 +65,21 @@ pub enum Rule {
     VerifyUnservable,
     /// --verify: a signature policy requires a signature the source that has the image lacks.
     SignatureRequiredUnverifiable,
+    /// A ClusterImagePolicy the machine-config operator would refuse beside the image config.
+    SignaturePolicyConflict,
     /// --verify: a source a node contacts could not be asked (401, 403, TLS, unreachable).
     VerifySourceFailed,
 }
 
 impl Rule {
     /// Every rule, in the order docs/check.md lists them.
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 21] = [
         Rule::ImportFailed,
         Rule::ImportPending,
         Rule::TagWithoutHistory,
         Rule::ImageMissing,
         Rule::MirrorConflict,
+        Rule::SignaturePolicyConflict,
         Rule::InvalidRewrite,
         Rule::Unpullable,
         Rule::PolicyRejected,
@@ -102,6 +105,7 @@ impl Rule {
             Rule::TagWithoutHistory => "tag-without-history",
             Rule::ImageMissing => "image-missing",
             Rule::MirrorConflict => "mirror-conflict",
+            Rule::SignaturePolicyConflict => "signature-policy-conflict",
             Rule::InvalidRewrite => "invalid-rewrite",
             Rule::Unpullable => "unpullable",
             Rule::PolicyRejected => "policy-rejected",
@@ -133,6 +137,7 @@ impl Rule {
             | Rule::VerifySourceFailed => Severity::Warning,
             Rule::ImportFailed
             | Rule::MirrorConflict
+            | Rule::SignaturePolicyConflict
             | Rule::InvalidRewrite
             | Rule::Unpullable
             | Rule::PolicyRejected
@@ -379,12 +384,19 @@ pub(crate) fn check(
     findings
 }
 
-/// `mirror-conflict`: what the operator would refuse to render.
+/// `mirror-conflict` and `signature-policy-conflict`: what the operator would refuse to render.
 fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
-    for conflict in &resolver.config().conflicts {
+    let config = resolver.config();
+    for conflict in &config.conflicts {
         let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
         let reason = format!("{} ({})", conflict.message, objects.join(", "));
         findings.add(Rule::MirrorConflict, &conflict.source, None, reason);
+    }
+    let refused =
+        crate::mirror::signatures::refusals(&config.signatures, &config.allowed_registries, &config.blocked_registries);
+    for (policy, why) in refused {
+        let reason = format!("{why}: the operator writes no policy.json, and nodes keep the one they have");
+        findings.add(Rule::SignaturePolicyConflict, &policy, None, reason);
     }
 }
 

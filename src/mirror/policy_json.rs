@@ -23,6 +23,9 @@ pub fn render(config: &RegistriesConfig) -> Result<String, String> {
     if !allowed.is_empty() && !blocked.is_empty() {
         return Err("only one of allowedRegistries or blockedRegistries may be specified".to_owned());
     }
+    if let Some((policy, why)) = super::signatures::refusals(&config.signatures, allowed, blocked).into_iter().next() {
+        return Err(format!("{policy}: {why}"));
+    }
     let mut by_scope: BTreeMap<String, Vec<Requirement>> = BTreeMap::new();
     let mut policies: Vec<_> = config.signatures.iter().collect();
     policies.sort_by(|a, b| a.policy.cmp(&b.policy));

@@ -236,6 +236,30 @@ fn sigstore_requirement(
     }
 }
 
+/// What the machine-config operator refuses in ClusterImagePolicies beside the image config's
+/// registry lists (`validateImagePolicyWithAllowedBlockedRegistries`): a policy scope outside
+/// every allowed registry, or inside a blocked one. Each as (policy, message). The operator
+/// then writes no new policy.json, and nodes keep the one they have.
+pub(crate) fn refusals(all: &[ScopeRequirement], allowed: &[String], blocked: &[String]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for requirement in all {
+        let scope = &requirement.scope;
+        if !allowed.is_empty() && !allowed.iter().any(|r| super::scope::is_nested(scope, r)) {
+            found.push((
+                requirement.policy.clone(),
+                format!("the scope {scope} is not nested inside allowedRegistries"),
+            ));
+        }
+        if let Some(registry) = blocked.iter().find(|r| super::scope::is_nested(scope, r)) {
+            found.push((
+                requirement.policy.clone(),
+                format!("the scope {scope} is nested inside blockedRegistries ({registry})"),
+            ));
+        }
+    }
+    found
+}
+
 /// The scopes a reference is looked up under, most specific first.
 fn lookup_order(reference: &Reference) -> Vec<String> {
     let mut order = vec![reference.to_string()];
