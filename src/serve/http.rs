@@ -131,9 +131,11 @@ pub(crate) async fn serve(
                         ));
                     }
                 }
-                if !evicted {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
+                // The evicted connection's task must run to free its descriptor: retrying at
+                // once would evict one connection after another (the newest too) on a busy
+                // machine, before any descriptor came back.
+                let pause = if evicted { 10 } else { 50 };
+                tokio::time::sleep(Duration::from_millis(pause)).await;
                 continue;
             }
             // A client that gave up before being accepted is its own business.
