@@ -83,6 +83,11 @@ pub(crate) enum Change {
     /// A tag pull whose scope gains mirrors that serve digests only: it still needs the source
     /// (the disconnected-upgrade trap).
     DigestMirrorsOnly,
+    /// A ClusterImagePolicy now requires a signature (or another one): a node refuses the image
+    /// where the signature is not beside it.
+    SignatureRequired,
+    /// No signature is required any more.
+    SignatureDropped,
 }
 
 impl Change {
@@ -97,6 +102,8 @@ impl Change {
             Change::SourcesRemoved => "sources removed",
             Change::Reordered => "reordered",
             Change::DigestMirrorsOnly => "tag pull not mirrored",
+            Change::SignatureRequired => "signature now required",
+            Change::SignatureDropped => "signature no longer required",
         }
     }
 }
@@ -272,6 +279,13 @@ fn classify(current: &Resolver, proposed: &Resolver, now: &PullPlan, then: &Pull
     }
     if digest_mirrors_only(proposed, then) && !digest_mirrors_only(current, now) {
         changes.push(Change::DigestMirrorsOnly);
+    }
+    // The requirements are the same for every source: the first one's say it.
+    let required = |plan: &PullPlan| plan.sources.first().map(|s| s.signatures.clone()).unwrap_or_default();
+    match (required(now), required(then)) {
+        (before, after) if before == after => {}
+        (_, after) if !after.is_empty() => changes.push(Change::SignatureRequired),
+        _ => changes.push(Change::SignatureDropped),
     }
     changes
 }

@@ -255,3 +255,20 @@ fn registries_d_turns_on_attachments_for_the_scopes_and_their_mirrors() {
     assert_eq!((code, stdout.as_str()), (0, ""));
     assert!(stderr.contains("writes no registries.d file"), "{stderr}");
 }
+
+/// `diff mirrors --proposed`: adding the 4.21 default policy changes no source, yet every pull
+/// of the release repository now needs a signature beside it.
+#[test]
+fn a_proposed_policy_shows_the_pulls_that_now_need_a_signature() {
+    let (code, stdout, stderr) =
+        output(&["diff", "mirrors", "-A", "-o", "json", "--from", "fixtures/must-gather", "--proposed", SIGNATURES]);
+    assert_eq!(code, 3, "changes exit 3: {stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let changes: Vec<String> = answer["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["changes"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_owned()))
+        .collect();
+    assert!(!changes.is_empty() && changes.iter().all(|c| c == "signatureRequired"), "{changes:?}");
+}
