@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use crate::catalog::Catalog;
 use crate::model::{Object, ResourceKind, Workload};
+use crate::reference::{StreamPull, stream_pull};
 
 /// `openshift.io/image.managed`: the integrated registry's mark on images pushed to it.
 const MANAGED_ANNOTATION: &str = "openshift.io/image.managed";
@@ -159,19 +160,10 @@ pub(crate) enum PruneError {
     NoImages,
 }
 
-/// A stream image named by a workload: `namespace/name` and a tag or a digest.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Named {
-    /// `namespace/name:tag`: the tag's current entry stays.
-    Tag(String),
-    /// `namespace/name@digest`: that stream's entries of the image stay.
-    Image(String),
-}
-
 /// Who names what, as `kind/name in namespace` phrases, in the order they were read.
 #[derive(Debug, Default)]
 struct References {
-    by: BTreeMap<Named, Vec<String>>,
+    by: BTreeMap<StreamPull, Vec<String>>,
     invalid: Vec<String>,
 }
 
@@ -182,29 +174,12 @@ impl References {
         if spec.is_empty() {
             return;
         }
-        let parsed = match crate::reference::Reference::parse_normalized(spec) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                if !options.ignore_invalid_refs {
-                    self.invalid.push(format!("{referrer}: {spec:?}: {e}"));
-                }
-                return;
-            }
-        };
-        let Some((host, rest)) = spec.split_once('/') else { return };
-        if !(host == "localhost" || host.contains(['.', ':'])) {
-            return;
+        match stream_pull(spec) {
+            Ok(Some(named)) => self.by.entry(named).or_default().push(referrer.to_owned()),
+            Ok(None) => {}
+            Err(e) if !options.ignore_invalid_refs => self.invalid.push(format!("{referrer}: {spec:?}: {e}")),
+            Err(_) => {}
         }
-        let Some((namespace, name)) = rest.split_once('/') else { return };
-        let name = name.split(['@', ':']).next().unwrap_or_default();
-        if name.contains('/') || namespace.is_empty() {
-            return;
-        }
-        let named = match parsed.digest {
-            Some(digest) => Named::Image(format!("{namespace}/{name}@{digest}")),
-            None => Named::Tag(format!("{namespace}/{name}:{}", parsed.tag.as_deref().unwrap_or("latest"))),
-        };
-        self.by.entry(named).or_default().push(referrer.to_owned());
     }
 
     /// `analyzeReferencesFromBuildStrategy`: the strategy's `from`.
@@ -221,7 +196,7 @@ impl References {
             "DockerImage" => self.pull_spec(referrer, name, options),
             "ImageStreamImage" => match name.split_once('@') {
                 Some((stream, digest)) if !stream.is_empty() && !digest.is_empty() => {
-                    let named = Named::Image(format!("{namespace}/{stream}@{digest}"));
+                    let named = StreamPull::Image(format!("{namespace}/{stream}@{digest}"));
                     self.by.entry(named).or_default().push(referrer.to_owned());
                 }
                 _ if !options.ignore_invalid_refs => {
@@ -231,7 +206,7 @@ impl References {
             },
             "ImageStreamTag" => match name.split_once(':') {
                 Some((stream, tag)) if !stream.is_empty() && !tag.is_empty() && !tag.contains(':') => {
-                    let named = Named::Tag(format!("{namespace}/{stream}:{tag}"));
+                    let named = StreamPull::Tag(format!("{namespace}/{stream}:{tag}"));
                     self.by.entry(named).or_default().push(referrer.to_owned());
                 }
                 _ if !options.ignore_invalid_refs => {
@@ -243,7 +218,7 @@ impl References {
         }
     }
 
-    fn first(&self, named: &Named) -> Option<&str> {
+    fn first(&self, named: &StreamPull) -> Option<&str> {
         self.by.get(named).and_then(|r| r.first()).map(String::as_str)
     }
 }
@@ -264,7 +239,7 @@ fn created(meta: &crate::model::ObjectMeta) -> Option<Timestamp> {
 }
 
 /// Every reference the workloads in scope make.
-fn references(catalog: &Catalog, options: &PruneOptions, threshold: Timestamp) -> References {
+fn references(catalog: &Catalog, options: &PruneOptions) -> References {
     let mut found = References::default();
     for kind in ResourceKind::WORKLOADS {
         for object in catalog.of_kind(kind) {
@@ -274,12 +249,10 @@ fn references(catalog: &Catalog, options: &PruneOptions, threshold: Timestamp) -
                 continue;
             }
             let referrer = format!("{} {namespace}/{}", kind.info().singular, workload.metadata.name());
-            if let Object::Pod(pod) = object {
-                let phase = pod.status.as_ref().and_then(|s| s.get("phase")).and_then(Value::as_str);
-                let active = matches!(phase, Some("Running" | "Pending"));
-                if !active && created(&pod.metadata).is_none_or(|c| c < threshold) {
-                    continue;
-                }
+            if let Object::Pod(pod) = object
+                && !crate::consumers::pod_counts(pod, options.now, options.keep_younger_than)
+            {
+                continue;
             }
             match kind {
                 ResourceKind::BuildConfig | ResourceKind::Build => {
@@ -312,10 +285,11 @@ fn go_duration(duration: SignedDuration) -> String {
     }
 }
 
-/// A digest as tables show it: the first 12 hex digits.
-fn short(digest: &str) -> &str {
+/// A digest as tables show it: the first 12 hex digits (by characters: a digest read from a
+/// file may hold anything).
+fn short(digest: &str) -> String {
     let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
-    &hex[..hex.len().min(12)]
+    hex.chars().take(12).collect()
 }
 
 /// The `openshift.io/Image` storage limits of each namespace's LimitRanges, in bytes (a limit
@@ -383,7 +357,8 @@ impl Pruner<'_> {
                     keep(format!("the stream is younger than {}", self.age_words))
                 } else if self.young(item.created.as_deref().and_then(|c| c.parse().ok())) {
                     keep(format!("younger than {}", self.age_words))
-                } else if let Some(user) = (rev == 0).then(|| self.refs.first(&Named::Tag(tag_name.clone()))).flatten()
+                } else if let Some(user) =
+                    (rev == 0).then(|| self.refs.first(&StreamPull::Tag(tag_name.clone()))).flatten()
                 {
                     keep(format!("the tag is used by {user}"))
                 } else if image.is_none() {
@@ -392,7 +367,8 @@ impl Pruner<'_> {
                     keep("within the namespace's image size limits".to_owned())
                 } else if !self.options.over_size_limit && rev < kept {
                     keep(format!("among the newest {kept}"))
-                } else if let Some(user) = self.refs.first(&Named::Image(format!("{namespace}/{name}@{}", item.image)))
+                } else if let Some(user) =
+                    self.refs.first(&StreamPull::Image(format!("{namespace}/{name}@{}", item.image)))
                 {
                     keep(format!("used by {user}"))
                 } else if self.options.over_size_limit {
@@ -454,7 +430,7 @@ impl Pruner<'_> {
 /// The plan for `catalog` under `options`.
 pub(crate) fn plan(catalog: &Catalog, options: &PruneOptions) -> Result<PrunePlan, PruneError> {
     let threshold = options.now - options.keep_younger_than;
-    let refs = references(catalog, options, threshold);
+    let refs = references(catalog, options);
     if !refs.invalid.is_empty() {
         return Err(PruneError::InvalidReferences(refs.invalid));
     }
@@ -758,6 +734,12 @@ mod tests {
         let young = young + &stream("foo", "bar", Some(5), &[("latest", &[1, 2, 3])]) + &limits(&["100"]);
         let (images, _) = pruned(&young, &over);
         assert_eq!(images, [1, 3], "ages do not count with --prune-over-size-limit");
+    }
+
+    /// A manifest list whose name is not a digest still gets a reason, shortened by character.
+    #[test]
+    fn a_reason_never_cuts_a_digest_inside_a_character() {
+        assert_eq!(short("sha256:a€€€€€€€€€€€€€"), "a€€€€€€€€€€€");
     }
 
     /// "build with bad image reference" and "build with ignored bad image reference"; with -n,

@@ -222,6 +222,36 @@ pub(crate) fn digest_of(reference: &str) -> Option<String> {
     valid.then(|| digest.to_owned())
 }
 
+/// What a pull spec names in an image stream, as oc's image pruner reads it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum StreamPull {
+    /// `namespace/stream:tag` (no tag written is `latest`).
+    Tag(String),
+    /// `namespace/stream@digest`.
+    Image(String),
+}
+
+/// The stream image a pull spec names, as oc's pruner reads it (openshift/oc
+/// `pkg/cli/admin/prune/imageprune` `analyzeImageReference`): a written registry host (ignored:
+/// the integrated registry answers to several names), then exactly a namespace and a name. A
+/// spec that does not parse is an error; one of another shape names no stream.
+pub(crate) fn stream_pull(spec: &str) -> Result<Option<StreamPull>, ReferenceError> {
+    let parsed = Reference::parse_normalized(spec)?;
+    let Some((host, rest)) = spec.split_once('/') else { return Ok(None) };
+    if !(host == "localhost" || host.contains(['.', ':'])) {
+        return Ok(None);
+    }
+    let Some((namespace, name)) = rest.split_once('/') else { return Ok(None) };
+    let name = name.split(['@', ':']).next().unwrap_or_default();
+    if name.contains('/') || namespace.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(match parsed.digest {
+        Some(digest) => StreamPull::Image(format!("{namespace}/{name}@{digest}")),
+        None => StreamPull::Tag(format!("{namespace}/{name}:{}", parsed.tag.as_deref().unwrap_or("latest"))),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ mod uses;
 
 pub(crate) use crate::model::workload::TRIGGERS_ANNOTATION;
 
-pub(crate) use uses::{FINISHED_POD_GRACE, Role, Standing, Use, uses};
+pub(crate) use uses::{FINISHED_POD_GRACE, Role, Standing, Use, pod_counts, uses};
 use uses::{UNREADABLE, at};
 
 /// A tag asked about, with its history.
@@ -82,7 +82,7 @@ impl UseIndex {
         for kind in ResourceKind::WORKLOADS {
             for object in catalog.of_kind(kind) {
                 if let Object::Pod(pod) = object
-                    && !uses::pod_counts(pod, now)
+                    && !uses::pod_counts(pod, now, FINISHED_POD_GRACE)
                 {
                     index.finished_pods.push(format!("{}/{}", pod.metadata.namespace(), pod.metadata.name()));
                     continue;
@@ -239,7 +239,9 @@ impl UseIndex {
                 if u.digest.is_some() || !matches!(u.role, Role::Runs | Role::Template) {
                     return None;
                 }
-                let tag = uses::stream_tag_of(&u.image)?;
+                let Ok(Some(crate::reference::StreamPull::Tag(tag))) = crate::reference::stream_pull(&u.image) else {
+                    return None;
+                };
                 current_of(&tag)
                     .is_some_and(|current| matches(&current))
                     .then(|| Use { via_tag: Some(tag), ..u.clone() })

@@ -245,36 +245,15 @@ const ACTIVE_PHASES: [&str; 2] = ["Running", "Pending"];
 pub(crate) const FINISHED_POD_GRACE: jiff::SignedDuration = jiff::SignedDuration::from_mins(60);
 
 /// Whether a Pod's containers use their images, as oc's pruner decides: Running and Pending
-/// ones do; any other only within [`FINISHED_POD_GRACE`] of its creation (a missing or
+/// ones do; any other only if created no earlier than `grace` before `now` (a missing or
 /// unreadable creationTimestamp is as old as can be, as Go's zero time is).
-pub(crate) fn pod_counts(pod: &Workload, now: jiff::Timestamp) -> bool {
+pub(crate) fn pod_counts(pod: &Workload, now: jiff::Timestamp, grace: jiff::SignedDuration) -> bool {
     let phase = at(pod.status.as_ref(), &["phase"]).and_then(Value::as_str).unwrap_or_default();
     if ACTIVE_PHASES.contains(&phase) {
         return true;
     }
     let created = pod.metadata.creation_timestamp.as_deref().and_then(|t| t.parse::<jiff::Timestamp>().ok());
-    created.is_some_and(|created| now.duration_since(created) < FINISHED_POD_GRACE)
-}
-
-/// The `namespace/stream:tag` an image reference without a digest pulls, read as oc's pruner
-/// reads it (`analyzeImageReference`): a written registry host (ignored: the same names may be
-/// the integrated registry's under any of its names), then exactly a namespace and a name; no
-/// tag is `latest`.
-pub(crate) fn stream_tag_of(image: &str) -> Option<String> {
-    let parsed = crate::reference::Reference::parse_normalized(image).ok()?;
-    if parsed.digest.is_some() {
-        return None;
-    }
-    let (host, rest) = image.split_once('/')?;
-    if !(host == "localhost" || host.contains(['.', ':'])) {
-        return None;
-    }
-    let (namespace, name) = rest.split_once('/')?;
-    let name = name.split_once(':').map_or(name, |(name, _)| name);
-    if name.contains('/') {
-        return None;
-    }
-    Some(format!("{namespace}/{name}:{}", parsed.tag.as_deref().unwrap_or("latest")))
+    created.is_some_and(|created| created >= now - grace)
 }
 
 /// A boolean written as one, or as the string `"true"` (annotation JSON from hand-written YAML).

@@ -6,10 +6,9 @@ use super::fit::{self, Column, Cut, Glyphs, Shrink, layout};
 const MIN_REASON: usize = 16;
 use crate::prune::{Decision, PrunePlan};
 
-/// A digest as the tables show it: the first 12 hex digits.
+/// A digest as the tables show it: the first 12 hex digits, or `<none>` (a reference tag).
 fn short(digest: &str) -> String {
-    let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
-    if hex.is_empty() { "<none>".to_owned() } else { hex[..hex.len().min(12)].to_owned() }
+    if digest.is_empty() { "<none>".to_owned() } else { super::resolution::short_digest(digest, 12) }
 }
 
 /// The plan's tables within `width`: every image (those pruned first) with its decision and
@@ -94,6 +93,13 @@ fn by_tag(rows: &[Vec<String>], width: Option<usize>, no_headers: bool, glyphs: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_shortened_by_character() {
+        assert_eq!(short("sha256:45f06f4f16b234a6daa41a43404678ebe23c9e49e5dd23c54c6bd8d867e36642"), "45f06f4f16b2");
+        assert_eq!(short("sha256:a€€€€€€€€€€€€€"), "a€€€€€€€€€€€", "never inside a character");
+        assert_eq!(short(""), "<none>");
+    }
 
     #[test]
     fn long_tag_names_get_lines_of_their_own_and_nothing_is_cut() {
