@@ -6,7 +6,6 @@ use crate::consumers::{Standing, UseIndex, consumers, image_needles, image_users
 use crate::error::CommandError;
 use crate::error::{CommandResult, ExitStatus};
 use crate::render::consumers::{consumers_table, image_table};
-use crate::render::{self, OutputFormat};
 use crate::settings::{ConsumersQuery, ConsumersSettings};
 use crate::source::Wants;
 
@@ -79,7 +78,9 @@ fn stream_users(
     let (limit, no_headers, glyphs) = (ctx.settings.terminal.width, settings.no_headers, ctx.settings.terminal.glyphs);
     let namespace = stream.metadata.namespace();
     let answer = consumers(stream, tag, catalog, index);
-    let text = rendered(&answer, settings, || consumers_table(&answer, limit, no_headers, glyphs))?;
+    let text = super::as_asked(&answer, settings.output, settings.template.as_ref(), no_headers, || {
+        consumers_table(&answer, limit, no_headers, glyphs)
+    })?;
     ctx.printer.data(&text)?;
     for tag in &answer.tags {
         let behind = tag.drift();
@@ -111,7 +112,9 @@ fn print_image_users(
     answer: &crate::consumers::ImageUsers,
 ) -> Result<(), CommandError> {
     let (limit, no_headers, glyphs) = (ctx.settings.terminal.width, settings.no_headers, ctx.settings.terminal.glyphs);
-    let text = rendered(answer, settings, || image_table(answer, limit, no_headers, glyphs))?;
+    let text = super::as_asked(answer, settings.output, settings.template.as_ref(), no_headers, || {
+        image_table(answer, limit, no_headers, glyphs)
+    })?;
     ctx.printer.data(&text)?;
     let current = answer.tags.iter().filter(|t| t.standing == Standing::Current).count();
     let objects =
@@ -131,22 +134,6 @@ fn print_image_users(
         ctx.printer.warning(&no_workloads_words(settings));
     }
     Ok(())
-}
-
-/// An answer as `-o` asks: a kubectl template, YAML or JSON, else the table `table` draws.
-fn rendered<T: serde::Serialize>(
-    answer: &T,
-    settings: &ConsumersSettings,
-    table: impl FnOnce() -> String,
-) -> Result<String, CommandError> {
-    let format = OutputFormat::from(settings.output);
-    Ok(match format {
-        _ if let Some(template) = &settings.template => {
-            render::templated_document(vec![answer], false, template, settings.no_headers)?
-        }
-        OutputFormat::Yaml | OutputFormat::Json => render::document(vec![answer], format == OutputFormat::Yaml, false),
-        _ => table(),
-    })
 }
 
 /// Adds to `catalog` the workloads of `workload_namespace` (all when `None`) that hold one of

@@ -145,6 +145,24 @@ fn open(input: &Input) -> Result<(Box<dyn Source>, String), SourceError> {
     })
 }
 
+/// An answer as a report's `-o` asks: a kubectl template, YAML or JSON, else the table `table`
+/// draws for a person.
+pub(super) fn as_asked<T: serde::Serialize>(
+    answer: &T,
+    output: crate::render::ReportFormat,
+    template: Option<&crate::render::jsonpath::OutputTemplate>,
+    no_headers: bool,
+    table: impl FnOnce() -> String,
+) -> Result<String, crate::error::CommandError> {
+    use crate::render::{self, OutputFormat};
+    let format = OutputFormat::from(output);
+    Ok(match format {
+        _ if let Some(template) = template => render::templated_document(vec![answer], false, template, no_headers)?,
+        OutputFormat::Yaml | OutputFormat::Json => render::document(vec![answer], format == OutputFormat::Yaml, false),
+        _ => table(),
+    })
+}
+
 /// Runs a command with resolved settings.
 pub(crate) fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     match command {

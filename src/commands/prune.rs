@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::error::{CommandError, CommandResult, ExitStatus};
 use crate::model::ResourceKind;
 use crate::prune::{Decision, PruneOptions, plan};
-use crate::render::{self, OutputFormat};
+use crate::render;
 use crate::settings::PruneImagesSettings;
 use crate::source::{ObjectsWanted, Wants};
 
@@ -63,25 +63,13 @@ pub(crate) fn run(settings: &PruneImagesSettings, ctx: &mut Ctx) -> CommandResul
 
 /// The plan as `-o` asks: the pruned images' names, a template, YAML or JSON, or the tables.
 fn rendered(plan: &crate::prune::PrunePlan, settings: &PruneImagesSettings, ctx: &Ctx) -> Result<String, CommandError> {
-    Ok(if settings.names_only {
+    if settings.names_only {
         let pruned = plan.images.iter().filter(|i| i.decision == Decision::Prune);
-        pruned.map(|i| format!("image/{}\n", i.image)).collect()
-    } else {
-        let format = OutputFormat::from(settings.output);
-        match format {
-            _ if let Some(template) = &settings.template => {
-                render::templated_document(vec![plan], false, template, settings.no_headers)?
-            }
-            OutputFormat::Yaml | OutputFormat::Json => {
-                render::document(vec![plan], format == OutputFormat::Yaml, false)
-            }
-            _ => render::prune::plan_table(
-                plan,
-                ctx.settings.terminal.width,
-                settings.no_headers,
-                ctx.settings.terminal.glyphs,
-            ),
-        }
+        return Ok(pruned.map(|i| format!("image/{}\n", i.image)).collect());
+    }
+    let terminal = &ctx.settings.terminal;
+    super::as_asked(plan, settings.output, settings.template.as_ref(), settings.no_headers, || {
+        render::prune::plan_table(plan, terminal.width, settings.no_headers, terminal.glyphs)
     })
 }
 

@@ -108,35 +108,25 @@ spec:
 "#,
         );
         let rendered = render(&RegistriesConfig::from_catalog(&catalog)).unwrap();
+        // Both transports hold the same scopes: none has three components after the host.
+        let scopes = serde_json::json!({
+            "test0.example.com": [{
+                "type": "sigstoreSigned",
+                "fulcio": {"caData": "Y2EtZGF0YQ==", "oidcIssuer": "https://oidc.example.com", "subjectEmail": "ci@example.com"},
+                "rekorPublicKeyData": "cmVrb3Ita2V5",
+                "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example.com/x", "signedPrefix": "test0.example.com/x"}
+            }],
+            "test3.example.com/ns/repo": [{
+                "type": "sigstoreSigned",
+                "pki": {"caRootsData": "cm9vdHM=", "caIntermediatesData": "aW50ZXJtZWRpYXRlcw==", "subjectEmail": "ci@example.com", "subjectHostname": "my-host.example.com"},
+                "signedIdentity": {"type": "matchRepoDigestOrExact"}
+            }]
+        });
         let expected = serde_json::json!({
             "default": [{"type": "insecureAcceptAnything"}],
             "transports": {
-                "atomic": {
-                    "test0.example.com": [{
-                        "type": "sigstoreSigned",
-                        "fulcio": {"caData": "Y2EtZGF0YQ==", "oidcIssuer": "https://oidc.example.com", "subjectEmail": "ci@example.com"},
-                        "rekorPublicKeyData": "cmVrb3Ita2V5",
-                        "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example.com/x", "signedPrefix": "test0.example.com/x"}
-                    }],
-                    "test3.example.com/ns/repo": [{
-                        "type": "sigstoreSigned",
-                        "pki": {"caRootsData": "cm9vdHM=", "caIntermediatesData": "aW50ZXJtZWRpYXRlcw==", "subjectEmail": "ci@example.com", "subjectHostname": "my-host.example.com"},
-                        "signedIdentity": {"type": "matchRepoDigestOrExact"}
-                    }]
-                },
-                "docker": {
-                    "test0.example.com": [{
-                        "type": "sigstoreSigned",
-                        "fulcio": {"caData": "Y2EtZGF0YQ==", "oidcIssuer": "https://oidc.example.com", "subjectEmail": "ci@example.com"},
-                        "rekorPublicKeyData": "cmVrb3Ita2V5",
-                        "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example.com/x", "signedPrefix": "test0.example.com/x"}
-                    }],
-                    "test3.example.com/ns/repo": [{
-                        "type": "sigstoreSigned",
-                        "pki": {"caRootsData": "cm9vdHM=", "caIntermediatesData": "aW50ZXJtZWRpYXRlcw==", "subjectEmail": "ci@example.com", "subjectHostname": "my-host.example.com"},
-                        "signedIdentity": {"type": "matchRepoDigestOrExact"}
-                    }]
-                },
+                "atomic": scopes.clone(),
+                "docker": scopes,
                 "docker-daemon": {"": [{"type": "insecureAcceptAnything"}]}
             }
         });
