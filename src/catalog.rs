@@ -290,6 +290,9 @@ impl Catalog {
     typed_iter!(
         /// ClusterImagePolicies, by name.
         cluster_image_policies, ClusterImagePolicy, SignaturePolicy);
+    typed_iter!(
+        /// ImagePolicies, by namespace and name.
+        image_policies, ImagePolicy, SignaturePolicy);
 }
 
 #[cfg(test)]

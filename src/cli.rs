@@ -771,10 +771,18 @@ pub struct MirrorsArgs {
 
     /// Print a file the operator would write for the loaded rules, instead of plans:
     /// registries.conf (the default), --render=policy.json (allowed/blocked registries and the
-    /// ClusterImagePolicies' signature requirements) or --render=registries.d (where nodes look
-    /// for sigstore signatures: the policies' scopes and their mirrors).
+    /// ClusterImagePolicies' signature requirements; with -n, the namespace's file) or
+    /// --render=registries.d (where nodes look for sigstore signatures: the policies' scopes and
+    /// their mirrors).
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "registries.conf")]
     pub render: Option<RenderedFile>,
+
+    /// Plan the pulls as a node makes them for a Pod of NAMESPACE: that namespace's
+    /// ImagePolicies apply beside the ClusterImagePolicies (CRI-O's per-namespace policy). With
+    /// --render=policy.json, print the file CRI-O reads for the namespace. Default: no
+    /// namespace, the cluster-wide policy.json alone.
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub namespace: Option<String>,
 
     /// -o and --no-headers.
     #[command(flatten)]

@@ -523,9 +523,11 @@ fn history_item(
     context: &Context<'_>,
 ) -> HistoryItem {
     let pull_spec = pull_spec(stream, spec_tag, event);
-    let plan = context.resolver.plan(&pull_spec);
+    // A node pulls it for a Pod of the stream's namespace: that namespace's ImagePolicies apply.
+    let namespace = Some(stream.metadata.namespace());
+    let plan = context.resolver.plan_in(&pull_spec, namespace);
     let local = pull_spec != event.docker_image_reference;
-    let upstream = local.then(|| context.resolver.plan(&event.docker_image_reference).sources);
+    let upstream = local.then(|| context.resolver.plan_in(&event.docker_image_reference, namespace).sources);
     // The registry fetches by the item's digest from the recorded reference's repository.
     let pull_through = (local && !event.image.is_empty()).then(|| {
         let repository = event.docker_image_reference.split('@').next().unwrap_or_default();
@@ -538,7 +540,7 @@ fn history_item(
         _ => Vec::new(),
     };
     let found = context.index.find(stream.metadata.namespace(), stream.metadata.name(), tag, &event.image);
-    let image_info = found.map(|found| with_children(found_info(found, &event.image), &pull_spec, context));
+    let image_info = found.map(|found| with_children(found_info(found, &event.image), &pull_spec, namespace, context));
     HistoryItem {
         current,
         generation: event.generation,
@@ -629,7 +631,12 @@ fn image_info(image: &Image) -> ImageInfo {
 
 /// Fills each child manifest's pull spec (the list's repository at the child's digest), whether
 /// its Image is in the input, and its pull sources.
-fn with_children(mut info: ImageInfo, list_pull_spec: &str, context: &Context<'_>) -> ImageInfo {
+fn with_children(
+    mut info: ImageInfo,
+    list_pull_spec: &str,
+    namespace: Option<&str>,
+    context: &Context<'_>,
+) -> ImageInfo {
     let repository = list_pull_spec.split_once('@').map_or(list_pull_spec, |(r, _)| r);
     for child in &mut info.manifests {
         child.pull_spec = format!("{repository}@{}", child.digest);
@@ -640,7 +647,7 @@ fn with_children(mut info: ImageInfo, list_pull_spec: &str, context: &Context<'_
             child.os = child.os.take().or(child_info.os);
             child.architecture = child.architecture.take().or(child_info.architecture);
         }
-        child.pull_sources = context.resolver.plan(&child.pull_spec).sources;
+        child.pull_sources = context.resolver.plan_in(&child.pull_spec, namespace).sources;
     }
     info
 }

@@ -867,6 +867,8 @@ pub(crate) struct MirrorsSettings {
     pub mode: MirrorsMode,
     /// `--verify`.
     pub verify: Option<VerifySettings>,
+    /// `-n`: plan (or render policy.json) for the Pods of this namespace.
+    pub namespace: Option<String>,
 }
 
 impl MirrorsSettings {
@@ -879,6 +881,11 @@ impl MirrorsSettings {
         if args.render.is_some() && output.format != ReportFormat::Table {
             return Err(usage("--render prints the file as nodes get it; -o does not apply"));
         }
+        if args.namespace.is_some() && args.render.is_some_and(|f| f != crate::cli::RenderedFile::PolicyJson) {
+            return Err(usage(
+                "-n applies to plans and to --render=policy.json: other files are the same for every namespace",
+            ));
+        }
         let mode = match (args.render, args.references.is_empty()) {
             (Some(file), true) => MirrorsMode::Render(file),
             (Some(_), false) => return Err(usage("--render takes no PULLSPEC")),
@@ -890,7 +897,11 @@ impl MirrorsSettings {
                 no_headers: args.output.no_headers,
             },
         };
-        Ok(MirrorsSettings { mode, verify: VerifySettings::resolve(&args.verify, global) })
+        Ok(MirrorsSettings {
+            mode,
+            verify: VerifySettings::resolve(&args.verify, global),
+            namespace: args.namespace.clone(),
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! in; the changed pull plans, the refused conflicts and the `registries.conf` difference come
 //! out.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -19,26 +19,30 @@ use crate::resolve::StreamResolution;
 pub(crate) struct Asked {
     /// The reference as the stream or the images file wrote it.
     pub reference: String,
+    /// The namespace whose Pods pull it (a stream's), whose ImagePolicies apply; None for a
+    /// reference of an images file.
+    pub namespace: Option<String>,
     /// What uses it: `namespace/stream:tag`, `namespace/stream:tag (import)`, or `FILE:LINE`.
     pub used_by: Vec<String>,
 }
 
 /// The references the streams use: the current image of every tag (every history item with
 /// `history`), and the tag a spec imports from, each with the tags that use it, in first-use
-/// order.
+/// order, once per namespace (a namespace's ImagePolicies may require another signature).
 ///
 /// Linear in the uses: a release stream's thousands of tags often share one image, so whether
 /// a tag already uses a reference is a set lookup, not a scan of its users.
 pub(crate) fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
     let mut asked: Vec<Asked> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut index: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut seen: HashSet<(usize, String)> = HashSet::new();
-    let mut add = |reference: &str, user: String| {
+    let mut add = |namespace: &str, reference: &str, user: String| {
         if reference.is_empty() {
             return;
         }
-        let at = *index.entry(reference.to_owned()).or_insert_with(|| {
-            asked.push(Asked { reference: reference.to_owned(), used_by: Vec::new() });
+        let at = *index.entry((namespace.to_owned(), reference.to_owned())).or_insert_with(|| {
+            let namespace = Some(namespace.to_owned());
+            asked.push(Asked { reference: reference.to_owned(), namespace, used_by: Vec::new() });
             asked.len() - 1
         });
         if seen.insert((at, user.clone())) {
@@ -46,15 +50,16 @@ pub(crate) fn stream_references(resolutions: &[StreamResolution], history: bool)
         }
     };
     for stream in resolutions {
-        let prefix = format!("{}/{}", stream.metadata.namespace, stream.metadata.name);
+        let namespace = stream.metadata.namespace.as_str();
+        let prefix = format!("{namespace}/{}", stream.metadata.name);
         for tag in &stream.tags {
             let user = format!("{prefix}:{}", tag.name);
             let items = tag.history.iter().take(if history { usize::MAX } else { 1 });
             for item in items {
-                add(&item.docker_image_reference, user.clone());
+                add(namespace, &item.docker_image_reference, user.clone());
             }
             if let Some(from) = tag.spec.as_ref().and_then(|s| s.from.as_ref()).filter(|f| f.kind == "DockerImage") {
-                add(&from.name, format!("{user} (import)"));
+                add(namespace, &from.name, format!("{user} (import)"));
             }
         }
     }
@@ -211,12 +216,14 @@ impl PlanDiff {
     }
 }
 
-/// Compares the pulls of `asked` under the current and the proposed rules.
+/// Compares the pulls of `asked` under the current and the proposed rules. A reference that
+/// changes alike in several namespaces is one change, used by all of them.
 pub(crate) fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked]) -> PlanDiff {
     let mut changes: Vec<PlanChange> = asked
         .iter()
         .filter_map(|a| {
-            let (now, then) = (current.plan(&a.reference), proposed.plan(&a.reference));
+            let namespace = a.namespace.as_deref();
+            let (now, then) = (current.plan_in(&a.reference, namespace), proposed.plan_in(&a.reference, namespace));
             let kinds = classify(current, proposed, &now, &then);
             (!kinds.is_empty()).then(|| PlanChange {
                 reference: then.reference.clone(),
@@ -228,13 +235,30 @@ pub(crate) fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked
             })
         })
         .collect();
+    let mut merged: Vec<PlanChange> = Vec::with_capacity(changes.len());
+    let mut by_reference: HashMap<String, Vec<usize>> = HashMap::new();
+    for change in changes.drain(..) {
+        let earlier = by_reference.entry(change.reference.clone()).or_default();
+        let same = |m: &PlanChange| {
+            (&m.changes, &m.current, &m.proposed) == (&change.changes, &change.current, &change.proposed)
+        };
+        match earlier.iter().copied().find(|&at| same(&merged[at])) {
+            Some(at) => merged[at].used_by.extend(change.used_by),
+            None => {
+                earlier.push(merged.len());
+                merged.push(change);
+            }
+        }
+    }
+    let mut changes = merged;
     changes.sort_by(|a, b| a.changes.cmp(&b.changes).then_with(|| a.reference.cmp(&b.reference)));
+    let compared: BTreeSet<&str> = asked.iter().map(|a| a.reference.as_str()).collect();
     let known: BTreeSet<&Conflict> = current.config().conflicts.iter().collect();
     let refused: Vec<Conflict> = proposed.config().conflicts.iter().filter(|c| !known.contains(c)).cloned().collect();
     PlanDiff {
         api_version: "isctl/v1alpha1",
         kind: "PlanDiff",
-        compared: asked.len(),
+        compared: compared.len(),
         changes,
         refused,
         current_refused: !current.config().conflicts.is_empty(),
@@ -470,7 +494,7 @@ mod tests {
     const ICSP: &str = "apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: release}\nspec:\n  repositoryDigestMirrors:\n  - source: quay.io/openshift-release-dev/ocp-release\n    mirrors: [mirror.example.com/ocp/release]\n";
 
     fn asked(reference: &str) -> Asked {
-        Asked { reference: reference.into(), used_by: vec!["ns/s:t".into()] }
+        Asked { reference: reference.into(), namespace: None, used_by: vec!["ns/s:t".into()] }
     }
 
     #[test]

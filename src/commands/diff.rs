@@ -140,7 +140,11 @@ fn images_file(path: &std::path::Path, limit: u64) -> Result<Vec<Asked>, Command
                 for tag in stream.spec_tags() {
                     if let Some(from) = tag.from.as_ref().filter(|f| f.kind == "DockerImage") {
                         let reference = from.name.clone();
-                        asked.push(Asked { reference, used_by: vec![format!("{label} ({})", tag.name)] });
+                        asked.push(Asked {
+                            reference,
+                            namespace: None,
+                            used_by: vec![format!("{label} ({})", tag.name)],
+                        });
                     }
                 }
             }
@@ -152,8 +156,11 @@ fn images_file(path: &std::path::Path, limit: u64) -> Result<Vec<Asked>, Command
         .enumerate()
         .filter_map(|(i, line)| {
             let reference = line.split('#').next().unwrap_or_default().trim();
-            (!reference.is_empty())
-                .then(|| Asked { reference: reference.to_owned(), used_by: vec![format!("{label}:{}", i + 1)] })
+            (!reference.is_empty()).then(|| Asked {
+                reference: reference.to_owned(),
+                namespace: None,
+                used_by: vec![format!("{label}:{}", i + 1)],
+            })
         })
         .collect())
 }

@@ -26,10 +26,11 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     }
     let MirrorsMode::Plans { references, output, template, no_headers } = &settings.mode else {
         let MirrorsMode::Render(file) = settings.mode else { unreachable!("the other mode has plans") };
-        return rendered_file(ctx, config, file);
+        return rendered_file(ctx, config, file, settings.namespace.as_deref());
     };
     let resolver = Resolver::new(config);
-    let plans: Vec<_> = references.iter().map(|r| resolver.plan(r)).collect();
+    let namespace = settings.namespace.as_deref();
+    let plans: Vec<_> = references.iter().map(|r| resolver.plan_in(r, namespace)).collect();
     let verifications = match &settings.verify {
         Some(verify) => {
             let endpoints: Vec<_> =
@@ -71,6 +72,9 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     // Blocked pulls, invalid rewrites and conflicts are findings shown in the output; a
     // reference that does not parse is the user's error: exit 1 after answering the others.
     ctx.printer.data(&text)?;
+    if namespace.is_none() {
+        namespaced_hint(ctx, &resolver, &plans);
+    }
     let unparsable: Vec<&str> = plans.iter().filter(|p| p.pull_type.is_none()).map(|p| p.reference.as_str()).collect();
     for reference in &unparsable {
         ctx.printer.error(&format!("error: {reference:?} is not an image reference"));
@@ -80,19 +84,56 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
     Ok(if unparsable.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
 }
 
+/// Without -n, a hint for each reference some namespace's ImagePolicy also covers: its Pods'
+/// pulls need that signature too, which the plan shown leaves out.
+fn namespaced_hint(ctx: &mut Ctx, resolver: &Resolver, plans: &[crate::mirror::PullPlan]) {
+    let mut namespaces = std::collections::BTreeSet::new();
+    for plan in plans.iter().filter(|p| p.pull_type.is_some()) {
+        for namespace in crate::mirror::policy_json::namespaces(resolver.config()) {
+            let in_namespace = resolver.plan_in(&plan.reference, Some(&namespace));
+            if in_namespace.sources.first().map(|s| &s.signatures) != plan.sources.first().map(|s| &s.signatures) {
+                namespaces.insert(namespace);
+            }
+        }
+    }
+    if let Some(first) = namespaces.first() {
+        let (noun, list) = match namespaces.len() {
+            1 => ("namespace", first.clone()),
+            _ => ("namespaces", namespaces.iter().map(String::as_str).collect::<Vec<_>>().join(", ")),
+        };
+        ctx.printer.note(&format!(
+            "for Pods of {noun} {list}, an ImagePolicy changes the signature required: plan them with -n {first}"
+        ));
+    }
+}
+
 /// `--render`: registries.conf (with the conflicts that would stop the operator), policy.json
-/// (exit 1 when the operator would refuse it), or the registries.d file for signatures.
-fn rendered_file(ctx: &mut Ctx, config: RegistriesConfig, file: RenderedFile) -> CommandResult {
+/// (the cluster's, or a namespace's; exit 1 when the operator would refuse it), or the
+/// registries.d file for signatures.
+fn rendered_file(
+    ctx: &mut Ctx,
+    config: RegistriesConfig,
+    file: RenderedFile,
+    namespace: Option<&str>,
+) -> CommandResult {
     if file == RenderedFile::RegistriesD {
         match crate::mirror::registries_d::render(&Resolver::new(config)) {
             Some(text) => ctx.printer.data(&text)?,
-            None => ctx.printer.notice("no ClusterImagePolicy in the input: the operator writes no registries.d file"),
+            None => ctx
+                .printer
+                .notice("no ClusterImagePolicy or ImagePolicy in the input: the operator writes no registries.d file"),
         }
         return Ok(ExitStatus::Success);
     }
     let config = &config;
     if file == RenderedFile::PolicyJson {
-        return match crate::mirror::policy_json::render(config) {
+        let own_file = crate::mirror::policy_json::namespaces(config);
+        if let Some(namespace) = namespace.filter(|n| !own_file.iter().any(|o| o == n)) {
+            ctx.printer.note(&format!(
+                "namespace {namespace} has no ImagePolicy the operator keeps: CRI-O reads the cluster's /etc/containers/policy.json for its Pods"
+            ));
+        }
+        return match crate::mirror::policy_json::render(config, namespace) {
             Ok(text) => {
                 ctx.printer.data(&text)?;
                 Ok(ExitStatus::Success)

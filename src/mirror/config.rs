@@ -114,8 +114,8 @@ pub struct RegistriesConfig {
     pub(crate) blocked_registries: Vec<String>,
     /// Where the allowed/blocked lists come from.
     pub(crate) policy_from: Vec<ObjectRef>,
-    /// The ClusterImagePolicies' scopes: the signatures policy.json requires.
-    pub(crate) signatures: Vec<super::signatures::ScopeRequirement>,
+    /// The signature policies: what policy.json and the per-namespace policies require.
+    pub(crate) signatures: super::signatures::SignaturePolicies,
 }
 
 /// One source's contributions before merging.
@@ -175,7 +175,7 @@ impl RegistriesConfig {
         }
         let mut config = RegistriesConfig {
             conflicts: validate(&rules),
-            signatures: super::signatures::cluster_requirements(catalog),
+            signatures: super::signatures::policies(catalog),
             ..RegistriesConfig::default()
         };
         let (insecure, blocked) = config.read_image_config(catalog);

@@ -172,8 +172,15 @@ impl Resolver {
         best
     }
 
-    /// The pull plan for a reference as a user or an ImageStream wrote it.
+    /// The pull plan for a reference as a user or an ImageStream wrote it, outside any
+    /// namespace's ImagePolicies (the cluster-wide policy.json alone).
     pub fn plan(&self, input: &str) -> PullPlan {
+        self.plan_in(input, None)
+    }
+
+    /// The pull plan for a reference pulled for a Pod of `namespace`: that namespace's
+    /// ImagePolicies apply beside the ClusterImagePolicies (CRI-O's per-namespace policy).
+    pub fn plan_in(&self, input: &str, namespace: Option<&str>) -> PullPlan {
         let mut plan = PullPlan {
             reference: input.to_owned(),
             pull_type: None,
@@ -201,7 +208,10 @@ impl Resolver {
         plan.reference = full.clone();
         plan.pull_type = Some(pull_type);
         plan.policy = self.policy(&name);
-        let required = super::signatures::requirements_for(&reference, &self.config.signatures);
+        let in_force = self.config.signatures.in_force(namespace);
+        let plain: Vec<String> =
+            self.config.allowed_registries.iter().chain(&self.config.blocked_registries).cloned().collect();
+        let required = super::signatures::requirements_for(&reference, &in_force, &plain);
         let Some((entry, covered)) = self.find(&name) else {
             plan.sources.push(PullSource {
                 reference: full,

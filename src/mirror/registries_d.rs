@@ -9,13 +9,14 @@ use std::collections::BTreeSet;
 use super::plan::{Resolver, SourceKind};
 use super::scope::is_nested;
 
-/// The scopes that get `use-sigstore-attachments: true`: each ClusterImagePolicy scope, every
+/// The scopes that get `use-sigstore-attachments: true`: each ClusterImagePolicy scope and each
+/// ImagePolicy scope the operator keeps, every
 /// source a digest or tag pull under it may use, and the same for each registries.conf scope
 /// nested inside it.
 pub(crate) fn attachment_scopes(resolver: &Resolver) -> BTreeSet<String> {
     let config = resolver.config();
     let mut scopes = BTreeSet::new();
-    let policy_scopes: BTreeSet<&str> = config.signatures.iter().map(|s| s.scope.as_str()).collect();
+    let policy_scopes: BTreeSet<&str> = config.signatures.kept().map(|s| s.scope.as_str()).collect();
     for policy_scope in policy_scopes {
         scopes.insert(policy_scope.to_owned());
         add_sources(resolver, policy_scope, &mut scopes);

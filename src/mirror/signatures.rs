@@ -1,6 +1,8 @@
-//! Which signature a node requires of an image: the ClusterImagePolicies as the machine-config
-//! operator renders them into `policy.json` (openshift/machine-config-operator
-//! `pkg/controller/container-runtime-config` `updatePolicyJSON`, `policyItemFromSpec`), and the
+//! Which signature a node requires of an image: the ClusterImagePolicies and ImagePolicies as the
+//! machine-config operator sorts and renders them into `policy.json` and CRI-O's per-namespace
+//! policies (openshift/machine-config-operator `pkg/controller/container-runtime-config`
+//! `getValidScopePolicies`, `updatePolicyJSON`, `updateNamespacedPolicyJSONs`,
+//! `policyItemFromSpec`), and the
 //! scope a reference falls under as containers/image looks it up (`signature`
 //! `requirementsForImageRef`, `docker/policyconfiguration` `DockerReferenceIdentity` and
 //! `DockerReferenceNamespaces`): the image itself, its repository, each parent namespace, the
@@ -11,15 +13,60 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::model::ResourceKind;
+use crate::model::signature_policy::{SignaturePolicy, VerificationPolicy};
 use crate::reference::Reference;
 
-/// One scope of one ClusterImagePolicy, and what it requires there.
+/// The signature policies of a cluster, sorted as the operator sorts them
+/// (`getValidScopePolicies`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SignaturePolicies {
+    /// ClusterImagePolicy scopes: every pull on every node (`/etc/containers/policy.json`).
+    pub cluster: Vec<ScopeRequirement>,
+    /// ImagePolicy scopes the operator keeps: they apply to the pulls of Pods in the policy's
+    /// namespace (`/etc/crio/policies/NAMESPACE.json`, CRI-O's per-namespace policy).
+    pub namespaced: Vec<ScopeRequirement>,
+    /// ImagePolicy scopes equal to or nested inside a ClusterImagePolicy scope: the operator
+    /// leaves them out and marks the ImagePolicy Pending (reason ConflictScopes); only the
+    /// cluster policy applies there.
+    pub ignored: Vec<IgnoredScope>,
+}
+
+/// An ImagePolicy scope the operator leaves out, and the ClusterImagePolicy scope it lies in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct IgnoredScope {
+    /// `ImagePolicy/NAMESPACE/NAME`.
+    pub policy: String,
+    /// The ImagePolicy's scope.
+    pub scope: String,
+    /// `ClusterImagePolicy/NAME` whose scope wins.
+    pub cluster_policy: String,
+    /// That ClusterImagePolicy's scope.
+    pub cluster_scope: String,
+}
+
+impl SignaturePolicies {
+    /// The scopes in force for a pull by a Pod of `namespace` (None: a pull outside any
+    /// namespace's ImagePolicies, which `/etc/containers/policy.json` alone decides).
+    pub(crate) fn in_force(&self, namespace: Option<&str>) -> Vec<&ScopeRequirement> {
+        let own = self.namespaced.iter().filter(|r| namespace.is_some() && r.namespace.as_deref() == namespace);
+        self.cluster.iter().chain(own).collect()
+    }
+
+    /// Every scope the operator keeps, cluster and namespaced.
+    pub(crate) fn kept(&self) -> impl Iterator<Item = &ScopeRequirement> {
+        self.cluster.iter().chain(&self.namespaced)
+    }
+}
+
+/// One scope of one ClusterImagePolicy or ImagePolicy, and what it requires there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ScopeRequirement {
     /// The scope as written (`quay.io/openshift-release-dev/ocp-release`, `*.example.com`).
     pub scope: String,
-    /// The policy, as `ClusterImagePolicy/NAME`.
+    /// The policy, as `ClusterImagePolicy/NAME` or `ImagePolicy/NAMESPACE/NAME`.
     pub policy: String,
+    /// An ImagePolicy's namespace; None for a ClusterImagePolicy.
+    pub namespace: Option<String>,
     /// `PublicKey`, `FulcioCAWithRekor` or `PKI`.
     pub policy_type: String,
     /// `MatchRepoDigestOrExact` (the default), `MatchRepository`, `ExactRepository` or
@@ -102,7 +149,7 @@ enum IdentityRule {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureRequirement {
-    /// `ClusterImagePolicy/NAME`.
+    /// `ClusterImagePolicy/NAME` or `ImagePolicy/NAMESPACE/NAME`.
     pub policy: String,
     /// The scope that matched.
     pub scope: String,
@@ -117,52 +164,79 @@ pub struct SignatureRequirement {
     pub identity: String,
 }
 
-/// The scopes of every ClusterImagePolicy of `catalog`, by policy name, in written order.
-pub(crate) fn cluster_requirements(catalog: &Catalog) -> Vec<ScopeRequirement> {
-    let mut found = Vec::new();
-    for policy in catalog.cluster_image_policies() {
-        let Some(spec) = &policy.spec else { continue };
-        let verification = spec.policy.as_ref();
-        let policy_type = verification.and_then(|p| p.root_of_trust.as_ref()).map(|r| r.policy_type.clone());
-        let identity = verification.and_then(|p| p.signed_identity.as_ref());
-        let match_policy = identity
-            .map(|i| i.match_policy.clone())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "MatchRepoDigestOrExact".to_owned());
-        let text = |field: &str, key: &str| {
-            identity
-                .and_then(|i| i.extra.get(field))
-                .and_then(|f| f.get(key))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        };
-        let identity_rule = match match_policy.as_str() {
-            "ExactRepository" => IdentityRule::Exact(text("exactRepository", "repository").unwrap_or_default()),
-            "RemapIdentity" => IdentityRule::Remap {
-                prefix: text("remapIdentity", "prefix").unwrap_or_default(),
-                signed_prefix: text("remapIdentity", "signedPrefix").unwrap_or_default(),
-            },
-            _ => IdentityRule::Own,
-        };
-        let requirement = sigstore_requirement(verification, &match_policy, &identity_rule);
-        for scope in spec.scopes.iter().flatten() {
-            found.push(ScopeRequirement {
-                requirement: requirement.clone(),
-                scope: scope.clone(),
-                policy: format!("{}/{}", ResourceKind::ClusterImagePolicy.info().kind, policy.metadata.name()),
-                policy_type: policy_type.clone().unwrap_or_default(),
-                match_policy: match_policy.clone(),
-                identity_rule: identity_rule.clone(),
-            });
+/// The signature policies of `catalog`: each ClusterImagePolicy's scopes, and each
+/// ImagePolicy's scopes unless one equals or nests inside a ClusterImagePolicy scope
+/// (`getValidScopePolicies`, with runtime-utils `ScopeIsNestedInsideScope`). Policies in name
+/// order (namespace, then name), scopes as written.
+pub(crate) fn policies(catalog: &Catalog) -> SignaturePolicies {
+    let mut found = SignaturePolicies::default();
+    let mut cluster: Vec<_> = catalog.cluster_image_policies().collect();
+    cluster.sort_by(|a, b| a.metadata.name().cmp(b.metadata.name()));
+    for policy in cluster {
+        let name = format!("{}/{}", ResourceKind::ClusterImagePolicy.info().kind, policy.metadata.name());
+        found.cluster.extend(scope_requirements(policy, &name, None));
+    }
+    let mut namespaced: Vec<_> = catalog.image_policies().collect();
+    namespaced
+        .sort_by(|a, b| (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name())));
+    for policy in namespaced {
+        let namespace = policy.metadata.namespace();
+        let name = format!("{}/{namespace}/{}", ResourceKind::ImagePolicy.info().kind, policy.metadata.name());
+        for requirement in scope_requirements(policy, &name, Some(namespace)) {
+            match found.cluster.iter().find(|c| super::scope::is_nested(&requirement.scope, &c.scope)) {
+                Some(wins) => found.ignored.push(IgnoredScope {
+                    policy: name.clone(),
+                    scope: requirement.scope,
+                    cluster_policy: wins.policy.clone(),
+                    cluster_scope: wins.scope.clone(),
+                }),
+                None => found.namespaced.push(requirement),
+            }
         }
     }
     found
 }
 
+/// One requirement per scope of `policy`, named `name`.
+fn scope_requirements(policy: &SignaturePolicy, name: &str, namespace: Option<&str>) -> Vec<ScopeRequirement> {
+    let Some(spec) = &policy.spec else { return Vec::new() };
+    let verification = spec.policy.as_ref();
+    let policy_type = verification.and_then(|p| p.root_of_trust.as_ref()).map(|r| r.policy_type.clone());
+    let identity = verification.and_then(|p| p.signed_identity.as_ref());
+    let match_policy = identity
+        .map(|i| i.match_policy.clone())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "MatchRepoDigestOrExact".to_owned());
+    let text = |field: &str, key: &str| {
+        identity.and_then(|i| i.extra.get(field)).and_then(|f| f.get(key)).and_then(|v| v.as_str()).map(str::to_owned)
+    };
+    let identity_rule = match match_policy.as_str() {
+        "ExactRepository" => IdentityRule::Exact(text("exactRepository", "repository").unwrap_or_default()),
+        "RemapIdentity" => IdentityRule::Remap {
+            prefix: text("remapIdentity", "prefix").unwrap_or_default(),
+            signed_prefix: text("remapIdentity", "signedPrefix").unwrap_or_default(),
+        },
+        _ => IdentityRule::Own,
+    };
+    let requirement = sigstore_requirement(verification, &match_policy, &identity_rule);
+    let scopes = spec.scopes.iter().flatten();
+    scopes
+        .map(|scope| ScopeRequirement {
+            requirement: requirement.clone(),
+            scope: scope.clone(),
+            policy: name.to_owned(),
+            namespace: namespace.map(str::to_owned),
+            policy_type: policy_type.clone().unwrap_or_default(),
+            match_policy: match_policy.clone(),
+            identity_rule: identity_rule.clone(),
+        })
+        .collect()
+}
+
 /// machine-config-operator `policyItemFromSpec`: the policy's root of trust and identity as a
 /// policy.json requirement.
 fn sigstore_requirement(
-    verification: Option<&crate::model::signature_policy::VerificationPolicy>,
+    verification: Option<&VerificationPolicy>,
     match_policy: &str,
     rule: &IdentityRule,
 ) -> Requirement {
@@ -236,13 +310,15 @@ fn sigstore_requirement(
     }
 }
 
-/// What the machine-config operator refuses in ClusterImagePolicies beside the image config's
-/// registry lists (`validateImagePolicyWithAllowedBlockedRegistries`): a policy scope outside
+/// What the machine-config operator refuses in ClusterImagePolicies and the ImagePolicies it
+/// keeps, beside the image config's registry lists
+/// (`validateImagePolicyWithAllowedBlockedRegistries`, called for both): a policy scope outside
 /// every allowed registry, or inside a blocked one. Each as (policy, message). The operator
-/// then writes no new policy.json, and nodes keep the one they have.
-pub(crate) fn refusals(all: &[ScopeRequirement], allowed: &[String], blocked: &[String]) -> Vec<(String, String)> {
+/// then writes no new policy.json, per-namespace policy or registries.conf, and nodes keep
+/// the ones they have.
+pub(crate) fn refusals(policies: &SignaturePolicies, allowed: &[String], blocked: &[String]) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    for requirement in all {
+    for requirement in policies.kept() {
         let scope = &requirement.scope;
         if !allowed.is_empty() && !allowed.iter().any(|r| super::scope::is_nested(scope, r)) {
             found.push((
@@ -279,12 +355,21 @@ fn lookup_order(reference: &Reference) -> Vec<String> {
     order
 }
 
-/// What `reference` must carry: the requirements of the most specific scope any policy lists,
-/// one per policy listing it (all must hold). None when no scope covers it.
-pub(crate) fn requirements_for(reference: &Reference, all: &[ScopeRequirement]) -> Vec<SignatureRequirement> {
+/// What `reference` must carry: the requirements of the most specific scope policy.json lists,
+/// one per policy listing it (all must hold). None when no scope covers it, or when the most
+/// specific one is a plain scope of the image config (an allowed or blocked registry, which
+/// accepts or rejects without a signature).
+pub(crate) fn requirements_for(
+    reference: &Reference,
+    in_force: &[&ScopeRequirement],
+    plain: &[String],
+) -> Vec<SignatureRequirement> {
     for scope in lookup_order(reference) {
-        let matching: Vec<&ScopeRequirement> = all.iter().filter(|r| r.scope == scope).collect();
+        let matching: Vec<&ScopeRequirement> = in_force.iter().copied().filter(|r| r.scope == scope).collect();
         if matching.is_empty() {
+            if plain.contains(&scope) {
+                return Vec::new();
+            }
             continue;
         }
         return matching
@@ -379,8 +464,8 @@ spec:
     signedIdentity: {matchPolicy: RemapIdentity, remapIdentity: {prefix: registry.example.com/apps, signedPrefix: src.example.org/apps}}
 "#,
         );
-        let all = cluster_requirements(&catalog);
-        let found = |text: &str| requirements_for(&reference(text), &all);
+        let policies = policies(&catalog);
+        let found = |text: &str| requirements_for(&reference(text), &policies.in_force(None), &[]);
         let narrow = found(
             "registry.example.com/apps/web@sha256:1111111111111111111111111111111111111111111111111111111111111111",
         );
@@ -394,5 +479,69 @@ spec:
         assert_eq!(broad[0].match_policy, "MatchRepoDigestOrExact", "the default");
         assert!(found("quay.io/other/x:1").is_empty(), "outside every scope");
         assert_eq!(found("quay.io/release:4.21").len(), 1);
+    }
+
+    /// machine-config-operator `getValidScopePolicies`: an ImagePolicy scope equal to or inside
+    /// a ClusterImagePolicy scope is ignored; the others apply to their namespace's pulls only,
+    /// where the most specific scope of either kind decides.
+    #[test]
+    fn image_policies_apply_in_their_namespace_unless_a_cluster_scope_holds_them() {
+        let catalog = Catalog::from_yaml(
+            r#"
+apiVersion: config.openshift.io/v1
+kind: ClusterImagePolicy
+metadata: {name: release}
+spec: {scopes: [quay.io/release], policy: {rootOfTrust: {policyType: PublicKey}}}
+---
+apiVersion: config.openshift.io/v1
+kind: ImagePolicy
+metadata: {name: team, namespace: demo}
+spec:
+  scopes: [quay.io, quay.io/release/ocp]
+  policy: {rootOfTrust: {policyType: FulcioCAWithRekor}, signedIdentity: {matchPolicy: MatchRepository}}
+"#,
+        );
+        let policies = policies(&catalog);
+        assert_eq!(
+            policies.ignored,
+            [IgnoredScope {
+                policy: "ImagePolicy/demo/team".into(),
+                scope: "quay.io/release/ocp".into(),
+                cluster_policy: "ClusterImagePolicy/release".into(),
+                cluster_scope: "quay.io/release".into(),
+            }]
+        );
+        let found = |text: &str, namespace: Option<&str>| -> Vec<String> {
+            let required = requirements_for(&reference(text), &policies.in_force(namespace), &[]);
+            required.iter().map(|r| format!("{} {} {}", r.policy, r.scope, r.identity)).collect()
+        };
+        assert_eq!(found("quay.io/other/app:1", Some("demo")), ["ImagePolicy/demo/team quay.io quay.io/other/app"]);
+        assert!(found("quay.io/other/app:1", Some("prod")).is_empty(), "another namespace");
+        assert!(found("quay.io/other/app:1", None).is_empty(), "no namespace: the cluster's file");
+        assert_eq!(
+            found("quay.io/release/ocp:4.21", Some("demo")),
+            ["ClusterImagePolicy/release quay.io/release quay.io/release/ocp:4.21"],
+            "the more specific cluster scope decides"
+        );
+    }
+
+    /// policy.json's plain scopes count in the lookup: an allowed registry more specific than a
+    /// policy's scope accepts without a signature.
+    #[test]
+    fn a_more_specific_allowed_registry_needs_no_signature() {
+        let catalog = Catalog::from_yaml(
+            r#"
+apiVersion: config.openshift.io/v1
+kind: ClusterImagePolicy
+metadata: {name: team}
+spec: {scopes: [quay.io/team], policy: {rootOfTrust: {policyType: PublicKey}}}
+"#,
+        );
+        let policies = policies(&catalog);
+        let plain = ["quay.io".to_owned(), "quay.io/team/tools".to_owned()];
+        let count = |text: &str| requirements_for(&reference(text), &policies.in_force(None), &plain).len();
+        assert_eq!(count("quay.io/team/app:1"), 1);
+        assert_eq!(count("quay.io/team/tools/x:1"), 0, "quay.io/team/tools is more specific");
+        assert_eq!(count("quay.io/else/x:1"), 0);
     }
 }

@@ -58,7 +58,7 @@ fn kubectl_reads_them_through_serve_and_record_keeps_them() {
     let target = recording.path().join("rec");
     let (code, stdout, stderr) = server.isctl(&["record", target.to_str().unwrap(), "-A"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("recorded 2 ClusterImagePolicy, 1 ImagePolicy into"), "{stdout}");
+    assert!(stdout.starts_with("recorded 2 ClusterImagePolicy, 1 ImagePolicy, 2 ImageStream into"), "{stdout}");
     let (_, recorded, _) = output(&["get", "imagepolicies", "-A", "-o", "yaml", "--from", target.to_str().unwrap()]);
     assert_eq!(recorded, output(&["get", "imagepolicies", "-A", "-o", "yaml", "--from", SIGNATURES]).1);
 }
@@ -237,8 +237,9 @@ status:
     );
 }
 
-/// `--render=registries.d`: nodes look for signatures on the policies' scopes and on the
-/// mirrors a pull in them may use (here the demo's ICSP mirror of the release repository).
+/// `--render=registries.d`: nodes look for signatures on the policies' scopes (the namespaced
+/// ImagePolicy's `quay.io/demo-team` too) and on the mirrors a pull in them may use (here the
+/// demo's ICSP mirror of the release repository).
 #[test]
 fn registries_d_turns_on_attachments_for_the_scopes_and_their_mirrors() {
     let (code, stdout, stderr) =
@@ -248,6 +249,7 @@ fn registries_d_turns_on_attachments_for_the_scopes_and_their_mirrors() {
         stdout,
         "docker:\n  mirror.example.com:8443/corp:\n    use-sigstore-attachments: true\n  \
          mirror.example.com:8443/ocp4/openshift4:\n    use-sigstore-attachments: true\n  \
+         quay.io/demo-team:\n    use-sigstore-attachments: true\n  \
          quay.io/openshift-release-dev/ocp-release:\n    use-sigstore-attachments: true\n  \
          registry.corp.example.com/apps:\n    use-sigstore-attachments: true\n"
     );
@@ -271,4 +273,99 @@ fn a_proposed_policy_shows_the_pulls_that_now_need_a_signature() {
         .flat_map(|c| c["changes"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_owned()))
         .collect();
     assert!(!changes.is_empty() && changes.iter().all(|c| c == "signatureRequired"), "{changes:?}");
+}
+
+/// An ImagePolicy applies to the pulls of its own namespace's Pods only (CRI-O's
+/// `/etc/crio/policies/NAMESPACE.json`, machine-config-operator `updateNamespacedPolicyJSONs`):
+/// `demo/signed-app` needs team-keyless's signature, `prod/signed-app` (the same image) none,
+/// offline and live through serve alike.
+#[test]
+fn a_namespaced_policy_covers_its_namespace_pulls_only() {
+    let required = |stdout: &str, namespace: &str| -> serde_json::Value {
+        let answer: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        let stream = answer["items"].as_array().unwrap().iter().find(|s| s["metadata"]["namespace"] == namespace);
+        stream.unwrap()["tags"][0]["history"][0]["pullSources"][0]["signatures"].clone()
+    };
+    let (code, stdout, _) = output(&["resolve", "-A", "-o", "json", "--from", SIGNATURES]);
+    assert_eq!(code, 0);
+    let demo = required(&stdout, "demo");
+    assert_eq!(demo[0]["policy"], "ImagePolicy/demo/team-keyless");
+    assert_eq!(
+        (demo[0]["policyType"].as_str(), demo[0]["identity"].as_str()),
+        (Some("FulcioCAWithRekor"), Some("quay.io/demo-team/app"))
+    );
+    assert!(required(&stdout, "prod").is_null(), "prod's Pods read the cluster policy.json");
+    let server = Server::start_from(SIGNATURES, &[]);
+    let (code, live, stderr) = server.isctl(&["resolve", "-A", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!((required(&live, "demo"), required(&live, "prod")), (demo, serde_json::Value::Null));
+
+    // mirrors: without -n, the cluster's file decides and a note says which namespace differs.
+    let reference = "quay.io/demo-team/app@sha256:4444444444444444444444444444444444444444444444444444444444444444";
+    let (code, table, stderr) = output(&["mirrors", reference, "--from", SIGNATURES]);
+    assert_eq!(code, 0);
+    assert!(!table.contains("signature required"), "{table}");
+    assert!(
+        stderr.contains(
+            "note: for Pods of namespace demo, an ImagePolicy changes the signature required: plan them with -n demo"
+        ),
+        "{stderr}"
+    );
+    let (_, table, stderr) = output(&["mirrors", reference, "-n", "demo", "--from", SIGNATURES]);
+    assert!(table.contains("* signature required by ImagePolicy/demo/team-keyless (FulcioCAWithRekor)"), "{table}");
+    assert!(!stderr.contains("note: for Pods"), "{stderr}");
+
+    // The namespace's policy file: the cluster's scopes and its own.
+    let (code, namespaced, stderr) = output(&["mirrors", "--render=policy.json", "-n", "demo", "--from", SIGNATURES]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let namespaced: serde_json::Value = serde_json::from_str(&namespaced).unwrap();
+    let scopes: Vec<&String> = namespaced["transports"]["docker"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        scopes,
+        [
+            "mirror.example.com:8443/corp",
+            "quay.io/demo-team",
+            "quay.io/openshift-release-dev/ocp-release",
+            "registry.corp.example.com/apps"
+        ]
+    );
+    assert_eq!(namespaced["transports"]["docker"]["quay.io/demo-team"][0]["signedIdentity"]["type"], "matchRepository");
+    let (code, prod, stderr) = output(&["mirrors", "--render=policy.json", "-n", "prod", "--from", SIGNATURES]);
+    assert_eq!(code, 0);
+    assert_eq!(prod, output(&["mirrors", "--render=policy.json", "--from", SIGNATURES]).1, "no file of its own");
+    assert!(stderr.contains("namespace prod has no ImagePolicy the operator keeps"), "{stderr}");
+    let (code, _, stderr) = output(&["mirrors", "--render=registries.d", "-n", "demo", "--from", SIGNATURES]);
+    assert_eq!(
+        (code, stderr.trim_end()),
+        (2, "error: -n applies to plans and to --render=policy.json: other files are the same for every namespace")
+    );
+
+    // A proposed ImagePolicy changes demo's pull, not prod's.
+    let current = tempfile::tempdir().unwrap();
+    for ns in ["demo", "prod"] {
+        let path = format!("{SIGNATURES}/namespaces/{ns}/image.openshift.io/imagestreams.yaml");
+        std::fs::copy(&path, current.path().join(format!("{ns}.yaml"))).unwrap();
+    }
+    let (code, diff, stderr) = output(&[
+        "diff",
+        "mirrors",
+        "-A",
+        "-o",
+        "json",
+        "--from",
+        current.path().to_str().unwrap(),
+        "--proposed",
+        &format!("{SIGNATURES}/namespaces/demo/config.openshift.io/imagepolicies.yaml"),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    let changes = diff["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "demo's digest pull and its import: {diff}");
+    for change in changes {
+        assert_eq!(change["changes"], serde_json::json!(["signatureRequired"]));
+        assert!(
+            change["usedBy"].as_array().unwrap().iter().all(|u| u.as_str().unwrap().starts_with("demo/")),
+            "{change}"
+        );
+    }
 }
