@@ -65,21 +65,26 @@ pub enum Rule {
     VerifyUnservable,
     /// --verify: a signature policy requires a signature the source that has the image lacks.
     SignatureRequiredUnverifiable,
-    /// A ClusterImagePolicy the machine-config operator would refuse beside the image config.
+    /// A ClusterImagePolicy or ImagePolicy the machine-config operator would refuse beside the
+    /// image config.
     SignaturePolicyConflict,
+    /// An ImagePolicy scope equal to or inside a ClusterImagePolicy scope: the operator ignores it
+    /// and marks the ImagePolicy Pending.
+    ImagePolicyScopeIgnored,
     /// --verify: a source a node contacts could not be asked (401, 403, TLS, unreachable).
     VerifySourceFailed,
 }
 
 impl Rule {
     /// Every rule, in the order docs/check.md lists them.
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 22] = [
         Rule::ImportFailed,
         Rule::ImportPending,
         Rule::TagWithoutHistory,
         Rule::ImageMissing,
         Rule::MirrorConflict,
         Rule::SignaturePolicyConflict,
+        Rule::ImagePolicyScopeIgnored,
         Rule::InvalidRewrite,
         Rule::Unpullable,
         Rule::PolicyRejected,
@@ -106,6 +111,7 @@ impl Rule {
             Rule::ImageMissing => "image-missing",
             Rule::MirrorConflict => "mirror-conflict",
             Rule::SignaturePolicyConflict => "signature-policy-conflict",
+            Rule::ImagePolicyScopeIgnored => "image-policy-scope-ignored",
             Rule::InvalidRewrite => "invalid-rewrite",
             Rule::Unpullable => "unpullable",
             Rule::PolicyRejected => "policy-rejected",
@@ -134,6 +140,7 @@ impl Rule {
             | Rule::TooOld
             | Rule::DigestMoved
             | Rule::TagVanished
+            | Rule::ImagePolicyScopeIgnored
             | Rule::VerifySourceFailed => Severity::Warning,
             Rule::ImportFailed
             | Rule::MirrorConflict
@@ -384,7 +391,8 @@ pub(crate) fn check(
     findings
 }
 
-/// `mirror-conflict` and `signature-policy-conflict`: what the operator would refuse to render.
+/// `mirror-conflict` and `signature-policy-conflict`: what the operator would refuse to render;
+/// `image-policy-scope-ignored`: what it leaves out (`getValidScopePolicies`).
 fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
     let config = resolver.config();
     for conflict in &config.conflicts {
@@ -397,6 +405,13 @@ fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
     for (policy, why) in refused {
         let reason = format!("{why}: the operator writes no policy.json, and nodes keep the one they have");
         findings.add(Rule::SignaturePolicyConflict, &policy, None, reason);
+    }
+    for ignored in &config.signatures.ignored {
+        let reason = format!(
+            "the scope {} lies inside {} of {}: only that policy applies there, and the operator marks this ImagePolicy Pending",
+            ignored.scope, ignored.cluster_scope, ignored.cluster_policy
+        );
+        findings.add(Rule::ImagePolicyScopeIgnored, &ignored.policy, None, reason);
     }
 }
 

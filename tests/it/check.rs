@@ -36,6 +36,7 @@ fn default_rules_fire_on_the_bad_stream_and_not_on_the_clean_one() {
             "image-missing",
             "mirror-conflict",
             "signature-policy-conflict",
+            "image-policy-scope-ignored",
             "invalid-rewrite",
             "unpullable",
             "policy-rejected",
@@ -114,7 +115,7 @@ fn junit_report() {
     let (code, _, _) = output(&["check", "-n", "checks", "--junit", junit.to_str().unwrap(), "--from", RULES]);
     assert_eq!(code, 3);
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(xml.contains("<testsuite name=\"isctl check\" tests=\"10\" failures=\"6\""), "{xml}");
+    assert!(xml.contains("<testsuite name=\"isctl check\" tests=\"11\" failures=\"6\""), "{xml}");
     assert!(
         xml.contains("<testcase classname=\"isctl.import-failed\" name=\"import-failed checks/bad:failed\">"),
         "{xml}"
