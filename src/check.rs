@@ -302,10 +302,10 @@ pub(crate) fn proposal_findings(diff: &crate::what_if::PlanDiff, disabled: &[Rul
     }
     for conflict in &diff.refused {
         let objects: Vec<String> = conflict.objects.iter().map(|o| o.to_string()).collect();
+        let involved = if objects.is_empty() { String::new() } else { format!(" ({})", objects.join(", ")) };
         let reason = format!(
-            "{} ({}); the operator would refuse the proposed rules and nodes keep their current ones",
-            conflict.message,
-            objects.join(", ")
+            "{}{involved}; the operator would refuse the proposed rules and nodes keep their current ones",
+            conflict.message
         );
         findings.add(Rule::ProposedRefused, &conflict.source, None, reason);
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::catalog::{Catalog, Origin};
 use crate::mirror::config::{Conflict, PullFrom};
 use crate::mirror::plan::{PullPlan, PullType, Resolver, SourceKind, all_blocked};
+use crate::mirror::signatures::refusals as refusals_of_policies;
 use crate::model::mirror::{MirrorEntry, MirrorSetSpec};
 use crate::model::{ImageContentSourcePolicy, MirrorSet, Object, ResourceKind};
 use crate::resolve::StreamResolution;
@@ -253,20 +254,35 @@ pub(crate) fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked
     let mut changes = merged;
     changes.sort_by(|a, b| a.changes.cmp(&b.changes).then_with(|| a.reference.cmp(&b.reference)));
     let compared: BTreeSet<&str> = asked.iter().map(|a| a.reference.as_str()).collect();
-    let known: BTreeSet<&Conflict> = current.config().conflicts.iter().collect();
-    let refused: Vec<Conflict> = proposed.config().conflicts.iter().filter(|c| !known.contains(c)).cloned().collect();
+    let (now_refused, then_refused) = (refusals(current), refusals(proposed));
+    let refused: Vec<Conflict> = then_refused.into_iter().filter(|c| !now_refused.contains(c)).collect();
     PlanDiff {
         api_version: "isctl/v1alpha1",
         kind: "PlanDiff",
         compared: compared.len(),
         changes,
         refused,
-        current_refused: !current.config().conflicts.is_empty(),
+        current_refused: !now_refused.is_empty(),
         registries_conf: unified(
             &crate::mirror::toml::render(current.config()),
             &crate::mirror::toml::render(proposed.config()),
         ),
     }
+}
+
+/// Everything the operator would refuse in a configuration: the mirror rules' conflicts, and
+/// signature policy scopes beside the allowed and blocked registries (either stops the whole
+/// render: registries.conf, policy.json and the namespaces' policies).
+fn refusals(resolver: &Resolver) -> Vec<Conflict> {
+    let config = resolver.config();
+    let mut found = config.conflicts.clone();
+    let signatures = refusals_of_policies(&config.signatures, &config.allowed_registries, &config.blocked_registries);
+    found.extend(signatures.into_iter().map(|(policy, message)| Conflict {
+        source: policy,
+        message,
+        objects: Vec::new(),
+    }));
+    found
 }
 
 /// The kinds of change between two plans of one reference, most serious first.

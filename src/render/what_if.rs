@@ -101,7 +101,7 @@ pub(crate) fn summary(diff: &PlanDiff) -> Vec<String> {
     }
     if !diff.refused.is_empty() {
         lines.push(
-            "nodes would keep their current registries.conf: none of the changes listed would happen until this is fixed"
+            "nodes would keep their current registries.conf and policy.json: none of the changes listed would happen until this is fixed"
                 .to_owned(),
         );
     }

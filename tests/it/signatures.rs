@@ -369,3 +369,30 @@ fn a_namespaced_policy_covers_its_namespace_pulls_only() {
         );
     }
 }
+
+/// A proposed policy the operator would refuse beside the image config's blocked registries
+/// (`validateImagePolicyWithAllowedBlockedRegistries`) is a refusal of the whole proposal, as
+/// a mirror conflict is: `diff mirrors` says so and `check --proposed` fails on it.
+#[test]
+fn a_proposed_policy_the_operator_refuses_is_reported_as_refused() {
+    let proposal = tempfile::tempdir().unwrap();
+    std::fs::write(
+        proposal.path().join("cip.yaml"),
+        "apiVersion: config.openshift.io/v1\nkind: ClusterImagePolicy\nmetadata: {name: hub}\nspec:\n  \
+         scopes: [docker.io/library]\n  policy: {rootOfTrust: {policyType: PublicKey, publicKey: {keyData: a2V5}}}\n---\n\
+         apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec:\n  \
+         registrySources: {blockedRegistries: [docker.io]}\n",
+    )
+    .unwrap();
+    let proposed = proposal.path().to_str().unwrap();
+    let (code, _, stderr) =
+        output(&["diff", "mirrors", "-A", "--from", "fixtures/must-gather", "--proposed", proposed]);
+    assert_eq!(code, 3);
+    assert!(
+        stderr.contains("refused: ClusterImagePolicy/hub: the scope docker.io/library is nested inside blockedRegistries (docker.io)"),
+        "{stderr}"
+    );
+    let (code, report, _) = output(&["check", "-A", "--from", "fixtures/must-gather", "--proposed", proposed]);
+    assert_eq!(code, 3);
+    assert!(report.lines().any(|l| l.contains("proposed-refused") && l.contains("ClusterImagePolicy/hub")), "{report}");
+}
