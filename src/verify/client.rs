@@ -430,6 +430,8 @@ struct Response {
     location: Option<String>,
     authenticate: Option<String>,
     retry_after: Option<u64>,
+    /// `Docker-Content-Digest`: the manifest's digest, as the registry computed it.
+    digest: Option<String>,
     body: Bytes,
 }
 
@@ -448,7 +450,11 @@ impl Asker<'_> {
             if endpoint.insecure { &[("https", false), ("http", false)] } else { &[("https", true)] };
         let mut last = Answer::Unreachable("not asked".into());
         for (scheme, verify) in schemes {
-            match self.ask_over(endpoint, scheme, *verify).await {
+            let mut digest = None;
+            match self.ask_over(endpoint, scheme, *verify, &mut digest).await {
+                Ok(Answer::Present) if endpoint.signature_of_tag => {
+                    return self.tag_signature(endpoint, scheme, *verify, digest).await;
+                }
                 Ok(answer) => return answer,
                 Err(failure) => last = failure.into(),
             }
@@ -456,7 +462,27 @@ impl Asker<'_> {
         last
     }
 
-    async fn ask_over(&self, endpoint: &Endpoint, scheme: &str, verify: bool) -> Result<Answer, Transport> {
+    /// The signature attachment of the digest a tag named when it was asked
+    /// (`Docker-Content-Digest`, as a node learns it from the manifest it pulled), over the
+    /// scheme that answered.
+    async fn tag_signature(&self, endpoint: &Endpoint, scheme: &str, verify: bool, digest: Option<String>) -> Answer {
+        let Some(hex) = digest.as_deref().and_then(|d| d.strip_prefix("sha256:")) else {
+            return Answer::Failed("the registry did not say the tag's digest (no Docker-Content-Digest)".into());
+        };
+        let attachment =
+            Endpoint { reference: format!("sha256-{hex}.sig"), signature_of_tag: false, ..endpoint.clone() };
+        self.ask_over(&attachment, scheme, verify, &mut None).await.unwrap_or_else(Answer::from)
+    }
+
+    /// The answer for one endpoint over one scheme; `digest` gets the manifest's digest when the
+    /// registry says it.
+    async fn ask_over(
+        &self,
+        endpoint: &Endpoint,
+        scheme: &str,
+        verify: bool,
+        digest: &mut Option<String>,
+    ) -> Result<Answer, Transport> {
         let mut target = Target {
             scheme: scheme.to_owned(),
             host: endpoint.host().to_owned(),
@@ -475,6 +501,9 @@ impl Asker<'_> {
             attempts += 1;
             let response =
                 self.send(method, &target.scheme, &target.host, &target.path, authorization.as_deref(), verify).await?;
+            if response.status == 200 {
+                digest.clone_from(&response.digest);
+            }
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
                     let auth = authorization.as_deref();
@@ -493,13 +522,7 @@ impl Asker<'_> {
                 404 => return Ok(Answer::Missing),
                 // Credentials go to the registry they are for, never to a host it redirected to.
                 401 if authorization.is_none() && !elsewhere => {
-                    let mut challenge = response.authenticate.unwrap_or_default();
-                    if challenge.is_empty() {
-                        // Some registries (gcr.io) answer without a challenge; the /v2/ ping
-                        // has it, and containers/image takes it from there.
-                        let ping = self.send("GET", &target.scheme, &target.host, "/v2/", None, verify).await?;
-                        challenge = ping.authenticate.unwrap_or_default();
-                    }
+                    let challenge = self.challenge(response, &target, verify).await?;
                     match self.authorize(&challenge, credentials, &endpoint.repository, verify).await {
                         Authorization::Header(value) => authorization = Some(value),
                         Authorization::Refused(why) => return Ok(Answer::Unauthorized(why)),
@@ -526,6 +549,18 @@ impl Asker<'_> {
                     tokio::time::sleep(wait).await;
                 }
                 status => return Ok(Answer::Failed(format!("HTTP {status}"))),
+            }
+        }
+    }
+
+    /// A 401's challenge. Some registries (gcr.io) answer without one; the `/v2/` ping has it,
+    /// and containers/image takes it from there.
+    async fn challenge(&self, response: Response, target: &Target, verify: bool) -> Result<String, Transport> {
+        match response.authenticate.filter(|c| !c.is_empty()) {
+            Some(challenge) => Ok(challenge),
+            None => {
+                let ping = self.send("GET", &target.scheme, &target.host, "/v2/", None, verify).await?;
+                Ok(ping.authenticate.unwrap_or_default())
             }
         }
     }
@@ -747,12 +782,13 @@ where
     let driver = tokio::spawn(connection);
     let response = sender.send_request(request).await.map_err(failed)?;
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (status, authenticate, retry_after, content_type, location) = (
+    let (status, authenticate, retry_after, content_type, location, digest) = (
         response.status().as_u16(),
         header("www-authenticate"),
         header("retry-after").and_then(|v| v.trim().parse().ok()),
         header("content-type"),
         header("location"),
+        header("docker-content-digest"),
     );
     let limited = http_body_util::Limited::new(response.into_body(), MAX_BODY);
     let collected = limited.collect().await;
@@ -762,7 +798,7 @@ where
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => (Bytes::new(), true),
         Err(e) => return Err(Transport::Unreachable(format!("the connection failed: {e}"))),
     };
-    Ok(Response { oversized, status, content_type, location, authenticate, retry_after, body })
+    Ok(Response { oversized, status, content_type, location, authenticate, retry_after, digest, body })
 }
 
 /// What a TLS failure means for a person, with what to do when there is something to do: read

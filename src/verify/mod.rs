@@ -25,6 +25,9 @@ pub struct Endpoint {
     pub reference: String,
     /// Marked insecure: TLS without verification, then plain HTTP (as a node tries it).
     pub insecure: bool,
+    /// Ask for the signature attachment of the digest `reference` (a tag) names now: the
+    /// tag's manifest first, then `sha256-<hex>.sig` of its `Docker-Content-Digest`.
+    pub signature_of_tag: bool,
 }
 
 impl Endpoint {
@@ -32,7 +35,13 @@ impl Endpoint {
     pub fn of(reference: &str, insecure: bool) -> Option<Endpoint> {
         let parsed = Reference::parse_normalized(reference).ok()?;
         let reference = parsed.digest.clone().or(parsed.tag.clone()).unwrap_or_else(|| "latest".into());
-        Some(Endpoint { registry: parsed.domain, repository: parsed.path, reference, insecure })
+        Some(Endpoint {
+            registry: parsed.domain,
+            repository: parsed.path,
+            reference,
+            insecure,
+            signature_of_tag: false,
+        })
     }
 
     /// The host to connect to: Docker Hub's API lives on `registry-1.docker.io`.
@@ -45,7 +54,8 @@ impl Endpoint {
     pub fn key(&self) -> String {
         let separator = if self.reference.contains(':') { '@' } else { ':' };
         let insecure = if self.insecure { " (insecure)" } else { "" };
-        format!("{}/{}{separator}{}{insecure}", self.registry, self.repository, self.reference)
+        let signature = if self.signature_of_tag { " (signature)" } else { "" };
+        format!("{}/{}{separator}{}{signature}{insecure}", self.registry, self.repository, self.reference)
     }
 }
 
@@ -228,15 +238,19 @@ pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint>
 
 /// Where a node looks for the sigstore signature of a source's image when a policy requires
 /// one: the `sha256-<hex>.sig` tag beside it (containers/image `use-sigstore-attachments`,
-/// `docker/docker_image_src.go` `sigstoreAttachmentTag`). Only for a digest: a tag pull's
-/// digest is known once pulled.
+/// `docker/docker_image_src.go` `sigstoreAttachmentTag`). For a tag pull, the digest the tag
+/// names when asked, as the node learns it from the manifest it pulls.
 pub(crate) fn signature_endpoint(source: &PullSource) -> Option<Endpoint> {
     if source.signatures.is_empty() {
         return None;
     }
     let endpoint = Endpoint::of(&source.reference, source.insecure)?;
-    let hex = endpoint.reference.strip_prefix("sha256:")?;
-    Some(Endpoint { reference: format!("sha256-{hex}.sig"), ..endpoint })
+    match endpoint.reference.strip_prefix("sha256:") {
+        Some(hex) => Some(Endpoint { reference: format!("sha256-{hex}.sig"), ..endpoint }),
+        // Only sha256 digests have attachment tags (`sigstoreAttachmentTag` refuses others).
+        None if endpoint.reference.contains(':') => None,
+        None => Some(Endpoint { signature_of_tag: true, ..endpoint }),
+    }
 }
 
 /// Reads `--platform`: `os/architecture[/variant]`, lower-case words.

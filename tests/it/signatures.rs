@@ -161,6 +161,9 @@ fn verify_asks_each_mirror_for_the_signature_a_policy_requires() {
     let image = Image::new("signed content");
     image.push(&signed.host, "team/app", &image.digest);
     image.push(&unsigned.host, "team/app", &image.digest);
+    // The same image under a tag, for a tag pull.
+    image.push(&signed.host, "team/app", "v1");
+    image.push(&unsigned.host, "team/app", "v1");
     // cosign's attachment: another manifest, under the tag that names the digest.
     let hex = image.digest.trim_start_matches("sha256:");
     Image::new("signature").push(&signed.host, "team/app", &format!("sha256-{hex}.sig"));
@@ -179,6 +182,14 @@ kind: ImageDigestMirrorSet
 metadata: {{name: mirrors}}
 spec:
   imageDigestMirrors:
+  - {{source: '{down}/signed', mirrors: ['{s}/team']}}
+  - {{source: '{down}/unsigned', mirrors: ['{u}/team']}}
+---
+apiVersion: config.openshift.io/v1
+kind: ImageTagMirrorSet
+metadata: {{name: tags}}
+spec:
+  imageTagMirrors:
   - {{source: '{down}/signed', mirrors: ['{s}/team']}}
   - {{source: '{down}/unsigned', mirrors: ['{u}/team']}}
 ---
@@ -229,6 +240,21 @@ status:
         .collect();
     assert_eq!(unverifiable.len(), 1, "{stdout}");
     assert_eq!(unverifiable[0]["object"], "verify/app:unsigned");
+    // A tag pull: the node learns the digest from the manifest, then looks for its attachment.
+    let tag_pull = |registry: &str| {
+        let reference = format!("{down}/{registry}/app:v1");
+        let (code, stdout, stderr) = output(&["mirrors", &reference, "--verify", "-o", "json", "--from", from]);
+        assert_eq!(code, 0, "{stderr}");
+        let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        answer["verification"]["sources"][0].clone()
+    };
+    let (by_tag_signed, by_tag_unsigned) = (tag_pull("signed"), tag_pull("unsigned"));
+    assert_eq!(
+        (by_tag_signed["result"].as_str(), by_tag_signed["signature"]["result"].as_str()),
+        (Some("present"), Some("present")),
+        "{by_tag_signed}"
+    );
+    assert_eq!(by_tag_unsigned["signature"]["result"], "missing", "{by_tag_unsigned}");
     // Only HEADs and GETs of manifests, and the attachment's tag among them.
     assert!(
         signed.requests().iter().any(|r| r.contains(&format!("/manifests/sha256-{hex}.sig"))),
