@@ -407,9 +407,10 @@ fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
         findings.add(Rule::SignaturePolicyConflict, &policy, None, reason);
     }
     for ignored in &config.signatures.ignored {
+        // What is wrong first: tables cut reasons at the width.
         let reason = format!(
-            "the scope {} lies inside {} of {}: only that policy applies there, and the operator marks this ImagePolicy Pending",
-            ignored.scope, ignored.cluster_scope, ignored.cluster_policy
+            "scope {} ignored: {} covers it ({}) and alone applies there; the operator marks the ImagePolicy Pending",
+            ignored.scope, ignored.cluster_policy, ignored.cluster_scope
         );
         findings.add(Rule::ImagePolicyScopeIgnored, &ignored.policy, None, reason);
     }

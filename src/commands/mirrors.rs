@@ -101,9 +101,7 @@ fn namespaced_hint(ctx: &mut Ctx, resolver: &Resolver, plans: &[crate::mirror::P
             1 => ("namespace", first.clone()),
             _ => ("namespaces", namespaces.iter().map(String::as_str).collect::<Vec<_>>().join(", ")),
         };
-        ctx.printer.note(&format!(
-            "for Pods of {noun} {list}, an ImagePolicy changes the signature required: plan them with -n {first}"
-        ));
+        ctx.printer.note(&format!("Pods of {noun} {list} need other signatures (an ImagePolicy): add -n {first}"));
     }
 }
 

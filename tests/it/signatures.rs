@@ -332,14 +332,12 @@ fn a_namespaced_policy_covers_its_namespace_pulls_only() {
     assert_eq!(code, 0);
     assert!(!table.contains("signature required"), "{table}");
     assert!(
-        stderr.contains(
-            "note: for Pods of namespace demo, an ImagePolicy changes the signature required: plan them with -n demo"
-        ),
+        stderr.contains("note: Pods of namespace demo need other signatures (an ImagePolicy): add -n demo"),
         "{stderr}"
     );
     let (_, table, stderr) = output(&["mirrors", reference, "-n", "demo", "--from", SIGNATURES]);
     assert!(table.contains("* signature required by ImagePolicy/demo/team-keyless (FulcioCAWithRekor)"), "{table}");
-    assert!(!stderr.contains("note: for Pods"), "{stderr}");
+    assert!(!stderr.contains("note: Pods of"), "{stderr}");
 
     // The namespace's policy file: the cluster's scopes and its own.
     let (code, namespaced, stderr) = output(&["mirrors", "--render=policy.json", "-n", "demo", "--from", SIGNATURES]);
