@@ -58,9 +58,7 @@ pub fn render(config: &RegistriesConfig, namespace: Option<&str>) -> Result<Stri
         scopes.entry(scope).or_default().extend(requirements);
     }
     // A namespace's ImagePolicies are appended to what the cluster's file holds for the scope.
-    let own =
-        config.signatures.namespaced.iter().filter(|r| namespace.is_some() && r.namespace.as_deref() == namespace);
-    for scope in own {
+    for scope in config.signatures.of_namespace(namespace) {
         scopes.entry(scope.scope.clone()).or_default().push(scope.requirement.clone());
     }
     if !scopes.is_empty() {

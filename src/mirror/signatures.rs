@@ -48,8 +48,12 @@ impl SignaturePolicies {
     /// The scopes in force for a pull by a Pod of `namespace` (None: a pull outside any
     /// namespace's ImagePolicies, which `/etc/containers/policy.json` alone decides).
     pub(crate) fn in_force(&self, namespace: Option<&str>) -> Vec<&ScopeRequirement> {
-        let own = self.namespaced.iter().filter(|r| namespace.is_some() && r.namespace.as_deref() == namespace);
-        self.cluster.iter().chain(own).collect()
+        self.cluster.iter().chain(self.of_namespace(namespace)).collect()
+    }
+
+    /// The kept ImagePolicy scopes of `namespace` (none for None).
+    pub(crate) fn of_namespace<'a>(&'a self, namespace: Option<&'a str>) -> impl Iterator<Item = &'a ScopeRequirement> {
+        self.namespaced.iter().filter(move |r| namespace.is_some() && r.namespace.as_deref() == namespace)
     }
 
     /// Every scope the operator keeps, cluster and namespaced.
