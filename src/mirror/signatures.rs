@@ -52,8 +52,12 @@ impl SignaturePolicies {
     }
 
     /// The kept ImagePolicy scopes of `namespace` (none for None).
-    pub(crate) fn of_namespace<'a>(&'a self, namespace: Option<&'a str>) -> impl Iterator<Item = &'a ScopeRequirement> {
-        self.namespaced.iter().filter(move |r| namespace.is_some() && r.namespace.as_deref() == namespace)
+    pub(crate) fn of_namespace<'a>(
+        &'a self,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a ScopeRequirement> + use<'a> {
+        let namespace = namespace.map(str::to_owned);
+        self.namespaced.iter().filter(move |r| namespace.is_some() && r.namespace == namespace)
     }
 
     /// Every scope the operator keeps, cluster and namespaced.
