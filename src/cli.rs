@@ -647,6 +647,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "RESOURCE")]
     pub deny: Vec<String>,
 
+    /// Answer lists of this namespaced resource across all namespaces with 403, and serve it
+    /// namespace by namespace, as RBAC does for a user with Roles in namespaces but no
+    /// ClusterRole (same names as --deny). Repeatable.
+    #[arg(long, value_name = "RESOURCE")]
+    pub deny_all_namespaces: Vec<String>,
+
     /// Require this bearer token on every request (401 Unauthorized otherwise). Prefer
     /// --token-file or ISCTL_SERVE_TOKEN: a command line is visible to every user of the machine.
     #[arg(long, value_name = "TOKEN", env = "ISCTL_SERVE_TOKEN", hide_env_values = true)]

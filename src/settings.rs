@@ -1067,6 +1067,8 @@ pub(crate) struct ServeSettings {
     pub address: std::net::SocketAddr,
     /// Resources answered with 403.
     pub deny: Vec<String>,
+    /// Namespaced resources answered with 403 across all namespaces only.
+    pub deny_all_namespaces: Vec<String>,
     /// The token clients must send.
     pub token: Option<TokenSource>,
     /// The user named in Forbidden messages.
@@ -1120,6 +1122,7 @@ impl ServeSettings {
             limits,
             address: args.address,
             deny: args.deny.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            deny_all_namespaces: args.deny_all_namespaces.iter().map(|d| d.to_ascii_lowercase()).collect(),
             token,
             user: args.user.clone(),
             tls,

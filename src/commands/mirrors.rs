@@ -13,7 +13,8 @@ use crate::source::Wants;
 
 /// Runs `mirrors`.
 pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
-    let catalog = super::load(ctx, &Wants { mirror_rules: true, ..Wants::default() })?;
+    let wants = Wants { mirror_rules: true, policy_namespace: settings.namespace.clone(), ..Wants::default() };
+    let catalog = super::load(ctx, &wants)?;
     let config = RegistriesConfig::from_catalog(&catalog);
     let kinds =
         [ResourceKind::ImageContentSourcePolicy, ResourceKind::ImageDigestMirrorSet, ResourceKind::ImageTagMirrorSet];

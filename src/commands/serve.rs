@@ -51,6 +51,7 @@ pub(crate) fn run(settings: &ServeSettings, ctx: &mut Ctx) -> CommandResult {
         let url = format!("{}://{address}", if tls.is_some() { "https" } else { "http" });
         let options = Options {
             deny: settings.deny.iter().cloned().collect(),
+            deny_all_namespaces: settings.deny_all_namespaces.iter().cloned().collect(),
             token: token.clone(),
             user: settings.user.clone(),
             address: address.to_string(),

@@ -60,6 +60,8 @@ impl Request {
 pub(crate) struct Options {
     /// Resources (plural names, `plural.group`, or `imagestreams/layers`) answered with 403.
     pub deny: BTreeSet<String>,
+    /// Namespaced resources answered with 403 when asked across all namespaces only.
+    pub deny_all_namespaces: BTreeSet<String>,
     /// When set, requests need `Authorization: Bearer <token>`.
     pub token: Option<String>,
     /// The user named in Forbidden messages.
@@ -217,8 +219,13 @@ impl Api {
     /// Whether `--deny` names this resource. A bare plural means the group a bare name resolves
     /// to (`images` is image.openshift.io Images; the config ones are `images.config.openshift.io`).
     fn denied(&self, plural: &str, group: &str) -> bool {
+        Self::names(&self.options.deny, plural, group)
+    }
+
+    /// Whether `list` names this resource, as `--deny` names them.
+    fn names(list: &BTreeSet<String>, plural: &str, group: &str) -> bool {
         let qualified = format!("{plural}.{group}");
-        self.options.deny.iter().any(|entry| {
+        list.iter().any(|entry| {
             entry == &qualified
                 || (entry == plural && plural.contains('/'))
                 || (entry == plural && ResourceKind::from_cli_name(entry).is_none_or(|k| k.info().group == group))
@@ -282,7 +289,8 @@ impl Api {
         namespace: Option<&str>,
         request: &Request,
     ) -> Reply {
-        if self.denied(plural, group) {
+        let across = namespace.is_none() && Self::names(&self.options.deny_all_namespaces, plural, group);
+        if across || self.denied(plural, group) {
             return status::forbidden(&self.options.user, "list", plural, group, namespace, None);
         }
         if request.query.get("watch").is_some_and(|w| w == "true" || w == "1") {

@@ -108,6 +108,9 @@ pub struct Wants {
     pub(crate) workload_needles: Vec<String>,
     /// The namespace whose RoleBindings and Roles matter (the stream's); all when `None`.
     pub(crate) rbac_namespace: Option<String>,
+    /// The namespace whose ImagePolicies matter (`mirrors -n`; the streams' namespace when
+    /// they are in one): read there alone when every namespace's may not be listed.
+    pub(crate) policy_namespace: Option<String>,
     /// Where namespaced objects read from files without a namespace belong: the namespace the
     /// command reads, as `kubectl -f FILE -n NS` places them. `None` leaves them without one.
     pub(crate) namespace_for_unset: Option<String>,

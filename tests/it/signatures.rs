@@ -420,3 +420,35 @@ fn a_proposed_policy_the_operator_refuses_is_reported_as_refused() {
     assert_eq!(code, 3);
     assert!(report.lines().any(|l| l.contains("proposed-refused") && l.contains("ClusterImagePolicy/hub")), "{report}");
 }
+
+/// A user with a Role in `demo` but no ClusterRole may not list ImagePolicies across all
+/// namespaces (kubectl gets the same 403 from serve): `resolve -n demo` and `mirrors -n demo`
+/// then read demo's own, the only ones its Pods' pulls obey, with no warning; `-A` still says
+/// what it could not read.
+#[test]
+fn a_user_of_one_namespace_still_gets_its_image_policies() {
+    let server = Server::start_from(SIGNATURES, &["--deny-all-namespaces", "imagepolicies"]);
+    let (code, _, stderr) = server.kubectl(&["get", "imagepolicies", "-A"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "cannot list resource \"imagepolicies\" in API group \"config.openshift.io\" at the cluster scope"
+        ),
+        "{stderr}"
+    );
+    assert!(server.ok(&["get", "imagepolicies", "-n", "demo"]).contains("team-keyless"));
+    let (code, stdout, stderr) = server.isctl(&["resolve", "-n", "demo", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("imagepolicies"), "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let required = &answer["items"][0]["tags"][0]["history"][0]["pullSources"][0]["signatures"][0];
+    assert_eq!(required["policy"], "ImagePolicy/demo/team-keyless", "{answer}");
+    let reference = "quay.io/demo-team/app@sha256:4444444444444444444444444444444444444444444444444444444444444444";
+    let (code, table, stderr) = server.isctl(&["mirrors", reference, "-n", "demo"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table.contains("signature required by ImagePolicy/demo/team-keyless"), "{table}");
+    assert!(!stderr.contains("imagepolicies"), "{stderr}");
+    let (code, _, stderr) = server.isctl(&["resolve", "-A"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("cannot read imagepolicies.config.openshift.io"), "{stderr}");
+}

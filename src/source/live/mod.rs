@@ -168,7 +168,10 @@ impl Source for LiveSource {
                     if wants.stream_images { plan.stream_images(&streams).await? } else { (Vec::new(), false) };
                 Ok::<_, SourceError>((streams, images))
             };
-            let rules = async { if wants.mirror_rules { plan.mirror_rules().await } else { Ok(Vec::new()) } };
+            let policy_namespace =
+                wants.policy_namespace.as_deref().or(wants.streams.as_ref().and_then(|(ns, _)| ns.as_deref()));
+            let rules =
+                async { if wants.mirror_rules { plan.mirror_rules(policy_namespace).await } else { Ok(Vec::new()) } };
             let workloads = async {
                 match &wants.workloads {
                     Some(namespace) => {
@@ -274,13 +277,19 @@ impl Plan<'_> {
     /// ClusterImagePolicies and ImagePolicies (every namespace), in parallel. A 403 leaves a
     /// warning; a 404 (a cluster before OpenShift 4.16, or without the feature) nothing but
     /// the request in `-v`'s log: no such policy can exist there, and a warning on every run
-    /// would be noise.
-    async fn signature_policies(&self) -> Result<Vec<Object>, SourceError> {
+    /// would be noise. A user who may read ImagePolicies in `namespace` only (a Role there)
+    /// gets that namespace's: the only ones its pulls obey.
+    async fn signature_policies(&self, namespace: Option<&str>) -> Result<Vec<Object>, SourceError> {
         let kinds = [ResourceKind::ClusterImagePolicy, ResourceKind::ImagePolicy];
         let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
         let lists = futures::future::join_all(kinds.iter().zip(&paths).map(|(k, p)| self.http.list_all(*k, p))).await;
         let mut objects = Vec::new();
-        for (kind, result) in kinds.iter().zip(lists) {
+        for (kind, mut result) in kinds.iter().zip(lists) {
+            if let (ResourceKind::ImagePolicy, Err(failure), Some(namespace)) = (kind, &result, namespace)
+                && failure.code == 403
+            {
+                result = self.http.list_all(*kind, &collection_path(*kind, Some(namespace))).await;
+            }
             match result {
                 Ok(found) => objects.extend(found.into_iter().filter(|o| self.checked(o))),
                 Err(failure) if failure.code == 404 => {}
@@ -298,7 +307,7 @@ impl Plan<'_> {
     /// ICSP, IDMS and ITMS lists, the cluster image config and the signature policies, in
     /// parallel. A 403 or 404 on a mirror list leaves a note and no objects: plans then assume
     /// no such rules.
-    async fn mirror_rules(&self) -> Result<Vec<Object>, SourceError> {
+    async fn mirror_rules(&self, policy_namespace: Option<&str>) -> Result<Vec<Object>, SourceError> {
         let kinds = [
             ResourceKind::ImageContentSourcePolicy,
             ResourceKind::ImageDigestMirrorSet,
@@ -308,7 +317,7 @@ impl Plan<'_> {
         let lists = futures::future::join_all(kinds.iter().zip(&paths).map(|(k, p)| self.http.list_all(*k, p)));
         let config_path = object_path(ResourceKind::ClusterImageConfig, None, "cluster");
         let config = self.http.object(ResourceKind::ClusterImageConfig, &config_path);
-        let (lists, config, policies) = tokio::join!(lists, config, self.signature_policies());
+        let (lists, config, policies) = tokio::join!(lists, config, self.signature_policies(policy_namespace));
         let mut objects = Vec::new();
         for (kind, result) in kinds.iter().zip(lists) {
             match result {
