@@ -25,6 +25,9 @@ pub(crate) struct Asked {
     pub namespace: Option<String>,
     /// What uses it: `namespace/stream:tag`, `namespace/stream:tag (import)`, or `FILE:LINE`.
     pub used_by: Vec<String>,
+    /// An ImageStream import reads it (openshift-apiserver, which follows the mirror rules but
+    /// verifies no signature), not a node.
+    pub import: bool,
 }
 
 /// The references the streams use: the current image of every tag (every history item with
@@ -35,15 +38,16 @@ pub(crate) struct Asked {
 /// a tag already uses a reference is a set lookup, not a scan of its users.
 pub(crate) fn stream_references(resolutions: &[StreamResolution], history: bool) -> Vec<Asked> {
     let mut asked: Vec<Asked> = Vec::new();
-    let mut index: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut index: BTreeMap<(String, String, bool), usize> = BTreeMap::new();
     let mut seen: HashSet<(usize, String)> = HashSet::new();
-    let mut add = |namespace: &str, reference: &str, user: String| {
+    let mut add = |namespace: &str, reference: &str, user: String, import: bool| {
         if reference.is_empty() {
             return;
         }
-        let at = *index.entry((namespace.to_owned(), reference.to_owned())).or_insert_with(|| {
+        let key = (namespace.to_owned(), reference.to_owned(), import);
+        let at = *index.entry(key).or_insert_with(|| {
             let namespace = Some(namespace.to_owned());
-            asked.push(Asked { reference: reference.to_owned(), namespace, used_by: Vec::new() });
+            asked.push(Asked { reference: reference.to_owned(), namespace, used_by: Vec::new(), import });
             asked.len() - 1
         });
         if seen.insert((at, user.clone())) {
@@ -57,10 +61,10 @@ pub(crate) fn stream_references(resolutions: &[StreamResolution], history: bool)
             let user = format!("{prefix}:{}", tag.name);
             let items = tag.history.iter().take(if history { usize::MAX } else { 1 });
             for item in items {
-                add(namespace, &item.docker_image_reference, user.clone());
+                add(namespace, &item.docker_image_reference, user.clone(), false);
             }
             if let Some(from) = tag.spec.as_ref().and_then(|s| s.from.as_ref()).filter(|f| f.kind == "DockerImage") {
-                add(namespace, &from.name, format!("{user} (import)"));
+                add(namespace, &from.name, format!("{user} (import)"), true);
             }
         }
     }
@@ -225,7 +229,10 @@ pub(crate) fn diff_plans(current: &Resolver, proposed: &Resolver, asked: &[Asked
         .filter_map(|a| {
             let namespace = a.namespace.as_deref();
             let (now, then) = (current.plan_in(&a.reference, namespace), proposed.plan_in(&a.reference, namespace));
-            let kinds = classify(current, proposed, &now, &then);
+            let mut kinds = classify(current, proposed, &now, &then);
+            if a.import {
+                kinds.retain(|k| !matches!(k, Change::SignatureRequired | Change::SignatureDropped));
+            }
             (!kinds.is_empty()).then(|| PlanChange {
                 reference: then.reference.clone(),
                 pull_type: then.pull_type,
@@ -510,7 +517,7 @@ mod tests {
     const ICSP: &str = "apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: release}\nspec:\n  repositoryDigestMirrors:\n  - source: quay.io/openshift-release-dev/ocp-release\n    mirrors: [mirror.example.com/ocp/release]\n";
 
     fn asked(reference: &str) -> Asked {
-        Asked { reference: reference.into(), namespace: None, used_by: vec!["ns/s:t".into()] }
+        Asked { reference: reference.into(), namespace: None, used_by: vec!["ns/s:t".into()], import: false }
     }
 
     #[test]

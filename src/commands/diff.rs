@@ -144,6 +144,7 @@ fn images_file(path: &std::path::Path, limit: u64) -> Result<Vec<Asked>, Command
                             reference,
                             namespace: None,
                             used_by: vec![format!("{label} ({})", tag.name)],
+                            import: true,
                         });
                     }
                 }
@@ -160,6 +161,7 @@ fn images_file(path: &std::path::Path, limit: u64) -> Result<Vec<Asked>, Command
                 reference: reference.to_owned(),
                 namespace: None,
                 used_by: vec![format!("{label}:{}", i + 1)],
+                import: false,
             })
         })
         .collect())
