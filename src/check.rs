@@ -213,6 +213,9 @@ pub(crate) struct CheckOptions {
     /// Streams (`namespace/stream`) of which only some tags were checked: their other baseline
     /// tags did not vanish, they were not looked at.
     pub partial_streams: std::collections::BTreeSet<String>,
+    /// The namespace checked (None: every namespace). Another namespace's ImagePolicy is not
+    /// this check's business; cluster-wide objects always are.
+    pub namespace: Option<String>,
 }
 
 /// The parts of a saved `resolve -o yaml` a baseline needs.
@@ -367,7 +370,7 @@ pub(crate) fn check(
     options: &CheckOptions,
 ) -> Vec<Finding> {
     let mut findings = Findings(Vec::new());
-    mirror_rule_findings(&mut findings, resolver);
+    mirror_rule_findings(&mut findings, resolver, options.namespace.as_deref());
     for stream in resolutions {
         for tag in &stream.tags {
             let object = format!("{}/{}:{}", stream.metadata.namespace, stream.metadata.name, tag.name);
@@ -393,7 +396,7 @@ pub(crate) fn check(
 
 /// `mirror-conflict` and `signature-policy-conflict`: what the operator would refuse to render;
 /// `image-policy-scope-ignored`: what it leaves out (`getValidScopePolicies`).
-fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
+fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver, namespace: Option<&str>) {
     let config = resolver.config();
     for conflict in &config.conflicts {
         let objects: Vec<String> = conflict.objects.iter().map(ToString::to_string).collect();
@@ -406,7 +409,9 @@ fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver) {
         let reason = format!("{why}: the operator writes no policy.json, and nodes keep the one they have");
         findings.add(Rule::SignaturePolicyConflict, &policy, None, reason);
     }
-    for ignored in &config.signatures.ignored {
+    let in_scope =
+        |ignored: &&crate::mirror::signatures::IgnoredScope| namespace.is_none_or(|n| n == ignored.namespace);
+    for ignored in config.signatures.ignored.iter().filter(in_scope) {
         // What is wrong first: tables cut reasons at the width.
         let reason = format!(
             "scope {} ignored: {} covers it ({}) and alone applies there; the operator marks the ImagePolicy Pending",
@@ -635,6 +640,7 @@ mod rule_tests {
             baseline: Some(baseline),
             disabled,
             partial_streams: Default::default(),
+            namespace: None,
         };
         check(&resolutions, &resolver, &InputGaps::of(&catalog), &options)
     }

@@ -51,6 +51,7 @@ pub(crate) fn run(settings: &CheckSettings, ctx: &mut Ctx) -> CommandResult {
         baseline,
         disabled: settings.disabled.clone(),
         partial_streams,
+        namespace: scope.namespace().map(str::to_owned),
     };
     let mut findings = check::check(&resolutions, &resolver, &InputGaps::of(&catalog), &options);
     if let Some(verify) = &settings.verify {

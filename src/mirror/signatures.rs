@@ -36,6 +36,8 @@ pub(crate) struct SignaturePolicies {
 pub(crate) struct IgnoredScope {
     /// `ImagePolicy/NAMESPACE/NAME`.
     pub policy: String,
+    /// Its namespace.
+    pub namespace: String,
     /// The ImagePolicy's scope.
     pub scope: String,
     /// `ClusterImagePolicy/NAME` whose scope wins.
@@ -194,6 +196,7 @@ pub(crate) fn policies(catalog: &Catalog) -> SignaturePolicies {
             match found.cluster.iter().find(|c| super::scope::is_nested(&requirement.scope, &c.scope)) {
                 Some(wins) => found.ignored.push(IgnoredScope {
                     policy: name.clone(),
+                    namespace: namespace.to_owned(),
                     scope: requirement.scope,
                     cluster_policy: wins.policy.clone(),
                     cluster_scope: wins.scope.clone(),
@@ -514,6 +517,7 @@ spec:
             policies.ignored,
             [IgnoredScope {
                 policy: "ImagePolicy/demo/team".into(),
+                namespace: "demo".into(),
                 scope: "quay.io/release/ocp".into(),
                 cluster_policy: "ClusterImagePolicy/release".into(),
                 cluster_scope: "quay.io/release".into(),

@@ -454,3 +454,41 @@ fn a_user_of_one_namespace_still_gets_its_image_policies() {
     assert_eq!(code, 0);
     assert!(stderr.contains("cannot read imagepolicies.config.openshift.io"), "{stderr}");
 }
+
+/// `image-policy-scope-ignored` speaks of the namespaces checked: another namespace's ignored
+/// ImagePolicy scope is not `check -n`'s finding, and `check -A` reports it.
+#[test]
+fn an_ignored_image_policy_scope_is_its_own_namespaces_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cluster.yaml");
+    let key = "{rootOfTrust: {policyType: PublicKey, publicKey: {keyData: a2V5}}}";
+    let stream = |ns: &str| {
+        format!(
+            "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {{name: app, namespace: {ns}}}\n\
+             status:\n  tags:\n  - tag: v1\n    items: [{{image: 'sha256:{d}', dockerImageReference: 'quay.io/x/app@sha256:{d}', created: '2026-11-27T10:00:00Z'}}]\n",
+            d = "5".repeat(64)
+        )
+    };
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: config.openshift.io/v1\nkind: ClusterImagePolicy\nmetadata: {{name: quay}}\nspec: {{scopes: [quay.io], policy: {key}}}\n---\n\
+             apiVersion: config.openshift.io/v1\nkind: ImagePolicy\nmetadata: {{name: mine, namespace: b}}\nspec: {{scopes: [quay.io/x], policy: {key}}}\n---\n{}---\n{}",
+            stream("a"),
+            stream("b")
+        ),
+    )
+    .unwrap();
+    let from = file.to_str().unwrap();
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "-o", "json", "--from", from];
+        all.extend(args);
+        let (_, stdout, stderr) = output(&all);
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+        report["findings"].as_array().unwrap().iter().map(|f| format!("{} {}", f["rule"], f["object"])).collect()
+    };
+    let ignored = r#""image-policy-scope-ignored" "ImagePolicy/b/mine""#;
+    assert!(!rules(&["-n", "a"]).iter().any(|f| f == ignored), "{:?}", rules(&["-n", "a"]));
+    assert!(rules(&["-n", "b"]).iter().any(|f| f == ignored), "{:?}", rules(&["-n", "b"]));
+    assert!(rules(&["-A"]).iter().any(|f| f == ignored), "{:?}", rules(&["-A"]));
+}
