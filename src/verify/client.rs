@@ -430,8 +430,6 @@ struct Response {
     location: Option<String>,
     authenticate: Option<String>,
     retry_after: Option<u64>,
-    /// `Docker-Content-Digest`: the manifest's digest, as the registry computed it.
-    digest: Option<String>,
     body: Bytes,
 }
 
@@ -452,7 +450,7 @@ impl Asker<'_> {
         for (scheme, verify) in schemes {
             let mut digest = None;
             match self.ask_over(endpoint, scheme, *verify, &mut digest).await {
-                Ok(Answer::Present) if endpoint.signature_of_tag => {
+                Ok(Answer::Present) if endpoint.signature_via_manifest => {
                     return self.tag_signature(endpoint, scheme, *verify, digest).await;
                 }
                 Ok(answer) => return answer,
@@ -462,20 +460,20 @@ impl Asker<'_> {
         last
     }
 
-    /// The signature attachment of the digest a tag named when it was asked
-    /// (`Docker-Content-Digest`, as a node learns it from the manifest it pulled), over the
-    /// scheme that answered.
+    /// The signature attachment of the manifest the endpoint named when it was asked (the
+    /// sha256 of its body, as a node computes it from the manifest it pulled), over the scheme
+    /// that answered.
     async fn tag_signature(&self, endpoint: &Endpoint, scheme: &str, verify: bool, digest: Option<String>) -> Answer {
         let Some(hex) = digest.as_deref().and_then(|d| d.strip_prefix("sha256:")) else {
-            return Answer::Failed("the registry did not say the tag's digest (no Docker-Content-Digest)".into());
+            return Answer::Failed("the manifest was too large to compute its digest".into());
         };
         let attachment =
-            Endpoint { reference: format!("sha256-{hex}.sig"), signature_of_tag: false, ..endpoint.clone() };
+            Endpoint { reference: format!("sha256-{hex}.sig"), signature_via_manifest: false, ..endpoint.clone() };
         self.ask_over(&attachment, scheme, verify, &mut None).await.unwrap_or_else(Answer::from)
     }
 
-    /// The answer for one endpoint over one scheme; `digest` gets the manifest's digest when the
-    /// registry says it.
+    /// The answer for one endpoint over one scheme; `digest` gets the sha256 of the manifest
+    /// when it was fetched whole (a GET).
     async fn ask_over(
         &self,
         endpoint: &Endpoint,
@@ -495,14 +493,15 @@ impl Asker<'_> {
             Err(why) => return Ok(Answer::Failed(format!("registry credentials {why}"))),
         };
         let mut authorization: Option<String> = None;
-        let mut method = "HEAD";
+        // A signature looked up by the manifest's digest needs the manifest itself.
+        let mut method = if endpoint.signature_via_manifest { "GET" } else { "HEAD" };
         let (mut attempts, mut redirects, mut elsewhere) = (0, 0, false);
         loop {
             attempts += 1;
             let response =
                 self.send(method, &target.scheme, &target.host, &target.path, authorization.as_deref(), verify).await?;
-            if response.status == 200 {
-                digest.clone_from(&response.digest);
+            if response.status == 200 && method == "GET" && !response.oversized {
+                *digest = Some(sha256_digest(&response.body));
             }
             match response.status {
                 200 if is_index(response.content_type.as_deref()) => {
@@ -782,13 +781,12 @@ where
     let driver = tokio::spawn(connection);
     let response = sender.send_request(request).await.map_err(failed)?;
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (status, authenticate, retry_after, content_type, location, digest) = (
+    let (status, authenticate, retry_after, content_type, location) = (
         response.status().as_u16(),
         header("www-authenticate"),
         header("retry-after").and_then(|v| v.trim().parse().ok()),
         header("content-type"),
         header("location"),
-        header("docker-content-digest"),
     );
     let limited = http_body_util::Limited::new(response.into_body(), MAX_BODY);
     let collected = limited.collect().await;
@@ -798,7 +796,14 @@ where
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => (Bytes::new(), true),
         Err(e) => return Err(Transport::Unreachable(format!("the connection failed: {e}"))),
     };
-    Ok(Response { oversized, status, content_type, location, authenticate, retry_after, digest, body })
+    Ok(Response { oversized, status, content_type, location, authenticate, retry_after, body })
+}
+
+/// `sha256:<hex>` of a manifest's bytes, as containers/image `manifest.Digest` computes it.
+fn sha256_digest(body: &[u8]) -> String {
+    let sum = ring::digest::digest(&ring::digest::SHA256, body);
+    let hex: String = sum.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// What a TLS failure means for a person, with what to do when there is something to do: read
@@ -945,6 +950,12 @@ fn redirect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// FIPS 180-2's "abc" vector, written as a digest.
+    #[test]
+    fn a_manifest_digest_is_its_sha256() {
+        assert_eq!(sha256_digest(b"abc"), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
 
     #[test]
     fn challenges_and_urls_are_read_as_registries_write_them() {

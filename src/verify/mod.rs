@@ -25,9 +25,10 @@ pub struct Endpoint {
     pub reference: String,
     /// Marked insecure: TLS without verification, then plain HTTP (as a node tries it).
     pub insecure: bool,
-    /// Ask for the signature attachment of the digest `reference` (a tag) names now: the
-    /// tag's manifest first, then `sha256-<hex>.sig` of its `Docker-Content-Digest`.
-    pub signature_of_tag: bool,
+    /// Ask for the signature attachment of the manifest `reference` (a tag, or a digest other
+    /// than sha256) names now: the manifest first, then `sha256-<hex>.sig` of its sha256, as a
+    /// node computes it from the manifest it pulled (containers/image `manifestDigest`).
+    pub signature_via_manifest: bool,
 }
 
 impl Endpoint {
@@ -40,7 +41,7 @@ impl Endpoint {
             repository: parsed.path,
             reference,
             insecure,
-            signature_of_tag: false,
+            signature_via_manifest: false,
         })
     }
 
@@ -54,7 +55,7 @@ impl Endpoint {
     pub fn key(&self) -> String {
         let separator = if self.reference.contains(':') { '@' } else { ':' };
         let insecure = if self.insecure { " (insecure)" } else { "" };
-        let signature = if self.signature_of_tag { " (signature)" } else { "" };
+        let signature = if self.signature_via_manifest { " (signature)" } else { "" };
         format!("{}/{}{separator}{}{signature}{insecure}", self.registry, self.repository, self.reference)
     }
 }
@@ -238,8 +239,9 @@ pub fn endpoints(sources: &[PullSource], include_blocked: bool) -> Vec<Endpoint>
 
 /// Where a node looks for the sigstore signature of a source's image when a policy requires
 /// one: the `sha256-<hex>.sig` tag beside it (containers/image `use-sigstore-attachments`,
-/// `docker/docker_image_src.go` `sigstoreAttachmentTag`). For a tag pull, the digest the tag
-/// names when asked, as the node learns it from the manifest it pulls.
+/// `docker/docker_image_src.go` `sigstoreAttachmentTag`). For a tag pull, or a digest pull of
+/// another algorithm, the sha256 of the manifest asked for, as the node computes it from the
+/// manifest it pulls (`manifestDigest`).
 pub(crate) fn signature_endpoint(source: &PullSource) -> Option<Endpoint> {
     if source.signatures.is_empty() {
         return None;
@@ -247,9 +249,7 @@ pub(crate) fn signature_endpoint(source: &PullSource) -> Option<Endpoint> {
     let endpoint = Endpoint::of(&source.reference, source.insecure)?;
     match endpoint.reference.strip_prefix("sha256:") {
         Some(hex) => Some(Endpoint { reference: format!("sha256-{hex}.sig"), ..endpoint }),
-        // Only sha256 digests have attachment tags (`sigstoreAttachmentTag` refuses others).
-        None if endpoint.reference.contains(':') => None,
-        None => Some(Endpoint { signature_of_tag: true, ..endpoint }),
+        None => Some(Endpoint { signature_via_manifest: true, ..endpoint }),
     }
 }
 
@@ -353,6 +353,39 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::mirror::{RegistriesConfig, Resolver};
+
+    /// containers/image `manifestDigest` and `sigstoreAttachmentTag`: a sha256 digest names its
+    /// attachment; a tag or another algorithm's digest is looked up by the manifest's sha256.
+    #[test]
+    fn the_attachment_is_found_by_the_manifests_sha256() {
+        let required = crate::mirror::signatures::SignatureRequirement {
+            policy: "ClusterImagePolicy/p".into(),
+            scope: "quay.io".into(),
+            policy_type: "PublicKey".into(),
+            match_policy: "MatchRepoDigestOrExact".into(),
+            identity: "quay.io/x/app".into(),
+        };
+        let source = |reference: &str| PullSource {
+            reference: reference.into(),
+            kind: crate::mirror::plan::SourceKind::Source,
+            blocked: false,
+            insecure: false,
+            from: vec![],
+            signatures: vec![required.clone()],
+        };
+        let sha256 = signature_endpoint(&source(&format!("quay.io/x/app@sha256:{}", "a".repeat(64)))).unwrap();
+        assert_eq!(
+            (sha256.reference, sha256.signature_via_manifest),
+            (format!("sha256-{}.sig", "a".repeat(64)), false)
+        );
+        let sha512 = signature_endpoint(&source(&format!("quay.io/x/app@sha512:{}", "b".repeat(128)))).unwrap();
+        assert!(sha512.signature_via_manifest && sha512.reference.starts_with("sha512:"));
+        let tag = signature_endpoint(&source("quay.io/x/app:v1")).unwrap();
+        assert_eq!((tag.reference.as_str(), tag.signature_via_manifest), ("v1", true));
+        assert_eq!(tag.key(), "quay.io/x/app:v1 (signature)");
+        let unsigned = PullSource { signatures: vec![], ..source("quay.io/x/app:v1") };
+        assert!(signature_endpoint(&unsigned).is_none(), "no policy, nothing asked");
+    }
 
     #[test]
     fn a_node_falls_through_to_the_first_source_that_has_it() {

@@ -38,7 +38,7 @@ fn endpoint(server: &FaultServer) -> Endpoint {
         repository: "team/app".to_owned(),
         reference: "v1".to_owned(),
         insecure: true,
-        signature_of_tag: false,
+        signature_via_manifest: false,
     }
 }
 

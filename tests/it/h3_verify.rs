@@ -69,7 +69,7 @@ fn item_02_a_registry_that_timed_out_is_not_asked_again() {
         repository: repository.to_owned(),
         reference: "v1".to_owned(),
         insecure: false,
-        signature_of_tag: false,
+        signature_via_manifest: false,
     };
     let mut endpoints: Vec<Endpoint> = (0..6).map(|i| endpoint(&host, &format!("team/app{i}"))).collect();
     endpoints.push(endpoint(&refused, "team/app"));
@@ -208,7 +208,7 @@ fn on(server: &FaultServer, repository: &str) -> Endpoint {
         repository: repository.to_owned(),
         reference: "v1".to_owned(),
         insecure: true,
-        signature_of_tag: false,
+        signature_via_manifest: false,
     }
 }
 
@@ -407,7 +407,7 @@ fn item_07_tls_failures_are_worded_from_typed_errors() {
             repository: "team/app".into(),
             reference: "v1".into(),
             insecure: false,
-            signature_of_tag: false,
+            signature_via_manifest: false,
         });
     }
     let answers = ask(&endpoints, roots);
