@@ -406,7 +406,7 @@ fn mirror_rule_findings(findings: &mut Findings, resolver: &Resolver, namespace:
     let refused =
         crate::mirror::signatures::refusals(&config.signatures, &config.allowed_registries, &config.blocked_registries);
     for (policy, why) in refused {
-        let reason = format!("{why}: the operator writes no policy.json, and nodes keep the one they have");
+        let reason = format!("{why}: the operator writes none of its files, and nodes keep the ones they have");
         findings.add(Rule::SignaturePolicyConflict, &policy, None, reason);
     }
     let in_scope =

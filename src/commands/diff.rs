@@ -113,6 +113,7 @@ pub(crate) fn proposed_state(
             ctx.printer.note(&crate::source::LoadNote::Replaced(replaced).to_string());
         }
     }
+    super::warn_unplaced_policies(ctx, &crate::mirror::signatures::policies(&proposed).unplaced);
     if migrate_icsp && apply_icsp_migration(&mut proposed).is_empty() {
         ctx.printer.warning("--migrate-icsp: the input holds no ImageContentSourcePolicy");
     }

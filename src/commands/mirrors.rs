@@ -13,9 +13,15 @@ use crate::source::Wants;
 
 /// Runs `mirrors`.
 pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
-    let wants = Wants { mirror_rules: true, policy_namespace: settings.namespace.clone(), ..Wants::default() };
+    let wants = Wants {
+        mirror_rules: true,
+        policy_namespace: settings.namespace.clone(),
+        namespace_for_unset: settings.namespace.clone(),
+        ..Wants::default()
+    };
     let catalog = super::load(ctx, &wants)?;
     let config = RegistriesConfig::from_catalog(&catalog);
+    super::warn_unplaced_policies(ctx, &config.signatures.unplaced);
     let kinds =
         [ResourceKind::ImageContentSourcePolicy, ResourceKind::ImageDigestMirrorSet, ResourceKind::ImageTagMirrorSet];
     let signatures_only =

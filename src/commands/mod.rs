@@ -180,6 +180,15 @@ pub(crate) fn run(command: &CommandSettings, ctx: &mut Ctx) -> CommandResult {
     }
 }
 
+/// Warns of ImagePolicies read from a file without a namespace (none placed them by `-n`): a
+/// cluster holds none such, so they apply to no pull, and saying nothing would hide it.
+pub(crate) fn warn_unplaced_policies(ctx: &mut Ctx, unplaced: &[String]) {
+    for policy in unplaced {
+        ctx.printer
+            .warning(&format!("{policy} has no namespace, so it applies to no pull: set its metadata.namespace"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Commands run in-process through the [`Source`] trait: no binary, no files, no sockets.

@@ -29,6 +29,9 @@ pub(crate) struct SignaturePolicies {
     /// leaves them out and marks the ImagePolicy Pending (reason ConflictScopes); only the
     /// cluster policy applies there.
     pub ignored: Vec<IgnoredScope>,
+    /// ImagePolicies read from a file without a namespace (and no `-n` to place them): a
+    /// cluster holds none such, so they apply to no pull.
+    pub unplaced: Vec<String>,
 }
 
 /// An ImagePolicy scope the operator leaves out, and the ClusterImagePolicy scope it lies in.
@@ -191,6 +194,10 @@ pub(crate) fn policies(catalog: &Catalog) -> SignaturePolicies {
         .sort_by(|a, b| (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name())));
     for policy in namespaced {
         let namespace = policy.metadata.namespace();
+        if namespace.is_empty() {
+            found.unplaced.push(format!("{}/{}", ResourceKind::ImagePolicy.info().kind, policy.metadata.name()));
+            continue;
+        }
         let name = format!("{}/{namespace}/{}", ResourceKind::ImagePolicy.info().kind, policy.metadata.name());
         for requirement in scope_requirements(policy, &name, Some(namespace)) {
             match found.cluster.iter().find(|c| super::scope::is_nested(&requirement.scope, &c.scope)) {

@@ -278,7 +278,8 @@ impl Plan<'_> {
     /// warning; a 404 (a cluster before OpenShift 4.16, or without the feature) nothing but
     /// the request in `-v`'s log: no such policy can exist there, and a warning on every run
     /// would be noise. A user who may read ImagePolicies in `namespace` only (a Role there)
-    /// gets that namespace's: the only ones its pulls obey.
+    /// gets that namespace's, the only ones its pulls obey, and a warning that other
+    /// namespaces' refusals are unseen.
     async fn signature_policies(&self, namespace: Option<&str>) -> Result<Vec<Object>, SourceError> {
         let kinds = [ResourceKind::ClusterImagePolicy, ResourceKind::ImagePolicy];
         let paths: Vec<String> = kinds.iter().map(|k| collection_path(*k, None)).collect();
@@ -289,6 +290,12 @@ impl Plan<'_> {
                 && failure.code == 403
             {
                 result = self.http.list_all(*kind, &collection_path(*kind, Some(namespace))).await;
+                if result.is_ok() {
+                    self.warn(format!(
+                        "{} across namespaces are forbidden: read {namespace:?}'s only; a refusal of another namespace's ImagePolicy (it stops the operator on every node) would not show",
+                        kind.info().plural
+                    ));
+                }
             }
             match result {
                 Ok(found) => objects.extend(found.into_iter().filter(|o| self.checked(o))),
