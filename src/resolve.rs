@@ -155,6 +155,19 @@ pub struct HistoryItem {
     pub verification: Option<crate::verify::Verification>,
 }
 
+impl HistoryItem {
+    /// The sources `--verify` asks for the item: its own; for `Local`, the node's sources of
+    /// the recorded reference, which the integrated registry pulls through. The registry
+    /// verifies no signature on that fetch (the node checks the integrated registry's
+    /// reference, which `pull_sources` carries), so these ask for none.
+    pub(crate) fn verified_sources(&self) -> Vec<PullSource> {
+        match &self.upstream_pull_sources {
+            Some(upstream) => upstream.iter().map(|s| PullSource { signatures: Vec::new(), ..s.clone() }).collect(),
+            None => self.pull_sources.clone(),
+        }
+    }
+}
+
 /// One way the two hops of a `Local` tag differ: what a node would do with the original
 /// reference against what the integrated registry's pull-through does (docs/semantics.md §7).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -710,6 +723,28 @@ mod tests {
         assert_eq!(item.pull_spec, format!("image-registry.openshift-image-registry.svc:5000/n/s@{D1}"));
         let upstream = item.upstream_pull_sources.as_ref().expect("Local items keep the upstream plan");
         assert_eq!(upstream[0].reference, format!("quay.io/x/s@{D1}"));
+    }
+
+    /// A node pulling a `Local` tag checks the integrated registry's reference against the
+    /// signature policies; the registry's pull-through from quay.io checks nothing. So
+    /// `--verify` asks the upstream sources for no attachment, while a pod pulling quay.io
+    /// itself (the hypothetical upstream plan) would need one.
+    #[test]
+    fn a_local_tags_upstream_fetch_asks_for_no_signature() {
+        let policy = "apiVersion: config.openshift.io/v1\nkind: ClusterImagePolicy\nmetadata: {name: q}\nspec: {scopes: [quay.io], policy: {rootOfTrust: {policyType: PublicKey}}}\n---\n";
+        let text = policy.to_owned()
+            + &stream(
+                "  - {name: t, referencePolicy: {type: Local}, from: {kind: DockerImage, name: 'quay.io/x/s:t'}}",
+                &format!("  - {{tag: t, items: [{{image: '{D1}', dockerImageReference: 'quay.io/x/s@{D1}'}}]}}"),
+            );
+        let (streams, _) = run(&text, &[("s", Some("t"))]);
+        let item = &streams[0].tags[0].history[0];
+        let upstream = item.upstream_pull_sources.as_ref().unwrap();
+        assert_eq!(upstream[0].signatures.len(), 1, "a node pulling quay.io would need it");
+        assert!(item.pull_sources[0].signatures.is_empty(), "the integrated registry is outside the scope");
+        let asked = item.verified_sources();
+        assert_eq!(asked[0].reference, upstream[0].reference);
+        assert!(asked.iter().all(|s| s.signatures.is_empty()));
     }
 
     #[test]

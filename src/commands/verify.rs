@@ -79,9 +79,7 @@ pub(crate) fn verify_current_items(
     settings: &VerifySettings,
     resolutions: &mut [crate::resolve::StreamResolution],
 ) -> Result<(), CommandError> {
-    let current = |item: &crate::resolve::HistoryItem| -> Vec<crate::mirror::plan::PullSource> {
-        item.upstream_pull_sources.clone().unwrap_or_else(|| item.pull_sources.clone())
-    };
+    let current = crate::resolve::HistoryItem::verified_sources;
     let items = || resolutions.iter().flat_map(|s| s.tags.iter().filter_map(|t| t.history.first()));
     let endpoints: Vec<Endpoint> = items()
         .filter(|item| item.errors.is_empty())
