@@ -94,12 +94,13 @@ pub(crate) fn run(settings: &MirrorsSettings, ctx: &mut Ctx) -> CommandResult {
 /// Without -n, a hint for each reference some namespace's ImagePolicy also covers: its Pods'
 /// pulls need that signature too, which the plan shown leaves out.
 fn namespaced_hint(ctx: &mut Ctx, resolver: &Resolver, plans: &[crate::mirror::PullPlan]) {
+    let own_file = resolver.config().signatures.namespaces();
     let mut namespaces = std::collections::BTreeSet::new();
     for plan in plans.iter().filter(|p| p.pull_type.is_some()) {
-        for namespace in crate::mirror::policy_json::namespaces(resolver.config()) {
-            let in_namespace = resolver.plan_in(&plan.reference, Some(&namespace));
+        for namespace in &own_file {
+            let in_namespace = resolver.plan_in(&plan.reference, Some(namespace));
             if in_namespace.sources.first().map(|s| &s.signatures) != plan.sources.first().map(|s| &s.signatures) {
-                namespaces.insert(namespace);
+                namespaces.insert(namespace.clone());
             }
         }
     }
@@ -132,7 +133,7 @@ fn rendered_file(
     }
     let config = &config;
     if file == RenderedFile::PolicyJson {
-        let own_file = crate::mirror::policy_json::namespaces(config);
+        let own_file = config.signatures.namespaces();
         if let Some(namespace) = namespace.filter(|n| !own_file.iter().any(|o| o == n)) {
             ctx.printer.note(&format!(
                 "namespace {namespace} has no ImagePolicy the operator keeps: CRI-O reads the cluster's /etc/containers/policy.json for its Pods"

@@ -208,10 +208,8 @@ impl Resolver {
         plan.reference = full.clone();
         plan.pull_type = Some(pull_type);
         plan.policy = self.policy(&name);
-        let in_force = self.config.signatures.in_force(namespace);
-        let plain: Vec<String> =
-            self.config.allowed_registries.iter().chain(&self.config.blocked_registries).cloned().collect();
-        let required = super::signatures::requirements_for(&reference, &in_force, &plain);
+        let plain = [&self.config.allowed_registries[..], &self.config.blocked_registries[..]];
+        let required = super::signatures::requirements_for(&reference, &self.config.signatures, namespace, &plain);
         let Some((entry, covered)) = self.find(&name) else {
             plan.sources.push(PullSource {
                 reference: full,

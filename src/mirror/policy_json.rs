@@ -73,15 +73,6 @@ pub fn render(config: &RegistriesConfig, namespace: Option<&str>) -> Result<Stri
     Ok(text)
 }
 
-/// The namespaces the operator writes a policy of their own for: those with an ImagePolicy
-/// scope it keeps, in order.
-pub fn namespaces(config: &RegistriesConfig) -> Vec<String> {
-    let mut found: Vec<String> = config.signatures.namespaced.iter().filter_map(|r| r.namespace.clone()).collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,7 +188,11 @@ spec: {{scopes: [test1.example.com/app], policy: {key}}}
 "#
         ));
         let config = RegistriesConfig::from_catalog(&catalog);
-        assert_eq!(namespaces(&config), ["team-a", "team-b"], "team-c's only scope lies inside the cluster's");
+        assert_eq!(
+            config.signatures.namespaces(),
+            ["team-a", "team-b"],
+            "team-c's only scope lies inside the cluster's"
+        );
         let parsed =
             |namespace| -> serde_json::Value { serde_json::from_str(&render(&config, namespace).unwrap()).unwrap() };
         let keyed = serde_json::json!([{"type": "sigstoreSigned", "keyData": "a2V5", "signedIdentity": {"type": "matchRepoDigestOrExact"}}]);

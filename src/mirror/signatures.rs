@@ -50,19 +50,18 @@ pub(crate) struct IgnoredScope {
 }
 
 impl SignaturePolicies {
-    /// The scopes in force for a pull by a Pod of `namespace` (None: a pull outside any
-    /// namespace's ImagePolicies, which `/etc/containers/policy.json` alone decides).
-    pub(crate) fn in_force(&self, namespace: Option<&str>) -> Vec<&ScopeRequirement> {
-        self.cluster.iter().chain(self.of_namespace(namespace)).collect()
+    /// The kept ImagePolicy scopes of `namespace` (none for None).
+    pub(crate) fn of_namespace<'a>(&'a self, namespace: Option<&'a str>) -> impl Iterator<Item = &'a ScopeRequirement> {
+        self.namespaced.iter().filter(move |r| namespace.is_some() && r.namespace.as_deref() == namespace)
     }
 
-    /// The kept ImagePolicy scopes of `namespace` (none for None).
-    pub(crate) fn of_namespace<'a>(
-        &'a self,
-        namespace: Option<&str>,
-    ) -> impl Iterator<Item = &'a ScopeRequirement> + use<'a> {
-        let namespace = namespace.map(str::to_owned);
-        self.namespaced.iter().filter(move |r| namespace.is_some() && r.namespace == namespace)
+    /// The namespaces the operator writes a policy of their own for (`/etc/crio/policies`):
+    /// those with an ImagePolicy scope it keeps, in order.
+    pub(crate) fn namespaces(&self) -> Vec<String> {
+        let mut found: Vec<String> = self.namespaced.iter().filter_map(|r| r.namespace.clone()).collect();
+        found.sort();
+        found.dedup();
+        found
     }
 
     /// Every scope the operator keeps, cluster and namespaced.
@@ -373,19 +372,27 @@ fn lookup_order(reference: &Reference) -> Vec<String> {
     order
 }
 
-/// What `reference` must carry: the requirements of the most specific scope policy.json lists,
-/// one per policy listing it (all must hold). None when no scope covers it, or when the most
-/// specific one is a plain scope of the image config (an allowed or blocked registry, which
-/// accepts or rejects without a signature).
+/// What `reference` must carry when a Pod of `namespace` pulls it (None: outside any
+/// namespace's ImagePolicies, which `/etc/containers/policy.json` alone decides): the
+/// requirements of the most specific scope the policy file lists, one per policy listing it
+/// (all must hold). None when no scope covers it, or when the most specific one is a `plain`
+/// scope of the image config (an allowed or blocked registry, which accepts or rejects without
+/// a signature).
 pub(crate) fn requirements_for(
     reference: &Reference,
-    in_force: &[&ScopeRequirement],
-    plain: &[String],
+    policies: &SignaturePolicies,
+    namespace: Option<&str>,
+    plain: &[&[String]],
 ) -> Vec<SignatureRequirement> {
+    // Most clusters have no policy: plans pay nothing for the lookup then.
+    if policies.cluster.is_empty() && policies.of_namespace(namespace).next().is_none() {
+        return Vec::new();
+    }
     for scope in lookup_order(reference) {
-        let matching: Vec<&ScopeRequirement> = in_force.iter().copied().filter(|r| r.scope == scope).collect();
+        let in_force = policies.cluster.iter().chain(policies.of_namespace(namespace));
+        let matching: Vec<&ScopeRequirement> = in_force.filter(|r| r.scope == scope).collect();
         if matching.is_empty() {
-            if plain.contains(&scope) {
+            if plain.iter().any(|scopes| scopes.contains(&scope)) {
                 return Vec::new();
             }
             continue;
@@ -483,7 +490,7 @@ spec:
 "#,
         );
         let policies = policies(&catalog);
-        let found = |text: &str| requirements_for(&reference(text), &policies.in_force(None), &[]);
+        let found = |text: &str| requirements_for(&reference(text), &policies, None, &[]);
         let narrow = found(
             "registry.example.com/apps/web@sha256:1111111111111111111111111111111111111111111111111111111111111111",
         );
@@ -531,7 +538,7 @@ spec:
             }]
         );
         let found = |text: &str, namespace: Option<&str>| -> Vec<String> {
-            let required = requirements_for(&reference(text), &policies.in_force(namespace), &[]);
+            let required = requirements_for(&reference(text), &policies, namespace, &[]);
             required.iter().map(|r| format!("{} {} {}", r.policy, r.scope, r.identity)).collect()
         };
         assert_eq!(found("quay.io/other/app:1", Some("demo")), ["ImagePolicy/demo/team quay.io quay.io/other/app"]);
@@ -558,7 +565,7 @@ spec: {scopes: [quay.io/team], policy: {rootOfTrust: {policyType: PublicKey}}}
         );
         let policies = policies(&catalog);
         let plain = ["quay.io".to_owned(), "quay.io/team/tools".to_owned()];
-        let count = |text: &str| requirements_for(&reference(text), &policies.in_force(None), &plain).len();
+        let count = |text: &str| requirements_for(&reference(text), &policies, None, &[&plain]).len();
         assert_eq!(count("quay.io/team/app:1"), 1);
         assert_eq!(count("quay.io/team/tools/x:1"), 0, "quay.io/team/tools is more specific");
         assert_eq!(count("quay.io/else/x:1"), 0);

@@ -451,7 +451,7 @@ impl Asker<'_> {
             let mut digest = None;
             match self.ask_over(endpoint, scheme, *verify, &mut digest).await {
                 Ok(Answer::Present) if endpoint.signature_via_manifest => {
-                    return self.tag_signature(endpoint, scheme, *verify, digest).await;
+                    return self.manifest_signature(endpoint, scheme, *verify, digest).await;
                 }
                 Ok(answer) => return answer,
                 Err(failure) => last = failure.into(),
@@ -463,7 +463,13 @@ impl Asker<'_> {
     /// The signature attachment of the manifest the endpoint named when it was asked (the
     /// sha256 of its body, as a node computes it from the manifest it pulled), over the scheme
     /// that answered.
-    async fn tag_signature(&self, endpoint: &Endpoint, scheme: &str, verify: bool, digest: Option<String>) -> Answer {
+    async fn manifest_signature(
+        &self,
+        endpoint: &Endpoint,
+        scheme: &str,
+        verify: bool,
+        digest: Option<String>,
+    ) -> Answer {
         let Some(hex) = digest.as_deref().and_then(|d| d.strip_prefix("sha256:")) else {
             return Answer::Failed("the manifest was too large to compute its digest".into());
         };
